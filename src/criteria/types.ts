@@ -1,0 +1,159 @@
+/**
+ * What the criteria engine produces: criteria with computable constraints, every one
+ * carrying [start, end) spans (UTF-16 offsets) into the eligibility text it came from.
+ * The matching engine, the store and the UI consume these types; change them with care.
+ */
+export type Span = [number, number];
+
+export type CriterionKind = "inclusion" | "exclusion" | "unknown";
+
+/** Comparison as written in the text, whatever the criterion's kind. */
+export type ComparisonOp = ">" | ">=" | "<" | "<=" | "=" | "range";
+
+export interface NumericConstraint {
+  type: "numeric";
+  /** Canonical variable id from the lab/vital table (e.g. "hemoglobin", "alt"), "age", or null when unknown. */
+  variable: string | null;
+  /** The words naming the measured thing, as written. */
+  mention: string;
+  mentionSpan: Span;
+  op: ComparisonOp;
+  value: number;
+  valueSpan: Span;
+  /** Upper bound for op "range" (value is the lower bound). */
+  value2?: number;
+  value2Span?: Span;
+  /** UCUM unit code (e.g. "g/L", "10*9/L", "umol/L", "mL/min", "a" for years of age). */
+  unit?: string;
+  unitSpan?: Span;
+  /** Threshold relative to the reference range: value is a multiple of ULN/LLN, or of baseline. */
+  relativeTo?: "ULN" | "LLN" | "baseline";
+  /** Conditions on the threshold: "if liver metastases", "men", "women", "in patients > 65 years". */
+  qualifier?: Qualifier;
+}
+
+export interface Qualifier {
+  text: string;
+  span: Span;
+  /** Sex the threshold applies to, when sex-specific. */
+  sex?: "male" | "female";
+  /** Metastasis site or other condition the threshold applies to (e.g. "liver"). */
+  condition?: string;
+}
+
+export interface DiagnosisConstraint {
+  type: "diagnosis";
+  /** What is named: histology, primary site, metastasis, measurable disease… */
+  aspect: "condition" | "histology" | "stage" | "metastasis" | "measurable-disease";
+  /** Canonical condition id from the conditions table, or null. */
+  concept: string | null;
+  mention: string;
+  mentionSpan: Span;
+  /** Stage / TNM text ("IIIB", "T1-2N0M0", "extensive-stage"), when aspect is "stage". */
+  stage?: string;
+  /** For metastasis: the site ("brain", "cns", "leptomeningeal", "liver", "bone", …). */
+  site?: string;
+  /** Status words: "active", "untreated", "symptomatic", "stable", "treated"… */
+  status?: string[];
+  /** True when the text denies it ("no brain metastases", "without"). */
+  negated: boolean;
+  /** For measurable disease: the standard, e.g. "RECIST 1.1". */
+  standard?: string;
+}
+
+export interface TemporalWindow {
+  /** The window relative to the reference event (usually first dose / enrolment). */
+  relation: "within" | "at-least-since";
+  amount: number;
+  unit: "day" | "week" | "month" | "year";
+  /** "first dose", "enrolment", "randomisation", "screening"… as written. */
+  reference?: string;
+  text: string;
+  span: Span;
+}
+
+export interface TherapyConstraint {
+  type: "therapy";
+  /** "drug" (a named agent), "class" (a drug class id), "procedure" (surgery, radiotherapy, transplant, vaccine). */
+  category: "drug" | "class" | "procedure";
+  /** Normalised drug name, drug class id (from the drug-class table) or procedure id. */
+  concept: string | null;
+  mention: string;
+  mentionSpan: Span;
+  /** Prior, current/concurrent, or planned use. */
+  timing: "prior" | "concurrent" | "any";
+  negated: boolean;
+  window?: TemporalWindow;
+  /** Line of therapy: "failed first-line platinum-based chemotherapy" → {line: 1, outcome: "failed"}. */
+  line?: { min?: number; max?: number; outcome?: "failed" | "progressed" | "intolerant" | "received" };
+  /** Minimum number of cycles or doses received ("after ≥ 2 cycles"). */
+  minCycles?: number;
+  /** Dose threshold, e.g. steroids > 10 mg/day prednisone equivalent. */
+  dose?: { op: ComparisonOp; value: number; unit: string };
+}
+
+export interface BiomarkerConstraint {
+  type: "biomarker";
+  /** Gene or marker ("EGFR", "ALK", "ROS1", "PD-L1", "HER2", "MSI"). */
+  marker: string;
+  mention: string;
+  mentionSpan: Span;
+  /** "wild-type", "mutated", "positive", "negative", "amplified", "fusion", "high", "low", or a specific variant ("exon 19 deletion"). */
+  status?: string;
+  /** Numeric expression level, e.g. PD-L1 TPS ≥ 50 %. */
+  op?: ComparisonOp;
+  value?: number;
+  unit?: string;
+  negated: boolean;
+}
+
+export interface DemographicConstraint {
+  type: "demographic";
+  aspect: "sex" | "pregnancy" | "lactation" | "contraception" | "childbearing-potential";
+  /** For sex: the sex admitted. For pregnancy/lactation: true when the text names the state. */
+  sex?: "male" | "female";
+  mention: string;
+  mentionSpan: Span;
+  negated: boolean;
+}
+
+export interface JudgementConstraint {
+  type: "judgement";
+  /** "consent", "compliance", "investigator-judgement", "other": kept for a human, never guessed. */
+  aspect: "consent" | "compliance" | "investigator-judgement" | "other";
+  text: string;
+  span: Span;
+}
+
+export type Constraint =
+  | NumericConstraint
+  | DiagnosisConstraint
+  | TherapyConstraint
+  | BiomarkerConstraint
+  | DemographicConstraint
+  | JudgementConstraint;
+
+/**
+ * How the constraints of a criterion combine. Leaves are indices into `constraints`.
+ * Absent logic means "all constraints must hold" (AND).
+ */
+export type Logic = { op: "and" | "or"; args: Array<Logic | number> };
+
+export interface Criterion {
+  kind: CriterionKind;
+  /** 0 for a top-level item, 1+ for nested items. */
+  depth: number;
+  /** Index of the parent criterion in the same list, for nested items. */
+  parent?: number;
+  text: string;
+  span: Span;
+  constraints: Constraint[];
+  logic?: Logic;
+  /** Where the criterion came from: the text, or the eligibility module's structured fields. */
+  source?: "text" | "module";
+}
+
+export interface ParsedCriteria {
+  parserVersion: string;
+  criteria: Criterion[];
+}

@@ -1,0 +1,106 @@
+/**
+ * Schema migrations, versioned in code. `PRAGMA user_version` records the last one
+ * applied; each runs once, in order, inside a transaction. Append, never edit, a
+ * migration that has shipped.
+ */
+import type Database from "better-sqlite3";
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    description: "studies with filter columns, conditions, interventions, locations, parsed criteria, meta",
+    up(db) {
+      db.exec(`
+        CREATE TABLE studies (
+          nct_id TEXT PRIMARY KEY,
+          json TEXT NOT NULL,
+          provenance TEXT NOT NULL,
+          brief_title TEXT,
+          official_title TEXT,
+          overall_status TEXT,
+          phases TEXT NOT NULL DEFAULT '',          -- ',PHASE2,PHASE3,' for LIKE '%,PHASE2,%'
+          study_type TEXT,
+          start_date TEXT,
+          completion_date TEXT,
+          first_posted TEXT,
+          last_update TEXT,
+          min_age_days INTEGER,
+          max_age_days INTEGER,
+          sex TEXT,
+          healthy_volunteers INTEGER,
+          lead_sponsor TEXT,
+          conditions TEXT NOT NULL DEFAULT '',      -- joined with '; ' for display
+          interventions TEXT NOT NULL DEFAULT '',
+          countries TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX studies_status ON studies(overall_status);
+        CREATE INDEX studies_type ON studies(study_type);
+        CREATE INDEX studies_last_update ON studies(last_update);
+        CREATE INDEX studies_start ON studies(start_date);
+        CREATE INDEX studies_sponsor ON studies(lead_sponsor COLLATE NOCASE);
+        CREATE INDEX studies_age ON studies(min_age_days, max_age_days);
+
+        CREATE TABLE study_conditions (
+          nct_id TEXT NOT NULL REFERENCES studies(nct_id) ON DELETE CASCADE,
+          condition TEXT NOT NULL COLLATE NOCASE,
+          source TEXT NOT NULL                       -- 'condition' | 'keyword' | 'mesh' | 'mesh-ancestor'
+        );
+        CREATE INDEX study_conditions_nct ON study_conditions(nct_id);
+        CREATE INDEX study_conditions_cond ON study_conditions(condition);
+
+        CREATE TABLE study_interventions (
+          nct_id TEXT NOT NULL REFERENCES studies(nct_id) ON DELETE CASCADE,
+          name TEXT NOT NULL COLLATE NOCASE,
+          type TEXT,
+          source TEXT NOT NULL                       -- 'name' | 'other-name' | 'mesh'
+        );
+        CREATE INDEX study_interventions_nct ON study_interventions(nct_id);
+        CREATE INDEX study_interventions_name ON study_interventions(name);
+
+        CREATE TABLE study_locations (
+          nct_id TEXT NOT NULL REFERENCES studies(nct_id) ON DELETE CASCADE,
+          facility TEXT,
+          city TEXT COLLATE NOCASE,
+          state TEXT,
+          country TEXT COLLATE NOCASE,
+          status TEXT,
+          lat REAL,
+          lon REAL
+        );
+        CREATE INDEX study_locations_nct ON study_locations(nct_id);
+        CREATE INDEX study_locations_country ON study_locations(country);
+        CREATE INDEX study_locations_city ON study_locations(city);
+        CREATE INDEX study_locations_latlon ON study_locations(lat, lon);
+
+        CREATE TABLE parsed_criteria (
+          nct_id TEXT PRIMARY KEY REFERENCES studies(nct_id) ON DELETE CASCADE,
+          parser_version TEXT NOT NULL,
+          json TEXT NOT NULL
+        );
+
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `);
+    },
+  },
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
+  if (current > latest) {
+    throw new Error(`database schema version ${current} is newer than this eligo (${latest}); upgrade eligo`);
+  }
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}

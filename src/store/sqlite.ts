@@ -1,0 +1,180 @@
+/**
+ * SQLite implementation of StudyStore (better-sqlite3, WAL mode). One row per study keyed
+ * by NCT id holding the full JSON, plus the columns and child rows filters use.
+ */
+import Database from "better-sqlite3";
+import { Provenance, type Study } from "../model/study.js";
+import { columnsOf, conditionRowsOf, interventionRowsOf } from "./columns.js";
+import { derivedWriters } from "./derived.js";
+import { migrate } from "./migrations.js";
+import type { StoredStudy, StudyStore, StudySummary, UpsertOutcome } from "./store.js";
+
+export interface OpenOptions {
+  readonly?: boolean;
+}
+
+export class SqliteStudyStore implements StudyStore {
+  /** The connection, for the other modules of src/store/ only (search, candidates). */
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(path: string, opts: OpenOptions = {}) {
+    try {
+      this.db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+    } catch (e) {
+      throw new Error(`cannot open database ${path}: ${(e as Error).message}`);
+    }
+    if (!opts.readonly) {
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+    }
+    this.db.pragma("foreign_keys = ON");
+    if (!opts.readonly) migrate(this.db);
+    const d = this.db;
+    this.stmts = {
+      getRow: d.prepare("SELECT json, provenance, last_update FROM studies WHERE nct_id = ?"),
+      has: d.prepare("SELECT 1 FROM studies WHERE nct_id = ?").pluck(),
+      count: d.prepare("SELECT count(*) FROM studies").pluck(),
+      insert: d.prepare(`INSERT OR REPLACE INTO studies (nct_id, json, provenance, brief_title, official_title,
+          overall_status, phases, study_type, start_date, completion_date, first_posted, last_update,
+          min_age_days, max_age_days, sex, healthy_volunteers, lead_sponsor, conditions, interventions, countries)
+        VALUES (@nct_id, @json, @provenance, @brief_title, @official_title, @overall_status, @phases, @study_type,
+          @start_date, @completion_date, @first_posted, @last_update, @min_age_days, @max_age_days, @sex,
+          @healthy_volunteers, @lead_sponsor, @conditions, @interventions, @countries)`),
+      delConditions: d.prepare("DELETE FROM study_conditions WHERE nct_id = ?"),
+      delInterventions: d.prepare("DELETE FROM study_interventions WHERE nct_id = ?"),
+      delLocations: d.prepare("DELETE FROM study_locations WHERE nct_id = ?"),
+      insCondition: d.prepare("INSERT INTO study_conditions (nct_id, condition, source) VALUES (?, ?, ?)"),
+      insIntervention: d.prepare("INSERT INTO study_interventions (nct_id, name, type, source) VALUES (?, ?, ?, ?)"),
+      insLocation: d.prepare(
+        "INSERT INTO study_locations (nct_id, facility, city, state, country, status, lat, lon) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      list: d.prepare(`SELECT nct_id, brief_title, overall_status, phases, study_type, conditions, lead_sponsor, last_update
+        FROM studies ORDER BY nct_id LIMIT ? OFFSET ?`),
+      iterate: d.prepare("SELECT json, provenance FROM studies ORDER BY nct_id"),
+      getCriteria: d.prepare("SELECT parser_version, json FROM parsed_criteria WHERE nct_id = ?"),
+      setCriteria: d.prepare("INSERT OR REPLACE INTO parsed_criteria (nct_id, parser_version, json) VALUES (?, ?, ?)"),
+      staleCriteria: d
+        .prepare(
+          `SELECT s.nct_id FROM studies s LEFT JOIN parsed_criteria c ON c.nct_id = s.nct_id
+           WHERE c.nct_id IS NULL OR c.parser_version <> ? ORDER BY s.nct_id`,
+        )
+        .pluck(),
+      getMeta: d.prepare("SELECT value FROM meta WHERE key = ?").pluck(),
+      setMeta: d.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"),
+      delMeta: d.prepare("DELETE FROM meta WHERE key = ?"),
+      delCriteria: d.prepare("DELETE FROM parsed_criteria WHERE nct_id = ?"),
+    };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  upsert(study: Study, provenance: Provenance): UpsertOutcome {
+    const cols = columnsOf(study);
+    const json = JSON.stringify(study);
+    return this.transaction(() => {
+      const old = this.stmts.getRow.get(cols.nct_id) as { json: string; last_update: string | null } | undefined;
+      if (old) {
+        if (old.json === json) return "unchanged";
+        // Keep the newer record; on equal dates the later import wins (a corrected page, say).
+        if ((old.last_update ?? "") > (cols.last_update ?? "")) return "unchanged";
+      }
+      this.stmts.insert.run({ ...cols, json, provenance: JSON.stringify(provenance) });
+      this.writeChildren(study);
+      // The criteria text may have changed: drop the parse so it is redone.
+      if (old) this.stmts.delCriteria.run(cols.nct_id);
+      return old ? "updated" : "imported";
+    });
+  }
+
+  private writeChildren(study: Study): void {
+    const id = study.protocolSection.identificationModule.nctId;
+    this.stmts.delConditions.run(id);
+    this.stmts.delInterventions.run(id);
+    this.stmts.delLocations.run(id);
+    for (const c of conditionRowsOf(study)) this.stmts.insCondition.run(id, c.condition, c.source);
+    for (const i of interventionRowsOf(study)) this.stmts.insIntervention.run(id, i.name, i.type, i.source);
+    for (const l of study.protocolSection.contactsLocationsModule?.locations ?? []) {
+      this.stmts.insLocation.run(
+        id,
+        l.facility ?? null,
+        l.city ?? null,
+        l.state ?? null,
+        l.country ?? null,
+        l.status ?? null,
+        l.geoPoint?.lat ?? null,
+        l.geoPoint?.lon ?? null,
+      );
+    }
+    for (const w of derivedWriters()) {
+      w.clear(this.db, id);
+      w.write(this.db, study);
+    }
+  }
+
+  get(nctId: string): StoredStudy | undefined {
+    const row = this.stmts.getRow.get(nctId) as { json: string; provenance: string } | undefined;
+    return row ? { study: JSON.parse(row.json) as Study, provenance: Provenance.parse(JSON.parse(row.provenance)) } : undefined;
+  }
+
+  has(nctId: string): boolean {
+    return this.stmts.has.get(nctId) !== undefined;
+  }
+
+  count(): number {
+    return this.stmts.count.get() as number;
+  }
+
+  list(opts: { limit?: number; offset?: number } = {}): StudySummary[] {
+    const rows = this.stmts.list.all(opts.limit ?? -1, opts.offset ?? 0) as Array<Record<string, string | null>>;
+    return rows.map((r) => ({
+      nctId: r.nct_id as string,
+      briefTitle: r.brief_title,
+      overallStatus: r.overall_status,
+      phases: (r.phases ?? "").split(",").filter(Boolean),
+      studyType: r.study_type,
+      conditions: (r.conditions ?? "").split("; ").filter(Boolean),
+      leadSponsor: r.lead_sponsor,
+      lastUpdate: r.last_update,
+    }));
+  }
+
+  *iterate(): IterableIterator<StoredStudy> {
+    for (const row of this.stmts.iterate.iterate() as IterableIterator<{ json: string; provenance: string }>) {
+      yield { study: JSON.parse(row.json) as Study, provenance: JSON.parse(row.provenance) as Provenance };
+    }
+  }
+
+  getParsedCriteria(nctId: string) {
+    const r = this.stmts.getCriteria.get(nctId) as { parser_version: string; json: string } | undefined;
+    return r ? { parserVersion: r.parser_version, json: r.json } : undefined;
+  }
+
+  setParsedCriteria(nctId: string, parserVersion: string, json: string): void {
+    this.stmts.setCriteria.run(nctId, parserVersion, json);
+  }
+
+  staleCriteria(parserVersion: string): string[] {
+    return this.stmts.staleCriteria.all(parserVersion) as string[];
+  }
+
+  getMeta(key: string): string | undefined {
+    return (this.stmts.getMeta.get(key) as string | undefined) ?? undefined;
+  }
+
+  setMeta(key: string, value: string | null): void {
+    if (value === null) this.stmts.delMeta.run(key);
+    else this.stmts.setMeta.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens (creating and migrating as needed) the store at path. */
+export function openStore(path: string, opts: OpenOptions = {}): SqliteStudyStore {
+  return new SqliteStudyStore(path, opts);
+}

@@ -1,0 +1,47 @@
+/**
+ * The storage interface callers see. No SQL leaves `src/store/`: a server database can
+ * be added later by implementing this interface.
+ */
+import type { Provenance, Study } from "../model/study.js";
+
+export type UpsertOutcome = "imported" | "updated" | "unchanged";
+
+export interface StoredStudy {
+  study: Study;
+  provenance: Provenance;
+}
+
+/** One line of `eligo list`: the columns kept beside the JSON. */
+export interface StudySummary {
+  nctId: string;
+  briefTitle: string | null;
+  overallStatus: string | null;
+  phases: string[];
+  studyType: string | null;
+  conditions: string[];
+  leadSponsor: string | null;
+  lastUpdate: string | null;
+}
+
+export interface StudyStore {
+  /** Inserts or replaces a study; keeps the record with the newer lastUpdatePostDate. */
+  upsert(study: Study, provenance: Provenance): UpsertOutcome;
+  /** Runs fn in one transaction: all its writes land, or none. */
+  transaction<T>(fn: () => T): T;
+  get(nctId: string): StoredStudy | undefined;
+  has(nctId: string): boolean;
+  count(): number;
+  /** Summaries ordered by NCT id. */
+  list(opts?: { limit?: number; offset?: number }): StudySummary[];
+  /** Every stored study, streamed in NCT id order (memory stays flat). */
+  iterate(): IterableIterator<StoredStudy>;
+  /** Parsed eligibility criteria kept with the parser version that produced them. */
+  getParsedCriteria(nctId: string): { parserVersion: string; json: string } | undefined;
+  setParsedCriteria(nctId: string, parserVersion: string, json: string): void;
+  /** NCT ids whose parsed criteria are missing or from another parser version. */
+  staleCriteria(parserVersion: string): string[];
+  /** Small key/value state (sync cursors, last sync time). */
+  getMeta(key: string): string | undefined;
+  setMeta(key: string, value: string | null): void;
+  close(): void;
+}
