@@ -1,0 +1,35 @@
+/**
+ * Judgement constraints: consent, compliance and "in the investigator's opinion" clauses.
+ * These are kept as text for a human reviewer and never turned into a guess.
+ */
+import type { JudgementConstraint } from "../types.js";
+
+interface JudgementRule {
+  aspect: JudgementConstraint["aspect"];
+  re: RegExp;
+}
+
+// Built once at load; `g` flag so every occurrence is found, lastIndex reset per call.
+const RULES: JudgementRule[] = [
+  { aspect: "consent", re: /\b(?:informed\s+consent|consent\s+form|ICF\b|(?:sign|signed|signing|give|provide)\s+(?:a\s+|the\s+|written\s+)*consent|written\s+consent|assent)\b/gi },
+  {
+    aspect: "compliance",
+    re: /\b(?:complian(?:ce|t)|comply|adhere(?:nce)?\s+to|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:follow|participate|comply|attend|undergo)|able\s+to\s+(?:follow|comply)|follow[-\s]?up\s+visits?|study\s+(?:visits|procedures|schedule)|unable\s+to\s+(?:follow|comply|complete))\b/gi,
+  },
+  {
+    aspect: "investigator-judgement",
+    re: /\b(?:(?:in\s+the\s+)?(?:opinion|judge?ment|discretion|view)\s+of\s+the\s+(?:treating\s+|principal\s+)?(?:investigators?|physicians?|doctors?|clinicians?)|(?:in\s+the\s+)?(?:principal\s+|treating\s+)?(?:investigators?|physicians?|doctors?)['’]s?\s+(?:opinion|judge?ment|discretion|view)|(?:judged|considered|deemed|determined|assessed)\s+by\s+the\s+(?:treating\s+|principal\s+)?(?:investigators?|physicians?|doctors?)|(?:investigators?|physicians?)\s+(?:judges?|considers?|believes?|thinks?|deems?)|according\s+to\s+the\s+investigators?)\b/gi,
+  },
+];
+
+/** Extracts judgement constraints; spans are absolute (offset + index in `text`). */
+export function extractJudgement(text: string, offset: number): JudgementConstraint[] {
+  const out: JudgementConstraint[] = [];
+  for (const rule of RULES) {
+    rule.re.lastIndex = 0;
+    const m = rule.re.exec(text);
+    if (!m) continue; // one constraint per aspect per criterion: the criterion text is what a human reads
+    out.push({ aspect: rule.aspect, type: "judgement", text: text.trim(), span: [offset + m.index, offset + m.index + m[0].length] });
+  }
+  return out;
+}
