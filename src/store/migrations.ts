@@ -4,6 +4,7 @@
  * migration that has shipped.
  */
 import type Database from "better-sqlite3";
+import { backfillSearchIndex, SEARCH_SCHEMA_SQL } from "./search-index.js";
 
 export interface Migration {
   version: number;
@@ -86,6 +87,14 @@ export const migrations: Migration[] = [
 
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       `);
+    },
+  },
+  {
+    version: 2,
+    description: "search: FTS5 index with synonyms, condition families, geocoded-site flag (back-fills stored studies)",
+    up(db) {
+      db.exec(SEARCH_SCHEMA_SQL);
+      backfillSearchIndex(db);
     },
   },
 ];

@@ -1,0 +1,169 @@
+/**
+ * The search index: an FTS5 table with one row per study (columns weighted at query time),
+ * condition families, and offline geocoding of sites without coordinates. Both are derived
+ * writers (./derived.ts), so every upsert keeps them in step inside its own transaction.
+ * The tables are created by migration 2 (./migrations.ts), which also back-fills them.
+ */
+import type Database from "better-sqlite3";
+import type { Study } from "../model/study.js";
+import { registerDerivedWriter, type DerivedWriter } from "./derived.js";
+import { geocodeCity } from "./search-geo.js";
+import { familiesOf, synonymExpansion, synonymGroupsIn } from "./search-text.js";
+
+/** FTS columns in order, with their BM25 weights (titles > conditions, interventions, keywords > summary > the rest). */
+export const FTS_COLUMNS = [
+  { name: "ids", weight: 10 },
+  { name: "title", weight: 10 },
+  { name: "cond", weight: 5 },
+  { name: "interv", weight: 5 },
+  { name: "summary", weight: 2 },
+  { name: "body", weight: 1 },
+  { name: "syn", weight: 3 },
+] as const;
+
+export const SEARCH_SCHEMA_SQL = `
+  CREATE TABLE search_docs (
+    doc_id INTEGER PRIMARY KEY,               -- rowid of the study's row in search_fts
+    nct_id TEXT NOT NULL UNIQUE
+  );
+  CREATE VIRTUAL TABLE search_fts USING fts5(
+    ${FTS_COLUMNS.map((c) => c.name).join(", ")},
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+  );
+  CREATE TABLE search_families (
+    nct_id TEXT NOT NULL,
+    family TEXT NOT NULL COLLATE NOCASE
+  );
+  CREATE INDEX search_families_nct ON search_families(nct_id);
+  CREATE INDEX search_families_family ON search_families(family);
+  ALTER TABLE study_locations ADD COLUMN geocoded INTEGER NOT NULL DEFAULT 0;  -- 1: lat/lon from the gazetteer (city centre)
+`;
+
+const join = (xs: Array<string | undefined | null>) => xs.filter((x): x is string => Boolean(x && x.trim())).join(" ; ");
+
+/** The text of each FTS column for a study. */
+export function ftsDocument(study: Study): Record<(typeof FTS_COLUMNS)[number]["name"], string> {
+  const p = study.protocolSection;
+  const id = p.identificationModule;
+  const conds = [...(p.conditionsModule?.conditions ?? []), ...(p.conditionsModule?.keywords ?? [])];
+  const cb = study.derivedSection?.conditionBrowseModule;
+  const mesh = [...(cb?.meshes ?? []), ...(cb?.ancestors ?? [])].map((m) => m.term);
+  const ivs = p.armsInterventionsModule?.interventions ?? [];
+  const ib = study.derivedSection?.interventionBrowseModule;
+  const ivNames = [...ivs.flatMap((i) => [i.name, ...(i.otherNames ?? [])]), ...(ib?.meshes ?? []).map((m) => m.term)];
+  const families = familiesOf([...conds, ...mesh]);
+  const title = join([id.briefTitle, id.officialTitle, id.acronym]);
+  const summary = p.descriptionModule?.briefSummary ?? "";
+  const body = join([
+    p.descriptionModule?.detailedDescription,
+    p.eligibilityModule?.eligibilityCriteria,
+    ...(p.armsInterventionsModule?.armGroups ?? []).flatMap((a) => [a.label, a.description]),
+    ...ivs.map((i) => i.description),
+    ...[...(p.outcomesModule?.primaryOutcomes ?? []), ...(p.outcomesModule?.secondaryOutcomes ?? [])].map((o) => o.measure),
+    p.sponsorCollaboratorsModule?.leadSponsor?.name,
+    ...(p.sponsorCollaboratorsModule?.collaborators ?? []).map((c) => c.name),
+    ...(p.contactsLocationsModule?.locations ?? []).map((l) => join([l.facility, l.city, l.country])),
+  ]);
+  return {
+    ids: join([id.nctId, id.orgStudyIdInfo?.id, ...(id.secondaryIdInfos ?? []).map((s) => s.id), id.acronym]),
+    title,
+    cond: join([...conds, ...mesh, ...families, synonymExpansion(synonymGroupsIn(conds.join(" ; ")))]),
+    interv: join(ivNames),
+    summary,
+    body,
+    syn: synonymExpansion(synonymGroupsIn(join([title, summary, body]))),
+  };
+}
+
+const stmtCache = new WeakMap<Database.Database, Record<string, Database.Statement>>();
+function stmts(db: Database.Database) {
+  let s = stmtCache.get(db);
+  if (!s) {
+    s = {
+      docOf: db.prepare("SELECT doc_id FROM search_docs WHERE nct_id = ?").pluck(),
+      delDoc: db.prepare("DELETE FROM search_docs WHERE nct_id = ?"),
+      delFts: db.prepare("DELETE FROM search_fts WHERE rowid = ?"),
+      insDoc: db.prepare("INSERT INTO search_docs (nct_id) VALUES (?)"),
+      insFts: db.prepare(
+        `INSERT INTO search_fts (rowid, ${FTS_COLUMNS.map((c) => c.name).join(", ")}) VALUES (?, ${FTS_COLUMNS.map(() => "?").join(", ")})`,
+      ),
+      delFam: db.prepare("DELETE FROM search_families WHERE nct_id = ?"),
+      insFam: db.prepare("INSERT INTO search_families (nct_id, family) VALUES (?, ?)"),
+      ungeocoded: db.prepare(
+        "SELECT rowid, city, country FROM study_locations WHERE nct_id = ? AND (lat IS NULL OR lon IS NULL) AND city IS NOT NULL",
+      ),
+      setGeo: db.prepare("UPDATE study_locations SET lat = ?, lon = ?, geocoded = 1 WHERE rowid = ?"),
+    };
+    stmtCache.set(db, s);
+  }
+  return s;
+}
+
+export const searchIndexWriter: DerivedWriter = {
+  name: "search-index",
+  clear(db, nctId) {
+    const s = stmts(db);
+    const doc = s.docOf.get(nctId) as number | undefined;
+    if (doc !== undefined) s.delFts.run(doc);
+    s.delDoc.run(nctId);
+    s.delFam.run(nctId);
+  },
+  write(db, study) {
+    const s = stmts(db);
+    const nctId = study.protocolSection.identificationModule.nctId;
+    const doc = ftsDocument(study);
+    const docId = s.insDoc.run(nctId).lastInsertRowid;
+    s.insFts.run(docId, ...FTS_COLUMNS.map((c) => doc[c.name]));
+    const p = study.protocolSection;
+    const cb = study.derivedSection?.conditionBrowseModule;
+    const fams = new Set(
+      familiesOf([
+        ...(p.conditionsModule?.conditions ?? []),
+        ...(p.conditionsModule?.keywords ?? []),
+        ...(cb?.meshes ?? []).map((m) => m.term),
+      ]),
+    );
+    // MeSH ancestors that are families in their own right (e.g. "Lung Neoplasms").
+    for (const a of cb?.ancestors ?? []) if (/neoplasm|disease|infection|disorder/i.test(a.term)) fams.add(a.term);
+    for (const f of fams) s.insFam.run(nctId, f);
+  },
+};
+
+/** Fills lat/lon of sites that have a city but no coordinates, from the gazetteer. */
+export const geocodeWriter: DerivedWriter = {
+  name: "geocode-locations",
+  // The store deletes and rewrites study_locations itself; nothing of ours to clear.
+  clear() {},
+  write(db, study) {
+    const s = stmts(db);
+    const rows = s.ungeocoded.all(study.protocolSection.identificationModule.nctId) as Array<{
+      rowid: number;
+      city: string;
+      country: string | null;
+    }>;
+    for (const r of rows) {
+      const place = geocodeCity(r.city, r.country);
+      if (place) s.setGeo.run(place.lat, place.lon, r.rowid);
+    }
+  },
+};
+
+registerDerivedWriter(searchIndexWriter);
+registerDerivedWriter(geocodeWriter);
+
+/** Migration 2's back-fill: indexes and geocodes the studies already stored. */
+export function backfillSearchIndex(db: Database.Database): void {
+  // In batches: better-sqlite3 cannot write while a read cursor is open on the connection.
+  const batch = db.prepare("SELECT rowid, json FROM studies WHERE rowid > ? ORDER BY rowid LIMIT 500");
+  for (let last = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = batch.all(last) as Array<{ rowid: number; json: string }>;
+    if (!rows.length) break;
+    for (const r of rows) {
+      const study = JSON.parse(r.json) as Study;
+      searchIndexWriter.write(db, study);
+      geocodeWriter.write(db, study);
+    }
+    last = rows[rows.length - 1].rowid;
+  }
+}
