@@ -1,0 +1,297 @@
+/**
+ * Clinical knowledge tables (data/knowledge/*.json) and the look-ups built on them.
+ * The tables are clinician-readable JSON with a `version`; they are read once, on first
+ * use, and every index below is built once and cached.
+ *
+ * Helpers for the matching engine and the extractors:
+ *   normaliseDrug(name)            → generic drug id ("Keytruda", "MK-3475" → "pembrolizumab"), or null
+ *   drugClassesOf(drugName)        → every class id of a drug, ancestors included
+ *                                    ("nivolumab" → ["anti-pd-1", "immune-checkpoint-inhibitor", "immunotherapy", …])
+ *   drugClassOf(text)              → class id named by a phrase ("PD-1 inhibitors" → "anti-pd-1"), or null
+ *   classAncestors(classId)        → the class and all its ancestors
+ *   prednisoneEquivalentFactor(d)  → mg prednisone per mg of a corticosteroid (dexamethasone → 6.67), or null
+ *   conceptOf(text)                → condition id for a condition phrase ("NSCLC" → "nsclc"); when the text is
+ *                                    not itself a synonym, the longest condition named inside it; or null
+ *   procedureOf(text)              → procedure id ("SBRT" → "radiotherapy"), or null
+ *   isA(id, ancestorId)            → is-a over conditions ("lung-adenocarcinoma" ⊂ "nsclc" ⊂ "lung-cancer"),
+ *                                    over drug classes, and from a drug to its classes ("bevacizumab" ⊂ "antiangiogenic")
+ *   condition(id), drugClass(id)   → the table entry (name, codes, synonyms)
+ *   knowledgeVersions()            → versions of the tables, for the parser version
+ *   drugLexicon(), conditionLexicon(), procedureLexicon() → phrase matchers used by the extractors
+ */
+import { readFileSync } from "node:fs";
+import { Lexicon, compactKey } from "./lexicon.js";
+
+export interface DrugMember {
+  id: string;
+  names: string[];
+  prednisoneEquivalentFactor?: number;
+}
+export interface DrugClass {
+  id: string;
+  name: string;
+  parents?: string[];
+  synonyms?: string[];
+  members: DrugMember[];
+  note?: string;
+}
+export interface Condition {
+  id: string;
+  name: string;
+  kind: "disease" | "histology" | "state";
+  parents?: string[];
+  synonyms: string[];
+  mesh?: string;
+  icd10?: string;
+  snomed?: string;
+}
+export interface Procedure {
+  id: string;
+  name: string;
+  synonyms: string[];
+}
+
+interface TableHeader {
+  version: string;
+  title: string;
+  description: string;
+}
+type DrugTable = TableHeader & { classes: DrugClass[] };
+type ConditionTable = TableHeader & { conditions: Condition[] };
+type ProcedureTable = TableHeader & { procedures: Procedure[] };
+
+function readTable<T extends { version: string }>(file: string): T {
+  const url = new URL(`../../../data/knowledge/${file}`, import.meta.url);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(url, "utf8"));
+  } catch (err) {
+    throw new Error(`knowledge table ${url.pathname}: ${(err as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== "object" || typeof (parsed as { version?: unknown }).version !== "string") {
+    throw new Error(`knowledge table ${url.pathname}: missing string "version" field`);
+  }
+  return parsed as T;
+}
+
+/** A lexicon hit on a drug phrase: a named drug or a named class. */
+export type DrugTerm = { kind: "drug"; id: string } | { kind: "class"; id: string };
+
+interface DrugIndex {
+  version: string;
+  classes: Map<string, DrugClass>;
+  /** compact name key → generic drug id */
+  drugByKey: Map<string, string>;
+  /** generic id → direct class ids */
+  directClasses: Map<string, string[]>;
+  /** class id → the class and its ancestors */
+  ancestors: Map<string, string[]>;
+  classByKey: Map<string, string>;
+  prednisoneFactor: Map<string, number>;
+  lexicon: Lexicon<DrugTerm>;
+}
+
+interface ConditionIndex {
+  version: string;
+  byId: Map<string, Condition>;
+  ancestors: Map<string, string[]>;
+  lexicon: Lexicon<string>;
+}
+
+interface ProcedureIndex {
+  version: string;
+  byId: Map<string, Procedure>;
+  lexicon: Lexicon<string>;
+}
+
+function closeOver(parentsOf: Map<string, string[]>, what: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const visit = (id: string, stack: string[]): string[] => {
+    const done = out.get(id);
+    if (done) return done;
+    if (stack.includes(id)) throw new Error(`${what}: cycle in parents through "${id}"`);
+    const acc = [id];
+    for (const p of parentsOf.get(id) ?? []) {
+      if (!parentsOf.has(p)) throw new Error(`${what}: "${id}" names unknown parent "${p}"`);
+      for (const a of visit(p, [...stack, id])) if (!acc.includes(a)) acc.push(a);
+    }
+    out.set(id, acc);
+    return acc;
+  };
+  for (const id of parentsOf.keys()) visit(id, []);
+  return out;
+}
+
+let drugIndex: DrugIndex | undefined;
+function drugs(): DrugIndex {
+  if (drugIndex) return drugIndex;
+  const table = readTable<DrugTable>("drug-classes.json");
+  const classes = new Map<string, DrugClass>();
+  const parentsOf = new Map<string, string[]>();
+  for (const c of table.classes) {
+    if (classes.has(c.id)) throw new Error(`drug-classes.json: duplicate class id "${c.id}"`);
+    classes.set(c.id, c);
+    parentsOf.set(c.id, c.parents ?? []);
+  }
+  const ancestors = closeOver(parentsOf, "drug-classes.json");
+  const drugByKey = new Map<string, string>();
+  const directClasses = new Map<string, string[]>();
+  const classByKey = new Map<string, string>();
+  const prednisoneFactor = new Map<string, number>();
+  const lexicon = new Lexicon<DrugTerm>();
+  // Drug names first: a phrase that is both a drug name and a class synonym ("G-CSF") reads as the drug.
+  for (const c of table.classes) {
+    for (const m of c.members) {
+      const list = directClasses.get(m.id) ?? [];
+      if (!list.includes(c.id)) list.push(c.id);
+      directClasses.set(m.id, list);
+      if (m.prednisoneEquivalentFactor !== undefined) prednisoneFactor.set(m.id, m.prednisoneEquivalentFactor);
+      for (const name of [m.id, ...m.names]) {
+        const key = compactKey(name);
+        if (!drugByKey.has(key)) drugByKey.set(key, m.id);
+        lexicon.add(name, { kind: "drug", id: m.id });
+      }
+    }
+  }
+  for (const c of table.classes) {
+    for (const s of [c.name, ...(c.synonyms ?? [])]) {
+      const key = compactKey(s);
+      if (!classByKey.has(key)) classByKey.set(key, c.id);
+      lexicon.add(s, { kind: "class", id: c.id });
+    }
+  }
+  drugIndex = { version: table.version, classes, drugByKey, directClasses, ancestors, classByKey, prednisoneFactor, lexicon };
+  return drugIndex;
+}
+
+let conditionIndex: ConditionIndex | undefined;
+function conditions(): ConditionIndex {
+  if (conditionIndex) return conditionIndex;
+  const table = readTable<ConditionTable>("conditions.json");
+  const byId = new Map<string, Condition>();
+  const parentsOf = new Map<string, string[]>();
+  for (const c of table.conditions) {
+    if (byId.has(c.id)) throw new Error(`conditions.json: duplicate condition id "${c.id}"`);
+    byId.set(c.id, c);
+    parentsOf.set(c.id, c.parents ?? []);
+  }
+  const ancestors = closeOver(parentsOf, "conditions.json");
+  const lexicon = new Lexicon<string>();
+  // Specific before generic: a synonym listed under two conditions belongs to the first one listed.
+  for (const c of table.conditions) for (const s of [c.name, ...c.synonyms]) lexicon.add(s, c.id);
+  conditionIndex = { version: table.version, byId, ancestors, lexicon };
+  return conditionIndex;
+}
+
+let procedureIndex: ProcedureIndex | undefined;
+function procedures(): ProcedureIndex {
+  if (procedureIndex) return procedureIndex;
+  const table = readTable<ProcedureTable>("procedures.json");
+  const byId = new Map<string, Procedure>();
+  const lexicon = new Lexicon<string>();
+  for (const p of table.procedures) {
+    if (byId.has(p.id)) throw new Error(`procedures.json: duplicate procedure id "${p.id}"`);
+    byId.set(p.id, p);
+    for (const s of [p.name, ...p.synonyms]) lexicon.add(s, p.id);
+  }
+  procedureIndex = { version: table.version, byId, lexicon };
+  return procedureIndex;
+}
+
+/** Generic id of a drug named by generic name, brand name or research code; null when unknown. */
+export function normaliseDrug(name: string): string | null {
+  return drugs().drugByKey.get(compactKey(name)) ?? null;
+}
+
+/** Every class of a drug, ancestors included, most specific first; [] for an unknown drug. */
+export function drugClassesOf(drugName: string): string[] {
+  const d = drugs();
+  const id = normaliseDrug(drugName);
+  if (!id) return [];
+  const out: string[] = [];
+  for (const c of d.directClasses.get(id) ?? []) out.push(c);
+  for (const c of d.directClasses.get(id) ?? []) for (const a of d.ancestors.get(c) ?? []) if (!out.includes(a)) out.push(a);
+  return out;
+}
+
+/** Class id named by a phrase ("PD-1 inhibitors", "platinum-based chemotherapy"), or null. */
+export function drugClassOf(text: string): string | null {
+  return drugs().classByKey.get(compactKey(text)) ?? drugs().lexicon.exact(text)?.id ?? null;
+}
+
+/** The class and all its ancestors; [] for an unknown class id. */
+export function classAncestors(classId: string): string[] {
+  return drugs().ancestors.get(classId) ?? [];
+}
+
+export function drugClass(id: string): DrugClass | undefined {
+  return drugs().classes.get(id);
+}
+
+/** Generic ids of every drug in a class or any of its subclasses. */
+export function drugsInClass(classId: string): string[] {
+  const d = drugs();
+  const out: string[] = [];
+  for (const [drug, direct] of d.directClasses) {
+    if (direct.some((c) => (d.ancestors.get(c) ?? []).includes(classId))) out.push(drug);
+  }
+  return out;
+}
+
+/** mg of prednisone equivalent to 1 mg of the corticosteroid, or null when not a known corticosteroid. */
+export function prednisoneEquivalentFactor(drugName: string): number | null {
+  const id = normaliseDrug(drugName);
+  return id ? (drugs().prednisoneFactor.get(id) ?? null) : null;
+}
+
+/** Condition id for a phrase: an exact synonym, else the longest condition named inside the text; or null. */
+export function conceptOf(text: string): string | null {
+  const c = conditions();
+  const exact = c.lexicon.exact(text);
+  if (exact) return exact;
+  let best: { id: string; len: number } | null = null;
+  for (const m of c.lexicon.scan(text)) {
+    const len = m.end - m.start;
+    if (!best || len > best.len) best = { id: m.value, len };
+  }
+  return best?.id ?? null;
+}
+
+export function condition(id: string): Condition | undefined {
+  return conditions().byId.get(id);
+}
+
+/** Procedure id named by a phrase ("SBRT", "major surgical procedure"), or null. */
+export function procedureOf(text: string): string | null {
+  return procedures().lexicon.exact(text);
+}
+
+/**
+ * Is-a over the knowledge tables: condition ⊂ ancestor condition, class ⊂ ancestor class,
+ * drug ⊂ each of its classes and their ancestors. Every id is-a itself.
+ */
+export function isA(id: string, ancestorId: string): boolean {
+  if (id === ancestorId) return true;
+  const c = conditions().ancestors.get(id);
+  if (c && c.includes(ancestorId)) return true;
+  const d = drugs();
+  const cls = d.ancestors.get(id);
+  if (cls && cls.includes(ancestorId)) return true;
+  const direct = d.directClasses.get(id);
+  if (direct) for (const k of direct) if ((d.ancestors.get(k) ?? []).includes(ancestorId)) return true;
+  return false;
+}
+
+export function knowledgeVersions(): { drugClasses: string; conditions: string; procedures: string } {
+  return { drugClasses: drugs().version, conditions: conditions().version, procedures: procedures().version };
+}
+
+export function drugLexicon(): Lexicon<DrugTerm> {
+  return drugs().lexicon;
+}
+export function conditionLexicon(): Lexicon<string> {
+  return conditions().lexicon;
+}
+export function procedureLexicon(): Lexicon<string> {
+  return procedures().lexicon;
+}

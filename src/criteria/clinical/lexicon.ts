@@ -1,0 +1,150 @@
+/**
+ * Dictionary matching over word tokens: finds the longest known phrase (synonym of a drug,
+ * class, procedure or condition) at each position of a text, with character spans.
+ *
+ * Tokens are maximal runs of letters or of digits, so "PD-1", "PD1" and "PD 1" all read as
+ * ["pd", "1"], and "AL3818" as ["al", "3818"]. Between the tokens of one phrase only
+ * spaces, hyphens, slashes, apostrophes and dots may stand (no commas, semicolons or
+ * brackets), so a phrase never spans two list items. Short all-capital abbreviations
+ * ("RT", "HBV", "AIDS", "DDP") match only in capitals, so "aids" or "rt" in running text
+ * do not. The last token of a phrase also matches its plural (+s / +es).
+ *
+ * The lexicon is built once; scanning allocates only the token list and the matches.
+ */
+
+export interface Token {
+  /** Lower-cased token text. */
+  lower: string;
+  /** Token text as written. */
+  raw: string;
+  start: number;
+  end: number;
+}
+
+const TOKEN_RE = /[A-Za-z\u00C0-\u024F]+|[0-9]+/g;
+const GAP_RE = /^[\s\-\u2010-\u2013/'\u2019.]{0,3}$/;
+
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  TOKEN_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(text)) !== null) {
+    out.push({ lower: m[0].toLowerCase(), raw: m[0], start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** Compact key of a phrase: its tokens, lower-cased and joined — "Anti-PD-1" → "antipd1". */
+export function compactKey(text: string): string {
+  let key = "";
+  for (const t of tokenize(text)) key += t.lower;
+  return key;
+}
+
+interface Phrase<T> {
+  tokens: string[];
+  /** Raw tokens, compared exactly when the phrase is case-sensitive. */
+  raw: string[];
+  caseSensitive: boolean;
+  value: T;
+}
+
+export interface LexiconMatch<T> {
+  value: T;
+  start: number;
+  end: number;
+  /** Index of the first and one past the last token matched. */
+  tokenStart: number;
+  tokenEnd: number;
+}
+
+/** True for an abbreviation such as "RT", "HBV", "AIDS": no lower-case letter and at most 4 letters. */
+function isShortCapitalised(phrase: string): boolean {
+  const letters = phrase.replace(/[^A-Za-z]/g, "");
+  return letters.length > 0 && letters.length <= 4 && letters === letters.toUpperCase();
+}
+
+const ALNUM_RE = /[A-Za-z0-9]/;
+
+/**
+ * An abbreviation must be a word of its own: "RT" is not the start of "RT-PCR" or "RT2",
+ * and "MI" is not the end of "2MI".
+ */
+function abbreviationStandsAlone(text: string, start: number, end: number): boolean {
+  const before = start > 0 ? text[start - 1] : "";
+  const after = end < text.length ? text[end] : "";
+  if (before && ALNUM_RE.test(before)) return false;
+  if (after && ALNUM_RE.test(after)) return false;
+  if (after === "-" && end + 1 < text.length && ALNUM_RE.test(text[end + 1])) return false;
+  return true;
+}
+
+export class Lexicon<T> {
+  private readonly byFirst = new Map<string, Phrase<T>[]>();
+  private size = 0;
+
+  /** Adds a phrase; a phrase added twice keeps the first value. */
+  add(phrase: string, value: T): void {
+    const toks = tokenize(phrase);
+    if (toks.length === 0) return;
+    const tokens = toks.map((t) => t.lower);
+    const list = this.byFirst.get(tokens[0]) ?? [];
+    if (list.some((p) => p.tokens.join(" ") === tokens.join(" ") && p.caseSensitive === isShortCapitalised(phrase))) return;
+    list.push({ tokens, raw: toks.map((t) => t.raw), caseSensitive: isShortCapitalised(phrase), value });
+    // Longest phrases first, so the first full match at a position is the longest.
+    list.sort((a, b) => b.tokens.length - a.tokens.length);
+    this.byFirst.set(tokens[0], list);
+    this.size++;
+  }
+
+  get phraseCount(): number {
+    return this.size;
+  }
+
+  /** Longest match starting at token i, or null. */
+  matchAt(text: string, tokens: Token[], i: number): LexiconMatch<T> | null {
+    const candidates = this.byFirst.get(tokens[i].lower);
+    if (!candidates) return null;
+    outer: for (const p of candidates) {
+      const n = p.tokens.length;
+      if (i + n > tokens.length) continue;
+      for (let k = 0; k < n; k++) {
+        const tok = tokens[i + k];
+        const want = p.tokens[k];
+        const last = k === n - 1;
+        if (tok.lower !== want && !(last && n > 0 && want.length > 2 && (tok.lower === want + "s" || tok.lower === want + "es"))) continue outer;
+        if (p.caseSensitive && !tok.raw.startsWith(p.raw[k])) continue outer;
+        if (k > 0 && !GAP_RE.test(text.slice(tokens[i + k - 1].end, tok.start))) continue outer;
+      }
+      if (p.caseSensitive && !abbreviationStandsAlone(text, tokens[i].start, tokens[i + n - 1].end)) continue;
+      return { value: p.value, start: tokens[i].start, end: tokens[i + n - 1].end, tokenStart: i, tokenEnd: i + n };
+    }
+    return null;
+  }
+
+  /** All non-overlapping longest matches, left to right. */
+  scan(text: string, tokens: Token[] = tokenize(text)): LexiconMatch<T>[] {
+    const out: LexiconMatch<T>[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const m = this.matchAt(text, tokens, i);
+      if (m) {
+        out.push(m);
+        i = m.tokenEnd;
+      } else i++;
+    }
+    return out;
+  }
+
+  /** The value of a phrase equal (as tokens, ignoring case rules) to the whole text, if any. */
+  exact(text: string): T | null {
+    const tokens = tokenize(text);
+    if (tokens.length === 0) return null;
+    const candidates = this.byFirst.get(tokens[0].lower);
+    if (!candidates) return null;
+    for (const p of candidates) {
+      if (p.tokens.length !== tokens.length) continue;
+      if (p.tokens.every((t, k) => t === tokens[k].lower)) return p.value;
+    }
+    return null;
+  }
+}
