@@ -1,0 +1,115 @@
+/**
+ * The data each page renders. Routes fill these from the store, the search module and
+ * the matcher; renderers turn them into HTML and nothing else.
+ */
+import type { Criterion } from "../../criteria/types.js";
+import type { Provenance, Study } from "../../model/study.js";
+
+export interface SearchQuery {
+  q: string;
+  status: string[];
+  phase: string[];
+  studyType: string[];
+  sex: string;
+  /** A city name ("Guangzhou", "Guangzhou, China"). */
+  near: string;
+  radiusKm: number | null;
+  /** 1-based. */
+  page: number;
+  pageSize: number;
+}
+
+export interface NearestSite {
+  facility?: string;
+  city?: string;
+  state?: string;
+  country?: string;
+  distanceKm?: number;
+}
+
+export interface SearchHit {
+  nctId: string;
+  title: string;
+  status: string | null;
+  phases: string[];
+  conditions: string[];
+  sponsor: string | null;
+  minAge?: string;
+  maxAge?: string;
+  sex?: string;
+  nearestSite?: NearestSite;
+  siteCount: number;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface SearchResultView {
+  query: SearchQuery;
+  total: number;
+  hits: SearchHit[];
+  /** Facet name ("status", "phase", "studyType", "sex") → values with counts. */
+  facets: Record<string, FacetValue[]>;
+  /** The place "near" resolved to, shown so users can spot a wrong guess. */
+  nearResolved?: string;
+  /** A problem with the query (unknown city, …), shown above the results. */
+  notice?: string;
+}
+
+export interface RelatedTrial {
+  nctId: string;
+  title?: string;
+  status?: string | null;
+  reasons: string[];
+}
+
+export interface StudyView {
+  study: Study;
+  provenance?: Provenance;
+  /** Parsed criteria, when the parser has run (stored or on the fly). */
+  criteria?: Criterion[];
+  /** Parser version that produced `criteria`. */
+  parserVersion?: string;
+  related: RelatedTrial[];
+  /** Cycle grids of the arms' regimens, when the regimen module yields them. */
+  regimens?: RegimenGrid[];
+}
+
+/** A regimen schedule as a grid: days × drugs, each cell saying whether the drug is given. */
+export interface RegimenGrid {
+  arm: string;
+  cycleLengthDays: number;
+  rows: Array<{ drug: string; dose?: string; days: number[] }>;
+}
+
+export type Verdict = "eligible" | "possible" | "ineligible";
+export type Outcome = "pass" | "fail" | "unknown";
+
+export interface CriterionResultView {
+  kind: "inclusion" | "exclusion" | "unknown";
+  text: string;
+  outcome: Outcome;
+  evidence?: string;
+}
+
+export interface TrialMatchView {
+  nctId: string;
+  title: string;
+  status: string | null;
+  verdict: Verdict;
+  /** Higher ranks first; shown as given. */
+  score?: number;
+  criteria: CriterionResultView[];
+  questions: string[];
+}
+
+export interface MatchResultView {
+  /** One-line summary of the patient as understood ("58-year-old female, nasopharyngeal carcinoma …"). */
+  patientSummary: string;
+  trials: TrialMatchView[];
+  /** Trials evaluated in total (the list may be cut). */
+  evaluated: number;
+  warnings: string[];
+}
