@@ -4,6 +4,9 @@
  * registers itself on the program; this file only assembles them.
  */
 import { Command } from "commander";
+import { registerImport } from "./commands/import.js";
+import { registerList } from "./commands/list.js";
+import { registerShow } from "./commands/show.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -13,6 +16,9 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
+  registerImport(program);
+  registerList(program);
+  registerShow(program);
   return program;
 }
 

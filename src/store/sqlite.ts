@@ -71,6 +71,19 @@ export class SqliteStudyStore implements StudyStore {
     return this.db.transaction(fn)();
   }
 
+  async transactionAsync<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) throw new Error("transactionAsync cannot run inside another transaction");
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+
   upsert(study: Study, provenance: Provenance): UpsertOutcome {
     const cols = columnsOf(study);
     const json = JSON.stringify(study);

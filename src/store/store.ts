@@ -28,6 +28,11 @@ export interface StudyStore {
   upsert(study: Study, provenance: Provenance): UpsertOutcome;
   /** Runs fn in one transaction: all its writes land, or none. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Runs async fn in one transaction (all its writes land, or none if it rejects). For
+   * streamed imports; no other write may run on this store until the promise settles.
+   */
+  transactionAsync<T>(fn: () => Promise<T>): Promise<T>;
   get(nctId: string): StoredStudy | undefined;
   has(nctId: string): boolean;
   count(): number;

@@ -1,0 +1,71 @@
+/** `eligo import PATH...`: files, directories and zip archives of ClinicalTrials.gov records. */
+import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { totalInputBytes } from "../../ingest/inputs.js";
+import { importPaths, type ImportCounts, type ImportProgress } from "../../ingest/run.js";
+import { addDbOption, dbPath, openDb, paint, useColor } from "../common.js";
+
+interface ImportOptions {
+  db?: string;
+  progress?: boolean;
+}
+
+/** "77 studies: 77 imported, 0 updated, 0 unchanged; 0 failed" */
+export function summaryLine(c: ImportCounts, color = useColor()): string {
+  const studies = c.imported + c.updated + c.unchanged;
+  const failed = `${c.failed} failed`;
+  return (
+    `${studies} ${studies === 1 ? "study" : "studies"} from ${c.inputs} ${c.inputs === 1 ? "file" : "files"}: ` +
+    `${c.imported} imported, ${c.updated} updated, ${c.unchanged} unchanged; ` +
+    (c.failed ? paint(failed, "red", color) : failed)
+  );
+}
+
+export function registerImport(program: Command): void {
+  addDbOption(
+    program
+      .command("import")
+      .description("import ClinicalTrials.gov records: API v2 JSON (study, page, array, NDJSON), legacy XML, directories, zip archives")
+      .argument("<paths...>", "files, directories or .zip archives (recognised by content)")
+      .option("--no-progress", "never show a progress bar (it is shown only on a terminal anyway)"),
+  ).action(async (paths: string[], opts: ImportOptions) => {
+    const store = openDb(opts);
+    const showBar = opts.progress !== false && Boolean(process.stderr.isTTY);
+    let bar: cliProgress.SingleBar | undefined;
+    let lastDraw = 0;
+    let onProgress: ((p: ImportProgress) => void) | undefined;
+    if (showBar) {
+      const total = await totalInputBytes(paths);
+      bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          format: "importing [{bar}] {percentage}% | {studies} studies | {failed} failed | ETA {eta_formatted}",
+          hideCursor: true,
+          clearOnComplete: true,
+          barsize: 30,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(Math.max(total, 1), 0, { studies: 0, failed: 0 });
+      onProgress = (p) => {
+        const now = Date.now();
+        if (now - lastDraw < 100) return;
+        lastDraw = now;
+        bar!.update(Math.min(p.bytes, total), { studies: p.studies, failed: p.failed });
+      };
+    }
+    let counts: ImportCounts;
+    try {
+      counts = await importPaths(store, paths, { onProgress });
+    } finally {
+      bar?.stop();
+      store.close();
+    }
+    for (const e of counts.errors) {
+      process.stderr.write(`${paint("error", "red", useColor(process.stderr))}: ${e.source}: ${e.reason}\n`);
+    }
+    process.stdout.write(`${summaryLine(counts)} (database ${dbPath(opts)})\n`);
+    if (counts.failed > 0) process.exitCode = 1;
+  });
+}
