@@ -156,7 +156,7 @@ export function patientFromForm(f: PatientForm, labs: LabName[]): { patient?: Pa
   f.biomarkers.forEach((b, i) => {
     if (!b.marker) return void errors.push(`Biomarker row ${i + 1}: name the marker.`);
     const m = /(-?\d+(?:\.\d+)?)\s*(%)?/.exec(b.status);
-    const words = b.status.replace(/(?:TPS|CPS)?\s*[<>≥≤=]*\s*-?\d+(?:\.\d+)?\s*%?/gi, "").trim();
+    const words = b.status.replace(/(?:TPS|CPS)?\s*[<>≥≤=]*\s*-?\d+(?:\.\d+)?\s*%?/gi, "").replace(/^[\s,;:]+|[\s,;:]+$/g, "");
     markers.push({
       marker: b.marker,
       ...(words ? { status: words.toLowerCase() } : {}),

@@ -1,0 +1,131 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import Fastify from "fastify";
+import type { Patient } from "../../model/patient.js";
+import { parseStudy } from "../../model/study.js";
+import { openStore } from "../../store/sqlite.js";
+import { CONTENT_SECURITY_POLICY, createWebPlugin, defaultWebServices, readSearchQuery } from "./index.js";
+
+const V2 = new URL("../../../../shared/data/ctgov-v2/", import.meta.url);
+
+async function appWith(services = defaultWebServices) {
+  const store = openStore(":memory:");
+  for (const f of fs.readdirSync(V2)) {
+    store.upsert(parseStudy(JSON.parse(fs.readFileSync(new URL(f, V2), "utf8"))), { sourceKind: "ctgov-v2-json", source: f, importedAt: "2026-11-22T00:00:00Z" });
+  }
+  store.upsert(
+    parseStudy({
+      protocolSection: {
+        identificationModule: { nctId: "NCT09999999", briefTitle: 'Evil <script>alert("x")</script> trial' },
+        statusModule: { overallStatus: "RECRUITING" },
+        conditionsModule: { conditions: ["Nasopharyngeal Carcinoma"] },
+        eligibilityModule: { eligibilityCriteria: "* <script>document.title='pwned'</script>" },
+        contactsLocationsModule: { locations: [{ facility: "Sun Yat-sen University Cancer Center", city: "Guangzhou", country: "China" }] },
+      },
+    }),
+    { sourceKind: "registry-page", source: "test", importedAt: "2026-11-22T00:00:00Z" },
+  );
+  const app = Fastify();
+  await createWebPlugin(services)(app, { store });
+  return { app, store };
+}
+
+test("pages carry the CSP and no-sniff headers; assets are cached for a year", async () => {
+  const { app } = await appWith();
+  for (const url of ["/", "/match", "/study/NCT09999999", "/no-such-page"]) {
+    const r = await app.inject({ url });
+    assert.equal(r.headers["content-security-policy"], CONTENT_SECURITY_POLICY, url);
+    assert.equal(r.headers["x-content-type-options"], "nosniff");
+  }
+  for (const [name, type] of [["style.css", "text/css"], ["enhance.js", "text/javascript"], ["logo.svg", "image/svg+xml"]]) {
+    const r = await app.inject({ url: `/assets/${name}` });
+    assert.equal(r.statusCode, 200);
+    assert.ok(String(r.headers["content-type"]).startsWith(type));
+    assert.match(String(r.headers["cache-control"]), /max-age=31536000/);
+  }
+  assert.equal((await app.inject({ url: "/assets/../index.ts" })).statusCode, 404);
+});
+
+test("a registry text containing <script> is served escaped", async () => {
+  const { app } = await appWith();
+  const r = await app.inject({ url: "/study/NCT09999999" });
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.body.includes("<script>alert"), false);
+  assert.equal(r.body.includes("<script>document"), false);
+  assert.ok(r.body.includes("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;"));
+  const s = await app.inject({ url: "/?q=evil" });
+  assert.match(s.body, /Evil &lt;script&gt;/);
+});
+
+test("study ids: lower case redirects, malformed is 400, unknown is 404 naming the id", async () => {
+  const { app } = await appWith();
+  const r = await app.inject({ url: "/study/nct09999999" });
+  assert.equal(r.statusCode, 301);
+  assert.equal(r.headers.location, "/study/NCT09999999");
+  assert.equal((await app.inject({ url: "/study/12" })).statusCode, 400);
+  const nf = await app.inject({ url: "/study/NCT00000000" });
+  assert.equal(nf.statusCode, 404);
+  assert.match(nf.body, /NCT00000000 is not in this database/);
+});
+
+test("search: words, facets and near a city", async () => {
+  const { app, store } = await appWith();
+  const all = await app.inject({ url: "/" });
+  assert.match(all.body, new RegExp(`${store.count()} trials`));
+  const near = await app.inject({ url: "/?near=guangzhou" });
+  assert.match(near.body, /Showing 1–1 of 1 trial/);
+  assert.match(near.body, /Sun Yat-sen University Cancer Center, Guangzhou, China/);
+  const rec = await app.inject({ url: "/?status=RECRUITING" });
+  assert.match(rec.body, /value="RECRUITING" checked/);
+  assert.deepEqual(readSearchQuery({ q: " x ", status: ["A", "B"], type: "INTERVENTIONAL", page: "-3", radius: "abc" }), {
+    q: "x", status: ["A", "B"], phase: [], studyType: ["INTERVENTIONAL"], sex: "", near: "", radiusKm: null, page: 1, pageSize: 20,
+  });
+});
+
+test("match: an empty form or bad field is sent back with errors naming the field", async () => {
+  const { app } = await appWith();
+  const empty = await app.inject({ method: "POST", url: "/match", payload: "sex=", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  assert.equal(empty.statusCode, 400);
+  assert.match(empty.body, /The form is empty/);
+  const bad = await app.inject({ method: "POST", url: "/match", payload: "diagnosis=NPC&lab0.name=Haemoglobin&lab0.value=abc", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /Lab row 1 \(Haemoglobin\): value “abc” is not a number/);
+  assert.match(bad.body, /value="NPC"/, "typed values are kept");
+  const json = await app.inject({ method: "POST", url: "/match", payload: "json=%7Bnope", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  assert.match(json.body, /Pasted record: not JSON/);
+});
+
+test("match: without a matcher the page says so; with one, the form becomes a patient and results render", async () => {
+  const { app: bare } = await appWith();
+  const r0 = await bare.inject({ method: "POST", url: "/match", payload: "diagnosis=NPC", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  assert.equal(r0.statusCode, 503);
+  assert.match(r0.body, /matching engine is not installed/);
+
+  let seen: Patient | undefined;
+  const { app } = await appWith({
+    ...defaultWebServices,
+    match: (_store, patient) => {
+      seen = patient;
+      return { evaluated: 1, warnings: [], trials: [{ nctId: "NCT09999999", title: "T", status: "RECRUITING", verdict: "eligible", questions: [], criteria: [{ kind: "inclusion", text: "c", outcome: "pass", evidence: "e" }] }] };
+    },
+  });
+  const boundary = "----eligo";
+  const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+  const body =
+    part("age", "58") + part("sex", "female") + part("diagnosis", "Nasopharyngeal Carcinoma") + part("stage", "IVB") + part("metastases", "liver") +
+    part("ecog", "1") + part("lab0.name", "Haemoglobin") + part("lab0.value", "120") + part("lab0.unit", "g/L") + part("lab0.refLow", "115") + part("lab0.refHigh", "150") +
+    part("tx0.name", "cisplatin") + part("tx0.start", "2025-01-10") + part("tx0.end", "2025-03-01") + part("bm0.marker", "PD-L1") + part("bm0.status", "positive, TPS 60%") + `--${boundary}--\r\n`;
+  const r = await app.inject({ method: "POST", url: "/match", payload: body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.headers["cache-control"], "no-store");
+  assert.match(r.body, /verdict-eligible/);
+  assert.match(r.body, /58-year-old female · Nasopharyngeal Carcinoma, stage IVB; metastases: liver · ECOG 1/);
+  assert.deepEqual(seen, {
+    age: 58, sex: "female", ecog: 1,
+    conditions: [{ text: "Nasopharyngeal Carcinoma", primary: true, stage: "IVB", metastases: [{ site: "liver" }] }],
+    observations: [{ text: "Haemoglobin", value: 120, variable: "hemoglobin", unit: "g/L", referenceRange: { low: 115, high: 150 } }],
+    medications: [{ name: "cisplatin", start: "2025-01-10", end: "2025-03-01" }],
+    biomarkers: [{ marker: "PD-L1", status: "positive", value: 60, unit: "%" }],
+  });
+});
