@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { registerImport } from "./commands/import.js";
 import { registerList } from "./commands/list.js";
 import { registerShow } from "./commands/show.js";
+import { registerSync } from "./commands/sync.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerList(program);
   registerShow(program);
+  registerSync(program);
   return program;
 }
 
