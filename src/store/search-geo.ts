@@ -44,6 +44,13 @@ function loadGazetteer() {
 }
 
 let countries: Map<string, string> | undefined;
+const spellings = new Map<string, Set<string>>();
+const addSpelling = (name: string, code: string) => {
+  countries!.set(key(name), code);
+  let set = spellings.get(code);
+  if (!set) spellings.set(code, (set = new Set()));
+  set.add(name);
+};
 /** Country name, alias or ISO code (any case) → ISO 3166-1 alpha-2 code. */
 export function countryCode(name: string): string | undefined {
   if (!countries) {
@@ -58,22 +65,22 @@ export function countryCode(name: string): string | undefined {
         } catch {
           n = undefined;
         }
-        if (n && n !== code) countries.set(key(n), code);
+        if (n && n !== code) addSpelling(n, code);
       }
     }
     const aliases = JSON.parse(
       fs.readFileSync(new URL("../../data/knowledge/country-aliases.json", import.meta.url), "utf8"),
     ) as { version: string; aliases: Record<string, string> };
-    for (const [alias, code] of Object.entries(aliases.aliases)) countries.set(key(alias), code);
+    for (const [alias, code] of Object.entries(aliases.aliases)) addSpelling(alias, code);
   }
   const k = key(name);
   return countries.get(k) ?? (/^[a-z]{2}$/.test(k) ? k.toUpperCase() : undefined);
 }
 
-/** Every spelling of a country this module knows (for filters on stored country names). */
+/** Every spelling of a country this module knows, as written (for filters on stored country names). */
 export function countryNames(code: string): string[] {
   countryCode("x"); // loads the table
-  return [...countries!.entries()].filter(([, c]) => c === code).map(([n]) => n);
+  return [...(spellings.get(code) ?? [])];
 }
 
 /** The most populous place called `city` (in `country` when given), or undefined. */

@@ -15,6 +15,7 @@ export interface SynonymTable {
   groups: SynonymGroup[];
   families: Array<{ name: string; phrases: string[] }>;
   words: Record<string, string[]>;
+  genericInterventions: string[];
 }
 
 let table: SynonymTable | undefined;
