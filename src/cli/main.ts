@@ -4,6 +4,7 @@
  * registers itself on the program; this file only assembles them.
  */
 import { Command } from "commander";
+import { registerCriteria } from "./commands/criteria.js";
 import { registerImport } from "./commands/import.js";
 import { registerList } from "./commands/list.js";
 import { registerShow } from "./commands/show.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) });
+  registerCriteria(program);
   registerImport(program);
   registerList(program);
   registerShow(program);

@@ -1,0 +1,159 @@
+/**
+ * `eligo criteria FILE... [--jsonl]` and `eligo criteria NCT... [--db PATH] [--jsonl]`:
+ * eligibility texts (or stored studies) → criteria and constraints.
+ *
+ * --jsonl prints one line per input: {"file": path, "criteria": [...]} for files (the format
+ * ../shared/eval/score-criteria.mjs reads), {"nctId", "parserVersion", "criteria"} for studies.
+ * Without it: a readable listing, each criterion then its constraints.
+ */
+import fs from "node:fs";
+import type { Command } from "commander";
+import { parseCriteria, parseEligibility, parserVersion } from "../../criteria/parse.js";
+import type { Constraint, Criterion } from "../../criteria/types.js";
+import type { Study } from "../../model/study.js";
+import { addDbOption, openDb, paint, UserError } from "../common.js";
+
+interface CriteriaOptions {
+  db?: string;
+  jsonl?: boolean;
+}
+
+const NCT = /^NCT\d{8}$/i;
+
+const OP_SYMBOL: Record<string, string> = { ">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", range: "" };
+
+/** One constraint as a readable line. */
+export function describeConstraint(c: Constraint): string {
+  switch (c.type) {
+    case "numeric": {
+      const v = c.variable ?? `"${c.mention}"`;
+      const unit = c.relativeTo ? ` × ${c.relativeTo}` : c.unit ? ` ${c.unit}` : "";
+      const val = c.op === "range" ? `${c.value}–${c.value2}${unit}` : `${OP_SYMBOL[c.op]} ${c.value}${unit}`;
+      const q = c.qualifier ? `  [${[c.qualifier.sex, c.qualifier.condition].filter(Boolean).join(", ") || c.qualifier.text}]` : "";
+      return `numeric     ${v} ${val}${q}`;
+    }
+    case "diagnosis":
+      return `diagnosis   ${c.negated ? "not " : ""}${c.aspect} ${c.concept ?? `"${c.mention}"`}${c.stage ? ` stage ${c.stage}` : ""}${c.site ? ` site ${c.site}` : ""}`;
+    case "therapy":
+      return `therapy     ${c.negated ? "not " : ""}${c.timing} ${c.category} ${c.concept ?? `"${c.mention}"`}${c.window ? ` (${c.window.text})` : ""}`;
+    case "biomarker":
+      return `biomarker   ${c.negated ? "not " : ""}${c.marker}${c.status ? ` ${c.status}` : ""}${c.op ? ` ${OP_SYMBOL[c.op] ?? c.op} ${c.value}${c.unit ?? ""}` : ""}`;
+    case "demographic":
+      return `demographic ${c.negated ? "not " : ""}${c.aspect}${c.sex ? ` ${c.sex}` : ""}`;
+    case "judgement":
+      return `judgement   ${c.aspect}`;
+  }
+}
+
+/** The readable listing of criteria, as lines. */
+export function renderCriteria(criteria: Criterion[]): string[] {
+  const lines: string[] = [];
+  const counters = { inclusion: 0, exclusion: 0, unknown: 0 };
+  for (const cr of criteria) {
+    const indent = "  ".repeat(cr.depth);
+    let label = "";
+    if (cr.depth === 0) {
+      counters[cr.kind]++;
+      label = `${cr.kind === "inclusion" ? "I" : cr.kind === "exclusion" ? "E" : "C"}${counters[cr.kind]}`;
+    } else label = "-";
+    const src = cr.source === "module" ? paint(" (eligibility module)", "dim") : "";
+    const text = cr.text.replace(/\s+/g, " ");
+    lines.push(`${indent}${paint(label.padEnd(4), "bold")} ${text.length > 160 ? text.slice(0, 157) + "…" : text}${src}`);
+    for (const c of cr.constraints) lines.push(`${indent}       ${paint(describeConstraint(c), c.type === "numeric" ? "cyan" : "dim")}`);
+  }
+  return lines;
+}
+
+class Output {
+  private buf: string[] = [];
+  private size = 0;
+  line(s: string): void {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length) fs.writeSync(1, this.buf.join("\n") + "\n");
+    this.buf = [];
+    this.size = 0;
+  }
+}
+
+export function registerCriteria(program: Command): void {
+  const cmd = program
+    .command("criteria")
+    .description("Parse eligibility criteria into criteria and constraints (text files or stored studies)")
+    .argument("<inputs...>", "eligibility text files, v2 study JSON files, or NCT ids of stored studies")
+    .option("--jsonl", "one JSON line per input: {\"file\", \"criteria\"} (or {\"nctId\", …} for studies)");
+  addDbOption(cmd);
+  cmd.action((inputs: string[], opts: CriteriaOptions) => {
+    const output = new Output();
+    const warn = (msg: string) => process.stderr.write(`eligo: ${msg}\n`);
+    const failed: string[] = [];
+    const ids = inputs.filter((x) => NCT.test(x));
+    const files = inputs.filter((x) => !NCT.test(x));
+    const parseOpts = {
+      onClinicalError: (e: Error, text: string) => warn(`clinical extractor failed on "${text.slice(0, 60)}…": ${e.message}`),
+    };
+    for (const file of files) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, "utf8");
+      } catch (e) {
+        warn(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+        failed.push(file);
+        continue;
+      }
+      let criteria: Criterion[];
+      const study = file.endsWith(".json") ? asStudy(text) : undefined;
+      if (study) criteria = parseEligibility(study, parseOpts).criteria;
+      else criteria = parseCriteria(text, parseOpts);
+      if (opts.jsonl) output.line(JSON.stringify({ file, criteria }));
+      else {
+        output.line(paint(file, "bold"));
+        for (const l of renderCriteria(criteria)) output.line(l);
+        output.line("");
+      }
+    }
+    if (ids.length) {
+      const store = openDb(opts, true);
+      try {
+        const version = parserVersion();
+        for (const raw of ids) {
+          const id = raw.toUpperCase();
+          const rec = store.get(id);
+          if (!rec) {
+            warn(`${id}: not in the database`);
+            failed.push(id);
+            continue;
+          }
+          const stored = store.getParsedCriteria(id);
+          const criteria: Criterion[] =
+            stored && stored.parserVersion === version
+              ? (JSON.parse(stored.json) as { criteria: Criterion[] }).criteria
+              : parseEligibility(rec.study, parseOpts).criteria;
+          if (opts.jsonl) output.line(JSON.stringify({ nctId: id, parserVersion: version, criteria }));
+          else {
+            const title = rec.study.protocolSection?.identificationModule?.briefTitle;
+            output.line(paint(`${id}${title ? "  " + title : ""}`, "bold"));
+            for (const l of renderCriteria(criteria)) output.line(l);
+            output.line("");
+          }
+        }
+      } finally {
+        store.close();
+      }
+    }
+    output.flush();
+    if (failed.length) throw new UserError(`${failed.length} of ${inputs.length} input(s) could not be read: ${failed.slice(0, 5).join(", ")}${failed.length > 5 ? ", …" : ""}`);
+  });
+}
+
+function asStudy(text: string): Study | undefined {
+  try {
+    const j = JSON.parse(text) as { protocolSection?: unknown };
+    return j && typeof j === "object" && j.protocolSection ? (j as Study) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,539 @@
+/**
+ * Stage 3 (numeric): one criterion's text → numeric constraints.
+ *
+ * Grammar, over the lexical pieces of ./tokenize.ts:
+ *   comparison := mention? qualifier? comparator quantity (ULN)? postqualifier?
+ *               | mention? quantity postfix-comparator            ("18 years or older")
+ *               | mention? ("between"|"from")? quantity joiner quantity   (a range)
+ *               | score-mention value ("or" | ",") value          ("ECOG 0 or 1")
+ *   quantity   := number (power-of-ten)? unit?
+ * A comparison without its own mention inherits the previous one when only connectors
+ * separate them ("SBP ≥ 140 or < 100 mmHg", "men ≥ 450 ms, women ≥ 470 ms").
+ * Ages: a time quantity with "age"/"aged"/"old"/"of age", or a bare "> 18 years".
+ * Temporal windows ("within 4 weeks", "≥ 3 months since …"), doses and list numbers are
+ * not numeric constraints here (the clinical extractor reads windows and doses).
+ */
+import { findVariables, variableById, type VariableMention } from "./lexicon.js";
+import {
+  NUMBER_RE,
+  PER_VOLUME_RE,
+  POSTFIX_RE,
+  PREFIX_RE,
+  RANGE_JOIN_RE,
+  SCI_RE,
+  ULN_RE,
+  UNIT_RE,
+  parseNumber,
+  postfixOp,
+  prefixOp,
+  supToInt,
+} from "./tokenize.js";
+import type { ComparisonOp, Logic, NumericConstraint, Qualifier, Span } from "./types.js";
+import { toUcumCased } from "./units.js";
+
+interface Quantity {
+  value: number;
+  valueSpan: Span; // local
+  end: number; // local end of the whole quantity (incl. unit / ULN)
+  unitRaw?: string;
+  unit?: string;
+  unitSpan?: Span;
+  relativeTo?: "ULN" | "LLN";
+}
+
+const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
+const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/kg|mg\/m2|mg\/day)$/i;
+const AGE_WORD_BEFORE = /(?<![\p{L}])(ages?|aged|older|younger|adults?\s+(?:of|aged))(?![\p{L}])/giu;
+const NOT_AGE_BEFORE = /(childbearing|reproductive|gestational|bone|corrected|menstrual|post-?menstrual|skeletal|fetal|foetal)\s+$/i;
+const AGE_AFTER = /^[ \t]*(?:\(s\))?[ \t-]*(?:years?|yrs?|months?|weeks?|days?)?[ \t-]*(old|of[ \t]+age|of[ \t]+life|year-old|years-old|y\/o\b|yo\b|age\b)/i;
+const TEMPORAL_AFTER =
+  /^[ \t]*(?:\)[ \t]*)?(?:since|after|before|prior|ago|from|post|following|previously|earlier|of (?:treatment|therapy|follow|the|diagnosis|last|previous|prior|stable|continuous|abstinence)|duration|history|in the (?:past|last|previous)|before|preceding|between|until|at|during|in)\b/i;
+const PATIENT_WORDS =
+  /^(?:[\s,:;()\-–•*]|\d+[.)]|patients?|subjects?|participants?|adults?|men|women|males?|females?|children|boys|girls|persons?|people|individuals?|volunteers?|healthy|be|are|is|must|should|who|aged?|of|and|or|both|sexes|genders?|all|any|either|sex|male\/female|inpatients?|outpatients?|the|a|an|with|were|was|will|at|time|enrolment|enrollment|screening|consent|signing|study|entry|years?)*$/i;
+
+/** A comparison found in a criterion, before mention resolution. */
+interface Found {
+  op: ComparisonOp;
+  cmpStart: number; // local start of comparator (or of the value when none)
+  q: Quantity;
+  q2?: Quantity;
+  end: number; // local end of the comparison
+  postfixAge?: boolean; // "or older" / "younger than"
+  cmpWord?: string;
+}
+
+function readQuantity(text: string, at: number, numText: string): Quantity {
+  let end = at + numText.length;
+  const dotThousands = /^\d{1,3}\.\d{3}$/.test(numText) && /^\s*\/\s*(mmc|mm3|mm³|[µμu]l)/i.test(text.slice(end, end + 8));
+  let value = parseNumber(numText, dotThousands);
+  const q: Quantity = { value, valueSpan: [at, end], end };
+  // "10^3 CFU" written as a number
+  const pow = /^(?:\^|\*\*)[ \t]*(-?\d{1,2})|^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})/.exec(text.slice(end, end + 6));
+  if (numText === "10" && pow) {
+    value = 10 ** (pow[1] !== undefined ? Number(pow[1]) : supToInt(pow[2]));
+    end += pow[0].length;
+    q.value = value;
+    q.valueSpan = [at, end];
+    q.end = end;
+  }
+  const rest = text.slice(end, end + 40);
+  const sci = SCI_RE.exec(rest);
+  if (sci) {
+    const exp = /^[⁰¹²³⁴⁵⁶⁷⁸⁹]/.test(sci[1]) ? supToInt(sci[1]) : Number(sci[1]);
+    const afterSci = end + sci[0].length;
+    const per = PER_VOLUME_RE.exec(text.slice(afterSci, afterSci + 12));
+    if (per) {
+      const perUnit = per[1].toLowerCase().replace(/[µμ]/, "u").replace("³", "3").replace("mmc", "mm3");
+      const per2 = perUnit === "l" ? "L" : perUnit === "ul" ? "uL" : perUnit === "ml" ? "mL" : perUnit;
+      q.unit = `10*${exp}/${per2}`;
+      q.unitRaw = text.slice(end, afterSci + per[0].length).trim();
+      const uStart = end + (sci[0].length - sci[0].trimStart().length);
+      q.unitSpan = [uStart, afterSci + per[0].length];
+      q.end = afterSci + per[0].length;
+      return q;
+    }
+    if (exp >= 2 && exp <= 15) {
+      q.value = value * 10 ** exp;
+      q.valueSpan = [at, afterSci];
+      end = afterSci;
+      q.end = end;
+    }
+  }
+  const after = text.slice(end, end + 40);
+  const u = UNIT_RE.exec(after);
+  if (u) {
+    const raw = u[1];
+    const ucum = toUcumCased(raw.replace(/^-/, ""));
+    const uStart = end + u[0].indexOf(raw);
+    q.unitRaw = raw;
+    if (ucum) q.unit = ucum;
+    q.unitSpan = [uStart, uStart + raw.length];
+    q.end = uStart + raw.length;
+    end = q.end;
+    // "1.5 mg/dL (× ULN)" is rare; "2.5 × ULN" has no unit
+  }
+  if (!u || q.unit === "%") {
+    const uln = ULN_RE.exec(text.slice(end, end + 50));
+    if (uln && !u) {
+      q.relativeTo = /^(LLN|lower|normal[ \t]+low)/i.test(uln[1]) ? "LLN" : "ULN";
+      q.end = end + uln[0].length;
+    }
+  }
+  return q;
+}
+
+/** Finds comparisons in a criterion's text (local offsets). */
+function findComparisons(text: string): Found[] {
+  const out: Found[] = [];
+  let consumed = 0;
+  NUMBER_RE.lastIndex = 0;
+  for (let m = NUMBER_RE.exec(text); m; m = NUMBER_RE.exec(text)) {
+    const at = m.index;
+    if (at < consumed) continue;
+    const numText = m[1];
+    // dates, times, ratios, list numbers, versions
+    const before1 = text[at - 1] ?? "";
+    const after1 = text[at + numText.length] ?? "";
+    if (after1 === ":" && /^\d/.test(text[at + numText.length + 1] ?? "")) continue; // 10:30, 1:1
+    if (after1 === "/" && /^\d/.test(text[at + numText.length + 1] ?? "")) {
+      // 140/90 mmHg is a blood pressure pair; 20/40 is a fraction; dates 12/2019
+      if (!/^\/\s*\d{2,3}\s*mm/i.test(text.slice(at + numText.length, at + numText.length + 12))) continue;
+    }
+    if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) continue; // second half of a range seen alone
+    const q = readQuantity(text, at, numText);
+    let end = q.end;
+    let q2: Quantity | undefined;
+    // range continuation
+    const join = RANGE_JOIN_RE.exec(text.slice(end, end + 12));
+    const beforeText = text.slice(Math.max(0, at - 60), at);
+    const pre = PREFIX_RE.exec(beforeText);
+    const between = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText);
+    if (join) {
+      const j2 = end + join[0].length;
+      NUMBER_RE.lastIndex = j2;
+      const m2 = NUMBER_RE.exec(text);
+      const isAnd = /and/i.test(join[0]);
+      if (m2 && m2.index === j2 && (!isAnd || /between\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) {
+        const cand = readQuantity(text, j2, m2[1]);
+        const isTo = /to|through|until/i.test(join[0]);
+        // "2-3 times", dates "2015-2018": a range must have a unit, a context, or small numbers
+        if (!(isTo && pre)) {
+          q2 = cand;
+          end = cand.end;
+        }
+      }
+      NUMBER_RE.lastIndex = Math.max(end, at + numText.length);
+    }
+    let op: ComparisonOp | undefined;
+    let cmpStart = at;
+    let cmpWord: string | undefined;
+    let postfixAge = false;
+    if (q2) {
+      op = "range";
+      if (between) {
+        const bm = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from)\s*(?:the\s+ages?\s+of\s*)?$/i.exec(beforeText);
+        if (bm) cmpStart = at - bm[0].length;
+      }
+      if (pre && !between) {
+        // "≥ 18-65"? keep as range; "≤ 2-3" rare
+      }
+      // units shared: "18-65 years", "1.5-2 × ULN"
+      if (!q.unit && q2.unit) {
+        q.unit = q2.unit;
+      }
+      if (!q.relativeTo && q2.relativeTo) q.relativeTo = q2.relativeTo;
+    } else if (pre) {
+      op = prefixOp(pre[1], pre[2]);
+      cmpStart = at - pre[0].length + (pre[0].length - pre[0].trimStart().length);
+      cmpWord = (pre[1] ?? pre[2]).toLowerCase();
+      if (/older|younger/.test(cmpWord)) postfixAge = true;
+    }
+    // postfix comparator ("18 years or older", "2 and above", "18+")
+    if (!op || (op === "=" && !pre?.[2])) {
+      let tail = text.slice(end, end + 40);
+      let skip = 0;
+      const ageWords = /^[ \t]*(?:years?|yrs?)?[ \t]*(?:of[ \t]+age|old)?/i.exec(tail);
+      if (ageWords && ageWords[0].trim()) {
+        skip = ageWords[0].length;
+        tail = tail.slice(skip);
+      }
+      const post = POSTFIX_RE.exec(tail);
+      if (post) {
+        op = postfixOp(post[1]);
+        end = end + skip + post[0].length;
+        cmpWord = post[1].toLowerCase();
+        if (/older|younger/.test(cmpWord)) postfixAge = true;
+      } else if (text[q.valueSpan[1]] === "+" && !/^\+\s*\d/.test(text.slice(q.valueSpan[1], q.valueSpan[1] + 3))) {
+        op = ">=";
+        end = Math.max(end, q.valueSpan[1] + 1);
+      }
+    }
+    if (!op) {
+      // "ECOG 0 or 1", "ECOG 0, 1 or 2", "ICDAS score of 1,2 or 3": a score's admitted values
+      const list = /^[ \t]*(?:(?:,|or|and|\/)[ \t]*)(\d)(?:[ \t]*(?:,|or|and|\/)[ \t]*(\d))?(?![\d.])/.exec(text.slice(end, end + 20));
+      if (list && /^\d$/.test(numText)) {
+        const ctx = text.slice(Math.max(0, at - 60), at);
+        const vars = findVariables(ctx);
+        const last = vars[vars.length - 1];
+        const isScore = last && variableById(last.id)?.kind === "score" && !/[;.]/.test(ctx.slice(last.end));
+        if (isScore || /\b(score|status|grade|class|scale)\b[^;.]{0,20}$/i.test(ctx)) {
+          const lastDigit = list[2] ?? list[1];
+          const lastStart = end + list[0].lastIndexOf(lastDigit);
+          q2 = { value: Number(lastDigit), valueSpan: [lastStart, lastStart + 1], end: lastStart + 1 };
+          const lo = Math.min(q.value, q2.value);
+          const hi = Math.max(q.value, q2.value);
+          if (hi - lo <= 4 && isScore) {
+            op = "range";
+            end = lastStart + 1;
+          } else q2 = undefined;
+        }
+      }
+    }
+    if (!op) continue;
+    // post-qualifier: "≥2 for male", "(≤ 5 × ULN for patients with liver metastases)" handled by qualifier search
+    out.push({ op, cmpStart, q, q2, end, postfixAge, cmpWord });
+    consumed = end;
+    NUMBER_RE.lastIndex = Math.max(NUMBER_RE.lastIndex, end);
+  }
+  return out;
+}
+
+/** Start of the clause containing `pos` (local), not before `min`. */
+function clauseStart(text: string, pos: number, min: number): number {
+  let close = 0;
+  for (let i = pos - 1; i >= min; i--) {
+    const c = text[i];
+    if (c === ";" || c === "\n" || c === "；" || c === "。") return i + 1;
+    if (c === ")") close++;
+    else if (c === "(" || c === "（") {
+      if (close > 0) close--;
+      else return i + 1;
+    } else if (c === "." && /\s/.test(text[i + 1] ?? "") && /[\p{L})%]/u.test(text[i - 1] ?? "") && !/\b(?:e\.g|i\.e|vs|approx|incl|no|max|min)$/i.test(text.slice(Math.max(min, i - 7), i))) {
+      // sentence end (not a decimal, not an abbreviation); "A. HB > 90" enumerators are short
+      if (i - 1 >= min && /^\s*[A-Za-z]$/.test(text.slice(Math.max(min, i - 2), i))) continue;
+      return i + 1;
+    }
+  }
+  return min;
+}
+
+const LEAD_FILLER =
+  /^(?:[\s,:;()\-–•*]|\d+[.)]\s|[A-Za-z][.)]\s|(?:and|or|the|a|an|patients?|subjects?|participants?|with|who|have|has|having|had|must|should|be|is|are|was|were|presence|of|in|on|at|for|any|documented|known|evidence|history|baseline|screening|if|their|his|her|defined|as|by|e\.g\.|i\.e\.|such|that|than|to|which|where|when|adequate|normal|function|organ|level|levels|:|：)\b)+/i;
+const TRAIL_FILLER =
+  /(?:[\s,:;(\-–=：]|\b(?:of|is|are|was|were|be|being|must|should|has|have|had|with|and|or|the|a|an|level|levels|value|values|concentration|result|results|count|in|at|on|to|than|score|equal|that|which|will|defined|as|by)\b)+$/i;
+
+function words(text: string, from: number, to: number): { start: number; end: number } | undefined {
+  let s = from;
+  let e = to;
+  const slice0 = text.slice(s, e);
+  const lead = LEAD_FILLER.exec(slice0);
+  if (lead) s += lead[0].length;
+  let slice = text.slice(s, e);
+  const trail = TRAIL_FILLER.exec(slice);
+  if (trail) e -= trail[0].length;
+  // keep "score"/"count"/"level" when they are all there is after the name ("STOP-BANG score")
+  slice = text.slice(s, e);
+  if (!/[\p{L}]/u.test(slice)) return undefined;
+  // at most the last 6 words
+  const ws = [...slice.matchAll(/\S+/g)];
+  if (ws.length > 6) s = s + ws[ws.length - 6].index!;
+  // an unclosed trailing "(" or leading ")" trimmed
+  while (s < e && /[\s)(\]]/.test(text[s])) s++;
+  while (e > s && /[\s(\[,]/.test(text[e - 1])) e--;
+  if (e <= s) return undefined;
+  return { start: s, end: e };
+}
+
+const SEX_RE = /(?<![\p{L}])(men|males?|women|females?|boys|girls)(?![\p{L}])/iu;
+const CONDITION_RE =
+  /(?<![\p{L}])(?:if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?(liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
+const CONDITION_ANY =
+  /(?:liver|hepatic)\s+(?:metastas[ei]s|metastatic disease|involvement|mets)|liver metastasis is present|bone metastas[ei]s|gilbert/i;
+
+function conditionOf(s: string): string {
+  const t = s.toLowerCase();
+  if (t.includes("gilbert")) return "gilbert-syndrome";
+  if (t.includes("bone")) return "bone-metastases";
+  if (/hepatocellular|hcc|liver cancer/.test(t)) return "hepatocellular-carcinoma";
+  return "liver-metastases";
+}
+
+export interface NumericResult {
+  constraints: NumericConstraint[];
+  logic?: Logic;
+}
+
+/**
+ * Numeric constraints in one criterion. `offset` is where `text` starts in the document:
+ * every span returned is absolute (offset + local index).
+ */
+export function extractNumeric(text: string, offset = 0): NumericResult {
+  const found = findComparisons(text);
+  const constraints: NumericConstraint[] = [];
+  const groups: Array<{ idx: number[]; joiner: "and" | "or" }> = [];
+  let prevEnd = 0;
+  let prevMentions: Array<{ id: string | null; start: number; end: number; age: boolean }> = [];
+  let prevSex: Qualifier | undefined;
+  const abs = (s: number, e: number): Span => [offset + s, offset + e];
+
+  for (let fi = 0; fi < found.length; fi++) {
+    const f = found[fi];
+    const q = f.q;
+    const cs = clauseStart(text, f.cmpStart, 0);
+    const regionStart = Math.max(cs, prevEnd);
+    const region = text.slice(regionStart, f.cmpStart);
+    const afterText = text.slice(f.end, Math.min(text.length, f.end + 60));
+
+    // joiner with the previous comparison
+    const between = prevEnd > 0 ? text.slice(prevEnd, f.cmpStart) : "";
+    const connectorOnly =
+      prevEnd > 0 &&
+      cs <= prevEnd &&
+      /^[\s,/;]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i.test(
+        between,
+      );
+    const joiner: "and" | "or" = /\bor\b/i.test(between) && !/\band\b/i.test(between.replace(/and\/or/i, "or")) ? "or" : "and";
+
+    // ---- age? ----
+    const unit = q.unit ?? f.q2?.unit;
+    const isTime = unit !== undefined && TIME_UNITS.has(unit);
+    const noUnit = unit === undefined;
+    AGE_WORD_BEFORE.lastIndex = 0;
+    let ageWord: { start: number; end: number } | undefined;
+    for (let m = AGE_WORD_BEFORE.exec(region); m; m = AGE_WORD_BEFORE.exec(region)) {
+      if (NOT_AGE_BEFORE.test(region.slice(0, m.index))) continue;
+      ageWord = { start: regionStart + m.index, end: regionStart + m.index + m[0].length };
+    }
+    const valEnd = (f.q2 ?? q).valueSpan[1];
+    const ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
+    const regionVars = findVariables(region);
+    const hasVarInRegion = regionVars.length > 0;
+    let isAge = false;
+    let ageMention: { start: number; end: number } | undefined;
+    if (isTime || noUnit) {
+      if (ageAfter && !(noUnit && /life/i.test(ageAfter[1]))) {
+        isAge = true;
+        const s = valEnd + ageAfter.index + ageAfter[0].length - ageAfter[1].length;
+        ageMention = ageWord ?? { start: s, end: s + ageAfter[1].length };
+      } else if (f.postfixAge || (ageWord && !hasVarInRegion)) {
+        isAge = true;
+        ageMention = ageWord;
+      } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30))) {
+        isAge = true;
+      } else if (connectorOnly && prevMentions.length === 1 && prevMentions[0].age) {
+        isAge = true;
+        ageMention = { start: prevMentions[0].start, end: prevMentions[0].end };
+      }
+      if (isAge && !ageMention) {
+        const us = (f.q2 ?? q).unitSpan ?? q.unitSpan;
+        ageMention = us ? { start: us[0], end: us[1] } : { start: q.valueSpan[0], end: q.valueSpan[1] };
+      }
+    }
+
+    let mentions: Array<{ id: string | null; start: number; end: number; age: boolean }> = [];
+    let sex: Qualifier | undefined;
+    if (isAge) {
+      mentions = [{ id: "age", start: ageMention!.start, end: ageMention!.end, age: true }];
+    } else {
+      if (unit && DOSE_UNITS.test(unit) && !hasVarInRegion) {
+        prevEnd = f.end;
+        continue;
+      }
+      // known variables in the region: the last one, with names listed before it
+      // ("ALT, AST and total bilirubin ≤ 3 × ULN", "Hemoglobin (Hb)")
+      const usable = regionVars.filter((v) => !/[;.]/.test(region.slice(v.end, region.length).replace(/\d\.\d/g, "")) || true);
+      let chosen: VariableMention[] = [];
+      if (usable.length) {
+        const last = usable[usable.length - 1];
+        const gap = region.slice(last.end);
+        const gapWords = gap.match(/[\p{L}]{2,}/gu) ?? [];
+        if (gapWords.length <= 8 && !/[.;]\s/.test(gap)) {
+          chosen = [last];
+          for (let k = usable.length - 2; k >= 0; k--) {
+            const a = usable[k];
+            const b = chosen[0];
+            const sep = region.slice(a.end, b.start);
+            if (a.id === b.id && /^\s*[(（]?\s*$/.test(sep)) {
+              // "Hemoglobin (Hb)": one mention
+              chosen[0] = { id: b.id, start: a.start, end: b.end };
+              continue;
+            }
+            if (/^\s*(?:\)\s*)?(?:,|\/|&|and\/or|and|or|、)\s*(?:(?:serum|blood|plasma|total|the)\s+)?$/i.test(sep) || /^\s*\)\s*(?:,|and|or|\/)\s*$/i.test(sep)) {
+              chosen.unshift(a);
+              continue;
+            }
+            break;
+          }
+          // close an abbreviation in brackets: "Platelet count (PLT"
+          const last2 = chosen[chosen.length - 1];
+          const closing = /^\s*[(（][^()（）]{1,15}[)）]/.exec(region.slice(last2.end));
+          if (closing) chosen[chosen.length - 1] = { ...last2, end: last2.end + closing[0].length };
+        }
+      }
+      // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
+      const afterVars = findVariables(afterText.slice(0, 40));
+      const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
+      if (!chosen.length && connectorOnly && prevMentions.length) {
+        mentions = prevMentions.map((p) => ({ ...p }));
+      } else if (afterVar && (!chosen.length || (/^\s*[(（]?\s*$/.test(region.slice(chosen[chosen.length - 1].end - regionStart)) && false))) {
+        mentions = [{ id: afterVar.id, start: f.end + afterVar.start, end: f.end + afterVar.end, age: false }];
+      } else if (chosen.length) {
+        mentions = chosen.map((c) => ({ id: c.id, start: regionStart + c.start, end: regionStart + c.end, age: false }));
+      } else {
+        // an unknown measurement: the words before the comparator (within the clause, after the
+        // last comma when there is one), else the words after the value
+        const lastComma = Math.max(region.lastIndexOf(","), region.lastIndexOf("，"));
+        let w = words(text, regionStart + (lastComma >= 0 ? lastComma + 1 : 0), f.cmpStart);
+        if (!w && lastComma >= 0) w = words(text, regionStart, f.cmpStart);
+        if (!w) {
+          const after = /^[\s,]*(?:of\s+|on\s+|in\s+)?((?:[\p{L}][\p{L}\d'’\-]*\s*){1,4})/u.exec(afterText);
+          if (after && after[1].trim() && !/^(?:and|or|with|within|for|since|after|before|prior|during|in|the|of|at|from|to|per|is|are|was|were|times?)\b/i.test(after[1])) {
+            const st = f.end + after.index + after[0].length - after[1].length;
+            const tx = after[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the)(?:\s.*)?$/i, "");
+            w = { start: st, end: st + tx.length };
+          }
+        }
+        if (!w) {
+          if (connectorOnly && prevMentions.length) mentions = prevMentions.map((p) => ({ ...p }));
+          else {
+            prevEnd = f.end;
+            continue;
+          }
+        } else mentions = [{ id: null, start: w.start, end: w.end, age: false }];
+      }
+      // temporal windows and durations are not measurements here (unless a prognosis like life expectancy)
+      if (isTime && !mentions.some((m) => m.id && variableById(m.id)?.kind === "prognosis")) {
+        const namesTime = mentions.every((m) => m.id === null);
+        if (namesTime) {
+          prevEnd = f.end;
+          continue;
+        }
+      }
+    }
+
+    // qualifiers: sex before the comparator ("men ≥ 450 ms") or after ("≥2 for male")
+    const sexBefore = SEX_RE.exec(text.slice(Math.max(regionStart, mentions[0].end), f.cmpStart));
+    const sexAfter = /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText);
+    if (sexBefore) {
+      const s = Math.max(regionStart, mentions[0].end) + sexBefore.index;
+      sex = { text: sexBefore[1], span: abs(s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };
+    } else if (sexAfter) {
+      const s = f.end + sexAfter.index + sexAfter[0].length - sexAfter[1].length;
+      sex = { text: sexAfter[1], span: abs(s, s + sexAfter[1].length), sex: /^(wo|fe|girl)/i.test(sexAfter[1]) ? "female" : "male" };
+    } else if (connectorOnly && prevSex) {
+      sex = undefined;
+    }
+    // conditions: "if liver metastasis is present, ALT and AST < 5 ULN", "(≤ 5 × ULN for patients with liver metastases)"
+    let condition: Qualifier | undefined;
+    const condBefore = CONDITION_RE.exec(region) ?? (CONDITION_ANY.test(region) ? CONDITION_ANY.exec(region) : null);
+    const nextStart = fi + 1 < found.length ? found[fi + 1].cmpStart : text.length;
+    const afterClauseEnd = Math.min(nextStart, (() => {
+      const m = /[;\n]|\.\s/.exec(text.slice(f.end));
+      return m ? f.end + m.index : text.length;
+    })());
+    const afterClause = text.slice(f.end, afterClauseEnd);
+    const condAfter = CONDITION_RE.exec(afterClause);
+    if (condBefore) {
+      const s = regionStart + condBefore.index;
+      condition = { text: condBefore[0], span: abs(s, s + condBefore[0].length), condition: conditionOf(condBefore[0]) };
+    } else if (condAfter && /^[\s,(]*(?:for|in|if|with)\b/i.test(afterClause)) {
+      const s = f.end + condAfter.index;
+      condition = { text: condAfter[0], span: abs(s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
+    }
+
+    const idx: number[] = [];
+    for (const mn of mentions) {
+      const c: NumericConstraint = {
+        type: "numeric",
+        variable: mn.id,
+        mention: text.slice(mn.start, mn.end),
+        mentionSpan: abs(mn.start, mn.end),
+        op: f.op,
+        value: f.q.value,
+        valueSpan: abs(f.q.valueSpan[0], f.q.valueSpan[1]),
+      };
+      if (f.q2) {
+        c.value2 = f.q2.value;
+        c.value2Span = abs(f.q2.valueSpan[0], f.q2.valueSpan[1]);
+      }
+      const u = f.q2?.unit ?? f.q.unit;
+      const uSpan = f.q2?.unitSpan ?? f.q.unitSpan;
+      if (u) c.unit = u;
+      else if (mn.age) c.unit = "a";
+      if (uSpan && u) c.unitSpan = abs(uSpan[0], uSpan[1]);
+      const rel = f.q.relativeTo ?? f.q2?.relativeTo;
+      if (rel) c.relativeTo = rel;
+      const qual = sex && condition ? { ...condition, sex: sex.sex, text: `${condition.text}; ${sex.text}` } : (sex ?? condition);
+      if (qual) c.qualifier = qual;
+      idx.push(constraints.length);
+      constraints.push(c);
+    }
+    if (idx.length) {
+      const listJoin = mentions.length > 1 && /\bor\b/i.test(text.slice(mentions[0].end, mentions[mentions.length - 1].start)) ? "or" : "and";
+      const entry = { idx, joiner };
+      if (listJoin === "or" && idx.length > 1) (entry as { listOr?: boolean }).listOr = true;
+      groups.push(entry);
+    }
+    prevEnd = f.end;
+    prevMentions = mentions;
+    prevSex = sex;
+  }
+
+  return { constraints, logic: buildLogic(groups) };
+}
+
+/** "A and B or C" between comparisons → Logic; absent when everything is AND. */
+function buildLogic(groups: Array<{ idx: number[]; joiner: "and" | "or"; listOr?: boolean }>): Logic | undefined {
+  if (!groups.some((g, i) => (i > 0 && g.joiner === "or") || g.listOr)) return undefined;
+  const leaf = (g: { idx: number[]; listOr?: boolean }): Logic | number =>
+    g.idx.length === 1 ? g.idx[0] : { op: g.listOr ? "or" : "and", args: g.idx };
+  // OR binds looser than AND in what trial texts mean by "A, B or C": split at "or"
+  const orParts: Array<Array<Logic | number>> = [[]];
+  groups.forEach((g, i) => {
+    if (i > 0 && g.joiner === "or") orParts.push([]);
+    orParts[orParts.length - 1].push(leaf(g));
+  });
+  const args = orParts.map((p) => (p.length === 1 ? p[0] : { op: "and" as const, args: p }));
+  if (args.length === 1) return typeof args[0] === "number" ? undefined : (args[0] as Logic);
+  return { op: "or", args };
+}

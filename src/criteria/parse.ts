@@ -1,0 +1,125 @@
+/**
+ * The criteria pipeline: segment → tokenise → parse → normalise.
+ *
+ *   segmentCriteria (./segment.ts)   text → criteria with kind, depth, parent, span
+ *   tokenize (./tokenize.ts)         numbers, comparators, units, ULN (lexical patterns)
+ *   extractNumeric (./numeric.ts)    one criterion → numeric constraints + logic
+ *   extractClinicalConstraints       one criterion → diagnosis/therapy/biomarker/… (./clinical/)
+ *   normalise                        units → UCUM (./units.ts), variables → lab table ids
+ *
+ * `parseEligibility(study)` adds the eligibility module's minimum/maximum age and sex as
+ * `source: "module"` criteria.
+ */
+import { ageToDays } from "../model/age.js";
+import type { Study } from "../model/study.js";
+import { extractClinicalConstraints } from "./clinical/index.js";
+import { labTableVersion } from "./lexicon.js";
+import { extractNumeric } from "./numeric.js";
+import { segmentCriteria } from "./segment.js";
+import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria } from "./types.js";
+
+/** Bump when the output for some input changes: stored results from other versions are re-parsed. */
+export const PARSER_CODE_VERSION = "1.0.0";
+
+export interface ParseOptions {
+  /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
+  onClinicalError?: (error: Error, criterionText: string) => void;
+  /** Let a throw from the clinical extractor propagate (tests). */
+  strict?: boolean;
+  /** Skip the clinical extractor (numeric constraints only). */
+  numericOnly?: boolean;
+}
+
+/** Parses an eligibility text into criteria with constraints (spans are offsets into `text`). */
+export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[] {
+  const segments = segmentCriteria(text);
+  const criteria: Criterion[] = [];
+  for (const seg of segments) {
+    const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0]);
+    const constraints: Constraint[] = [...numeric];
+    if (!opts.numericOnly) {
+      let clinical: Constraint[] = [];
+      if (opts.strict) clinical = extractClinicalConstraints(seg.text, seg.span[0]);
+      else {
+        try {
+          clinical = extractClinicalConstraints(seg.text, seg.span[0]);
+        } catch (e) {
+          opts.onClinicalError?.(e as Error, seg.text);
+        }
+      }
+      for (const c of clinical) constraints.push(c);
+    }
+    const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
+    if (seg.parent !== undefined) crit.parent = seg.parent;
+    const full = withRest(logic, numeric.length, constraints.length);
+    if (full) crit.logic = full;
+    criteria.push(crit);
+  }
+  return criteria;
+}
+
+/** Numeric logic covers the first n constraints; the others (clinical) are ANDed with it. */
+function withRest(logic: Logic | undefined, n: number, total: number): Logic | undefined {
+  if (!logic) return undefined;
+  if (total === n) return logic;
+  const rest: number[] = [];
+  for (let i = n; i < total; i++) rest.push(i);
+  return { op: "and", args: [logic, ...rest] };
+}
+
+const MODULE_SEX: Record<string, "male" | "female" | undefined> = { MALE: "male", FEMALE: "female" };
+
+/**
+ * The eligibility module's structured fields as criteria: minimum age (≥), maximum age (≤)
+ * and sex (when not ALL). Spans point into the field text they came from: they are
+ * [0, length) of that field, since the field is not part of the criteria text.
+ */
+export function moduleCriteria(study: Study): Criterion[] {
+  const elig = study.protocolSection?.eligibilityModule;
+  if (!elig) return [];
+  const out: Criterion[] = [];
+  const ages: Array<[string | undefined, ">=" | "<=", string]> = [
+    [elig.minimumAge, ">=", "Minimum age"],
+    [elig.maximumAge, "<=", "Maximum age"],
+  ];
+  for (const [txt, op, label] of ages) {
+    if (!txt || ageToDays(txt) === undefined) continue;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?/i.exec(txt)!;
+    const unit = { year: "a", month: "mo", week: "wk", day: "d", hour: "h", minute: "min" }[m[2].toLowerCase()]!;
+    const valueStart = txt.indexOf(m[1]);
+    const c: NumericConstraint = {
+      type: "numeric",
+      variable: "age",
+      mention: label,
+      mentionSpan: [0, txt.length],
+      op,
+      value: Number(m[1]),
+      valueSpan: [valueStart, valueStart + m[1].length],
+      unit,
+    };
+    out.push({ kind: "inclusion", depth: 0, text: `${label}: ${txt}`, span: [0, txt.length], constraints: [c], source: "module" });
+  }
+  const sex = elig.sex ? MODULE_SEX[elig.sex] : undefined;
+  if (sex && elig.sex) {
+    out.push({
+      kind: "inclusion",
+      depth: 0,
+      text: `Sex: ${elig.sex}`,
+      span: [0, elig.sex.length],
+      constraints: [{ type: "demographic", aspect: "sex", sex, mention: elig.sex, mentionSpan: [0, elig.sex.length], negated: false }],
+      source: "module",
+    });
+  }
+  return out;
+}
+
+/** The version stored with parsed criteria: parser code and lab table together. */
+export function parserVersion(): string {
+  return `${PARSER_CODE_VERSION}+labs.${labTableVersion()}`;
+}
+
+/** A study's criteria: the eligibility text's, then the module's age and sex. */
+export function parseEligibility(study: Study, opts: ParseOptions = {}): ParsedCriteria {
+  const text = study.protocolSection?.eligibilityModule?.eligibilityCriteria ?? "";
+  return { parserVersion: parserVersion(), criteria: [...parseCriteria(text, opts), ...moduleCriteria(study)] };
+}

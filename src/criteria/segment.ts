@@ -1,0 +1,248 @@
+/**
+ * Stage 1: eligibility text → criteria segments (kind, depth, parent, span).
+ *
+ * Reads headings ("Inclusion Criteria:", "Key inclusion criteria", "Non-inclusion
+ * criteria", none), bullets (`*`, `-`, `•`, `1.`, `1)`, `(1)`, `i:`, `a.`), nesting (by
+ * indentation, by a numbered list restarting under an item that ends with ":", by a
+ * bullet style change under such an item), wrapped lines (joined into their item) and
+ * paragraphs (blank-line separated texts without bullets).
+ */
+import type { CriterionKind, Span } from "./types.js";
+
+export interface Segment {
+  kind: CriterionKind;
+  depth: number;
+  parent?: number;
+  span: Span;
+  text: string;
+}
+
+const HEADING =
+  /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:key|main|major|principal|general|specific)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b[^\n:]{0,60}?(?::|\*\*|$)[ \t]*/i;
+const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*:[ \t]*/i;
+const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
+
+type MarkerType = "star" | "dash" | "dot" | "num." | "num)" | "(num)" | "alpha." | "alpha)" | "roman" | "circled";
+const BULLET =
+  /^([ \t]*)(?:([*\-•·▪◦‣⁃–—»>+])[ \t]+|(\d{1,2})([.)])(?=[ \t]*\S)(?![\d])[ \t]*|\((\d{1,2})\)[ \t]*|([a-hj-z])([.)])[ \t]+|\(([a-hj-z])\)[ \t]+|((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))([.):])[ \t]+|([①-⑳])[ \t]*)/i;
+const ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
+
+interface Marker {
+  indent: number;
+  type: MarkerType;
+  /** Sequence number for numbered / lettered bullets. */
+  n?: number;
+  contentStart: number; // offset in line
+}
+
+function readMarker(line: string): Marker | undefined {
+  const m = BULLET.exec(line);
+  if (!m) return undefined;
+  const indent = m[1].replace(/\t/g, "    ").length;
+  const contentStart = m[0].length;
+  if (contentStart >= line.length) return undefined; // a bare marker is not an item
+  if (m[2]) {
+    const c = m[2];
+    const type: MarkerType = c === "*" ? "star" : c === "-" || c === "–" || c === "—" ? "dash" : "dot";
+    return { indent, type, contentStart };
+  }
+  if (m[3]) {
+    // "1.5 mg" or "18 years" are not bullets: "1." must be followed by space or a letter.
+    const after = line[contentStart - 1];
+    if (m[4] === "." && /\d/.test(line[m[0].length] ?? "")) return undefined;
+    if (m[4] === "." && after !== " " && after !== "\t" && !/\p{L}/u.test(line[m[0].length] ?? "")) return undefined;
+    return { indent, type: m[4] === "." ? "num." : "num)", n: Number(m[3]), contentStart };
+  }
+  if (m[5]) return { indent, type: "(num)", n: Number(m[5]), contentStart };
+  if (m[6]) return { indent, type: m[7] === "." ? "alpha." : "alpha)", n: m[6].toLowerCase().charCodeAt(0) - 96, contentStart };
+  if (m[8]) return { indent, type: "alpha)", n: m[8].toLowerCase().charCodeAt(0) - 96, contentStart };
+  if (m[9]) return { indent, type: "roman", n: ROMAN.indexOf(m[9].toLowerCase()) + 1, contentStart };
+  if (m[11]) return { indent, type: "circled", n: m[11].charCodeAt(0) - 0x2460 + 1, contentStart };
+  return undefined;
+}
+
+function headingKind(word: string): CriterionKind | "keep" {
+  const w = word.toLowerCase();
+  if (w.startsWith("non")) return "exclusion";
+  if (w === "inclusion") return "inclusion";
+  if (w === "exclusion") return "exclusion";
+  return "keep";
+}
+
+interface Open {
+  index: number; // segment index
+  depth: number;
+  indent: number;
+  type: MarkerType | "para" | "group";
+  n?: number;
+}
+
+/** Splits an eligibility text into criteria segments with spans into `text`. */
+export function segmentCriteria(text: string): Segment[] {
+  const segs: Segment[] = [];
+  let kind: CriterionKind = "unknown";
+  let stack: Open[] = [];
+  let current: Segment | undefined; // item that wrapped lines extend
+  let blankSince = true;
+  let pos = 0;
+  const endOf = (s: Segment) => s.span[1];
+
+  const push = (depth: number, start: number, end: number, parent: number | undefined): Segment => {
+    const seg: Segment = { kind, depth, span: [start, end], text: "" };
+    if (parent !== undefined) seg.parent = parent;
+    segs.push(seg);
+    return seg;
+  };
+
+  while (pos <= text.length) {
+    let nl = text.indexOf("\n", pos);
+    if (nl < 0) nl = text.length;
+    let lineEnd = nl;
+    if (lineEnd > pos && text[lineEnd - 1] === "\r") lineEnd--;
+    const line = text.slice(pos, lineEnd);
+    const lineStart = pos;
+    pos = nl + 1;
+
+    const trimmed = line.trim();
+    if (!trimmed) {
+      blankSince = true;
+      if (nl >= text.length) break;
+      continue;
+    }
+
+    // headings
+    const h = HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line);
+    if (h && (h[0].length >= line.length - 1 || /:\s*$/.test(h[0]) || line.length < 90)) {
+      const k = headingKind(h[1]);
+      const rest = line.slice(h[0].length);
+      // a heading line is short or ends in ":"; "Inclusion criteria include patients with …" is text
+      if (h[0].length >= line.trimEnd().length || /:\s*$/.test(h[0]) || /^\s*(?:[:*_]|$)/.test(rest)) {
+        if (k !== "keep") kind = k;
+        stack = [];
+        current = undefined;
+        blankSince = true;
+        const restTrim = rest.replace(/^[\s:*_]+/, "");
+        if (restTrim.trim()) {
+          const start = lineStart + (line.length - restTrim.length);
+          const mk = readMarker(restTrim);
+          const cstart = mk ? start + mk.contentStart : start;
+          current = push(0, cstart, lineStart + line.trimEnd().length, undefined);
+          stack = [{ index: segs.length - 1, depth: 0, indent: 0, type: mk?.type ?? "para", n: mk?.n }];
+          blankSince = false;
+        }
+        if (nl >= text.length) break;
+        continue;
+      }
+    }
+
+    const mk = readMarker(line);
+    const contentEnd = lineStart + line.trimEnd().length;
+    if (mk) {
+      const start = lineStart + mk.contentStart;
+      const prev = current;
+      const prevEndsColon = prev ? /:\s*$/.test(text.slice(prev.span[0], prev.span[1])) : false;
+      let depth = 0;
+      let parent: number | undefined;
+      // where does it fit in the open levels?
+      let placed = false;
+      if (stack.length) {
+        const top = stack[stack.length - 1];
+        const restart = mk.n === 1 && prevEndsColon;
+        if (restart || (prevEndsColon && top.type !== mk.type && top.type !== "para" && mk.indent >= top.indent)) {
+          depth = top.depth + 1;
+          parent = top.index;
+          stack.push({ index: segs.length, depth, indent: mk.indent, type: mk.type, n: mk.n });
+          placed = true;
+        } else if (mk.indent > top.indent + 1 && top.type !== "para") {
+          depth = top.depth + 1;
+          parent = top.index;
+          stack.push({ index: segs.length, depth, indent: mk.indent, type: mk.type, n: mk.n });
+          placed = true;
+        } else {
+          // same style: prefer the level whose numbering this continues, else the nearest
+          let at = -1;
+          if (mk.n !== undefined) {
+            for (let i = stack.length - 1; i >= 0; i--)
+              if (stack[i].type === mk.type && stack[i].n !== undefined && stack[i].n! + 1 === mk.n) {
+                at = i;
+                break;
+              }
+          }
+          if (at < 0)
+            for (let i = stack.length - 1; i >= 0; i--)
+              if (stack[i].type === mk.type && Math.abs(stack[i].indent - mk.indent) <= 1) {
+                at = i;
+                break;
+              }
+          if (at < 0)
+            for (let i = stack.length - 1; i >= 0; i--)
+              if (stack[i].indent <= mk.indent + 1) {
+                at = i;
+                break;
+              }
+          if (at >= 0) {
+            const lvl = stack[at];
+            depth = lvl.depth;
+            parent = at > 0 ? stack[at - 1].index : lvl.depth > 0 ? segs[lvl.index].parent : undefined;
+            stack = stack.slice(0, at);
+            stack.push({ index: segs.length, depth, indent: mk.indent, type: mk.type, n: mk.n });
+            placed = true;
+          }
+        }
+      }
+      if (!placed) {
+        depth = 0;
+        parent = undefined;
+        stack = [{ index: segs.length, depth: 0, indent: mk.indent, type: mk.type, n: mk.n }];
+      }
+      current = push(depth, start, contentEnd, parent);
+      blankSince = false;
+      if (nl >= text.length) break;
+      continue;
+    }
+
+    // a line without a bullet: a wrapped line of the current item, or a paragraph
+    const lineContentStart = lineStart + (line.length - line.trimStart().length);
+    if (current && !blankSince) {
+      const prevText = text.slice(current.span[0], endOf(current));
+      const stackTop = stack[stack.length - 1];
+      const inBulletItem = stackTop && stackTop.type !== "para";
+      if (inBulletItem || !/[.;:!?]\s*$/.test(prevText) || /^[a-z(,]/.test(trimmed)) {
+        current.span[1] = contentEnd;
+        continue_(nl);
+        if (nl >= text.length) break;
+        continue;
+      }
+    }
+    if (current && blankSince && stack.length && stack[stack.length - 1].type !== "para" && /^[a-z]/.test(trimmed)) {
+      // continuation after a stray blank line (lower-case start)
+      current.span[1] = contentEnd;
+      blankSince = false;
+      if (nl >= text.length) break;
+      continue;
+    }
+    // a preamble such as "Patients meeting any of the following criteria will be excluded:"
+    if (/:\s*$/.test(trimmed) && /\b(following|criteria|must|eligible|excluded|included)\b/i.test(trimmed) && trimmed.length < 160) {
+      stack = [];
+      current = undefined;
+      blankSince = true;
+      if (nl >= text.length) break;
+      continue;
+    }
+    current = push(0, lineContentStart, contentEnd, undefined);
+    stack = [{ index: segs.length - 1, depth: 0, indent: line.length - line.trimStart().length, type: "para" }];
+    if (/:\s*$/.test(trimmed)) {
+      // a group title ("Neonates:"): the bullets that follow are its children
+      stack[0].type = "group";
+      stack[0].indent = -1;
+    }
+    blankSince = false;
+    if (nl >= text.length) break;
+  }
+  for (const s of segs) s.text = text.slice(s.span[0], s.span[1]);
+  return segs;
+
+  function continue_(_nl: number): void {
+    blankSince = false;
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * Units as trial texts write them → UCUM codes, and conversions between UCUM units through
+ * @lhncbc/ucum-lhc (loaded on first conversion only: parsing never needs it).
+ *
+ * Scraped notations are normalised first: lost superscripts (`×109/L` is 10⁹/L), `G/L`
+ * (giga per litre), `/mmc` (mm³), micro signs (µ, μ, u, mc), `²`, `mm Hg`.
+ */
+import { createRequire } from "node:module";
+import { variableById } from "./lexicon.js";
+
+/** Normalises a unit as written (e.g. "×10^9 / L", "g / dl", "ml/min/1.73 m²") to UCUM, or undefined when unknown. */
+export function toUcum(raw: string): string | undefined {
+  let u = raw
+    .trim()
+    .replace(/\s*\/\s*/g, "/")
+    .replace(/[µμ]/g, "u")
+    .replace(/²/g, "2")
+    .replace(/³/g, "3")
+    .replace(/\s+/g, " ")
+    .replace(/\.$/, "");
+  const key = u.toLowerCase();
+  const direct = DIRECT[key];
+  if (direct) return direct;
+  // 10^9/L written as x10^9/L, ×109/L, *10^9/L, 10⁹/L, 10E9/L
+  let m = /^(?:[x×*]\s*)?10\s*(?:\^|\*\*|e)?\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,2})\s*(?:cells\s*)?\/\s*(l|ul|mm3|ml)$/i.exec(u);
+  if (m) {
+    const exp = superscriptToDigits(m[1]);
+    const per = { l: "L", ul: "uL", mm3: "mm3", ml: "mL" }[m[2].toLowerCase()]!;
+    return `10*${exp}/${per}`;
+  }
+  m = /^(?:cells|cell|copies|copy)?\s*\/\s*(ul|mm3|mmc|ml|l)$/i.exec(u);
+  if (m) {
+    const per = { ul: "/uL", mm3: "/mm3", mmc: "/mm3", ml: "/mL", l: "/L" }[m[1].toLowerCase()]!;
+    return /cop/i.test(u) ? `{copies}${per}` : per;
+  }
+  // generic mass or substance per volume: mg/dl, umol/l, ng/ml, mmol/mol …
+  m = /^(k|m|u|mc|n|p|d)?(g|mol|eq)\/(d|m|u)?(l|mol)$/i.exec(u);
+  if (m) {
+    const pre = (p?: string) => (p ? (p.toLowerCase() === "mc" ? "u" : p.toLowerCase()) : "");
+    const num = pre(m[1]) + (m[2].toLowerCase() === "eq" ? "eq" : m[2].toLowerCase());
+    const den = pre(m[3]) + (m[4].toLowerCase() === "l" ? "L" : "mol");
+    return `${num}/${den}`;
+  }
+  u = key;
+  return undefined;
+}
+
+const DIRECT: Record<string, string> = {
+  "%": "%",
+  "g/l": "g/L",
+  "g/dl": "g/dL",
+  "gm/dl": "g/dL",
+  "gm%": "g/dL",
+  "g%": "g/dL",
+  "mg/dl": "mg/dL",
+  "mg/l": "mg/L",
+  "g/24h": "g/(24.h)",
+  "g/24 h": "g/(24.h)",
+  "g/24 hours": "g/(24.h)",
+  "g/day": "g/d",
+  g: "g",
+  gm: "g",
+  grams: "g",
+  kg: "kg",
+  kgs: "kg",
+  kilograms: "kg",
+  lb: "[lb_av]",
+  lbs: "[lb_av]",
+  pounds: "[lb_av]",
+  "g/l ": "g/L",
+  "g/(24.h)": "g/(24.h)",
+  "iu/l": "[IU]/L",
+  "iu/ml": "[IU]/mL",
+  "u/l": "U/L",
+  "u/ml": "U/mL",
+  "miu/l": "m[IU]/L",
+  "uiu/ml": "u[IU]/mL",
+  "ml/min": "mL/min",
+  "ml per minute": "mL/min",
+  "ml/minute": "mL/min",
+  "ml/m": "mL/min",
+  "ml/min/1.73m2": "mL/min/{1.73_m2}",
+  "ml/min/1.73 m2": "mL/min/{1.73_m2}",
+  "ml/min per 1.73 m2": "mL/min/{1.73_m2}",
+  "ml/min per 1.73m2": "mL/min/{1.73_m2}",
+  "ml/kg/h": "mL/kg/h",
+  mmhg: "mm[Hg]",
+  "mm hg": "mm[Hg]",
+  ms: "ms",
+  msec: "ms",
+  milliseconds: "ms",
+  "kg/m2": "kg/m2",
+  "kg/m^2": "kg/m2",
+  cm: "cm",
+  mm: "mm",
+  cm2: "cm2",
+  um: "um",
+  microns: "um",
+  micron: "um",
+  fl: "fL",
+  "°c": "Cel",
+  "℃": "Cel",
+  "° c": "Cel",
+  "°": "deg",
+  degrees: "deg",
+  kpa: "kPa",
+  db: "dB",
+  ppm: "[ppm]",
+  bpm: "/min",
+  "beats/min": "/min",
+  "beats per minute": "/min",
+  "breaths/min": "/min",
+  "breaths/minute": "/min",
+  "g/l.": "g/L",
+  "g/kg": "g/kg",
+  "ng/ml": "ng/mL",
+  "pg/ml": "pg/mL",
+  "ug/l": "ug/L",
+  "mmol/mol": "mmol/mol",
+  "mg/g": "mg/g",
+  "mg/mmol": "mg/mmol",
+  "{copies}/ml": "{copies}/mL",
+  "copies/ml": "{copies}/mL",
+  "copy/ml": "{copies}/mL",
+  "cells/ul": "/uL",
+  "/ul": "/uL",
+  "k/ul": "10*3/uL",
+  "g/l/": "g/L",
+  "g/": "10*9/L",
+  "giga/l": "10*9/L",
+  "t/l": "10*12/L",
+  "/mm3": "/mm3",
+  "/mmc": "/mm3",
+  "cells/mm3": "/mm3",
+  year: "a",
+  years: "a",
+  yrs: "a",
+  yr: "a",
+  y: "a",
+  "y/o": "a",
+  month: "mo",
+  months: "mo",
+  mo: "mo",
+  week: "wk",
+  weeks: "wk",
+  wk: "wk",
+  wks: "wk",
+  day: "d",
+  days: "d",
+  hour: "h",
+  hours: "h",
+  h: "h",
+  hrs: "h",
+  s: "s",
+  sec: "s",
+  seconds: "s",
+  min: "min",
+  minutes: "min",
+};
+// "G/L" (giga per litre) is case-sensitive: "g/L" is grams.
+export function toUcumCased(raw: string): string | undefined {
+  const t = raw.replace(/\s+/g, "");
+  if (t === "G/L") return "10*9/L";
+  if (t === "T/L") return "10*12/L";
+  return toUcum(raw);
+}
+
+const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+function superscriptToDigits(s: string): string {
+  return [...s].map((c) => (SUPERSCRIPT.includes(c) ? String(SUPERSCRIPT.indexOf(c)) : c)).join("");
+}
+
+interface UcumUtils {
+  convertUnitTo(
+    from: string,
+    value: number,
+    to: string,
+    options?: { molecularWeight?: number },
+  ): { status: string; toVal?: number; msg: string[] };
+  validateUnitString(unit: string): { status: string; msg: string[] };
+}
+let ucum: UcumUtils | undefined;
+function ucumUtils(): UcumUtils {
+  if (!ucum) {
+    const require = createRequire(import.meta.url);
+    const lib = require("@lhncbc/ucum-lhc") as { UcumLhcUtils: { getInstance(): UcumUtils } };
+    ucum = lib.UcumLhcUtils.getInstance();
+  }
+  return ucum;
+}
+
+/** True when the code is a valid UCUM unit expression. */
+export function isValidUcum(code: string): boolean {
+  return ucumUtils().validateUnitString(code).status === "valid";
+}
+
+/**
+ * Converts a value between UCUM units (either may also be written as texts write them:
+ * "mg/dl", "×10^9/L"). Mass ↔ substance conversions (mg/dL ↔ µmol/L) use the molar mass
+ * of `variable` from the lab table (creatinine, bilirubin, glucose…). Throws an Error naming
+ * the units and the reason when the conversion is impossible.
+ */
+export function convert(value: number, fromUnit: string, toUnit: string, variable?: string | null): number {
+  const from = toUcumCased(fromUnit) ?? fromUnit;
+  const to = toUcumCased(toUnit) ?? toUnit;
+  if (from === to) return value;
+  const molarMass = variable ? variableById(variable)?.molarMass : undefined;
+  const res = ucumUtils().convertUnitTo(from, value, to, molarMass ? { molecularWeight: molarMass } : {});
+  if (res.status !== "succeeded" || typeof res.toVal !== "number" || !Number.isFinite(res.toVal)) {
+    const why = res.msg?.join("; ") || res.status;
+    throw new Error(
+      `cannot convert ${value} ${fromUnit} to ${toUnit}${variable ? ` for ${variable}` : ""}: ${why}`,
+    );
+  }
+  return res.toVal;
+}
