@@ -59,6 +59,8 @@ export interface DiagnosisConstraint {
   negated: boolean;
   /** For measurable disease: the standard, e.g. "RECIST 1.1". */
   standard?: string;
+  /** Named as an exception to the criterion ("excluding cured non-melanoma skin cancer"): it does not count. */
+  exception?: boolean;
 }
 
 export interface TemporalWindow {
@@ -88,8 +90,10 @@ export interface TherapyConstraint {
   line?: { min?: number; max?: number; outcome?: "failed" | "progressed" | "intolerant" | "received" };
   /** Minimum number of cycles or doses received ("after ≥ 2 cycles"). */
   minCycles?: number;
-  /** Dose threshold, e.g. steroids > 10 mg/day prednisone equivalent. */
+  /** Dose threshold, e.g. steroids > 10 mg/day prednisone equivalent (corticosteroid doses are prednisone-equivalent mg/d). */
   dose?: { op: ComparisonOp; value: number; unit: string };
+  /** Named as an exception to the criterion ("except diphosphonate", "except adjuvant chemotherapy"): it does not count. */
+  exception?: boolean;
 }
 
 export interface BiomarkerConstraint {
@@ -104,6 +108,8 @@ export interface BiomarkerConstraint {
   op?: ComparisonOp;
   value?: number;
   unit?: string;
+  /** Scoring scale of a numeric level: "TPS", "CPS", "TC", "IC" (PD-L1), "mut/Mb" (TMB). */
+  scale?: string;
   negated: boolean;
 }
 
