@@ -43,7 +43,8 @@ type Node = Record<string, unknown>;
 /** Text content of an element (with or without attributes); undefined when absent or empty. */
 function text(v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
-  if (typeof v === "string") return v.trim() || undefined;
+  // Single-line fields sometimes carry the registry's hard wrap; textblocks go through block().
+  if (typeof v === "string") return v.replace(/\s*[\r\n]+\s*/g, " ").trim() || undefined;
   if (typeof v === "object" && "#text" in (v as Node)) return text((v as Node)["#text"]);
   if (typeof v === "object" && "textblock" in (v as Node)) return text((v as Node).textblock);
   return undefined;
@@ -51,8 +52,18 @@ function text(v: unknown): string | undefined {
 const arr = <T = Node>(v: unknown): T[] => (v === undefined || v === null || v === "" ? [] : Array.isArray(v) ? v : [v]) as T[];
 const node = (v: unknown): Node => (v && typeof v === "object" ? (v as Node) : {});
 const texts = (v: unknown): string[] => arr<unknown>(v).map(text).filter((x): x is string => x !== undefined);
+/** Raw text of an element, newlines kept (for textblocks). */
+function rawText(v: unknown): string | undefined {
+  if (typeof v === "string") return v;
+  if (v && typeof v === "object") {
+    const o = v as Node;
+    if ("textblock" in o) return rawText(o.textblock);
+    if ("#text" in o) return rawText(o["#text"]);
+  }
+  return undefined;
+}
 const block = (v: unknown): string | undefined => {
-  const t = text(node(v).textblock ?? v);
+  const t = rawText(v);
   return t === undefined ? undefined : normaliseTextblock(t) || undefined;
 };
 
