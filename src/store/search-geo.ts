@@ -44,6 +44,7 @@ function loadGazetteer() {
 }
 
 let countries: Map<string, string> | undefined;
+const cityAliases = new Map<string, string>();
 const spellings = new Map<string, Set<string>>();
 const addSpelling = (name: string, code: string) => {
   countries!.set(key(name), code);
@@ -65,13 +66,15 @@ export function countryCode(name: string): string | undefined {
         } catch {
           n = undefined;
         }
-        if (n && n !== code) addSpelling(n, code);
+        // Deprecated codes (DD, FX, UK, …) canonicalise to their successor; keep only canonical ones.
+        if (n && n !== code && new Intl.Locale(`und-${code}`).region === code && code !== "ZZ") addSpelling(n, code);
       }
     }
     const aliases = JSON.parse(
       fs.readFileSync(new URL("../../data/knowledge/country-aliases.json", import.meta.url), "utf8"),
-    ) as { version: string; aliases: Record<string, string> };
+    ) as { version: string; aliases: Record<string, string>; cityAliases: Record<string, string> };
     for (const [alias, code] of Object.entries(aliases.aliases)) addSpelling(alias, code);
+    for (const [alias, name] of Object.entries(aliases.cityAliases)) cityAliases.set(key(alias), name);
   }
   const k = key(name);
   return countries.get(k) ?? (/^[a-z]{2}$/.test(k) ? k.toUpperCase() : undefined);
@@ -83,18 +86,36 @@ export function countryNames(code: string): string[] {
   return [...(spellings.get(code) ?? [])];
 }
 
+/** Spellings to try for a site's city: as written, without postcodes/"Cedex", St → Saint, known aliases. */
+function cityKeys(city: string): string[] {
+  countryCode("x"); // loads the alias tables
+  const k = key(city);
+  const out = [k];
+  const stripped = k.replace(/\b(cedex|\d+)\b/g, " ").replace(/\s+/g, " ").trim();
+  out.push(stripped);
+  out.push(stripped.replace(/^st /, "saint ").replace(/^ste /, "sainte ").replace(/^ft /, "fort ").replace(/^mt /, "mount "));
+  // "Charlotte, NC 28207" → "charlotte"; "Av Córdoba 2424" → nothing useful, so also the first comma part.
+  const firstPart = key(city.split(",")[0]);
+  if (firstPart && firstPart !== k) out.push(firstPart);
+  for (const x of [...out]) {
+    const alias = cityAliases.get(x);
+    if (alias) out.push(key(alias));
+  }
+  return [...new Set(out.filter(Boolean))];
+}
+
 /** The most populous place called `city` (in `country` when given), or undefined. */
 export function geocodeCity(city: string, country?: string | null): Place | undefined {
-  const list = loadGazetteer().byName.get(key(city));
-  if (!list?.length) return undefined;
-  if (country) {
-    const code = countryCode(country);
-    if (!code) return undefined;
-    const hit = list.find((p) => p.countryCode === code);
-    return hit ? { name: hit.name, countryCode: hit.countryCode, lat: hit.lat, lon: hit.lon } : undefined;
+  const g = loadGazetteer();
+  const code = country ? countryCode(country) : undefined;
+  if (country && !code) return undefined;
+  for (const k of cityKeys(city)) {
+    const list = g.byName.get(k);
+    if (!list?.length) continue;
+    const hit = code ? list.find((p) => p.countryCode === code) : list[0];
+    if (hit) return { name: hit.name, countryCode: hit.countryCode, lat: hit.lat, lon: hit.lon };
   }
-  const top = list[0];
-  return { name: top.name, countryCode: top.countryCode, lat: top.lat, lon: top.lon };
+  return undefined;
 }
 
 const R_KM = 6371.0088;
