@@ -4,6 +4,7 @@
  */
 import Database from "better-sqlite3";
 import { Provenance, type Study } from "../model/study.js";
+import { findCandidates, type CandidateFilter, type CandidateRow } from "./candidates.js";
 import { columnsOf, conditionRowsOf, interventionRowsOf } from "./columns.js";
 import { derivedWriters } from "./derived.js";
 import { migrate } from "./migrations.js";
@@ -171,6 +172,10 @@ export class SqliteStudyStore implements StudyStore {
 
   staleCriteria(parserVersion: string): string[] {
     return this.stmts.staleCriteria.all(parserVersion) as string[];
+  }
+
+  candidates(filter: CandidateFilter): CandidateRow[] {
+    return findCandidates(this, filter);
   }
 
   getMeta(key: string): string | undefined {

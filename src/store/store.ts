@@ -3,6 +3,7 @@
  * be added later by implementing this interface.
  */
 import type { Provenance, Study } from "../model/study.js";
+import type { CandidateFilter, CandidateRow } from "./candidates.js";
 
 export type UpsertOutcome = "imported" | "updated" | "unchanged";
 
@@ -45,6 +46,8 @@ export interface StudyStore {
   setParsedCriteria(nctId: string, parserVersion: string, json: string): void;
   /** NCT ids whose parsed criteria are missing or from another parser version. */
   staleCriteria(parserVersion: string): string[];
+  /** Trials worth matching a patient against, narrowed by indexed columns (see candidates.ts). */
+  candidates(filter: CandidateFilter): CandidateRow[];
   /** Small key/value state (sync cursors, last sync time). */
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string | null): void;

@@ -1,0 +1,177 @@
+/**
+ * One criterion against the patient: constraints evaluated, qualified thresholds applied
+ * only where they apply, combined through `Criterion.logic` in three-valued (Kleene)
+ * logic, then read by the criterion's kind: an inclusion passes when its statement holds,
+ * an exclusion FAILS when it holds (the patient has what it excludes).
+ *
+ * Qualified thresholds. "ALT ≤ 2.5 × ULN; if liver metastases ALT ≤ 5 × ULN": the
+ * qualified constraint replaces the unqualified one on the same variable for patients the
+ * qualifier describes, and does not apply to the others. "male QTc ≥ 450 ms; female QTc
+ * ≥ 470 ms": each applies to its sex only. When whether a qualifier applies is unknown
+ * (liver metastases not recorded), every possibility is evaluated: the same status in all
+ * of them settles the criterion; otherwise it is unknown, with the qualifier's question.
+ */
+import type { Constraint, Criterion, Logic, NumericConstraint, Qualifier } from "../criteria/types.js";
+import { evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
+import { normaliseText } from "./knowledge.js";
+
+export type CriterionStatus = "pass" | "fail" | "unknown";
+
+export interface CriterionResult {
+  kind: Criterion["kind"];
+  text: string;
+  status: CriterionStatus;
+  evidence: Evidence[];
+  constraints: Constraint[];
+}
+
+/** The result plus what the trial verdict needs and the JSON output does not show. */
+export interface EvaluatedCriterion {
+  result: CriterionResult;
+  /** False when nothing the patient could tell would settle it (judgement, unparsed text). */
+  computable: boolean;
+  questions: Question[];
+}
+
+type Applies = "yes" | "no" | "unknown";
+
+/** A qualifier fact: its id and whether it holds for the patient. */
+interface QualifierFact {
+  id: string;
+  question: Question;
+  holds: boolean | undefined;
+}
+
+function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefined {
+  const f = ctx.facts;
+  if (q.sex) {
+    return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex };
+  }
+  if (q.condition) {
+    const want = normaliseText(q.condition.replace(/\bmetastas[ie]s\b/gi, ""));
+    const site = want || normaliseText(q.condition);
+    const question = { id: `metastasis:${site}`, text: `Does the patient have ${site} metastases (active or treated)?` };
+    const inMets = f.metastases?.some((m) => m.site.includes(site) || (site === "liver" && m.site.includes("hepatic")));
+    if (inMets) return { id: question.id, question, holds: true };
+    // A condition that is not a metastasis site ("Gilbert's syndrome"): look in the diagnoses.
+    const inConditions = f.conditions?.some((c) => normaliseText(c.text).includes(site));
+    if (inConditions) return { id: question.id, question, holds: true };
+    if (f.metastases !== undefined) return { id: question.id, question, holds: false };
+    return { id: question.id, question, holds: undefined };
+  }
+  return undefined;
+}
+
+const sameDirection = (a: NumericConstraint, b: NumericConstraint) =>
+  (a.op.startsWith("<") && b.op.startsWith("<")) || (a.op.startsWith(">") && b.op.startsWith(">")) || a.op === b.op;
+
+export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): EvaluatedCriterion {
+  const cs = criterion.constraints;
+  const leaves = cs.map((c, i) => evaluateConstraint(c, i, ctx));
+
+  // Qualifier facts per constraint, and the defaults they override.
+  const qual: Array<QualifierFact | undefined | "unreadable"> = cs.map((c) =>
+    c.type === "numeric" && c.qualifier ? (qualifierFact(c.qualifier, ctx) ?? "unreadable") : undefined,
+  );
+  const overriddenBy: number[][] = cs.map(() => []);
+  cs.forEach((c, i) => {
+    if (c.type !== "numeric" || !c.variable || c.qualifier) return;
+    cs.forEach((d, j) => {
+      if (d.type === "numeric" && d.qualifier && d.variable === c.variable && (d.relativeTo ?? "") === (c.relativeTo ?? "") && sameDirection(c, d)) {
+        overriddenBy[i].push(j);
+      }
+    });
+  });
+
+  // Unknown qualifier facts: evaluate under every assignment (there are few).
+  const unknownFacts = new Map<string, QualifierFact>();
+  for (const q of qual) if (q && q !== "unreadable" && q.holds === undefined) unknownFacts.set(q.id, q);
+  const factIds = [...unknownFacts.keys()].sort().slice(0, 4);
+
+  const evaluateUnder = (assign: Map<string, boolean>): Truth => {
+    const applies = (i: number): Applies => {
+      const q = qual[i];
+      if (q === "unreadable") return "unknown";
+      if (q) return (q.holds ?? assign.get(q.id)) === true ? "yes" : (q.holds ?? assign.get(q.id)) === false ? "no" : "unknown";
+      const over = overriddenBy[i].map(applies);
+      if (over.includes("yes")) return "no";
+      return "yes";
+    };
+    const leafTruth = (i: number): Truth => {
+      const a = applies(i);
+      if (a === "no") return "na";
+      if (a === "unknown") return leaves[i].truth === "na" ? "na" : "unknown";
+      return leaves[i].truth;
+    };
+    return combine(criterion.logic ?? { op: "and", args: cs.map((_, i) => i) }, leafTruth);
+  };
+
+  let truth: Truth;
+  const askQualifiers: Question[] = [];
+  if (!factIds.length) truth = evaluateUnder(new Map());
+  else {
+    const outcomes = new Set<Truth>();
+    for (let mask = 0; mask < 1 << factIds.length; mask++) {
+      const assign = new Map(factIds.map((id, b) => [id, Boolean(mask & (1 << b))]));
+      outcomes.add(normaliseNa(evaluateUnder(assign)));
+    }
+    if (outcomes.size === 1) truth = [...outcomes][0];
+    else {
+      truth = "unknown";
+      for (const id of factIds) askQualifiers.push(unknownFacts.get(id)!.question);
+    }
+  }
+
+  const status = statusOf(criterion.kind, truth);
+  const unknownLeaves = leaves.filter((l) => l.truth === "unknown");
+  const questions: Question[] = [];
+  if (status === "unknown") {
+    for (const q of askQualifiers) pushQuestion(questions, q);
+    for (const l of unknownLeaves) if (l.question) pushQuestion(questions, l.question);
+  }
+  const computable = status !== "unknown" || questions.length > 0;
+  const evidence = leaves.map((l, i) => annotate(l, qual[i]));
+  if (!cs.length) evidence.push({ constraint: -1, result: "unknown", note: "no computable constraint found in this criterion" });
+  return {
+    result: { kind: criterion.kind, text: criterion.text, status, evidence, constraints: cs },
+    computable,
+    questions,
+  };
+}
+
+function annotate(l: LeafResult, q: QualifierFact | undefined | "unreadable"): Evidence {
+  if (!q) return l.evidence;
+  if (q === "unreadable") return { ...l.evidence, note: [l.evidence.note, "qualifier not understood"].filter(Boolean).join("; ") };
+  if (q.holds === false) return { ...l.evidence, result: "na", note: "does not apply to this patient" };
+  return l.evidence;
+}
+
+function pushQuestion(list: Question[], q: Question): void {
+  if (!list.some((x) => x.id === q.id)) list.push(q);
+}
+
+/** "na" (no constraint applied) reads as the statement not contradicted. */
+function normaliseNa(t: Truth): Truth {
+  return t;
+}
+
+export function statusOf(kind: Criterion["kind"], truth: Truth): CriterionStatus {
+  if (truth === "unknown") return "unknown";
+  if (truth === "na") return "pass";
+  const holds = truth === "true";
+  return kind === "exclusion" ? (holds ? "fail" : "pass") : holds ? "pass" : "fail";
+}
+
+/** Kleene three-valued logic with "na" (not applicable) neutral in both AND and OR. */
+export function combine(logic: Logic, leaf: (i: number) => Truth): Truth {
+  const vals = logic.args.map((a) => (typeof a === "number" ? leaf(a) : combine(a, leaf))).filter((v) => v !== "na");
+  if (!vals.length) return "na";
+  if (logic.op === "and") {
+    if (vals.includes("false")) return "false";
+    if (vals.includes("unknown")) return "unknown";
+    return "true";
+  }
+  if (vals.includes("true")) return "true";
+  if (vals.includes("unknown")) return "unknown";
+  return "false";
+}

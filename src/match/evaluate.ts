@@ -1,0 +1,673 @@
+/**
+ * Evaluators: one constraint against the patient's facts → whether the statement the
+ * constraint makes HOLDS for the patient ("true" | "false" | "unknown", or "na" when a
+ * qualified threshold does not apply), with evidence and, for an unknown that a fact would
+ * settle, the question to ask. Whether holding passes or fails the criterion is decided
+ * by the criterion's kind in criterion.ts.
+ */
+import type {
+  BiomarkerConstraint,
+  ComparisonOp,
+  Constraint,
+  DemographicConstraint,
+  DiagnosisConstraint,
+  NumericConstraint,
+  TherapyConstraint,
+} from "../criteria/types.js";
+import type { MatchKnowledge } from "./knowledge.js";
+import { normaliseText } from "./knowledge.js";
+import { conditionWords, markerKey, type MedicationFact, type PatientFacts } from "./facts.js";
+
+export type Truth = "true" | "false" | "unknown" | "na";
+
+export interface Question {
+  /** Stable id: the fact it asks for ("observation:hemoglobin", "ecog", "metastasis:liver"). */
+  id: string;
+  text: string;
+}
+
+export interface Evidence {
+  /** Index of the constraint in the criterion. */
+  constraint: number;
+  result: Truth;
+  /** The patient fact used, as a reader would say it. */
+  fact?: string;
+  /** The patient's value converted to the criterion's unit. */
+  value?: number;
+  unit?: string;
+  /** The threshold, resolved (×ULN through the observation's reference range). */
+  threshold?: string;
+  /** For unknown: what is missing. */
+  missing?: string;
+  note?: string;
+}
+
+export interface LeafResult {
+  truth: Truth;
+  /** False when no patient fact could settle it (judgement, unrecognised variable…). */
+  computable: boolean;
+  evidence: Evidence;
+  question?: Question;
+}
+
+/** What the evaluation of one trial shares: the patient, the knowledge, the trial's own conditions. */
+export interface EvalContext {
+  facts: PatientFacts;
+  k: MatchKnowledge;
+  /** The trial's condition concepts (to tell "another malignancy" from the one studied). */
+  trialConcepts: string[];
+}
+
+const DAY_PER: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, year: 365.25 };
+
+export function evaluateConstraint(c: Constraint, index: number, ctx: EvalContext): LeafResult {
+  switch (c.type) {
+    case "numeric":
+      return evaluateNumeric(c, index, ctx);
+    case "diagnosis":
+      return evaluateDiagnosis(c, index, ctx);
+    case "therapy":
+      return evaluateTherapy(c, index, ctx);
+    case "biomarker":
+      return evaluateBiomarker(c, index, ctx);
+    case "demographic":
+      return evaluateDemographic(c, index, ctx);
+    case "judgement":
+      return notComputable(index, `left for the investigator (${c.aspect})`);
+  }
+}
+
+// ---- helpers -----------------------------------------------------------------------
+
+function notComputable(index: number, note: string): LeafResult {
+  return { truth: "unknown", computable: false, evidence: { constraint: index, result: "unknown", note } };
+}
+
+function unknown(index: number, missing: string, question: Question, extra: Partial<Evidence> = {}): LeafResult {
+  return { truth: "unknown", computable: true, evidence: { constraint: index, result: "unknown", missing, ...extra }, question };
+}
+
+function known(index: number, holds: boolean, ev: Partial<Evidence>): LeafResult {
+  const truth: Truth = holds ? "true" : "false";
+  return { truth, computable: true, evidence: { constraint: index, result: truth, ...ev } };
+}
+
+function negate(r: LeafResult, negated: boolean): LeafResult {
+  if (!negated || (r.truth !== "true" && r.truth !== "false")) return r;
+  const truth: Truth = r.truth === "true" ? "false" : "true";
+  return { ...r, truth, evidence: { ...r.evidence, result: truth } };
+}
+
+const OP_TEXT: Record<ComparisonOp, string> = { ">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", range: "" };
+
+export function compare(x: number, op: ComparisonOp, v: number, v2?: number): boolean {
+  const eps = 1e-9 * Math.max(1, Math.abs(v));
+  switch (op) {
+    case ">":
+      return x > v + eps;
+    case ">=":
+      return x >= v - eps;
+    case "<":
+      return x < v - eps;
+    case "<=":
+      return x <= v + eps;
+    case "=":
+      return Math.abs(x - v) <= eps;
+    case "range":
+      return x >= v - eps && x <= (v2 ?? v) + eps;
+  }
+}
+
+function thresholdText(c: { op: ComparisonOp; value: number; value2?: number }, unit?: string): string {
+  const u = unit && unit !== "1" ? ` ${unit}` : "";
+  return c.op === "range" ? `${c.value}–${c.value2}${u}` : `${OP_TEXT[c.op]} ${c.value}${u}`;
+}
+
+const round = (x: number) => Number(x.toPrecision(6));
+
+// ---- numeric -----------------------------------------------------------------------
+
+const LABEL: Record<string, string> = {
+  ecog: "ECOG performance status",
+  karnofsky: "Karnofsky performance status",
+  "life-expectancy": "life expectancy",
+  age: "age",
+};
+
+function variableLabel(v: string): string {
+  return LABEL[v] ?? v.replace(/-/g, " ");
+}
+
+export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalContext): LeafResult {
+  const { facts, k } = ctx;
+  if (!c.variable) return notComputable(index, `"${c.mention}" is not a variable eligo knows`);
+  const variable = k.canonicalVariable(c.variable);
+  if (variable === "age") return evaluateAge(c, index, facts);
+  if (c.relativeTo === "baseline") return notComputable(index, "threshold relative to baseline");
+
+  const obs = facts.observations.get(variable);
+  const label = variableLabel(variable);
+  const unitHint = c.relativeTo ? "" : c.unit ? ` (${c.unit})` : "";
+  if (!obs) {
+    return unknown(index, label, {
+      id: `observation:${variable}`,
+      text: questionForVariable(variable, unitHint),
+    }, { threshold: c.relativeTo ? `${thresholdText(c)} × ${c.relativeTo}` : thresholdText(c, c.unit) });
+  }
+  const fact = `${obs.label} ${obs.value}${obs.unit && obs.unit !== "1" ? " " + obs.unit : ""}${obs.date ? ` (${obs.date})` : ""}`;
+
+  if (c.relativeTo === "ULN" || c.relativeTo === "LLN") {
+    const limit = c.relativeTo === "ULN" ? obs.uln : obs.lln;
+    if (limit === undefined || limit === 0) {
+      return unknown(index, `${c.relativeTo} of ${label} (the laboratory's reference range)`, {
+        id: `range:${variable}`,
+        text: `What is the ${c.relativeTo === "ULN" ? "upper" : "lower"} limit of normal of the laboratory for ${label}?`,
+      }, { fact, threshold: `${thresholdText(c)} × ${c.relativeTo}` });
+    }
+    const ratio = round(obs.value / limit);
+    const absolute = (m: number) => round(m * limit);
+    const thr =
+      c.op === "range"
+        ? `${c.value}–${c.value2} × ${c.relativeTo} (${absolute(c.value)}–${absolute(c.value2 ?? c.value)} ${obs.unit ?? ""})`.trim()
+        : `${OP_TEXT[c.op]} ${c.value} × ${c.relativeTo} (${c.relativeTo} ${limit} ${obs.unit ?? ""} → ${absolute(c.value)} ${obs.unit ?? ""})`.replace(/\s+\)/g, ")");
+    return known(index, compare(ratio, c.op, c.value, c.value2), { fact, value: ratio, unit: `× ${c.relativeTo}`, threshold: thr });
+  }
+
+  let value = obs.value;
+  let unit = obs.unit;
+  let note: string | undefined;
+  if (c.unit) {
+    const converted = k.convert(obs.value, obs.unit ?? k.labUnit(variable), c.unit, variable);
+    if (converted === undefined) {
+      return unknown(index, `${label} in a unit convertible to ${c.unit}`, {
+        id: `observation:${variable}`,
+        text: questionForVariable(variable, ` (${c.unit})`),
+      }, { fact, threshold: thresholdText(c, c.unit), note: `cannot convert ${obs.unit ?? "(no unit)"} to ${c.unit}` });
+    }
+    value = converted;
+    unit = c.unit;
+  } else if (obs.unit && obs.unit !== "1") {
+    note = `the criterion gives no unit; compared in ${obs.unit}`;
+  }
+  return known(index, compare(value, c.op, c.value, c.value2), {
+    fact,
+    value: round(value),
+    unit,
+    threshold: thresholdText(c, c.unit ?? (note ? obs.unit : undefined)),
+    ...(note ? { note } : {}),
+  });
+}
+
+function questionForVariable(variable: string, unitHint: string): string {
+  switch (variable) {
+    case "ecog":
+      return "What is the patient's ECOG performance status?";
+    case "karnofsky":
+      return "What is the patient's Karnofsky performance status?";
+    case "life-expectancy":
+      return "What is the patient's life expectancy (months)?";
+    default:
+      return `What is the patient's latest ${variableLabel(variable)}${unitHint}?`;
+  }
+}
+
+const AGE_UNIT_DAYS: Record<string, number> = { a: 365.25, mo: 365.25 / 12, wk: 7, d: 1, h: 1 / 24, min: 1 / 1440 };
+
+function evaluateAge(c: NumericConstraint, index: number, f: PatientFacts): LeafResult {
+  const unit = c.unit ?? "a";
+  if (f.ageYears === undefined || f.ageDays === undefined) {
+    return unknown(index, "age", { id: "age", text: "What is the patient's date of birth (or age)?" }, { threshold: thresholdText(c, unit) });
+  }
+  // Registry ages are in completed units: "70 Years" admits a patient of 70 years and 11 months.
+  let x: number;
+  if (unit === "a") x = f.ageYears;
+  else if (AGE_UNIT_DAYS[unit]) x = Math.floor(f.ageDays / AGE_UNIT_DAYS[unit]);
+  else return notComputable(index, `age unit ${unit} not understood`);
+  const fact = f.patient.birthDate ? `age ${f.ageYears} years on ${f.asOf}` : `age ${f.ageYears} years`;
+  return known(index, compare(x, c.op, c.value, c.value2), { fact, value: x, unit, threshold: thresholdText(c, unit) });
+}
+
+// ---- diagnosis ---------------------------------------------------------------------
+
+const OTHER = /\b(other|another|additional|second|secondary|concomitant|prior|previous|history of)\b.*\b(malignan|cancer|tumou?r|carcinoma|neoplasm)/i;
+
+/** The concept a diagnosis constraint names: its own id when the knowledge has it, else read from the mention. */
+function diagnosisConcept(c: DiagnosisConstraint, k: MatchKnowledge): string | undefined {
+  if (c.concept && k.hasConcept(c.concept)) return c.concept;
+  return k.conceptOf(c.mention) ?? (c.concept ? k.conceptOf(c.concept.replace(/-/g, " ")) : undefined);
+}
+
+export function evaluateDiagnosis(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
+  switch (c.aspect) {
+    case "metastasis":
+      return negate(evaluateMetastasis(c, index, ctx), c.negated);
+    case "stage":
+      return negate(evaluateStage(c, index, ctx), c.negated);
+    case "measurable-disease": {
+      const m = ctx.facts.patient.measurableDisease;
+      const r =
+        m === undefined
+          ? unknown(index, "measurable disease", { id: "measurable-disease", text: "Does the patient have measurable disease (RECIST 1.1)?" })
+          : known(index, m, { fact: m ? "measurable disease" : "no measurable disease" });
+      return negate(r, c.negated);
+    }
+    default:
+      return negate(evaluateCondition(c, index, ctx), c.negated);
+  }
+}
+
+/** Does the patient have the condition named (or a more specific one)? */
+export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
+  const { facts, k } = ctx;
+  const concept = diagnosisConcept(c, k);
+  const label = concept ? k.conceptLabel(concept) : c.mention;
+  const qid = `condition:${concept ?? normaliseText(c.mention)}`;
+  if (!facts.conditions || facts.conditions.length === 0) {
+    return unknown(index, "diagnoses", { id: "diagnoses", text: "What are the patient's diagnoses (cancer type and histology, other conditions)?" });
+  }
+  let pool = facts.conditions;
+  // "Other malignancies": not the cancer this trial studies.
+  if (OTHER.test(c.mention) || (concept === "cancer" && /\bother\b/i.test(c.mention))) {
+    pool = pool.filter((p) => !ctx.trialConcepts.some((t) => [...p.concepts].some((pc) => k.isA(pc, t) || k.isA(t, pc))));
+  }
+  const active = c.status?.some((s) => /active|uncontrolled|progressing|symptomatic/.test(s)) ?? false;
+  const statusOk = (s?: string) => !active || s === undefined || s === "active" || s === "recurrence" || s === "relapse";
+
+  if (concept) {
+    const hit = pool.find((p) => p.closure.has(concept));
+    if (hit) {
+      if (!statusOk(hit.clinicalStatus)) {
+        return known(index, false, { fact: `${hit.text} (${hit.clinicalStatus})`, note: `not ${c.status?.join("/")}` });
+      }
+      return known(index, true, { fact: hit.text });
+    }
+    // The patient's diagnosis is a broader one: "lung cancer" against an NSCLC criterion.
+    const broader = pool.find((p) => p.concepts.some((pc) => pc !== "cancer" && k.isA(concept, pc)));
+    if (broader) {
+      return unknown(index, `whether the patient's ${broader.text} is ${label}`, {
+        id: qid,
+        text: `Is the patient's ${broader.text} a ${label}?`,
+      }, { fact: broader.text });
+    }
+    return known(index, false, { fact: describeConditions(pool), note: `no ${label}` });
+  }
+  // Unknown to the tables: compare words ("nasopharyngeal carcinoma" ~ "nasopharyngeal neoplasms").
+  const want = conditionWords(c.mention);
+  if (want.size === 0) return notComputable(index, `"${c.mention}" names no condition eligo knows`);
+  const hit = pool.find((p) => [...want].every((w) => p.words.has(w)));
+  if (hit) return known(index, true, { fact: hit.text, note: "matched by words" });
+  return known(index, false, { fact: describeConditions(pool), note: `no ${c.mention}` });
+}
+
+function describeConditions(pool: PatientFacts["conditions"]): string {
+  return pool && pool.length ? `diagnoses: ${pool.map((p) => p.text).join("; ")}` : "no other diagnosis recorded";
+}
+
+const SITE_ALIASES: Record<string, string[]> = {
+  cns: ["cns", "brain", "leptomeningeal", "meningeal", "spinal cord", "central nervous system"],
+  brain: ["brain", "cerebral", "intracranial"],
+  leptomeningeal: ["leptomeningeal", "meningeal", "carcinomatous meningitis"],
+  liver: ["liver", "hepatic"],
+  bone: ["bone", "skeletal", "osseous"],
+  lung: ["lung", "pulmonary"],
+};
+
+function siteMatches(want: string | undefined, have: string): boolean {
+  if (!want) return true;
+  const w = normaliseText(want);
+  const names = SITE_ALIASES[w] ?? [w];
+  return names.some((n) => have.includes(n));
+}
+
+function evaluateMetastasis(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
+  const mets = ctx.facts.metastases;
+  const site = c.site ?? (c.concept && SITE_ALIASES[c.concept] ? c.concept : undefined);
+  const label = site ? `${site} metastases` : "metastases";
+  if (!mets) {
+    return unknown(index, label, {
+      id: `metastasis:${site ?? "any"}`,
+      text: site ? `Does the patient have ${site} metastases (active or treated)?` : "Does the patient have metastatic disease, and where?",
+    });
+  }
+  const hits = mets.filter((m) => siteMatches(site, m.site));
+  if (!hits.length) return known(index, false, { fact: mets.length ? `metastases: ${mets.map((m) => m.site).join(", ")}` : "no metastases recorded", note: `no ${label}` });
+  const wants = (c.status ?? []).map((s) => s.toLowerCase());
+  const needActive = wants.some((s) => /active|untreated|progress|unstable|uncontrolled/.test(s));
+  const needSymptomatic = wants.some((s) => /^symptomatic/.test(s));
+  for (const m of hits) {
+    const fact = `${m.site} metastases${m.active === false ? " (inactive)" : m.active ? " (active)" : ""}${m.treated ? " (treated)" : ""}${m.symptomatic ? " (symptomatic)" : ""}`;
+    if (needActive) {
+      const act = m.active ?? (m.treated ? false : undefined);
+      if (act === undefined) {
+        return unknown(index, `whether the ${m.site} metastases are active`, {
+          id: `metastasis-active:${m.site}`,
+          text: `Are the patient's ${m.site} metastases active (untreated or progressing)?`,
+        }, { fact });
+      }
+      if (!act) continue;
+    }
+    if (needSymptomatic) {
+      if (m.symptomatic === undefined) {
+        return unknown(index, `whether the ${m.site} metastases are symptomatic`, {
+          id: `metastasis-symptomatic:${m.site}`,
+          text: `Are the patient's ${m.site} metastases symptomatic?`,
+        }, { fact });
+      }
+      if (!m.symptomatic) continue;
+    }
+    return known(index, true, { fact });
+  }
+  return known(index, false, { fact: hits.map((m) => `${m.site} metastases`).join(", "), note: `not ${wants.join("/")}` });
+}
+
+const STAGES = ["0", "I", "IA", "IB", "IC", "II", "IIA", "IIB", "IIC", "III", "IIIA", "IIIB", "IIIC", "IV", "IVA", "IVB", "IVC"];
+
+function stageRank(s: string): number | undefined {
+  const i = STAGES.indexOf(s.toUpperCase().replace(/^STAGE\s*/, "").trim());
+  return i < 0 ? undefined : i;
+}
+
+/** Stage of the patient's cancer: the stage text, else read from TNM ("M1" → IV). */
+function patientStage(f: PatientFacts): { stage?: string; tnm?: string } | undefined {
+  const cancers = (f.conditions ?? []).filter((c) => c.isCancer && (c.stage || c.tnm));
+  if (!cancers.length) return undefined;
+  // The most advanced recorded stage (order independent).
+  return cancers
+    .map((c) => ({ stage: c.stage, tnm: c.tnm }))
+    .sort((a, b) => (stageRank(b.stage ?? "") ?? -1) - (stageRank(a.stage ?? "") ?? -1) || String(a.tnm).localeCompare(String(b.tnm)))[0];
+}
+
+function evaluateStage(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
+  const want = (c.stage ?? c.mention).trim();
+  const have = patientStage(ctx.facts);
+  const q = { id: "stage", text: "What is the stage (and TNM) of the patient's cancer?" };
+  const w = want.toLowerCase();
+  if (/extensive|limited/.test(w)) {
+    if (!have?.stage) return unknown(index, "stage", q);
+    const kind = w.includes("extensive") ? "extensive" : "limited";
+    return known(index, have.stage.toLowerCase().includes(kind), { fact: `stage ${have.stage}`, threshold: want });
+  }
+  const m = /\bM([01])/i.exec(want);
+  if (m && !/^(stage\s*)?[IV]/i.test(want)) {
+    if (!have) return unknown(index, "stage", q);
+    const pm = /M([01])/i.exec(have.tnm ?? "")?.[1] ?? (have.stage && stageRank(have.stage) !== undefined ? (stageRank(have.stage)! >= 13 ? "1" : undefined) : undefined);
+    if (pm === undefined) return unknown(index, "M category", q, { fact: `stage ${have.stage ?? have.tnm}` });
+    return known(index, pm === m[1], { fact: have.tnm ? `TNM ${have.tnm}` : `stage ${have.stage}`, threshold: `M${m[1]}` });
+  }
+  const range = /^(?:stage\s*)?([0IV]+[A-C]?)\s*(?:-|–|to)\s*([0IV]+[A-C]?)$/i.exec(want) ?? /^(?:stage\s*)?([0IV]+[A-C]?)$/i.exec(want);
+  if (!range) return notComputable(index, `stage "${want}" not understood`);
+  const lo = stageRank(range[1]);
+  const hi = range[2] ? stageRank(range[2]) : undefined;
+  if (lo === undefined) return notComputable(index, `stage "${want}" not understood`);
+  if (!have?.stage) return unknown(index, "stage", q);
+  const r = stageRank(have.stage);
+  if (r === undefined) return notComputable(index, `patient stage "${have.stage}" not understood`);
+  let holds: boolean;
+  if (hi !== undefined) {
+    // A range admits its sub-stages: "III-IV" includes IVB.
+    const hiTop = STAGES.findLastIndex((s) => s.startsWith(STAGES[hi]));
+    holds = r >= lo && r <= hiTop;
+  } else {
+    holds = STAGES[r].startsWith(STAGES[lo]);
+    if (!holds && STAGES[lo].startsWith(STAGES[r]) && STAGES[lo] !== STAGES[r]) {
+      return unknown(index, `sub-stage of stage ${have.stage}`, q, { fact: `stage ${have.stage}` });
+    }
+  }
+  return known(index, holds, { fact: `stage ${have.stage}`, threshold: `stage ${want}` });
+}
+
+// ---- therapy -----------------------------------------------------------------------
+
+const PROCEDURE_PARENT: Record<string, string> = {
+  "major-surgery": "surgery",
+  "live-vaccine": "vaccine",
+  "attenuated-vaccine": "vaccine",
+  "stem-cell-transplant": "transplant",
+  "organ-transplant": "transplant",
+  "allogeneic-transplant": "transplant",
+  "brain-radiotherapy": "radiotherapy",
+  "whole-brain-radiotherapy": "radiotherapy",
+};
+
+interface Exposure {
+  label: string;
+  startDay?: number;
+  endDay?: number;
+  ongoing: boolean;
+  med?: MedicationFact;
+  /** The patient's record says it more broadly than asked (surgery vs major surgery). */
+  vague?: boolean;
+}
+
+export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalContext): LeafResult {
+  const { facts, k } = ctx;
+  const target = c.concept ?? c.mention;
+  let exposures: Exposure[] | undefined;
+  let label: string;
+  let qid: string;
+  const classId = c.category === "class" || c.category === "procedure" ? (k.hasDrugClass(target) ? target : k.drugClassOf(target) ?? k.drugClassOf(c.mention)) : undefined;
+
+  if (c.category === "procedure" && !classId) {
+    const want = normaliseText(target).replace(/ /g, "-");
+    label = want.replace(/-/g, " ");
+    qid = `procedure:${want}`;
+    if (facts.procedures) {
+      exposures = [];
+      for (const p of facts.procedures) {
+        const exact = p.kind === want || PROCEDURE_PARENT[p.kind] === want;
+        const vague = !exact && PROCEDURE_PARENT[want] === p.kind;
+        if (exact || vague) exposures.push({ label: p.label, startDay: p.startDay, endDay: p.endDay, ongoing: false, vague });
+      }
+    }
+  } else {
+    let match: (m: MedicationFact) => boolean;
+    if (c.category === "class" || classId) {
+      const cls = classId ?? k.drugClassOf(target);
+      if (!cls) return notComputable(index, `drug class "${c.mention}" not in eligo's drug-class table`);
+      label = k.drugClassLabel(cls);
+      qid = `therapy:${cls}`;
+      match = (m) => m.classes.has(cls);
+    } else {
+      const drug = k.normaliseDrug(target);
+      // A "drug" that is really a class name ("antiangiogenic drugs").
+      const cls = k.drugClassOf(target);
+      label = drug;
+      qid = `therapy:${cls ?? drug}`;
+      match = cls ? (m) => m.classes.has(cls) || m.drug === drug : (m) => m.drug === drug || m.drug.split("+").includes(drug);
+    }
+    if (facts.medications) {
+      exposures = facts.medications
+        .filter(match)
+        .map((m) => ({ label: m.label, startDay: m.startDay, endDay: m.ongoing ? facts.asOfDay : m.endDay, ongoing: m.ongoing, med: m }));
+    }
+  }
+
+  if (!exposures) {
+    return negate(
+      unknown(index, `history of ${label}`, {
+        id: qid,
+        text: c.category === "procedure" && !classId ? `Has the patient had ${label} (when)?` : `Has the patient received ${label} (which, when, outcome)?`,
+      }),
+      c.negated,
+    );
+  }
+
+  // Timing: prior use means started before the evaluation date; concurrent means ongoing.
+  let pool = exposures.filter((e) => e.startDay === undefined || e.startDay <= facts.asOfDay);
+  if (c.timing === "concurrent") pool = pool.filter((e) => e.ongoing);
+  const exposureFact = (es: Exposure[]) => (es.length ? es.map((e) => e.label).join(", ") : `no ${label} recorded`);
+
+  // Window: "within 4 weeks" → last exposure on or after asOf − 4 weeks.
+  if (c.window) {
+    const days = c.window.amount * DAY_PER[c.window.unit];
+    const cutoff = facts.asOfDay - days;
+    let anyUndated = false;
+    const inWindow = pool.filter((e) => {
+      const last = e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay);
+      if (last === undefined) {
+        anyUndated = true;
+        return false;
+      }
+      return c.window!.relation === "within" ? last >= cutoff : last <= cutoff;
+    });
+    if (inWindow.length) pool = inWindow;
+    else if (anyUndated) {
+      return negate(unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(pool) }), c.negated);
+    } else pool = [];
+  }
+
+  if (pool.some((e) => e.vague) && !pool.some((e) => !e.vague)) {
+    return negate(unknown(index, `whether it was ${label}`, { id: qid, text: `Was the patient's ${pool[0].label} a ${label}?` }, { fact: exposureFact(pool) }), c.negated);
+  }
+
+  if (c.line) {
+    const r = evaluateLine(c, index, pool, label, qid);
+    return negate(r, c.negated);
+  }
+  if (c.minCycles !== undefined && pool.length) {
+    const cycles = pool.map((e) => e.med?.med.cycles);
+    if (cycles.some((x) => x === undefined) && !cycles.some((x) => (x ?? 0) >= c.minCycles!)) {
+      return negate(unknown(index, `cycles of ${label}`, { id: `${qid}:cycles`, text: `How many cycles of ${label} did the patient receive?` }, { fact: exposureFact(pool) }), c.negated);
+    }
+    pool = pool.filter((e) => (e.med?.med.cycles ?? 0) >= c.minCycles!);
+  }
+  if (c.dose && pool.length) {
+    const d = c.dose;
+    const doses = pool.map((e) => e.med?.med.dose).filter((x) => x !== undefined);
+    if (!doses.length) {
+      return negate(unknown(index, `dose of ${label}`, { id: `${qid}:dose`, text: `What daily dose of ${label} does the patient take?` }, { fact: exposureFact(pool) }), c.negated);
+    }
+    const ok = doses.some((x) => {
+      const v = k.convert(x.value, x.unit, d.unit) ?? (normaliseText(x.unit) === normaliseText(d.unit) ? x.value : undefined);
+      return v !== undefined && compare(v, d.op, d.value);
+    });
+    return negate(known(index, ok, { fact: exposureFact(pool), threshold: `dose ${OP_TEXT[d.op]} ${d.value} ${d.unit}` }), c.negated);
+  }
+  return negate(known(index, pool.length > 0, { fact: exposureFact(pool) }), c.negated);
+}
+
+function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], label: string, qid: string): LeafResult {
+  const line = c.line!;
+  const outcome = line.outcome ?? "received";
+  const counts = (m: MedicationFact | undefined): boolean | undefined => {
+    if (!m) return outcome === "received";
+    const med = m.med;
+    const progressed = med.reasonStopped === "progression" || med.bestResponse === "PD";
+    const intolerant = med.reasonStopped === "toxicity";
+    switch (outcome) {
+      case "received":
+        return true;
+      case "progressed":
+        return progressed ? true : med.reasonStopped || med.bestResponse ? false : undefined;
+      case "intolerant":
+        return intolerant ? true : med.reasonStopped ? false : undefined;
+      case "failed":
+        return progressed || intolerant ? true : med.reasonStopped || med.bestResponse ? false : undefined;
+    }
+  };
+  // Lines: the recorded line number, else regimens grouped by start date.
+  const lines = new Map<string, boolean | undefined>();
+  for (const e of pool) {
+    const m = e.med?.med;
+    if (m?.line === 0 || m?.setting === "adjuvant" || m?.setting === "neoadjuvant") continue; // perioperative therapy is not a line
+    const key = m?.line !== undefined ? `line ${m.line}` : `start ${e.startDay ?? e.label}`;
+    const v = counts(e.med);
+    if (!lines.has(key)) lines.set(key, v);
+    else {
+      const prev = lines.get(key);
+      lines.set(key, prev === true || v === true ? true : prev === undefined || v === undefined ? undefined : false);
+    }
+  }
+  const yes = [...lines.values()].filter((v) => v === true).length;
+  const maybe = [...lines.values()].filter((v) => v === undefined).length;
+  const min = line.min ?? 1;
+  const max = line.max ?? Infinity;
+  const fact = pool.length ? pool.map((e) => `${e.label}${e.med?.med.line !== undefined ? ` (line ${e.med.med.line}` : " ("}${e.med?.med.reasonStopped ? `, stopped: ${e.med.med.reasonStopped}` : ""})`.replace(" ()", "").replace("(, ", "(")).join("; ") : `no ${label} recorded`;
+  const threshold = `${outcome} ${min}${max === Infinity ? "+" : max === min ? "" : `–${max}`} line(s) of ${label}`;
+  const lo = yes;
+  const hi = yes + maybe;
+  if (lo >= min && hi <= max) return known(index, true, { fact, value: yes, threshold });
+  if (hi < min || lo > max) return known(index, false, { fact, value: yes, threshold });
+  return unknown(index, `outcome of ${label}`, { id: `${qid}:outcome`, text: `How did the patient's ${label} end (progression, intolerance, completed)?` }, { fact, threshold });
+}
+
+// ---- biomarker ---------------------------------------------------------------------
+
+function statusClass(s: string): "negative" | "positive" | "high" | "low" | undefined {
+  const t = s.toLowerCase();
+  if (/wild|negative|not detected|\bwt\b|absent|no mutation|normal|mss|proficient|pmmr/.test(t)) return "negative";
+  if (/msi-?h|high|tmb-h/.test(t)) return "high";
+  if (/\blow\b|msi-?l/.test(t)) return "low";
+  if (/mutat|positive|detected|amplif|fusion|rearrang|deletion|insertion|substitution|variant|exon|l858r|t790m|v600|overexpress|dmmr|deficient/.test(t)) return "positive";
+  return undefined;
+}
+
+export function evaluateBiomarker(c: BiomarkerConstraint, index: number, ctx: EvalContext): LeafResult {
+  const key = markerKey(c.marker);
+  const b = ctx.facts.biomarkers.get(key);
+  const q = { id: `biomarker:${key}`, text: `What is the patient's ${c.marker} status${c.op ? " (level)" : ""}?` };
+  if (!b) return negate(unknown(index, `${c.marker} status`, q), c.negated);
+  const fact = `${b.marker} ${[b.status, b.variant, b.value !== undefined ? `${b.value}${b.unit ?? ""}` : undefined].filter(Boolean).join(" ")}${b.date ? ` (${b.date})` : ""}`;
+  if (c.op && c.value !== undefined) {
+    if (b.value === undefined) return negate(unknown(index, `${c.marker} level`, q, { fact }), c.negated);
+    return negate(known(index, compare(b.value, c.op, c.value), { fact, value: b.value, unit: b.unit ?? c.unit, threshold: thresholdText({ op: c.op, value: c.value }, c.unit) }), c.negated);
+  }
+  if (!c.status) {
+    // "EGFR-positive" without a status word is parsed as the marker alone: a tested, positive result.
+    const cls = b.status ? statusClass(b.status) : undefined;
+    if (cls === undefined) return negate(notComputable(index, `${c.marker} result "${b.status ?? ""}" not understood`), c.negated);
+    return negate(known(index, cls === "positive" || cls === "high", { fact }), c.negated);
+  }
+  const want = statusClass(c.status);
+  const haveText = [b.status, b.variant].filter(Boolean).join(" ");
+  const have = haveText ? statusClass(haveText) : undefined;
+  if (!want) return negate(notComputable(index, `${c.marker} status "${c.status}" not understood`), c.negated);
+  if (!have) {
+    if (b.value !== undefined && (want === "high" || want === "low")) return negate(notComputable(index, `${c.marker} cut-off for "${c.status}" not stated`), c.negated);
+    return negate(unknown(index, `${c.marker} status`, q, { fact }), c.negated);
+  }
+  // A specific variant asked ("exon 19 deletion"): the patient's variant must name it.
+  const specific = normaliseText(c.status);
+  if (want === "positive" && !/^(mutated|mutation|mutant|positive|detected|amplified|amplification|fusion|rearranged|rearrangement|alteration|altered)$/.test(specific)) {
+    if (have !== "positive") return negate(known(index, false, { fact, threshold: c.status }), c.negated);
+    if (!b.variant && !b.status) return negate(unknown(index, `${c.marker} variant`, q, { fact }), c.negated);
+    const holds = normaliseText(haveText).includes(specific);
+    if (!holds && !b.variant) return negate(unknown(index, `${c.marker} variant`, { id: `${q.id}:variant`, text: `Which ${c.marker} variant does the patient have?` }, { fact }), c.negated);
+    return negate(known(index, holds, { fact, threshold: c.status }), c.negated);
+  }
+  return negate(known(index, have === want, { fact, threshold: c.status }), c.negated);
+}
+
+// ---- demographic -------------------------------------------------------------------
+
+export function evaluateDemographic(c: DemographicConstraint, index: number, ctx: EvalContext): LeafResult {
+  const f = ctx.facts;
+  const p = f.patient;
+  const sexQ = { id: "sex", text: "What is the patient's sex?" };
+  switch (c.aspect) {
+    case "sex": {
+      if (!c.sex) return notComputable(index, "sex not stated");
+      if (!f.sex) return negate(unknown(index, "sex", sexQ), c.negated);
+      return negate(known(index, f.sex === c.sex, { fact: `sex ${f.sex}`, threshold: c.sex }), c.negated);
+    }
+    case "pregnancy":
+    case "lactation":
+    case "childbearing-potential": {
+      if (f.sex === "male") return negate(known(index, false, { fact: "male" }), c.negated);
+      const value = c.aspect === "pregnancy" ? p.pregnant : c.aspect === "lactation" ? p.lactating : p.childbearingPotential;
+      const word = c.aspect === "pregnancy" ? "pregnant" : c.aspect === "lactation" ? "breastfeeding" : "of childbearing potential";
+      if (value === undefined) {
+        if (c.aspect === "childbearing-potential" || !f.sex) {
+          if (!f.sex) return negate(unknown(index, "sex", sexQ), c.negated);
+        }
+        if (c.aspect !== "childbearing-potential" && p.childbearingPotential === false) {
+          return negate(known(index, false, { fact: "not of childbearing potential" }), c.negated);
+        }
+        return negate(unknown(index, word, { id: c.aspect, text: `Is the patient ${word}?` }), c.negated);
+      }
+      return negate(known(index, value, { fact: value ? word : `not ${word}` }), c.negated);
+    }
+    case "contraception":
+      return notComputable(index, "agreement to contraception is asked at consent");
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * A patient read once for matching: ages at the evaluation date, condition concepts with
+ * their ancestors, the latest observation per variable, medications with their drug
+ * classes. Everything is derived in an order-independent way (sets, latest-by-date with a
+ * deterministic tie-break) so that verdicts never depend on the order of the input.
+ */
+import { ageInDays, ageInYears, dayNumber, type Medication, type Observation, type Patient } from "../model/patient.js";
+import { normaliseText, type MatchKnowledge } from "./knowledge.js";
+
+export interface ConditionFact {
+  text: string;
+  /** The condition's concepts (most specific named), without ancestors. */
+  concepts: string[];
+  /** Concepts and all their ancestors. */
+  closure: Set<string>;
+  words: Set<string>;
+  clinicalStatus?: string;
+  stage?: string;
+  tnm?: string;
+  onsetDay?: number;
+  isCancer: boolean;
+}
+
+export interface MetastasisFact {
+  site: string;
+  active?: boolean;
+  symptomatic?: boolean;
+  treated?: boolean;
+}
+
+export interface ObservationFact {
+  variable: string;
+  value: number;
+  unit?: string;
+  day?: number;
+  date?: string;
+  uln?: number;
+  lln?: number;
+  label: string;
+}
+
+export interface MedicationFact {
+  drug: string;
+  label: string;
+  classes: Set<string>;
+  startDay?: number;
+  endDay?: number;
+  ongoing: boolean;
+  med: Medication;
+}
+
+export interface PatientFacts {
+  patient: Patient;
+  asOf: string;
+  asOfDay: number;
+  ageYears?: number;
+  ageDays?: number;
+  sex?: "male" | "female";
+  /** Undefined when the patient's conditions are not known at all. */
+  conditions?: ConditionFact[];
+  /** Undefined when no condition records its metastases (unknown); empty when none. */
+  metastases?: MetastasisFact[];
+  observations: Map<string, ObservationFact>;
+  medications?: MedicationFact[];
+  procedures?: Array<{ kind: string; label: string; site?: string; startDay?: number; endDay?: number }>;
+  biomarkers: Map<string, { marker: string; status?: string; variant?: string; value?: number; unit?: string; date?: string }>;
+}
+
+/** Words that say "a cancer" in registry condition names. */
+const CANCER_WORDS = /^(cancer|cancers|carcinoma|carcinomas|neoplasm|neoplasms|tumor|tumors|tumour|tumours|malignancy|malignancies|malignant)$/;
+const STOP = new Set(["of", "the", "and", "with", "in", "advanced", "metastatic", "recurrent", "refractory", "stage", "locally", "unresectable", "primary"]);
+
+/** Content words with the cancer synonyms folded into one ("nasopharyngeal neoplasms" = "nasopharyngeal carcinoma"). */
+export function conditionWords(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of normaliseText(text).split(" ")) {
+    if (!w || STOP.has(w)) continue;
+    out.add(CANCER_WORDS.test(w) ? "cancer" : w.replace(/(?<=[a-z]{4})s$/, ""));
+  }
+  return out;
+}
+
+export function markerKey(m: string): string {
+  return m.toUpperCase().replace(/[^A-Z0-9]/g, "");
+}
+
+export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge): PatientFacts {
+  const asOfDay = dayNumber(asOf);
+  const facts: PatientFacts = {
+    patient,
+    asOf,
+    asOfDay,
+    ageYears: ageInYears(patient, asOf),
+    ageDays: ageInDays(patient, asOf),
+    sex: patient.sex === "male" || patient.sex === "female" ? patient.sex : undefined,
+    observations: new Map(),
+    biomarkers: new Map(),
+  };
+
+  if (patient.conditions) {
+    facts.conditions = patient.conditions.map((c) => {
+      const text = [c.text, c.histology].filter(Boolean).join(" ") || c.codes?.map((x) => x.display ?? x.code).join(" ") || "";
+      const concepts = new Set<string>();
+      for (const code of c.codes ?? []) {
+        const id = k.conceptOfCode(code);
+        if (id) concepts.add(id);
+      }
+      for (const id of k.conceptsIn(text)) concepts.add(id);
+      for (const code of c.codes ?? []) if (code.display) for (const id of k.conceptsIn(code.display)) concepts.add(id);
+      // Keep only the most specific concepts (drop a concept that is an ancestor of another).
+      const specific = [...concepts].filter((a) => ![...concepts].some((b) => b !== a && k.isA(b, a)));
+      const closure = new Set<string>();
+      for (const id of specific) for (const a of k.ancestors(id)) closure.add(a);
+      return {
+        text,
+        concepts: specific.sort(),
+        closure,
+        words: conditionWords(text),
+        clinicalStatus: c.clinicalStatus,
+        stage: c.stage,
+        tnm: c.tnm,
+        onsetDay: c.onset ? dayNumber(c.onset) : undefined,
+        isCancer: closure.has("cancer"),
+      };
+    });
+    if (patient.conditions.some((c) => c.metastases !== undefined)) {
+      facts.metastases = patient.conditions.flatMap((c) =>
+        (c.metastases ?? []).map((m) => ({ site: normaliseText(m.site), active: m.active, symptomatic: m.symptomatic, treated: m.treated })),
+      );
+    }
+  }
+
+  for (const o of patient.observations ?? []) addObservation(facts, o, k);
+  if (patient.ecog !== undefined) setScalar(facts, "ecog", patient.ecog, "1", "ECOG performance status");
+  if (patient.karnofsky !== undefined) setScalar(facts, "karnofsky", patient.karnofsky, "%", "Karnofsky performance status");
+  if (patient.lifeExpectancyMonths !== undefined)
+    setScalar(facts, "life-expectancy", patient.lifeExpectancyMonths, "mo", "life expectancy");
+
+  if (patient.medications) {
+    facts.medications = patient.medications.map((m) => {
+      let drug: string | undefined;
+      for (const c of m.codes ?? []) drug ??= k.drugOfCode(c);
+      drug ??= k.normaliseDrug(m.name ?? m.codes?.[0]?.display ?? m.codes?.[0]?.code ?? "");
+      const endDay = m.end ? dayNumber(m.end) : undefined;
+      return {
+        drug,
+        label: m.name ?? drug,
+        classes: k.drugClassesOf(drug),
+        startDay: m.start ? dayNumber(m.start) : undefined,
+        endDay,
+        ongoing: endDay === undefined || endDay >= asOfDay,
+        med: m,
+      };
+    });
+  }
+  if (patient.procedures) {
+    facts.procedures = patient.procedures.map((p) => ({
+      kind: normaliseText(p.kind).replace(/ /g, "-"),
+      label: p.name ?? p.kind,
+      site: p.site ? normaliseText(p.site) : undefined,
+      startDay: p.start ? dayNumber(p.start) : undefined,
+      endDay: p.end ? dayNumber(p.end) : p.start ? dayNumber(p.start) : undefined,
+    }));
+  }
+  for (const b of patient.biomarkers ?? []) {
+    const key = markerKey(b.marker);
+    const prev = facts.biomarkers.get(key);
+    // Latest result wins; same date: keep the first in a fixed order of the status text.
+    const bd = b.date ?? "";
+    const pd = prev?.date ?? "";
+    if (!prev || bd > pd || (bd === pd && String(b.status ?? b.value) < String(prev.status ?? prev.value))) {
+      facts.biomarkers.set(key, { ...b });
+    }
+  }
+  return facts;
+}
+
+function setScalar(f: PatientFacts, variable: string, value: number, unit: string, label: string): void {
+  f.observations.set(variable, { variable, value, unit, label, date: f.asOf, day: f.asOfDay });
+}
+
+function addObservation(f: PatientFacts, o: Observation, k: MatchKnowledge): void {
+  const variable = k.variableOf(o);
+  if (!variable) return;
+  const day = o.date ? dayNumber(o.date) : undefined;
+  if (day !== undefined && day > f.asOfDay) return; // a result after the evaluation date is not known then
+  const rrUnit = o.referenceRange?.unit ?? o.unit;
+  const toObsUnit = (x: number | undefined) => (x === undefined ? undefined : k.convert(x, rrUnit, o.unit, variable));
+  const fact: ObservationFact = {
+    variable,
+    value: o.value,
+    unit: o.unit,
+    day,
+    date: o.date,
+    uln: toObsUnit(o.referenceRange?.high),
+    lln: toObsUnit(o.referenceRange?.low),
+    label: o.text ?? o.code?.display ?? variable,
+  };
+  const prev = f.observations.get(variable);
+  if (!prev || isLater(fact, prev)) f.observations.set(variable, fact);
+}
+
+/** Latest by date; undated counts as oldest; ties broken by value then unit, so input order never matters. */
+function isLater(a: ObservationFact, b: ObservationFact): boolean {
+  const da = a.day ?? -Infinity;
+  const db = b.day ?? -Infinity;
+  if (da !== db) return da > db;
+  if (a.value !== b.value) return a.value > b.value;
+  return (a.unit ?? "") > (b.unit ?? "");
+}

@@ -1,0 +1,351 @@
+/**
+ * FHIR R4 Bundle → eligo patient. Reads Patient, Condition, Observation,
+ * MedicationStatement / MedicationRequest / MedicationAdministration (with Medication
+ * resources they reference), Procedure and Immunization. Every problem found is collected
+ * with its path ("entry[3].resource.valueQuantity.value") so the caller can report them
+ * all at once; nothing is half-read.
+ *
+ * Conventions (documented in the README):
+ *  - A Condition whose code or text says metastasis / secondary malignant neoplasm
+ *    (ICD-10 C77–C79) is a metastasis site (from bodySite, else the text); its
+ *    clinicalStatus active/recurrence ⇒ active, inactive/remission/resolved ⇒ treated.
+ *    Once the bundle holds any Condition, the metastasis list is taken as complete.
+ *  - Condition.stage[0].summary gives the stage ("IV", "T2N1M1a" goes to TNM).
+ *  - Observations with LOINC codes are labs/vitals; ECOG (89247-1) may be coded with LOINC
+ *    answers LA9622-7…LA9627-6 or a number; pregnancy status (82810-3) and genomic results
+ *    (code naming EGFR, ALK, …, or component 48018-6 "gene studied") are read too.
+ *  - Medication line of therapy: extension `…/line-of-therapy` (valueInteger); reason
+ *    stopped: statusReason text (progression / toxicity / completed).
+ */
+import type {
+  Bundle,
+  CodeableConcept,
+  Condition as FhirCondition,
+  Immunization,
+  Medication as FhirMedication,
+  MedicationAdministration,
+  MedicationRequest,
+  MedicationStatement,
+  Observation as FhirObservation,
+  Patient as FhirPatient,
+  Procedure as FhirProcedure,
+  Quantity,
+  Resource,
+} from "@medplum/fhirtypes";
+import type { Biomarker, Coding, Condition, Medication, MetastasisSite, Observation, Patient, Procedure } from "../model/patient.js";
+
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+const SYSTEMS: Record<string, string> = {
+  "http://snomed.info/sct": "snomed",
+  "http://loinc.org": "loinc",
+  "http://hl7.org/fhir/sid/icd-10": "icd10",
+  "http://hl7.org/fhir/sid/icd-10-cm": "icd10",
+  "http://www.nlm.nih.gov/research/umls/rxnorm": "rxnorm",
+  "http://unitsofmeasure.org": "ucum",
+};
+
+const MARKERS = /\b(EGFR|ALK|ROS1|KRAS|NRAS|BRAF|HER2|ERBB2|PD-?L1|MSI|MMR|MET|RET|NTRK[123]?|BRCA[12]?|TMB|PIK3CA|IDH[12]?|FGFR[1-4]?)\b/i;
+const ECOG_ANSWERS: Record<string, number> = { "LA9622-7": 0, "LA9623-5": 1, "LA9624-3": 2, "LA9625-0": 3, "LA9626-8": 4, "LA9627-6": 5 };
+const isDate = (s: unknown): s is string => typeof s === "string" && /^\d{4}(-\d{2}(-\d{2})?)?/.test(s);
+const day = (s: string | undefined) => (isDate(s) ? s.slice(0, 10) : undefined);
+
+function codings(cc: CodeableConcept | undefined): Coding[] {
+  return (cc?.coding ?? [])
+    .filter((c) => typeof c.code === "string" && c.code)
+    .map((c) => ({ system: c.system ? (SYSTEMS[c.system] ?? c.system) : undefined, code: c.code!, ...(c.display ? { display: c.display } : {}) }));
+}
+
+function text(cc: CodeableConcept | undefined): string | undefined {
+  return cc?.text ?? cc?.coding?.find((c) => c.display)?.display;
+}
+
+export function isFhirBundle(x: unknown): x is Bundle {
+  return typeof x === "object" && x !== null && (x as { resourceType?: unknown }).resourceType === "Bundle";
+}
+
+export function isFhirResource(x: unknown): x is Resource {
+  return typeof x === "object" && x !== null && typeof (x as { resourceType?: unknown }).resourceType === "string";
+}
+
+/** Maps a Bundle (or a single resource) to an eligo patient; issues collect every problem found. */
+export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]): Patient {
+  const resources: Array<{ r: Resource; path: string }> = [];
+  if (input.resourceType === "Bundle") {
+    const b = input as Bundle;
+    if (b.entry !== undefined && !Array.isArray(b.entry)) issues.push({ path: "entry", message: "expected an array of entries" });
+    (Array.isArray(b.entry) ? b.entry : []).forEach((e, i) => {
+      if (!e || typeof e !== "object" || !isFhirResource(e.resource)) {
+        issues.push({ path: `entry[${i}].resource`, message: "expected a FHIR resource with a resourceType" });
+      } else resources.push({ r: e.resource, path: `entry[${i}].resource` });
+    });
+  } else resources.push({ r: input, path: "" });
+
+  const at = (base: string, field: string) => (base ? `${base}.${field}` : field);
+  const medsById = new Map<string, FhirMedication>();
+  for (const { r } of resources) if (r.resourceType === "Medication" && r.id) medsById.set(r.id, r as FhirMedication);
+
+  const patient: Patient = {};
+  const conditions: Condition[] = [];
+  const metastases: MetastasisSite[] = [];
+  const observations: Observation[] = [];
+  const medications: Medication[] = [];
+  const procedures: Procedure[] = [];
+  const biomarkers: Biomarker[] = [];
+  let sawConditions = false;
+  let sawMeds = false;
+  let sawProcedures = false;
+  let patients = 0;
+
+  for (const { r, path } of resources) {
+    switch (r.resourceType) {
+      case "Patient": {
+        const p = r as FhirPatient;
+        patients++;
+        if (patients > 1) issues.push({ path, message: "a bundle for matching holds one Patient; found another" });
+        if (p.birthDate !== undefined) {
+          if (!isDate(p.birthDate)) issues.push({ path: at(path, "birthDate"), message: `expected a date YYYY-MM-DD, got ${JSON.stringify(p.birthDate)}` });
+          else patient.birthDate = p.birthDate.slice(0, 10);
+        }
+        if (p.gender !== undefined) {
+          if (!["male", "female", "other", "unknown"].includes(p.gender)) issues.push({ path: at(path, "gender"), message: `expected male, female, other or unknown, got ${JSON.stringify(p.gender)}` });
+          else patient.sex = p.gender;
+        }
+        if (p.id) patient.id = p.id;
+        break;
+      }
+      case "Condition": {
+        const c = r as FhirCondition;
+        const vs = c.verificationStatus?.coding?.[0]?.code;
+        if (vs === "refuted" || vs === "entered-in-error") break;
+        sawConditions = true;
+        const t = text(c.code);
+        const codes = codings(c.code);
+        if (!t && !codes.length) {
+          issues.push({ path: at(path, "code"), message: "a Condition needs code.text or code.coding" });
+          break;
+        }
+        const status = c.clinicalStatus?.coding?.[0]?.code as Condition["clinicalStatus"] | undefined;
+        const isMet = /metasta|secondary malignant|secondary neoplasm/i.test(t ?? "") || codes.some((x) => x.system === "icd10" && /^C7[7-9]/i.test(x.code));
+        if (/^pregnan/i.test(t ?? "") || codes.some((x) => x.system === "snomed" && x.code === "77386006")) {
+          if (status !== "resolved" && status !== "inactive") patient.pregnant = true;
+          break;
+        }
+        if (isMet) {
+          const site = text(c.bodySite?.[0]) ?? metastasisSiteFromText(t ?? "");
+          if (!site) issues.push({ path: at(path, "bodySite"), message: "a metastasis Condition needs bodySite or a site in its text" });
+          else {
+            const active = status === undefined ? undefined : status === "active" || status === "recurrence" || status === "relapse";
+            metastases.push({ site, ...(active !== undefined ? { active } : {}), ...(active === false ? { treated: true } : {}), ...(day(c.onsetDateTime) ? { date: day(c.onsetDateTime) } : {}) });
+          }
+          break;
+        }
+        const stageText = text(c.stage?.[0]?.summary);
+        const cond: Condition = {
+          ...(t ? { text: t } : {}),
+          ...(codes.length ? { codes } : {}),
+          ...(day(c.onsetDateTime ?? c.onsetPeriod?.start) ? { onset: day(c.onsetDateTime ?? c.onsetPeriod?.start) } : {}),
+          ...(status ? { clinicalStatus: status } : {}),
+        };
+        if (stageText) {
+          if (/T\d|N\d|M\d/.test(stageText) && !/^stage/i.test(stageText)) cond.tnm = stageText;
+          else cond.stage = stageText.replace(/^stage\s*/i, "");
+        }
+        conditions.push(cond);
+        break;
+      }
+      case "Observation":
+        readObservation(r as FhirObservation, path, observations, biomarkers, patient, issues);
+        break;
+      case "MedicationStatement":
+      case "MedicationRequest":
+      case "MedicationAdministration": {
+        sawMeds = true;
+        const m = r as MedicationStatement | MedicationRequest | MedicationAdministration;
+        if (m.status === "entered-in-error") break;
+        if (r.resourceType === "MedicationRequest" && (m.status === "cancelled" || m.status === "draft")) break;
+        let cc = m.medicationCodeableConcept;
+        const ref = m.medicationReference?.reference;
+        if (!cc && ref) {
+          const med = medsById.get(ref.replace(/^(urn:uuid:|Medication\/)/, ""));
+          cc = med?.code;
+          if (!cc) issues.push({ path: at(path, "medicationReference"), message: `Medication ${ref} not found in the bundle` });
+        }
+        const name = text(cc);
+        const codes = codings(cc);
+        if (!name && !codes.length) {
+          if (!ref) issues.push({ path: at(path, "medicationCodeableConcept"), message: "a medication needs medicationCodeableConcept or medicationReference" });
+          break;
+        }
+        const period =
+          r.resourceType === "MedicationRequest"
+            ? { start: (m as MedicationRequest).authoredOn, end: (m as MedicationRequest).dispenseRequest?.validityPeriod?.end }
+            : { start: (m as MedicationStatement).effectivePeriod?.start ?? (m as MedicationStatement).effectiveDateTime, end: (m as MedicationStatement).effectivePeriod?.end ?? (r.resourceType === "MedicationAdministration" ? (m as MedicationAdministration).effectiveDateTime : undefined) };
+        const line = (m.extension ?? []).find((e) => /line-of-therapy/i.test(e.url ?? ""))?.valueInteger;
+        const reasons = (r.resourceType === "MedicationStatement" ? ((m as MedicationStatement).statusReason ?? []) : r.resourceType === "MedicationRequest" ? [(m as MedicationRequest).statusReason] : (m as MedicationAdministration).statusReason ?? [])
+          .map((x) => text(x) ?? "")
+          .join(" ");
+        const reasonStopped: Medication["reasonStopped"] = /progress/i.test(reasons)
+          ? "progression"
+          : /toxic|adverse|intoler/i.test(reasons)
+            ? "toxicity"
+            : /complet/i.test(reasons)
+              ? "completed"
+              : undefined;
+        medications.push({
+          ...(name ? { name } : {}),
+          ...(codes.length ? { codes } : {}),
+          ...(day(period.start) ? { start: day(period.start) } : {}),
+          ...(day(period.end) ? { end: day(period.end) } : {}),
+          ...(typeof line === "number" ? { line } : {}),
+          ...(reasonStopped ? { reasonStopped } : {}),
+        });
+        break;
+      }
+      case "Procedure": {
+        const p = r as FhirProcedure;
+        if (p.status === "entered-in-error" || p.status === "not-done") break;
+        sawProcedures = true;
+        const t = text(p.code);
+        if (!t) {
+          issues.push({ path: at(path, "code"), message: "a Procedure needs code.text or a coding display" });
+          break;
+        }
+        procedures.push({
+          kind: procedureKind(t),
+          name: t,
+          ...(codings(p.code).length ? { codes: codings(p.code) } : {}),
+          ...(text(p.bodySite?.[0]) ? { site: text(p.bodySite?.[0]) } : {}),
+          ...(day(p.performedDateTime ?? p.performedPeriod?.start) ? { start: day(p.performedDateTime ?? p.performedPeriod?.start) } : {}),
+          ...(day(p.performedPeriod?.end) ? { end: day(p.performedPeriod?.end) } : {}),
+        });
+        break;
+      }
+      case "Immunization": {
+        const im = r as Immunization;
+        if (im.status !== "completed") break;
+        sawProcedures = true;
+        const t = text(im.vaccineCode) ?? "vaccine";
+        procedures.push({
+          kind: /live|attenuated|mmr|measles|varicella|zoster live|yellow fever|bcg|oral polio|rotavirus/i.test(t) ? "live-vaccine" : "vaccine",
+          name: t,
+          ...(day(im.occurrenceDateTime) ? { start: day(im.occurrenceDateTime) } : {}),
+        });
+        break;
+      }
+      default:
+        break; // other resources (Encounter, Practitioner…) carry nothing the matcher reads
+    }
+  }
+  if (patients === 0 && input.resourceType === "Bundle") issues.push({ path: "entry", message: "the bundle holds no Patient resource" });
+
+  if (sawConditions) {
+    if (!conditions.length && metastases.length) conditions.push({ text: "metastatic cancer", metastases });
+    else if (conditions.length) conditions[0] = { ...conditions[0], metastases };
+    patient.conditions = conditions;
+  }
+  if (observations.length) patient.observations = observations;
+  if (sawMeds) patient.medications = medications;
+  if (sawProcedures) patient.procedures = procedures;
+  if (biomarkers.length) patient.biomarkers = biomarkers;
+  return patient;
+}
+
+function metastasisSiteFromText(t: string): string | undefined {
+  const m = /(?:metasta\w* (?:to|of|in) (?:the )?|secondary malignant neoplasm of (?:the )?)([a-z ]+)/i.exec(t) ?? /([a-z]+) metasta/i.exec(t);
+  return m?.[1]?.trim().toLowerCase();
+}
+
+function procedureKind(t: string): string {
+  if (/radiotherap|radiation|irradiation|\bsbrt\b|\bimrt\b|gamma knife/i.test(t)) return /brain|cranial/i.test(t) ? "brain-radiotherapy" : "radiotherapy";
+  if (/transplant/i.test(t)) return "transplant";
+  if (/dialysis/i.test(t)) return "dialysis";
+  if (/biopsy/i.test(t)) return "biopsy";
+  if (/vaccin/i.test(t)) return "vaccine";
+  if (/major|ectomy|resection|thoracotomy|laparotomy|craniotomy/i.test(t)) return "major-surgery";
+  return "surgery";
+}
+
+function quantity(q: Quantity | undefined, path: string, issues: InputIssue[]): { value: number; unit?: string } | undefined {
+  if (q === undefined) return undefined;
+  if (typeof q.value !== "number" || !Number.isFinite(q.value)) {
+    issues.push({ path: `${path}.value`, message: `expected a number, got ${JSON.stringify(q.value)}` });
+    return undefined;
+  }
+  const unit = q.system === "http://unitsofmeasure.org" || q.code ? (q.code ?? q.unit) : q.unit;
+  return { value: q.value, ...(unit ? { unit } : {}) };
+}
+
+function readObservation(o: FhirObservation, path: string, out: Observation[], biomarkers: Biomarker[], patient: Patient, issues: InputIssue[]): void {
+  if (o.status === "entered-in-error" || o.status === "cancelled") return;
+  const at = (f: string) => (path ? `${path}.${f}` : f);
+  const codes = codings(o.code);
+  const loinc = codes.find((c) => c.system === "loinc")?.code;
+  const t = text(o.code);
+  const date = day(o.effectiveDateTime ?? o.effectivePeriod?.start ?? o.issued);
+  if (!t && !codes.length) {
+    issues.push({ path: at("code"), message: "an Observation needs code.text or code.coding" });
+    return;
+  }
+  // Pregnancy status.
+  if (loinc === "82810-3") {
+    const v = (text(o.valueCodeableConcept) ?? "").toLowerCase();
+    if (/not pregnant|negative/.test(v)) patient.pregnant = false;
+    else if (/pregnant|positive/.test(v)) patient.pregnant = true;
+    return;
+  }
+  // ECOG / Karnofsky coded as answers.
+  if (loinc === "89247-1" || loinc === "89262-0" || /\becog\b/i.test(t ?? "")) {
+    const code = o.valueCodeableConcept?.coding?.find((c) => c.code && c.code in ECOG_ANSWERS)?.code;
+    const n = code ? ECOG_ANSWERS[code] : (o.valueInteger ?? o.valueQuantity?.value ?? Number(/^\s*(\d)/.exec(text(o.valueCodeableConcept) ?? o.valueString ?? "")?.[1] ?? NaN));
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 5) issues.push({ path: at("value[x]"), message: "ECOG must be 0–5 (valueInteger or a LOINC answer LA9622-7…LA9627-6)" });
+    else patient.ecog = n;
+    return;
+  }
+  // Genomic / biomarker results.
+  const gene = o.component?.find((c) => c.code?.coding?.some((x) => x.code === "48018-6"));
+  const markerName = gene ? text(gene.valueCodeableConcept) : MARKERS.exec(t ?? "")?.[1];
+  if (markerName && (o.valueCodeableConcept || o.valueString || gene || /PD-?L1|TMB/i.test(markerName))) {
+    const status = text(o.valueCodeableConcept) ?? o.valueString;
+    const variant = o.component?.find((c) => c.code?.coding?.some((x) => x.code === "48004-6" || x.code === "81252-9"))?.valueCodeableConcept;
+    const q = quantity(o.valueQuantity, at("valueQuantity"), issues);
+    biomarkers.push({
+      marker: markerName.toUpperCase(),
+      ...(status ? { status } : {}),
+      ...(variant ? { variant: text(variant) } : {}),
+      ...(q ? { value: q.value, ...(q.unit ? { unit: q.unit } : {}) } : {}),
+      ...(date ? { date } : {}),
+    });
+    return;
+  }
+  const q = quantity(o.valueQuantity, at("valueQuantity"), issues) ?? (typeof o.valueInteger === "number" ? { value: o.valueInteger } : undefined);
+  if (!q) {
+    if (o.valueQuantity === undefined && o.valueInteger === undefined && !o.component?.length) {
+      issues.push({ path: at("valueQuantity"), message: `observation ${t ?? loinc} has no numeric value` });
+    }
+    // Blood pressure panels: read the systolic/diastolic components.
+    (o.component ?? []).forEach((c, i) => {
+      const cq = quantity(c.valueQuantity, at(`component[${i}].valueQuantity`), issues);
+      const ccodes = codings(c.code);
+      if (cq) out.push({ code: ccodes.find((x) => x.system === "loinc") ?? ccodes[0], ...(text(c.code) ? { text: text(c.code) } : {}), value: cq.value, ...(cq.unit ? { unit: cq.unit } : {}), ...(date ? { date } : {}) } as Observation);
+    });
+    return;
+  }
+  const rr = o.referenceRange?.[0];
+  const low = rr?.low ? quantity(rr.low, at("referenceRange[0].low"), issues) : undefined;
+  const high = rr?.high ? quantity(rr.high, at("referenceRange[0].high"), issues) : undefined;
+  const obs: Observation = {
+    ...(loinc ? { code: { system: "loinc", code: loinc, ...(t ? { display: t } : {}) } } : codes[0] ? { code: codes[0] } : {}),
+    ...(t ? { text: t } : {}),
+    value: q.value,
+    ...(q.unit ? { unit: q.unit } : {}),
+    ...(date ? { date } : {}),
+    ...(low || high
+      ? { referenceRange: { ...(low ? { low: low.value } : {}), ...(high ? { high: high.value } : {}), ...((high ?? low)?.unit ? { unit: (high ?? low)!.unit } : {}) } }
+      : {}),
+  };
+  out.push(obs);
+}

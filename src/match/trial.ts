@@ -1,0 +1,151 @@
+/**
+ * One trial against the patient: the trial's own conditions, age range and sex become
+ * criteria beside the parsed eligibility text; then the verdict, the score and the
+ * questions that would settle what is unknown.
+ */
+import type { Criterion, DiagnosisConstraint, NumericConstraint } from "../criteria/types.js";
+import { evaluateCriterion, type CriterionResult } from "./criterion.js";
+import type { EvalContext, Question } from "./evaluate.js";
+import type { PatientFacts } from "./facts.js";
+import type { MatchKnowledge } from "./knowledge.js";
+
+export type Verdict = "eligible" | "possible" | "ineligible";
+
+/** What matching needs of a trial: read once, kept in memory between requests. */
+export interface MatchableTrial {
+  nctId: string;
+  briefTitle: string | null;
+  overallStatus: string | null;
+  /** The trial's conditions as listed by the registry. */
+  conditions: string[];
+  /** The trial's condition concepts (from the conditions, else from the MeSH terms). */
+  conditionConcepts: string[];
+  /** Module criteria first (condition, age, sex), then the parsed text criteria. */
+  criteria: Criterion[];
+}
+
+export interface TrialResult {
+  nctId: string;
+  briefTitle: string | null;
+  verdict: Verdict;
+  score: number;
+  criteria: CriterionResult[];
+  questions: Question[];
+}
+
+const AGE_UNITS: Record<string, string> = { year: "a", month: "mo", week: "wk", day: "d", hour: "h", minute: "min" };
+
+/** "18 Years" → {value 18, unit "a"}; undefined for N/A. */
+export function registryAge(text: string | null | undefined): { value: number; unit: string } | undefined {
+  if (!text) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$/i.exec(text);
+  return m ? { value: Number(m[1]), unit: AGE_UNITS[m[2].toLowerCase()] } : undefined;
+}
+
+/** The eligibility module's structured fields and the trial's conditions, as criteria. */
+export function moduleCriteria(
+  t: { conditions: string[]; meshTerms?: string[]; minimumAge?: string | null; maximumAge?: string | null; sex?: string | null },
+  k: MatchKnowledge,
+): { criteria: Criterion[]; concepts: string[] } {
+  const out: Criterion[] = [];
+  const names = t.conditions.length ? t.conditions : (t.meshTerms ?? []);
+  const concepts = [...new Set(names.flatMap((n) => k.conceptsIn(n)))].sort();
+  if (names.length) {
+    const constraints: DiagnosisConstraint[] = names.map((n) => ({
+      type: "diagnosis",
+      aspect: "condition",
+      concept: k.conceptOf(n) ?? null,
+      mention: n,
+      mentionSpan: [0, 0],
+      negated: false,
+    }));
+    out.push({
+      kind: "inclusion",
+      depth: 0,
+      text: `Condition studied: ${names.join("; ")}`,
+      span: [0, 0],
+      constraints,
+      logic: { op: "or", args: constraints.map((_, i) => i) },
+      source: "module",
+    });
+  }
+  const min = registryAge(t.minimumAge);
+  const max = registryAge(t.maximumAge);
+  const ages: NumericConstraint[] = [];
+  if (min) ages.push({ type: "numeric", variable: "age", mention: "minimum age", mentionSpan: [0, 0], op: ">=", value: min.value, valueSpan: [0, 0], unit: min.unit });
+  if (max) ages.push({ type: "numeric", variable: "age", mention: "maximum age", mentionSpan: [0, 0], op: "<=", value: max.value, valueSpan: [0, 0], unit: max.unit });
+  if (ages.length) {
+    out.push({
+      kind: "inclusion",
+      depth: 0,
+      text: `Age: ${t.minimumAge ?? "no minimum"} to ${t.maximumAge ?? "no maximum"}`,
+      span: [0, 0],
+      constraints: ages,
+      source: "module",
+    });
+  }
+  if (t.sex === "FEMALE" || t.sex === "MALE") {
+    const sex = t.sex === "FEMALE" ? "female" : "male";
+    out.push({
+      kind: "inclusion",
+      depth: 0,
+      text: `Sex: ${sex} only`,
+      span: [0, 0],
+      constraints: [{ type: "demographic", aspect: "sex", sex, mention: t.sex, mentionSpan: [0, 0], negated: false }],
+      source: "module",
+    });
+  }
+  return { criteria: out, concepts };
+}
+
+export function evaluateTrial(trial: MatchableTrial, facts: PatientFacts, k: MatchKnowledge): TrialResult {
+  const ctx: EvalContext = { facts, k, trialConcepts: trial.conditionConcepts };
+  const evaluated = trial.criteria.map((c) => evaluateCriterion(c, ctx));
+  let fail = 0;
+  let pass = 0;
+  let computableUnknown = 0;
+  const questions: Question[] = [];
+  for (const e of evaluated) {
+    const s = e.result.status;
+    if (s === "fail") fail++;
+    else if (s === "pass") pass++;
+    else if (e.computable) {
+      computableUnknown++;
+      for (const q of e.questions) if (!questions.some((x) => x.id === q.id)) questions.push(q);
+    }
+  }
+  questions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const verdict: Verdict = fail ? "ineligible" : computableUnknown ? "possible" : "eligible";
+  const relevance = conditionRelevance(trial, facts, k, evaluated[0]?.result);
+  const decided = pass + fail + computableUnknown;
+  const share = decided ? pass / decided : 0;
+  const score = Math.round((0.5 * relevance + 0.5 * share) * 1000) / 1000;
+  return { nctId: trial.nctId, briefTitle: trial.briefTitle, verdict, score, criteria: evaluated.map((e) => e.result), questions };
+}
+
+/**
+ * How closely the trial's condition fits the patient's: 1 for the patient's own concept
+ * (or a more specific one), less the broader the trial's concept, 0.3 when unknown, 0 when
+ * the condition criterion fails.
+ */
+function conditionRelevance(trial: MatchableTrial, facts: PatientFacts, k: MatchKnowledge, first: CriterionResult | undefined): number {
+  if (!first || first.kind !== "inclusion" || !first.text.startsWith("Condition studied")) return 0.5;
+  if (first.status === "fail") return 0;
+  if (first.status === "unknown") return 0.3;
+  let best = 0.8; // matched by words
+  for (const pc of (facts.conditions ?? []).flatMap((c) => c.concepts)) {
+    for (const tc of trial.conditionConcepts) {
+      if (!k.isA(pc, tc)) continue;
+      const depth = k.ancestors(pc).size - k.ancestors(tc).size; // 0: same concept
+      best = Math.max(best, depth <= 0 ? 1 : Math.max(0.4, 1 - 0.15 * depth));
+    }
+  }
+  return best;
+}
+
+const VERDICT_RANK: Record<Verdict, number> = { eligible: 0, possible: 1, ineligible: 2 };
+
+/** Best first: verdict, then score, then NCT id (a total order, so results are stable). */
+export function compareResults(a: TrialResult, b: TrialResult): number {
+  return VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict] || b.score - a.score || (a.nctId < b.nctId ? -1 : a.nctId > b.nctId ? 1 : 0);
+}
