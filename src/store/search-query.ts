@@ -119,7 +119,7 @@ export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 export const DEFAULT_RADIUS_KM = 50;
 const WEIGHTS = FTS_COLUMNS.map((c) => c.weight).join(", ");
-const DATE_RE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+const DATE_RE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 
 const withFunctions = new WeakSet<Database.Database>();
 function ensureFunctions(db: Database.Database) {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { OverallStatus, Phase, StudyType } from "../../model/study.js";
 import { MAX_PAGE_SIZE } from "../../search/index.js";
 
-const DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+const DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 const date = (what: string) =>
   z.string().regex(DATE, "expected a date: YYYY, YYYY-MM or YYYY-MM-DD").optional().describe(what);
 const bool = (what: string) => z.enum(["true", "false"]).optional().describe(what);
