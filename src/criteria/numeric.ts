@@ -41,13 +41,14 @@ interface Quantity {
   relativeTo?: "ULN" | "LLN";
 }
 
+const SECOND_NUMBER_RE = /^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
 const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/kg|mg\/m2|mg\/day)$/i;
 const AGE_WORD_BEFORE = /(?<![\p{L}])(ages?|aged|older|younger|adults?\s+(?:of|aged))(?![\p{L}])/giu;
-const NOT_AGE_BEFORE = /(childbearing|reproductive|gestational|bone|corrected|menstrual|post-?menstrual|skeletal|fetal|foetal)\s+$/i;
+const NOT_AGE_BEFORE = /(childbearing|reproductive|gestational|gestation|bone|corrected|menstrual|post-?menstrual|skeletal|fetal|foetal)\s+$/i;
 const AGE_AFTER = /^[ \t]*(?:\(s\))?[ \t-]*(?:years?|yrs?|months?|weeks?|days?)?[ \t-]*(old|of[ \t]+age|of[ \t]+life|year-old|years-old|y\/o\b|yo\b|age\b)/i;
 const TEMPORAL_AFTER =
-  /^[ \t]*(?:\)[ \t]*)?(?:since|after|before|prior|ago|from|post|following|previously|earlier|of (?:treatment|therapy|follow|the|diagnosis|last|previous|prior|stable|continuous|abstinence)|duration|history|in the (?:past|last|previous)|before|preceding|between|until|at|during|in)\b/i;
+  /^[ \t]*(?:\)[ \t]*)?(?:since|after|before|prior|ago|from|post|following|previously|earlier|for|of (?!age\b)|duration|history|in the (?:past|last|previous)|before|preceding|between|until|at|during|in)\b/i;
 const PATIENT_WORDS =
   /^(?:[\s,:;()\-–•*]|\d+[.)]|patients?|subjects?|participants?|adults?|men|women|males?|females?|children|boys|girls|persons?|people|individuals?|volunteers?|healthy|be|are|is|must|should|who|aged?|of|and|or|both|sexes|genders?|all|any|either|sex|male\/female|inpatients?|outpatients?|the|a|an|with|were|was|will|at|time|enrolment|enrollment|screening|consent|signing|study|entry|years?)*$/i;
 
@@ -60,6 +61,10 @@ interface Found {
   end: number; // local end of the comparison
   postfixAge?: boolean; // "or older" / "younger than"
   cmpWord?: string;
+  /** A range written with a dash or tilde ("18-65"), without "between"/"from". */
+  bareRange?: boolean;
+  /** Diastolic value of a blood-pressure pair "140/90 mmHg" (q is the systolic). */
+  pair?: Quantity;
 }
 
 function readQuantity(text: string, at: number, numText: string): Quantity {
@@ -135,9 +140,26 @@ function findComparisons(text: string): Found[] {
     const before1 = text[at - 1] ?? "";
     const after1 = text[at + numText.length] ?? "";
     if (after1 === ":" && /^\d/.test(text[at + numText.length + 1] ?? "")) continue; // 10:30, 1:1
-    if (after1 === "/" && /^\d/.test(text[at + numText.length + 1] ?? "")) {
-      // 140/90 mmHg is a blood pressure pair; 20/40 is a fraction; dates 12/2019
-      if (!/^\/\s*\d{2,3}\s*mm/i.test(text.slice(at + numText.length, at + numText.length + 12))) continue;
+    if (after1 === "/" && /^\s?\d/.test(text.slice(at + numText.length + 1, at + numText.length + 3))) {
+      // "140/90 mmHg" is a blood pressure pair; 20/40 is a fraction; 12/2019 a date
+      const slash = /^\/\s?(\d{2,3})(?![\d/])/.exec(text.slice(at + numText.length, at + numText.length + 6));
+      const ctx = text.slice(Math.max(0, at - 60), at);
+      const pre = PREFIX_RE.exec(ctx);
+      if (
+        slash &&
+        pre &&
+        /^\d{2,3}$/.test(numText) &&
+        (/\b(?:blood\s+pressure|BP)\b/i.test(ctx) || /^\s*mm\s?hg/i.test(text.slice(at + numText.length + slash[0].length, at + numText.length + slash[0].length + 8)))
+      ) {
+        const q = readQuantity(text, at, numText);
+        const p2at = at + numText.length + slash[0].length - slash[1].length;
+        const pair = readQuantity(text, p2at, slash[1]);
+        const cmpStart = at - pre[0].length + (pre[0].length - pre[0].trimStart().length);
+        out.push({ op: prefixOp(pre[1], pre[2]), cmpStart, q: { ...q, unit: pair.unit, unitSpan: pair.unitSpan }, pair, end: pair.end });
+        consumed = pair.end;
+        NUMBER_RE.lastIndex = pair.end;
+      }
+      continue;
     }
     if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) continue; // second half of a range seen alone
     const q = readQuantity(text, at, numText);
@@ -150,10 +172,9 @@ function findComparisons(text: string): Found[] {
     const between = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText);
     if (join) {
       const j2 = end + join[0].length;
-      NUMBER_RE.lastIndex = j2;
-      const m2 = NUMBER_RE.exec(text);
+      const m2 = SECOND_NUMBER_RE.exec(text.slice(j2, j2 + 20));
       const isAnd = /and/i.test(join[0]);
-      if (m2 && m2.index === j2 && (!isAnd || /between\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) {
+      if (m2 && (!isAnd || /between\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) {
         const cand = readQuantity(text, j2, m2[1]);
         const isTo = /to|through|until/i.test(join[0]);
         // "2-3 times", dates "2015-2018": a range must have a unit, a context, or small numbers
@@ -210,7 +231,7 @@ function findComparisons(text: string): Found[] {
     }
     if (!op) {
       // "ECOG 0 or 1", "ECOG 0, 1 or 2", "ICDAS score of 1,2 or 3": a score's admitted values
-      const list = /^[ \t]*(?:(?:,|or|and|\/)[ \t]*)(\d)(?:[ \t]*(?:,|or|and|\/)[ \t]*(\d))?(?![\d.])/.exec(text.slice(end, end + 20));
+      const list = /^[ \t]*(?:(?:,|or|and|\/)[ \t]*)(\d)(?:[ \t]*(?:,|or|and|\/)[ \t]*(\d))?(?!\d|[.,]\d)/.exec(text.slice(end, end + 20));
       if (list && /^\d$/.test(numText)) {
         const ctx = text.slice(Math.max(0, at - 60), at);
         const vars = findVariables(ctx);
@@ -230,22 +251,65 @@ function findComparisons(text: string): Found[] {
       }
     }
     if (!op) continue;
+    if (op === "=" && pre?.[2] && /(?<![\p{L}])n\s*=?\s*$/iu.test(beforeText)) continue; // "(n=20)": a sample size
+    if (/(?<![\p{L}])(?:version|ver\.?|v)\s*$/iu.test(beforeText.replace(/\(\s*$/, ""))) continue; // "iOS version 10 or higher"
+    const bareRange = op === "range" && !between && !!join && /[-–—~∼～－]/.test(join[0]);
     // post-qualifier: "≥2 for male", "(≤ 5 × ULN for patients with liver metastases)" handled by qualifier search
-    out.push({ op, cmpStart, q, q2, end, postfixAge, cmpWord });
+    out.push({ op, cmpStart, q, q2, end, postfixAge, cmpWord, bareRange });
     consumed = end;
     NUMBER_RE.lastIndex = Math.max(NUMBER_RE.lastIndex, end);
   }
   return out;
 }
 
+/** "≥ 3 and ≤ 18 years of age": the first bound is an age when the second one is. */
+function nextIsAge(text: string, f: Found, next: Found | undefined): boolean {
+  if (!next || !/^[\s,]*(?:and|or|to|-|–)?[\s,]*$/i.test(text.slice(f.end, next.cmpStart))) return false;
+  const nEnd = (next.q2 ?? next.q).valueSpan[1];
+  return AGE_AFTER.test(text.slice(nEnd, nEnd + 30));
+}
+
+/**
+ * The table names that a comparison at the end of `region` is about: the last name (if
+ * little text separates it from the comparator), with the names listed before it.
+ */
+function chooseKnown(region: string, vars: VariableMention[]): VariableMention[] {
+  if (!vars.length) return [];
+  const last = vars[vars.length - 1];
+  const gap = region.slice(last.end);
+  const gapWords = gap.match(/[\p{L}]{2,}/gu) ?? [];
+  if (gapWords.length > 8 || /[.;]\s/.test(gap)) return [];
+  const chosen = [last];
+  for (let k = vars.length - 2; k >= 0; k--) {
+    const a = vars[k];
+    const b = chosen[0];
+    const sep = region.slice(a.end, b.start);
+    if (a.id === b.id && /^\s*[()（）]?\s*[()（）]?\s*$/.test(sep)) {
+      // "Hemoglobin (Hb)", "ECOG (Eastern Cooperative Oncology Group) performance status": one mention
+      chosen[0] = { id: b.id, start: a.start, end: b.end };
+      continue;
+    }
+    if (/^\s*(?:\)\s*)?(?:,|\/|&|and\/or|and|or|、)\s*(?:(?:serum|blood|plasma|total|the)\s+)?$/i.test(sep)) {
+      chosen.unshift(a);
+      continue;
+    }
+    break;
+  }
+  // close an abbreviation in brackets: "Platelet count (PLT)"
+  const lastC = chosen[chosen.length - 1];
+  const closing = /^\s*[(（][^()（）]{1,15}[)）]/.exec(region.slice(lastC.end));
+  if (closing) chosen[chosen.length - 1] = { ...lastC, end: lastC.end + closing[0].length };
+  return chosen;
+}
+
 /** Start of the clause containing `pos` (local), not before `min`. */
-function clauseStart(text: string, pos: number, min: number): number {
+function clauseStart(text: string, pos: number, min: number, ignoreParens = false): number {
   let close = 0;
   for (let i = pos - 1; i >= min; i--) {
     const c = text[i];
     if (c === ";" || c === "\n" || c === "；" || c === "。") return i + 1;
     if (c === ")") close++;
-    else if (c === "(" || c === "（") {
+    else if ((c === "(" || c === "（") && !ignoreParens) {
       if (close > 0) close--;
       else return i + 1;
     } else if (c === "." && /\s/.test(text[i + 1] ?? "") && /[\p{L})%]/u.test(text[i - 1] ?? "") && !/\b(?:e\.g|i\.e|vs|approx|incl|no|max|min)$/i.test(text.slice(Math.max(min, i - 7), i))) {
@@ -258,7 +322,7 @@ function clauseStart(text: string, pos: number, min: number): number {
 }
 
 const LEAD_FILLER =
-  /^(?:[\s,:;()\-–•*]|\d+[.)]\s|[A-Za-z][.)]\s|(?:and|or|the|a|an|patients?|subjects?|participants?|with|who|have|has|having|had|must|should|be|is|are|was|were|presence|of|in|on|at|for|any|documented|known|evidence|history|baseline|screening|if|their|his|her|defined|as|by|e\.g\.|i\.e\.|such|that|than|to|which|where|when|adequate|normal|function|organ|level|levels|:|：)\b)+/i;
+  /^(?:[\s,:;()\-–•*/]|\d+[.)]\s|[A-Za-z][.)]\s|(?:and|or|the|a|an|patients?|subjects?|participants?|with|who|have|has|having|had|must|should|be|is|are|was|were|presence|of|in|on|at|for|any|documented|known|evidence|history|baseline|screening|if|their|his|her|defined|as|by|e\.g\.|i\.e\.|such|that|than|to|which|where|when|adequate|normal|function|organ|level|levels|:|：)\b)+/i;
 const TRAIL_FILLER =
   /(?:[\s,:;(\-–=：]|\b(?:of|is|are|was|were|be|being|must|should|has|have|had|with|and|or|the|a|an|level|levels|value|values|concentration|result|results|count|in|at|on|to|than|score|equal|that|which|will|defined|as|by)\b)+$/i;
 
@@ -336,12 +400,16 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
 
     // ---- age? ----
     const unit = q.unit ?? f.q2?.unit;
-    const isTime = unit !== undefined && TIME_UNITS.has(unit);
+    const valEnd0 = (f.q2 ?? q).valueSpan[1];
+    const isTime =
+      (unit !== undefined && TIME_UNITS.has(unit)) ||
+      /^[\s)]*(?:consecutive|full|complete|additional|calendar|continuous|gestational|straight)\s+(?:years?|months?|weeks?|days?|hours?)\b/i.test(text.slice(valEnd0, valEnd0 + 30));
     const noUnit = unit === undefined;
     AGE_WORD_BEFORE.lastIndex = 0;
     let ageWord: { start: number; end: number } | undefined;
-    for (let m = AGE_WORD_BEFORE.exec(region); m; m = AGE_WORD_BEFORE.exec(region)) {
-      if (NOT_AGE_BEFORE.test(region.slice(0, m.index))) continue;
+    const ageRegion = text.slice(regionStart, q.valueSpan[0]);
+    for (let m = AGE_WORD_BEFORE.exec(ageRegion); m; m = AGE_WORD_BEFORE.exec(ageRegion)) {
+      if (NOT_AGE_BEFORE.test(ageRegion.slice(0, m.index))) continue;
       ageWord = { start: regionStart + m.index, end: regionStart + m.index + m[0].length };
     }
     const valEnd = (f.q2 ?? q).valueSpan[1];
@@ -360,6 +428,9 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
         ageMention = ageWord;
       } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30))) {
         isAge = true;
+      } else if (noUnit && nextIsAge(text, f, found[fi + 1])) {
+        isAge = true;
+        ageMention = ageWord;
       } else if (connectorOnly && prevMentions.length === 1 && prevMentions[0].age) {
         isAge = true;
         ageMention = { start: prevMentions[0].start, end: prevMentions[0].end };
@@ -379,59 +450,52 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
         prevEnd = f.end;
         continue;
       }
-      // known variables in the region: the last one, with names listed before it
+      // known variables in the clause: the last one, with names listed before it
       // ("ALT, AST and total bilirubin ≤ 3 × ULN", "Hemoglobin (Hb)")
-      const usable = regionVars.filter((v) => !/[;.]/.test(region.slice(v.end, region.length).replace(/\d\.\d/g, "")) || true);
-      let chosen: VariableMention[] = [];
-      if (usable.length) {
-        const last = usable[usable.length - 1];
-        const gap = region.slice(last.end);
-        const gapWords = gap.match(/[\p{L}]{2,}/gu) ?? [];
-        if (gapWords.length <= 8 && !/[.;]\s/.test(gap)) {
-          chosen = [last];
-          for (let k = usable.length - 2; k >= 0; k--) {
-            const a = usable[k];
-            const b = chosen[0];
-            const sep = region.slice(a.end, b.start);
-            if (a.id === b.id && /^\s*[(（]?\s*$/.test(sep)) {
-              // "Hemoglobin (Hb)": one mention
-              chosen[0] = { id: b.id, start: a.start, end: b.end };
-              continue;
-            }
-            if (/^\s*(?:\)\s*)?(?:,|\/|&|and\/or|and|or|、)\s*(?:(?:serum|blood|plasma|total|the)\s+)?$/i.test(sep) || /^\s*\)\s*(?:,|and|or|\/)\s*$/i.test(sep)) {
-              chosen.unshift(a);
-              continue;
-            }
-            break;
-          }
-          // close an abbreviation in brackets: "Platelet count (PLT"
-          const last2 = chosen[chosen.length - 1];
-          const closing = /^\s*[(（][^()（）]{1,15}[)）]/.exec(region.slice(last2.end));
-          if (closing) chosen[chosen.length - 1] = { ...last2, end: last2.end + closing[0].length };
-        }
-      }
+      let chosen = chooseKnown(region, regionVars).map((c) => ({ ...c, start: regionStart + c.start, end: regionStart + c.end }));
       // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
       const afterVars = findVariables(afterText.slice(0, 40));
       const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
-      if (!chosen.length && connectorOnly && prevMentions.length) {
-        mentions = prevMentions.map((p) => ({ ...p }));
-      } else if (afterVar && (!chosen.length || (/^\s*[(（]?\s*$/.test(region.slice(chosen[chosen.length - 1].end - regionStart)) && false))) {
+      const regionHasWords = words(text, regionStart, f.cmpStart) !== undefined;
+      if (!chosen.length && !afterVar && !connectorOnly) {
+        // inside brackets: "weight loss (by patient report, > 5 lbs)"
+        const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), prevEnd);
+        if (wideStart < regionStart) {
+          const wide = text.slice(wideStart, f.cmpStart);
+          chosen = chooseKnown(wide, findVariables(wide)).map((c) => ({ ...c, start: wideStart + c.start, end: wideStart + c.end }));
+        }
+      }
+      if (afterVar && !chosen.length && !regionHasWords) {
         mentions = [{ id: afterVar.id, start: f.end + afterVar.start, end: f.end + afterVar.end, age: false }];
+      } else if (!chosen.length && connectorOnly && prevMentions.length) {
+        mentions = prevMentions.map((p) => ({ ...p }));
       } else if (chosen.length) {
-        mentions = chosen.map((c) => ({ id: c.id, start: regionStart + c.start, end: regionStart + c.end, age: false }));
+        mentions = chosen.map((c) => ({ id: c.id, start: c.start, end: c.end, age: false }));
       } else {
         // an unknown measurement: the words before the comparator (within the clause, after the
         // last comma when there is one), else the words after the value
         const lastComma = Math.max(region.lastIndexOf(","), region.lastIndexOf("，"));
-        let w = words(text, regionStart + (lastComma >= 0 ? lastComma + 1 : 0), f.cmpStart);
+        // "less than 50% of excess weight", "at least 5 on the 10-point numerical rating scale": the name follows
+        const ofAfter = /^[\s)]*(?:of|on|in)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\d][\p{L}\d'’\-]*\s*){1,5})/u.exec(afterText);
+        let w: { start: number; end: number } | undefined;
+        if (ofAfter && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
+          const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
+          const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
+          if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };
+        }
+        if (!w) w = words(text, regionStart + (lastComma >= 0 ? lastComma + 1 : 0), f.cmpStart);
         if (!w && lastComma >= 0) w = words(text, regionStart, f.cmpStart);
         if (!w) {
-          const after = /^[\s,]*(?:of\s+|on\s+|in\s+)?((?:[\p{L}][\p{L}\d'’\-]*\s*){1,4})/u.exec(afterText);
+          const after = /^[\s,)]*(?:of\s+|on\s+|in\s+)?((?:[\p{L}][\p{L}\d'’\-]*\s*){1,4})/u.exec(afterText);
           if (after && after[1].trim() && !/^(?:and|or|with|within|for|since|after|before|prior|during|in|the|of|at|from|to|per|is|are|was|were|times?)\b/i.test(after[1])) {
             const st = f.end + after.index + after[0].length - after[1].length;
             const tx = after[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the)(?:\s.*)?$/i, "");
             w = { start: st, end: st + tx.length };
           }
+        }
+        if (!w) {
+          const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), prevEnd);
+          if (wideStart < regionStart) w = words(text, wideStart, f.cmpStart);
         }
         if (!w) {
           if (connectorOnly && prevMentions.length) mentions = prevMentions.map((p) => ({ ...p }));
@@ -441,13 +505,16 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
           }
         } else mentions = [{ id: null, start: w.start, end: w.end, age: false }];
       }
-      // temporal windows and durations are not measurements here (unless a prognosis like life expectancy)
-      if (isTime && !mentions.some((m) => m.id && variableById(m.id)?.kind === "prognosis")) {
-        const namesTime = mentions.every((m) => m.id === null);
-        if (namesTime) {
-          prevEnd = f.end;
-          continue;
-        }
+      // a bare "a-b" with neither unit nor a known measurement: a citation, a stage, a list
+      if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
+        prevEnd = f.end;
+        continue;
+      }
+      // temporal windows and durations ("within 4 weeks", "life expectancy ≥ 3 months") are not
+      // measurements: the clinical extractor reads windows
+      if (isTime) {
+        prevEnd = f.end;
+        continue;
       }
     }
 
@@ -482,6 +549,29 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     }
 
     const idx: number[] = [];
+    if (f.pair && mentions.length) {
+      const mn = mentions[0];
+      for (const [id, qq] of [["sbp", f.q], ["dbp", f.pair]] as const) {
+        const c: NumericConstraint = {
+          type: "numeric",
+          variable: id,
+          mention: text.slice(mn.start, mn.end),
+          mentionSpan: abs(mn.start, mn.end),
+          op: f.op,
+          value: qq.value,
+          valueSpan: abs(qq.valueSpan[0], qq.valueSpan[1]),
+          unit: "mm[Hg]",
+        };
+        if (f.pair.unitSpan) c.unitSpan = abs(f.pair.unitSpan[0], f.pair.unitSpan[1]);
+        idx.push(constraints.length);
+        constraints.push(c);
+      }
+      // "BP > 140/90": either value; "BP < 140/90": both
+      groups.push({ idx, joiner, listOr: f.op === ">" || f.op === ">=" } as { idx: number[]; joiner: "and" | "or"; listOr?: boolean });
+      prevEnd = f.end;
+      prevMentions = mentions;
+      continue;
+    }
     for (const mn of mentions) {
       const c: NumericConstraint = {
         type: "numeric",

@@ -222,7 +222,7 @@ export function segmentCriteria(text: string): Segment[] {
       continue;
     }
     // a preamble such as "Patients meeting any of the following criteria will be excluded:"
-    if (/:\s*$/.test(trimmed) && /\b(following|criteria|must|eligible|excluded|included)\b/i.test(trimmed) && trimmed.length < 160) {
+    if (/:\s*$/.test(trimmed) && !/\d/.test(trimmed) && /\b(following|criteria|must|eligible|excluded|included)\b/i.test(trimmed) && trimmed.length < 160) {
       stack = [];
       current = undefined;
       blankSince = true;

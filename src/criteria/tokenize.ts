@@ -237,7 +237,7 @@ const wordAlt = PREFIX.map(([w]) => w.replace(/ /g, "[ \\t]+")).join("|");
 const symAlt = SYMBOLS.map(([s]) => s).join("|");
 /** A comparator ending right before a value (the text slice must end where the value starts). */
 export const PREFIX_RE = new RegExp(
-  `(?:(?<![\\p{L}])(${wordAlt})(?:[ \\t]+(?:to|than|of))?|(${symAlt}))[ \\t]*(?:\\(?(?:of|at)[ \\t]+)?[:：]?[ \\t]*$`,
+  `(?:(?<![\\p{L}])(${wordAlt})(?:[ \\t]+(?:to|than|of))?(?:[ \\t]+(?:the[ \\t]+)?ages?(?:[ \\t]+of)?)?|(${symAlt}))[ \\t]*(?:\\(?(?:of|at)[ \\t]+)?[:：]?[ \\t]*$`,
   "iu",
 );
 const wordOps = new Map(PREFIX.map(([w, op]) => [w.replace(/\\\.\?$/, ""), op]));
