@@ -243,7 +243,7 @@ function findComparisons(text: string): Found[] {
           q2 = { value: Number(lastDigit), valueSpan: [lastStart, lastStart + 1], end: lastStart + 1 };
           const lo = Math.min(q.value, q2.value);
           const hi = Math.max(q.value, q2.value);
-          if (hi - lo <= 4 && isScore) {
+          if (hi - lo <= 4) {
             op = "range";
             end = lastStart + 1;
           } else q2 = undefined;
@@ -478,7 +478,13 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
         // "less than 50% of excess weight", "at least 5 on the 10-point numerical rating scale": the name follows
         const ofAfter = /^[\s)]*(?:of|on|in)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\d][\p{L}\d'’\-]*\s*){1,5})/u.exec(afterText);
         let w: { start: number; end: number } | undefined;
-        if (ofAfter && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
+        const pctAfter = /^[\s)]*((?:[\p{L}][\p{L}\d'’\-]*)(?:\s+[\p{L}][\p{L}\d'’\-]*){0,4})/u.exec(afterText);
+        if (q.unit === "%" && pctAfter && !/^(?:of|on|in|and|or|with|within|for|since|after|before|prior|during|past|by|at|from|over|to|per|is|are|was|were|the|than|below|above|under|predicted|normal|ULN|LLN)\b/i.test(pctAfter[1])) {
+          const st = f.end + pctAfter.index + pctAfter[0].length - pctAfter[1].length;
+          const tx = pctAfter[1].replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|before|after|prior|during|on)(?:\s.*)?$/i, "");
+          w = { start: st, end: st + tx.length };
+        }
+        if (!w && ofAfter && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
           const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
           const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
           if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };
@@ -604,7 +610,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       if (listJoin === "or" && idx.length > 1) (entry as { listOr?: boolean }).listOr = true;
       groups.push(entry);
     }
-    prevEnd = f.end;
+    prevEnd = Math.max(f.end, ...mentions.map((m) => m.end));
     prevMentions = mentions;
     prevSex = sex;
   }

@@ -6,7 +6,7 @@
 import type { ComparisonOp } from "./types.js";
 
 /** A number that may start a quantity: not glued to a preceding letter ("T1", "PHQ9", "GAD-7"). */
-export const NUMBER_RE = /(?<![\p{L}\d.,\/^_]|\p{L}-)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!(?:st|nd|rd|th)\b)(?![.,]\d)/gu;
+export const NUMBER_RE = /(?<![\p{L}\d.,\/^_]|\p{L}-)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!(?:st|nd|rd|th)\b)(?!\.\d)/gu;
 
 /** Parses "50,000" / "1.5" / "50.000" (thousands with a dot only when `dotThousands`). */
 export function parseNumber(s: string, dotThousands = false): number {
@@ -135,6 +135,10 @@ const PREFIX: Array<[string, ComparisonOp]> = [
   ["greater or equal", ">="],
   ["greater than or equals", ">="],
   ["more than or equal to", ">="],
+  ["more or equal to", ">="],
+  ["more or equal", ">="],
+  ["greater or equal than", ">="],
+  ["bigger or equal to", ">="],
   ["higher than or equal to", ">="],
   ["higher or equal to", ">="],
   ["larger than or equal to", ">="],
