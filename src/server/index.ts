@@ -8,12 +8,13 @@
  */
 import type { FastifyInstance } from "fastify";
 import { buildApp, type AppPlugin, type BuildAppOptions } from "./app.js";
+import { registerWeb } from "./web/index.js";
 
 export type CreateServerOptions = Omit<BuildAppOptions, "plugins"> & { extraPlugins?: AppPlugin[] };
 
 export async function createServer(opts: CreateServerOptions): Promise<FastifyInstance> {
   const plugins: AppPlugin[] = [
-    // registerWeb,
+    registerWeb,
     ...(opts.extraPlugins ?? []),
   ];
   return buildApp({ ...opts, plugins });
