@@ -2,13 +2,43 @@
  * Clinical (non-numeric) constraints of one criterion: diagnosis, therapy, biomarker,
  * demographic and judgement. The pipeline calls `extractClinicalConstraints(text, offset)`
  * once per criterion; every span returned is absolute: offset + index into `text`.
+ *
+ * The criterion text is tokenised and scanned against the drug/procedure lexicons once
+ * (`buildContext`), then each extractor reads that shared context. Constraints come back
+ * in text order. Negation is reported as written ("no brain metastases" → negated);
+ * whether the criterion includes or excludes is the criterion's kind, not decided here.
  */
 import type { Constraint } from "../types.js";
+import { extractBiomarkers } from "./biomarker.js";
+import { buildContext } from "./context.js";
+import { extractDemographics } from "./demographic.js";
+import { extractDiagnosis } from "./diagnosis.js";
 import { extractJudgement } from "./judgement.js";
+import { knowledgeVersions } from "./knowledge.js";
+import { extractTherapy } from "./therapy.js";
+
+export { conceptOf, drugClassesOf, isA, normaliseDrug } from "./knowledge.js";
+
+/** Version of the clinical extractors and their knowledge tables, for the parser version. */
+export function clinicalVersion(): string {
+  const v = knowledgeVersions();
+  return `clinical-1;drugs-${v.drugClasses};conditions-${v.conditions};procedures-${v.procedures}`;
+}
+
+function spanStart(c: Constraint): number {
+  return "mentionSpan" in c ? c.mentionSpan[0] : c.span[0];
+}
 
 export function extractClinicalConstraints(text: string, offset: number): Constraint[] {
-  if (!text) return [];
-  const out: Constraint[] = [];
-  for (const c of extractJudgement(text, offset)) out.push(c);
-  return out;
+  if (!text || !/[A-Za-z]/.test(text)) return [];
+  const ctx = buildContext(text, offset);
+  const out: Constraint[] = [
+    ...extractDiagnosis(text, offset, ctx),
+    ...extractTherapy(text, offset, ctx),
+    ...extractBiomarkers(text, offset, ctx),
+    ...extractDemographics(text, offset, ctx),
+    ...extractJudgement(text, offset),
+  ];
+  // Stable sort by position: the UI and the matcher read constraints in text order.
+  return out.map((c, i) => ({ c, i })).sort((a, b) => spanStart(a.c) - spanStart(b.c) || a.i - b.i).map((x) => x.c);
 }

@@ -1,0 +1,227 @@
+/**
+ * What every clinical extractor needs about one criterion text, computed once: word
+ * tokens, clause boundaries, drug/class/procedure mentions (so a condition is not read
+ * inside "anti-cancer therapy"), plus the shared readers of negation, exceptions,
+ * conditional clauses, comparison operators, number words and temporal windows.
+ */
+import type { ComparisonOp, Span, TemporalWindow } from "../types.js";
+import { drugLexicon, procedureLexicon, type DrugTerm } from "./knowledge.js";
+import { tokenize, type LexiconMatch, type Token } from "./lexicon.js";
+
+export interface ClinicalContext {
+  text: string;
+  offset: number;
+  tokens: Token[];
+  /** Clause boundaries: [start, end) ranges split at ".", ";", ":" (not decimal points) and line breaks. */
+  clauses: Span[];
+  drugMatches: LexiconMatch<DrugTerm>[];
+  procedureMatches: LexiconMatch<string>[];
+  windows: TemporalWindow[] | undefined;
+}
+
+const CLAUSE_END_RE = /;|\.(?!\d)|:(?!\d)|\r?\n|\u3002|\uff1b/g;
+
+export function buildContext(text: string, offset: number): ClinicalContext {
+  const tokens = tokenize(text);
+  const clauses: Span[] = [];
+  let start = 0;
+  CLAUSE_END_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CLAUSE_END_RE.exec(text)) !== null) {
+    // "e.g." and "i.e." and "vs." and "St." do not end a clause.
+    if (m[0] === "." && /(?:\be\.g|\bi\.e|\bvs|\bSt|\betc|\bNo|\bDr|\bv)$/i.test(text.slice(Math.max(0, m.index - 4), m.index))) continue;
+    if (m[0] === "." && /^\s*[a-z]/.test(text.slice(m.index + 1, m.index + 3)) && /[A-Za-z]\.[a-z]$/.test(text.slice(m.index - 1, m.index + 2))) continue;
+    clauses.push([start, m.index]);
+    start = m.index + m[0].length;
+  }
+  clauses.push([start, text.length]);
+  return {
+    text,
+    offset,
+    tokens,
+    clauses,
+    drugMatches: drugLexicon().scan(text, tokens),
+    procedureMatches: procedureLexicon().scan(text, tokens),
+    windows: undefined,
+  };
+}
+
+/** The clause [start, end) that contains character index i. */
+export function clauseAt(ctx: ClinicalContext, i: number): Span {
+  for (const c of ctx.clauses) if (i >= c[0] && i <= c[1]) return c;
+  return [0, ctx.text.length];
+}
+
+/** Words that deny what follows them in the same clause. */
+const NEGATION_BEFORE_RE =
+  /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+for|den(?:y|ies|ied)|non|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
+/** Words that end the reach of a negation ("no A but B": B is not denied). */
+const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|which|who|that|and\s+(?:has|have|had|is|are|must)|if)\b/i;
+
+/**
+ * True when a negation word stands before `start` within the same clause and within
+ * ~8 words, with no "but"/"however"/relative pronoun between them.
+ */
+export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
+  const clause = clauseAt(ctx, start);
+  let from = clause[0];
+  // Limit the look-back to ~8 words.
+  const window = ctx.text.slice(from, start);
+  const words = window.split(/\s+/);
+  const tail = words.length > 9 ? words.slice(-9).join(" ") : window;
+  from = start - tail.length;
+  const m = NEGATION_BEFORE_RE.exec(tail);
+  if (!m) return false;
+  const between = tail.slice(m.index + m[0].length - m[0].replace(/^\S+(?:\s+of)?/i, "").length);
+  if (NEGATION_BREAK_RE.test(between)) return false;
+  // "non-small cell", "non-melanoma", "non-interventional", "non remissive": a prefix, not a denial.
+  if (/^non$/i.test(m[0].split(/\s+/)[0]) && /^non[\s-]*\S/i.test(m[0])) {
+    const after = m[0].slice(3);
+    if (/^[\s-]*\w/.test(after) && !/^[\s-]+(?:of)\b/i.test(after)) return false;
+  }
+  return true;
+}
+
+const EXCEPTION_BEFORE_RE = /\b(?:except(?:\s+for)?|excluding|with\s+the\s+exception\s+of|other\s+than|apart\s+from|exceptions?\s+(?:include|are)|not\s+including|excepting)\b[^.;:)]*$/i;
+
+/** True when the mention is listed as an exception ("except diphosphonate", "excluding cured skin cancer"). */
+export function isException(ctx: ClinicalContext, start: number): boolean {
+  const clause = clauseAt(ctx, start);
+  const tail = ctx.text.slice(Math.max(clause[0], start - 120), start);
+  const m = EXCEPTION_BEFORE_RE.exec(tail);
+  if (!m) return false;
+  // A new predicate after the exception word ends its reach: "except X, patients with Y".
+  return !/\b(?:patients?|subjects?|participants?|who|which)\b/i.test(tail.slice(m.index + m[0].split(/\s/)[0].length + 1));
+}
+
+const CONDITIONAL_BEFORE_RE = /\b(?:if|when|in\s+case\s+of|in\s+the\s+case\s+of|for\s+(?:patients|subjects|participants|those)\s+with|in\s+(?:patients|subjects|participants|those)\s+with|unless)\b[^.;:,]*$/i;
+
+/** True when the mention sits in a condition ("if liver metastases are present: ALT ≤ 5×ULN"). */
+export function isConditional(ctx: ClinicalContext, start: number): boolean {
+  const clause = clauseAt(ctx, start);
+  const tail = ctx.text.slice(Math.max(clause[0], start - 60), start);
+  return CONDITIONAL_BEFORE_RE.test(tail);
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, fourteen: 14, fifteen: 15, twenty: 20, thirty: 30, sixty: 60, ninety: 90,
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, single: 1, once: 1, twice: 2, a: 1, an: 1,
+  "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+};
+
+/** "4", "4.5", "four", "first" → number; NaN when not a number. */
+export function parseNumber(s: string): number {
+  const t = s.trim().toLowerCase();
+  if (/^\d+(?:\.\d+)?$/.test(t)) return Number(t);
+  return t in NUMBER_WORDS ? NUMBER_WORDS[t] : Number.NaN;
+}
+
+export const NUMBER_SRC = String.raw`(?:\d+(?:\.\d+)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|sixty|ninety)`;
+
+/** Comparison words/symbols as written → op. Unknown → null. */
+export function parseOp(s: string): ComparisonOp | null {
+  const t = s.replace(/\\/g, "").trim().toLowerCase().replace(/\s+/g, " ");
+  if (!t) return null;
+  if (/^(?:≥|>=|=>|≧|⩾|at least|no less than|not less than|a minimum of|minimum of|minimum|or more|or greater|or above|or longer|and above|and over|greater than or equal to|more than or equal to|equal to or (?:greater|more) than|beyond)$/.test(t)) return ">=";
+  if (/^(?:>|more than|greater than|over|above|exceeding|exceeds|in excess of|longer than|higher than|>>)$/.test(t)) return ">";
+  if (/^(?:≤|<=|=<|≦|⩽|at most|no more than|not more than|up to|a maximum of|maximum of|maximum|or less|or fewer|or lower|less than or equal to|equal to or less than|not exceeding|not exceed)$/.test(t)) return "<=";
+  if (/^(?:<|less than|fewer than|below|under|lower than|shorter than)$/.test(t)) return "<";
+  if (/^(?:=|equal to|equals|exactly)$/.test(t)) return "=";
+  return null;
+}
+
+export const OP_SRC = String.raw`(?:\\?[≥≧⩾]|\\?>\s*=|=>|\\?[≤≦⩽]|\\?<\s*=|=<|\\?>|\\?<|at\s+least|no\s+(?:less|more)\s+than|not\s+(?:less|more)\s+than|(?:a\s+)?(?:minimum|maximum)\s+of|more\s+than|greater\s+than|less\s+than|fewer\s+than|longer\s+than|over|above|exceeding|in\s+excess\s+of|up\s+to|at\s+most|below|under)`;
+
+const UNIT_SRC = String.raw`(?:days?|d|weeks?|wks?|w|months?|mos?|m|years?|yrs?|y|hours?|h)`;
+
+function unitOf(u: string): TemporalWindow["unit"] | "hour" | null {
+  const t = u.toLowerCase();
+  if (/^(?:days?|d)$/.test(t)) return "day";
+  if (/^(?:weeks?|wks?|w)$/.test(t)) return "week";
+  if (/^(?:months?|mos?|m)$/.test(t)) return "month";
+  if (/^(?:years?|yrs?|y)$/.test(t)) return "year";
+  if (/^(?:hours?|h)$/.test(t)) return "hour";
+  return null;
+}
+
+// "within (the past|last) 4 weeks (before|prior to) the first dose", "in the 30 days before inclusion",
+// "≥ 3 months since the end of", "more than 4 weeks from the start", "28 days before", "in the past 1 year".
+const REF_SRC = String.raw`(?:\s*(?:\(|,)?\s*(before|prior\s+to|preceding|of|since|from|after|following|until)\s+((?:the\s+|this\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5}))?`;
+const WINDOW_RE = new RegExp(
+  String.raw`(?:(${OP_SRC}|within|in|during|for|over|of|last|past|previous|recent|≤|<)\s+)?(?:(?:the|a|an)\s+)?(?:(?:past|last|previous|recent|preceding|prior)\s+)?(${NUMBER_SRC})\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?(${UNIT_SRC})\b(?:\s+(?:period|interval))?` + REF_SRC,
+  "dgi",
+);
+
+const REF_STOP_RE = /\b(?:or|and|with|who|which|that|except|including|if|is|are|was|were|has|have|had|to|for|in|unless|but)\b.*$/i;
+
+/**
+ * Temporal windows in the text: relation, amount, unit, reference as written.
+ * `within` is a look-back ("within 4 weeks before the first dose", "in the past 6 months");
+ * `at-least-since` is a minimum interval ("≥ 3 months since the end of chemotherapy").
+ */
+export function temporalWindows(ctx: ClinicalContext): TemporalWindow[] {
+  if (ctx.windows) return ctx.windows;
+  const out: TemporalWindow[] = [];
+  const text = ctx.text;
+  WINDOW_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = WINDOW_RE.exec(text)) !== null) {
+    const [whole, lead, num, unitRaw, refWord, refText] = m;
+    const idx = m.indices as unknown as Array<[number, number]>;
+    const unit = unitOf(unitRaw);
+    const amount = parseNumber(num);
+    if (!unit || unit === "hour" || !Number.isFinite(amount)) continue;
+    const unitEnd = idx[3][1];
+    // One-letter units only right after digits ("28d", "4 w"), never as the start of "m/s" or "d1".
+    if (unitRaw.length === 1 && (!/\d\s?$/.test(text.slice(idx[2][0], idx[3][0])) || /^[/\w]/.test(text.slice(unitEnd, unitEnd + 1)))) continue;
+    const leadWord = (lead ?? "").toLowerCase().replace(/\s+/g, " ");
+    const ref = (refWord ?? "").toLowerCase().replace(/\s+/g, " ");
+    // Ages ("18 years of age"), life expectancy ("at least 3 months") and durations are not windows.
+    const after = text.slice(unitEnd, unitEnd + 12).toLowerCase();
+    const beforeText = text.slice(Math.max(0, m.index - 40), m.index).toLowerCase();
+    if (/^\s*(?:of\s+age|old|of\s+life)/.test(after) || (ref === "of" && /^(?:age|life)/.test((refText ?? "").trim().toLowerCase()))) continue;
+    if (/(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+time|survival|aged?|duration|lasting|for)\s*(?:of|:|is|\s)?\s*$/.test(beforeText)) continue;
+    const op = lead ? parseOp(lead) : null;
+    const lookBack = /^(?:before|prior to|preceding)$/.test(ref);
+    const since = /^(?:since|from|after|following)$/.test(ref);
+    const pastWord = /\b(?:past|last|previous|recent|preceding|prior)\s*$/.test(text.slice(m.index, idx[2][0]));
+    let relation: TemporalWindow["relation"] | null = null;
+    if (/^(?:within|in|during|last|past|previous|recent)$/.test(leadWord) || pastWord) relation = since && !/^(?:within|in)$/.test(leadWord) ? "at-least-since" : "within";
+    else if (op === ">=" || op === ">") relation = "at-least-since";
+    else if (op === "<=" || op === "<") relation = "within";
+    else if (lookBack) relation = "within";
+    else if (since) relation = "at-least-since";
+    if (!relation) continue;
+    let reference: string | undefined;
+    let end = unitEnd;
+    if (refText && (lookBack || since)) {
+      const r = refText.replace(REF_STOP_RE, "").trim();
+      const bare = r.replace(/^(?:the|this)\s+/i, "");
+      if (bare) {
+        reference = bare;
+        end = idx[5][0] + r.length;
+      }
+    }
+    const start = m.index;
+    out.push({ relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] });
+    WINDOW_RE.lastIndex = Math.max(m.index + 1, end);
+  }
+  ctx.windows = out;
+  return out;
+}
+
+/** The window in the same clause nearest to [start, end), preferring one after the mention. */
+export function windowFor(ctx: ClinicalContext, start: number, end: number): TemporalWindow | undefined {
+  const clause = clauseAt(ctx, start);
+  let best: { w: TemporalWindow; d: number } | undefined;
+  for (const w of temporalWindows(ctx)) {
+    const ws = w.span[0] - ctx.offset;
+    const we = w.span[1] - ctx.offset;
+    if (ws < clause[0] || ws > clause[1]) continue;
+    const d = ws >= end ? ws - end : (start - we) * 1.5 + 1;
+    if (d < 0) continue;
+    if (!best || d < best.d) best = { w, d };
+  }
+  return best?.w;
+}

@@ -1,0 +1,114 @@
+/**
+ * Demographic constraints written in the text: pregnancy, lactation, childbearing
+ * potential, contraception (with the sex it is asked of) and explicit sex restrictions
+ * ("female patients only", "postmenopausal women"). Ages are numeric constraints and
+ * belong to the numeric parser.
+ */
+import type { DemographicConstraint } from "../types.js";
+import { buildContext, clauseAt, negatedBefore, type ClinicalContext } from "./context.js";
+
+const PREGNANCY_RE = /\b(?:pregnan(?:t|cy|cies)|gestation(?:al)?\s+test|(?:serum|urine|blood)\s+(?:beta-?)?(?:hcg|β-?hcg)\b)/gi;
+const LACTATION_RE = /\b(?:breast[-\s]?feeding|breast[-\s]?fed|lactating|lactation(?:\s+period)?|nursing(?!\s+(?:home|staff|care|facility|facilities))|non-?lactating|breastfeed)\b/gi;
+const CHILDBEARING_RE =
+  /\b(?:(?:women|woman|females?|female\s+(?:patients?|subjects?|participants?)|woman\s+patients|girls)\s+(?:of|with)\s+(?:child[-\s]?bearing|reproductive)\s+(?:potential|age)|(?:child[-\s]?bearing|reproductive)\s+(?:potential|age)|WOCBP|fertile\s+(?:women|woman|females?|female\s+patients)|potential\s+to\s+(?:bear\s+children|become\s+pregnant)|able\s+to\s+(?:bear\s+children|become\s+pregnant))\b/gi;
+const CONTRACEPTION_RE = /\b(?:contracepti(?:on|ves?)|birth\s+control|barrier\s+method|(?:effective|adequate|acceptable|reliable)\s+(?:method|methods|measures)\s+of\s+(?:contraception|birth\s+control)|abstinence|intrauterine\s+device)\b/gi;
+const SEX_RE =
+  /\b(?:(?:only\s+)(?:male|female|men|women|man|woman)\b(?:\s+(?:patients|subjects|participants))?|(?:male|female|men|women)\s+(?:patients\s+|subjects\s+|participants\s+)?only|(?:must\s+be|are|is)\s+(?:a\s+)?(?:male|female|man|woman|men|women)\b(?!\s+(?:who|of|with|patients|subjects|participants))|(?:post|pre|peri)-?menopausal\s+(?:women|woman|females?|patients)|(?:male|female)\s+sex\b|(?:sex|gender)\s*:\s*(?:male|female)\b)/gi;
+const BOTH_SEXES_RE = /\b(?:regardless\s+of\s+(?:gender|sex)|both\s+(?:sexes|genders)|male\s+(?:or|and)\s+female|men\s+(?:or|and)\s+women|either\s+sex|any\s+(?:gender|sex)|all\s+genders)\b/i;
+
+const MALE_RE = /\b(?:men|man|male|males|boys|sexually\s+active\s+men)\b/i;
+const FEMALE_RE = /\b(?:women|woman|female|females|girls|WOCBP|fertile|childbearing|child-bearing|pregnan)/i;
+
+/** Sex named nearest before `at` within its sentence (";" and "." split sentences). */
+function sexBefore(ctx: ClinicalContext, at: number): "male" | "female" | undefined {
+  const clause = clauseAt(ctx, at);
+  const before = ctx.text.slice(Math.max(clause[0], at - 160), at);
+  let best: { sex: "male" | "female"; at: number } | undefined;
+  const scan = (re: RegExp, sex: "male" | "female") => {
+    const g = new RegExp(re.source, "gi");
+    let m: RegExpExecArray | null;
+    while ((m = g.exec(before)) !== null) if (!best || m.index >= best.at) best = { sex, at: m.index };
+  };
+  scan(FEMALE_RE, "female");
+  scan(MALE_RE, "male");
+  return best?.sex;
+}
+
+const PREGNANCY_NEGATIVE_RE = /\b(?:negative|not\s+pregnant|non-?pregnant)\b/i;
+
+/** Demographic constraints of one criterion text; spans are absolute (offset + index). */
+export function extractDemographics(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): DemographicConstraint[] {
+  const out: DemographicConstraint[] = [];
+  const push = (aspect: DemographicConstraint["aspect"], s: number, e: number, negated: boolean, sex?: "male" | "female") => {
+    const c: DemographicConstraint = { type: "demographic", aspect, mention: text.slice(s, e), mentionSpan: [offset + s, offset + e], negated };
+    if (sex) c.sex = sex;
+    out.push(c);
+  };
+  let m: RegExpExecArray | null;
+
+  // Pregnancy: "pregnant or breastfeeding" names the state; "negative pregnancy test" and
+  // "non-pregnant" deny it. One constraint per sentence.
+  const pregnancySeen = new Set<number>();
+  PREGNANCY_RE.lastIndex = 0;
+  while ((m = PREGNANCY_RE.exec(text)) !== null) {
+    const clause = clauseAt(ctx, m.index);
+    if (pregnancySeen.has(clause[0])) continue;
+    // "become pregnant" in a contraception clause is not a pregnancy constraint.
+    if (/\b(?:become|becoming|get|getting|avoid|plan(?:ning)?\s+to\s+(?:become|be))\s+$/i.test(text.slice(Math.max(0, m.index - 25), m.index))) continue;
+    pregnancySeen.add(clause[0]);
+    const isTest = /test|hcg/i.test(text.slice(m.index, m.index + m[0].length + 6));
+    const clauseText = text.slice(clause[0], clause[1]);
+    const negated = /non-?$/i.test(text.slice(Math.max(0, m.index - 4), m.index)) || negatedBefore(ctx, m.index) || (isTest && PREGNANCY_NEGATIVE_RE.test(clauseText));
+    let e = m.index + m[0].length;
+    if (isTest && !/test/i.test(m[0])) {
+      const t = /^\s*test/i.exec(text.slice(e));
+      if (t) e += t[0].length;
+    }
+    push("pregnancy", m.index, e, negated, "female");
+  }
+
+  const lactationSeen = new Set<number>();
+  LACTATION_RE.lastIndex = 0;
+  while ((m = LACTATION_RE.exec(text)) !== null) {
+    const clause = clauseAt(ctx, m.index);
+    if (lactationSeen.has(clause[0])) continue;
+    lactationSeen.add(clause[0]);
+    const negated = /^non/i.test(m[0]) || negatedBefore(ctx, m.index);
+    push("lactation", m.index, m.index + m[0].length, negated, "female");
+  }
+
+  CHILDBEARING_RE.lastIndex = 0;
+  let cbDone = false;
+  while ((m = CHILDBEARING_RE.exec(text)) !== null) {
+    if (cbDone) break;
+    cbDone = true;
+    push("childbearing-potential", m.index, m.index + m[0].length, /\b(?:not|non)\s+(?:of\s+)?$/i.test(text.slice(Math.max(0, m.index - 12), m.index)), "female");
+  }
+
+  // Contraception: one per sex asked ("women of childbearing age … contraception; men … contraception").
+  const contraceptionSexes = new Set<string>();
+  CONTRACEPTION_RE.lastIndex = 0;
+  while ((m = CONTRACEPTION_RE.exec(text)) !== null) {
+    const sex = sexBefore(ctx, m.index);
+    const key = sex ?? "any";
+    if (contraceptionSexes.has(key) || (key === "any" && contraceptionSexes.size > 0)) continue;
+    // Examples inside brackets after a first mention ("(e.g. intrauterine device, …)") are not new demands.
+    if (/\b(?:e\.g\.?|such\s+as|including)[^)]*$/i.test(text.slice(Math.max(0, m.index - 60), m.index)) && contraceptionSexes.size > 0) continue;
+    contraceptionSexes.add(key);
+    push("contraception", m.index, m.index + m[0].length, negatedBefore(ctx, m.index), sex);
+  }
+
+  // Explicit sex restriction.
+  if (!BOTH_SEXES_RE.test(text)) {
+    SEX_RE.lastIndex = 0;
+    const sexes = new Set<string>();
+    while ((m = SEX_RE.exec(text)) !== null) {
+      const sex: "male" | "female" = /female|women|woman|menopausal/i.test(m[0]) ? "female" : "male";
+      if (sexes.has(sex)) continue;
+      sexes.add(sex);
+      push("sex", m.index, m.index + m[0].length, negatedBefore(ctx, m.index), sex);
+    }
+  }
+  out.sort((a, b) => a.mentionSpan[0] - b.mentionSpan[0]);
+  return out;
+}

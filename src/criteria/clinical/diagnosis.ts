@@ -1,0 +1,211 @@
+/**
+ * Diagnosis constraints: conditions and histologies (from the conditions table), stage and
+ * TNM, metastasis sites with their status words, and measurable disease with its standard.
+ * Negation ("no", "without", "free of") is read from the clause; inclusion vs exclusion is
+ * the criterion's kind. Mentions inside a condition ("if liver metastases: …") are left to
+ * the numeric qualifier and not repeated here.
+ */
+import type { DiagnosisConstraint } from "../types.js";
+import { buildContext, clauseAt, isConditional, isException, negatedBefore, type ClinicalContext } from "./context.js";
+import { condition, conditionLexicon } from "./knowledge.js";
+
+const SITES: Array<[RegExp, string]> = [
+  [/^(?:leptomeningeal|meningeal|carcinomatous\s+mening)/i, "leptomeningeal"],
+  [/^(?:brain|cerebral|intracranial|intra-cranial)/i, "brain"],
+  [/^(?:cns|central\s+nerv(?:ous|e)\s+system)/i, "cns"],
+  [/^(?:spinal\s+cord|epidural)/i, "spinal-cord"],
+  [/^(?:liver|hepatic)/i, "liver"],
+  [/^(?:bone|osseous|skeletal)/i, "bone"],
+  [/^(?:lung|pulmonary)/i, "lung"],
+  [/^(?:pleural)/i, "pleura"],
+  [/^(?:peritoneal)/i, "peritoneum"],
+  [/^(?:adrenal)/i, "adrenal"],
+  [/^(?:lymph\s+node|nodal)/i, "lymph-node"],
+  [/^(?:ovarian(?:\s+transcoelomic)?)/i, "ovary"],
+  [/^(?:distant)/i, "distant"],
+];
+const SITE_SRC = String.raw`(?:leptomeningeal|meningeal|brain|cerebral|intra-?cranial|CNS|central\s+nerv(?:ous|e)\s+system|spinal\s+cord|epidural|liver|hepatic|bone|osseous|skeletal|lung|pulmonary|pleural|peritoneal|adrenal|lymph\s+node|nodal|ovarian(?:\s+transcoelomic)?|distant)`;
+/** "brain or central nervous system (CNS) metastases", "liver and/or bone metastasis". */
+const METASTASIS_RE = new RegExp(
+  String.raw`\b(${SITE_SRC}(?:\s*\([A-Za-z]{2,5}\))?(?:\s*(?:,|/|or|and|and/or)\s*${SITE_SRC}(?:\s*\([A-Za-z]{2,5}\))?)*)\s+(?:metastas[ie]s|metastatic\s+(?:disease|lesions?|tumou?rs?)|mets|involvement|lesions?\s+metasta\w*)\b`,
+  "gi",
+);
+const METASTASIS_TO_RE = new RegExp(String.raw`\b(metastas[ie]s|metastatic\s+disease)\s+(?:to|in|of|into)\s+(?:the\s+)?(${SITE_SRC})\b`, "gi");
+const LEPTO_RE = /\b(?:leptomeningeal\s+(?:disease|carcinomatosis|involvement|spread)|carcinomatous\s+meningitis|meningeal\s+carcinomatosis|neoplastic\s+meningitis)\b/gi;
+const SITE_ONLY_RE = new RegExp(SITE_SRC, "gi");
+
+const STATUS_RE =
+  /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|controlled|uncontrolled|new|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
+
+const STAGE_RE = new RegExp(
+  String.raw`\b(?:(?:AJCC|UICC|FIGO|TNM|clinical|pathologic(?:al)?|Ann\s+Arbor|BCLC|ISS)\s+)?stages?\s*(?::\s*)?((?:0|IV|I{1,3}|[1-4])[A-C]?[12]?(?:\s*(?:-|–|~|to|or|and|/|,)\s*(?:stage\s*)?(?:IV|I{1,3}|[1-4])[A-C]?[12]?)*)(?![A-Za-z])`,
+  "gi",
+);
+const ROMAN_RANGE_RE = /\b((?:IV|I{1,3})[A-C]?\s*(?:-|–|~|to)\s*(?:IV|I{1,3})[A-C]?)(?:\s+stage\b)?(?![A-Za-z])/g;
+const EXTENT_STAGE_RE =
+  /\b(extensive[-\s]stage|extensive[-\s]disease|limited[-\s]stage|limited[-\s]disease|locally\s+advanced|locoregionally\s+advanced|loco-regionally\s+advanced|early[-\s]stage|advanced[-\s]stage|(?:un-?)?resectable|inoperable|recurrent(?:\s+(?:or|and|and\/or)\s+metastatic)?|metastatic|advanced)\b/gi;
+const TNM_RE = /\b([cpy]?T(?:[0-4]|is|x)[a-c]?(?:\s*[-–~]\s*[0-4][a-c]?)?\s*N(?:[0-3]|x)[a-c]?(?:\s*[-–~]\s*[0-3][a-c]?)?(?:\s*M(?:[01]|x)[a-c]?(?:\s*[-–~]\s*[01][a-c]?)?)?)(?![A-Za-z0-9])/g;
+
+const MEASURABLE_RE =
+  /\b(?:(?:at\s+least\s+)?(?:one|1|a|single)\s+)?(?:(?:uni|bi)dimensionally\s+)?(?:measurable|measureable)\s+(?:and\s+evaluable\s+)?(?:disease|lesions?|tumou?rs?|nidus|target\s+lesions?|foc(?:us|i))\b|\b(?:at\s+least\s+)?(?:one|1)\s+(?:target\s+lesion)\b/gi;
+const STANDARD_RE = /\b(?:RECIST|Response\s+Evaluation\s+Criteria\s+in\s+Solid\s+Tumou?rs)\s*(?:\(RECIST\))?\s*(?:v(?:ersion|\.)?\s*)?(1\.[01])|\b(mRECIST|iRECIST|irRECIST|RANO(?:-BM)?|Lugano|irRC|PCWG[23]|Choi|IMWG|GCIG|PERCIST)\b|\bRECIST\b/i;
+
+function siteOf(word: string): string | null {
+  for (const [re, site] of SITES) if (re.test(word)) return site;
+  return null;
+}
+
+/** Status words next to a mention, not reaching past the neighbouring mentions (`anchors`). */
+function statusNear(ctx: ClinicalContext, start: number, end: number, anchors: Array<[number, number]>): string[] | undefined {
+  const clause = clauseAt(ctx, start);
+  let lo = Math.max(clause[0], start - 45);
+  let hi = Math.min(clause[1], end + 60);
+  for (const [a, b] of anchors) {
+    if (b <= start && b > lo) lo = b;
+    if (a >= end && a < hi) hi = a;
+  }
+  const before = ctx.text.slice(lo, start);
+  const after = ctx.text.slice(end, hi);
+  const out: string[] = [];
+  for (const part of [before, ctx.text.slice(start, end), after]) {
+    STATUS_RE.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = STATUS_RE.exec(part)) !== null) {
+      const w = m[1].toLowerCase().replace(/\s+/g, " ");
+      if (!out.includes(w)) out.push(w);
+    }
+  }
+  return out.length ? out : undefined;
+}
+
+/** Condition concept named nearest to a position in the same clause. */
+function nearestCondition(conds: Array<{ id: string; start: number; end: number }>, ctx: ClinicalContext, at: number): string | null {
+  const clause = clauseAt(ctx, at);
+  let best: { id: string; d: number } | null = null;
+  for (const c of conds) {
+    if (c.start < clause[0] || c.start > clause[1]) continue;
+    const d = c.start >= at ? c.start - at : (at - c.end) * 1.2;
+    if (!best || d < best.d) best = { id: c.id, d };
+  }
+  return best?.id ?? null;
+}
+
+/** Diagnosis constraints of one criterion text; spans are absolute (offset + index). */
+export function extractDiagnosis(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): DiagnosisConstraint[] {
+  const out: DiagnosisConstraint[] = [];
+  const taken: Array<[number, number]> = [];
+  for (const m of ctx.drugMatches) taken.push([m.start, m.end]);
+  for (const m of ctx.procedureMatches) taken.push([m.start, m.end]);
+  const overlapsTaken = (s: number, e: number) => taken.some(([a, b]) => s < b && a < e);
+  const push = (c: Omit<DiagnosisConstraint, "type" | "mentionSpan" | "mention" | "negated">, s: number, e: number) => {
+    const d: DiagnosisConstraint = { type: "diagnosis", ...c, mention: text.slice(s, e), mentionSpan: [offset + s, offset + e], negated: negatedBefore(ctx, s) };
+    if (isException(ctx, s)) d.exception = true;
+    out.push(d);
+  };
+
+  // Every mention bounds the reach of its neighbours' status words.
+  const anchors: Array<[number, number]> = [];
+  const condMatches = conditionLexicon().scan(text, ctx.tokens).filter((c) => !overlapsTaken(c.start, c.end));
+  for (const c of condMatches) anchors.push([c.start, c.end]);
+  METASTASIS_RE.lastIndex = 0;
+  let a: RegExpExecArray | null;
+  while ((a = METASTASIS_RE.exec(text)) !== null) anchors.push([a.index, a.index + a[0].length]);
+
+  // Metastases first: "brain metastases" is a metastasis, not the condition "brain tumour".
+  const metaSpans: Array<[number, number]> = [];
+  const addMetastasis = (site: string, s: number, e: number, statusStart: number, statusEnd: number) => {
+    if (isConditional(ctx, s)) return;
+    if (out.some((o) => o.aspect === "metastasis" && o.site === site && o.mentionSpan[0] - offset <= s && s < o.mentionSpan[1] - offset)) return;
+    const status = statusNear(ctx, statusStart, statusEnd, anchors);
+    push({ aspect: "metastasis", concept: null, site, ...(status ? { status } : {}) }, s, e);
+    metaSpans.push([s, e]);
+  };
+  METASTASIS_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = METASTASIS_RE.exec(text)) !== null) {
+    const groupStart = m.index;
+    const groupEnd = m.index + m[0].length;
+    SITE_ONLY_RE.lastIndex = 0;
+    const sites: Array<{ site: string; s: number; e: number }> = [];
+    let w: RegExpExecArray | null;
+    while ((w = SITE_ONLY_RE.exec(m[1])) !== null) {
+      const site = siteOf(w[0]);
+      if (site && !sites.some((x) => x.site === site)) sites.push({ site, s: groupStart + w.index, e: groupStart + w.index + w[0].length });
+    }
+    sites.forEach((x, i) => addMetastasis(x.site, x.s, i === sites.length - 1 ? groupEnd : x.e, groupStart, groupEnd));
+  }
+  METASTASIS_TO_RE.lastIndex = 0;
+  while ((m = METASTASIS_TO_RE.exec(text)) !== null) {
+    const site = siteOf(m[2]);
+    if (site) addMetastasis(site, m.index, m.index + m[0].length, m.index, m.index + m[0].length);
+  }
+  LEPTO_RE.lastIndex = 0;
+  while ((m = LEPTO_RE.exec(text)) !== null) addMetastasis("leptomeningeal", m.index, m.index + m[0].length, m.index, m.index + m[0].length);
+
+  // Conditions and histologies.
+  const conds: Array<{ id: string; start: number; end: number }> = [];
+  for (const c of condMatches) {
+    if (metaSpans.some(([a, b]) => c.start < b && a < c.end)) continue;
+    conds.push({ id: c.value, start: c.start, end: c.end });
+  }
+  const seen = new Set<string>();
+  for (const c of conds) {
+    if (isConditional(ctx, c.start)) continue;
+    const clause = clauseAt(ctx, c.start);
+    const key = `${c.id}@${clause[0]}`;
+    if (seen.has(key)) continue; // "hepatitis B: HBsAg positive and HBV DNA…" names it once per clause
+    seen.add(key);
+    const kind = condition(c.id)?.kind;
+    if (kind === "state") continue; // pregnancy is a demographic constraint
+    const status = statusNear(ctx, c.start, c.end, anchors);
+    push({ aspect: kind === "histology" ? "histology" : "condition", concept: c.id, ...(status ? { status } : {}) }, c.start, c.end);
+  }
+
+  // Stage: "stage IIIB-IV", "IIIB–IV", "extensive-stage", "T1-2N0M0".
+  const stageSpans: Array<[number, number]> = [];
+  const addStage = (stage: string, s: number, e: number) => {
+    if (stageSpans.some(([a, b]) => s < b && a < e)) return;
+    stageSpans.push([s, e]);
+    push({ aspect: "stage", concept: nearestCondition(conds, ctx, s), stage: stage.replace(/\s+/g, " ").trim() }, s, e);
+  };
+  STAGE_RE.lastIndex = 0;
+  while ((m = STAGE_RE.exec(text)) !== null) {
+    const s = m.index;
+    let e = m.index + m[0].length;
+    while (e > s && /[\s,/-]/.test(text[e - 1])) e--;
+    addStage(m[1].replace(/[\s,/-]+$/, ""), s, e);
+  }
+  ROMAN_RANGE_RE.lastIndex = 0;
+  while ((m = ROMAN_RANGE_RE.exec(text)) !== null) {
+    // A bare roman range is a stage only with a sub-stage letter ("IIIB-IV") or the word "stage".
+    if (!/[A-C]/.test(m[1]) && !/stage/i.test(m[0])) continue;
+    addStage(m[1], m.index, m.index + m[0].length);
+  }
+  TNM_RE.lastIndex = 0;
+  while ((m = TNM_RE.exec(text)) !== null) addStage(m[1], m.index, m.index + m[1].length);
+  EXTENT_STAGE_RE.lastIndex = 0;
+  while ((m = EXTENT_STAGE_RE.exec(text)) !== null) {
+    const s = m.index;
+    const e = m.index + m[0].length;
+    const word = m[1].toLowerCase();
+    // "metastatic"/"advanced"/"recurrent"… describe the disease only when a condition follows closely
+    // ("metastatic soft tissue sarcoma"); "extensive-stage"/"limited-stage" always do.
+    if (!/^(?:extensive|limited)/.test(word)) {
+      const next = conds.find((c) => c.start >= e && c.start - e <= 40 && !/[.;:,(]/.test(text.slice(e, c.start)));
+      if (!next) continue;
+    }
+    addStage(word.replace(/\s+/g, " ").replace(/^(extensive|limited|early|advanced)\s/, "$1-"), s, e);
+  }
+
+  // Measurable disease and its standard.
+  MEASURABLE_RE.lastIndex = 0;
+  while ((m = MEASURABLE_RE.exec(text)) !== null) {
+    const clause = clauseAt(ctx, m.index);
+    const std = STANDARD_RE.exec(text.slice(clause[0], clause[1])) ?? STANDARD_RE.exec(text);
+    let standard: string | undefined;
+    if (std) standard = std[1] ? `RECIST ${std[1]}` : (std[2] ?? "RECIST");
+    push({ aspect: "measurable-disease", concept: null, ...(standard ? { standard } : {}) }, m.index, m.index + m[0].length);
+  }
+  out.sort((a, b) => a.mentionSpan[0] - b.mentionSpan[0]);
+  return out;
+}

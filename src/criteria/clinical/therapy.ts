@@ -1,0 +1,287 @@
+/**
+ * Therapy constraints: named drugs, drug classes and procedures, with timing (prior /
+ * concurrent), temporal windows, lines of therapy, cycles and (for corticosteroids) a
+ * prednisone-equivalent daily dose. Negation ("never received") and exceptions
+ * ("except diphosphonate") are read from the clause; whether the criterion includes or
+ * excludes is left to the criterion's kind.
+ */
+import type { ComparisonOp, TherapyConstraint } from "../types.js";
+import {
+  buildContext,
+  clauseAt,
+  isConditional,
+  isException,
+  negatedBefore,
+  NUMBER_SRC,
+  OP_SRC,
+  parseNumber,
+  parseOp,
+  windowFor,
+  type ClinicalContext,
+} from "./context.js";
+import { classAncestors, drugClassesOf, prednisoneEquivalentFactor } from "./knowledge.js";
+import { Lexicon } from "./lexicon.js";
+
+/**
+ * Bare targets read as a class when the clause names a therapy after them:
+ * "PD-1 or PD-L1 inhibitors", "programmed cell death protein 1 ligand 1 (PD-L1) … inhibitors".
+ */
+const TARGETS = new Lexicon<string>();
+for (const [cls, names] of [
+  ["anti-pd-1", ["PD-1", "PD1", "programmed cell death protein 1", "programmed cell death 1", "programmed death-1", "programmed death 1"]],
+  ["anti-pd-l1", ["PD-L1", "PDL1", "programmed cell death protein 1 ligand 1", "programmed cell death ligand 1", "programmed death-ligand 1", "programmed death ligand 1"]],
+  ["anti-ctla-4", ["CTLA-4", "CTLA4", "cytotoxic T-lymphocyte-associated protein 4", "cytotoxic T-lymphocyte-associated antigen 4", "cytotoxic T lymphocyte antigen 4"]],
+  ["anti-vegf", ["VEGF"]],
+  ["vegfr-tki", ["VEGFR", "VEGFR2", "VEGFR-2"]],
+  ["egfr-targeted", ["EGFR"]],
+  ["alk-inhibitor", ["ALK"]],
+  ["ros1-inhibitor", ["ROS1"]],
+  ["her2-targeted", ["HER2", "HER-2"]],
+  ["anti-lag-3", ["LAG-3", "LAG3"]],
+  ["anti-tigit", ["TIGIT"]],
+] as const) {
+  for (const n of names) TARGETS.add(n, cls);
+}
+const THERAPY_NOUN_AFTER_RE = /^[^.;:]{0,80}?\b(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|TKIs?|targeted|agents?|drugs?|therap(?:y|ies)|treatments?|agonists?)\b/i;
+const BIOMARKER_WORD_AFTER_RE = /^[\s-]*(?:\(|mutation|mutant|mutated|positive|negative|wild|expression|status|amplif|rearrang|fusion|translocation|overexpress|TPS|CPS|\+|test|sensiti|exon|ligand\s*1\s*\()/i;
+
+const CONCURRENT_RE =
+  /\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)?|ongoing|receiving|taking|on\s+(?:treatment|therapy)\s+with|during\s+(?:the\s+)?(?:study|trial|treatment|intervention|research)|planned|scheduled|will\s+(?:receive|require|need)|need(?:s)?\s+(?:to\s+)?(?:receive|use|be\s+treated)|requir(?:e|es|ing)|undergoing|under\s+treatment|chronic(?:ally)?|long[-\s]term|regular(?:ly)?\s+use|in\s+use|using)\b/i;
+const PRIOR_RE =
+  /\b(?:prior|previous(?:ly)?|before|never|history\s+of|had\s+(?:received|undergone|been|used)|ha(?:ve|s)\s+(?:received|undergone|been\s+treated|used|got|failed|progressed)|received|treated|underwent|undergone|failed|failure|progress(?:ed|ion|ing)?|refractory|resistant|relapsed?|recurren(?:t|ce)|intoleran(?:t|ce)|tolerate|pre-?treated|na[iï]ve|exposure|exposed|last|since|after|following|end\s+of|used)\b/i;
+
+const LINE_ORDINAL_RE = /\b(first|second|third|fourth|1st|2nd|3rd|4th|[1-4])[\s-]*lines?\b/gi;
+const LINE_COUNT_RE = new RegExp(
+  String.raw`(?:(${OP_SRC})\s+)?(${NUMBER_SRC})\s*(?:(or\s+more|or\s+beyond|or\s+greater|or\s+fewer|or\s+less)\s+)?(?:\(\s*\d\s*\)\s*)?(?:prior\s+|previous\s+|systemic\s+|standard\s+|lines?\s+of\s+)*(?:lines?|regimens?|times|courses\s+of\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy))\b(\s+or\s+(?:more|beyond|greater|fewer|less))?`,
+  "gi",
+);
+const CYCLES_RE = new RegExp(String.raw`(?:(${OP_SRC})\s+)?(${NUMBER_SRC})\s*(?:consecutive\s+)?(?:treatment\s+|full\s+)?(?:cycles|courses|doses|infusions)\b`, "gi");
+const OUTCOME_RES: Array<[RegExp, NonNullable<TherapyConstraint["line"]>["outcome"]]> = [
+  [/\b(?:intoleran(?:t|ce)|(?:could|can)\s*not\s+tolerate|unable\s+to\s+tolerate|intolerable)\b/i, "intolerant"],
+  [/\b(?:fail(?:ed|ure|s|ing)?|refractory|resistan(?:t|ce))\b/i, "failed"],
+  [/\b(?:progress(?:ed|ion|ing)?|relapsed?|recurred|recurrence)\b/i, "progressed"],
+  [/\b(?:received|treated|pre-?treated|underwent|exposure|exposed)\b/i, "received"],
+];
+
+const DOSE_RE = new RegExp(
+  String.raw`(?:(${OP_SRC}|=)\s*)?(\d+(?:\.\d+)?)\s*(mg|milligrams?)\s*(?:/\s*(?:day|d)\b|per\s+day|daily|a\s+day|/\s*24\s*h|qd)?(\s+(?:or\s+more|or\s+greater|or\s+above|or\s+higher|or\s+less))?`,
+  "gi",
+);
+
+const GENERIC_THERAPY_RE = /\b(?:therap(?:y|ies)|treatments?|regimens?)\b/i;
+
+interface Mention {
+  category: TherapyConstraint["category"];
+  concept: string;
+  start: number;
+  end: number;
+}
+
+function collectMentions(ctx: ClinicalContext): Mention[] {
+  const out: Mention[] = [];
+  for (const m of ctx.drugMatches) out.push({ category: m.value.kind === "drug" ? "drug" : "class", concept: m.value.id, start: m.start, end: m.end });
+  for (const m of ctx.procedureMatches) {
+    if (out.some((o) => o.start < m.end && m.start < o.end)) continue;
+    out.push({ category: "procedure", concept: m.value, start: m.start, end: m.end });
+  }
+  const text = ctx.text;
+  for (const m of TARGETS.scan(text, ctx.tokens)) {
+    if (out.some((o) => o.start <= m.start && m.end <= o.end)) continue;
+    const after = text.slice(m.end);
+    if (BIOMARKER_WORD_AFTER_RE.test(after) && !/^\s*\(\s*(?:PD-?L?1|CTLA-?4)\s*\)/i.test(after)) continue;
+    if (!THERAPY_NOUN_AFTER_RE.test(after)) continue;
+    out.push({ category: "class", concept: m.value, start: m.start, end: m.end });
+  }
+  out.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Merge a repeat of the same concept that only restates it: "Radiation radiotherapy (EF-RT)",
+  // "anti-programmed cell death protein 1 (PD-1)".
+  const merged: Mention[] = [];
+  for (const m of out) {
+    const prev = merged[merged.length - 1];
+    if (prev && m.start < prev.end) continue;
+    // "platinum-based chemotherapy", "VEGFR TKI therapy": a class followed by its own parent class is one mention.
+    const restates = prev && (prev.concept === m.concept || (m.category === "class" && prev.category !== "procedure" && isAncestorOf(m.concept, prev)));
+    if (prev && restates && /^[\s(\-/]*$/.test(text.slice(prev.end, m.start))) {
+      prev.end = Math.max(prev.end, m.end);
+      if (text[prev.end] === ")" && text.slice(prev.start, prev.end).includes("(")) prev.end++;
+      continue;
+    }
+    merged.push({ ...m });
+  }
+  return merged;
+}
+
+function isAncestorOf(classId: string, m: Mention): boolean {
+  if (m.category === "class") return classAncestors(m.concept).includes(classId);
+  return drugClassesOf(m.concept).includes(classId);
+}
+
+function timingOf(ctx: ClinicalContext, m: Mention, hasWindow: boolean): TherapyConstraint["timing"] {
+  const clause = clauseAt(ctx, m.start);
+  const before = ctx.text.slice(Math.max(clause[0], m.start - 250), m.start);
+  const after = ctx.text.slice(m.end, Math.min(clause[1], m.end + 60));
+  const around = before + " " + after;
+  const concurrent = CONCURRENT_RE.test(around);
+  const prior = hasWindow || PRIOR_RE.test(around);
+  if (prior && concurrent) return "any";
+  if (prior) return "prior";
+  if (concurrent) return "concurrent";
+  return "any";
+}
+
+function lineOf(ctx: ClinicalContext, start: number): { line?: TherapyConstraint["line"]; span?: [number, number] } {
+  const clause = clauseAt(ctx, start);
+  const text = ctx.text.slice(clause[0], clause[1]);
+  let min: number | undefined;
+  let max: number | undefined;
+  let span: [number, number] | undefined;
+  LINE_ORDINAL_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  if ((m = LINE_ORDINAL_RE.exec(text)) !== null) {
+    const n = parseNumber(m[1]);
+    if (Number.isFinite(n)) {
+      const before = text.slice(Math.max(0, m.index - 30), m.index);
+      const op = /(?:≥|>=|at\s+least|or\s+later|beyond)\s*$/i.test(before) || /^\s*(?:or\s+(?:later|beyond|above|more))/i.test(text.slice(m.index + m[0].length)) ? ">=" : "=";
+      min = n;
+      if (op === "=") max = n;
+      span = [clause[0] + m.index, clause[0] + m.index + m[0].length];
+    }
+  }
+  LINE_COUNT_RE.lastIndex = 0;
+  if (min === undefined && (m = LINE_COUNT_RE.exec(text)) !== null) {
+    const n = parseNumber(m[2]);
+    if (Number.isFinite(n)) {
+      const opWord = m[1] ? parseOp(m[1]) : null;
+      const tail = (m[3] ?? m[4] ?? "").toLowerCase();
+      let op: ComparisonOp = opWord ?? "=";
+      if (/more|beyond|greater/.test(tail)) op = ">=";
+      if (/fewer|less/.test(tail)) op = "<=";
+      if (op === ">=") min = n;
+      else if (op === ">") min = n + 1;
+      else if (op === "<=") max = n;
+      else if (op === "<") max = n - 1;
+      else {
+        min = n;
+        max = n;
+      }
+      span = [clause[0] + m.index, clause[0] + m.index + m[0].length];
+    }
+  }
+  let outcome: NonNullable<TherapyConstraint["line"]>["outcome"];
+  for (const [re, o] of OUTCOME_RES) {
+    if (re.test(text)) {
+      outcome = o;
+      break;
+    }
+  }
+  if (min === undefined && max === undefined && outcome === undefined) return {};
+  // An outcome alone ("received") says little; keep it only for failure/progression/intolerance or with a count.
+  if (min === undefined && max === undefined && (outcome === "received" || outcome === undefined)) return {};
+  const line: NonNullable<TherapyConstraint["line"]> = {};
+  if (min !== undefined) line.min = min;
+  if (max !== undefined) line.max = max;
+  if (outcome) line.outcome = outcome;
+  return { line, span };
+}
+
+function cyclesOf(ctx: ClinicalContext, start: number): number | undefined {
+  const clause = clauseAt(ctx, start);
+  const text = ctx.text.slice(clause[0], clause[1]);
+  CYCLES_RE.lastIndex = 0;
+  const m = CYCLES_RE.exec(text);
+  if (!m) return undefined;
+  const n = parseNumber(m[2]);
+  if (!Number.isFinite(n)) return undefined;
+  const op = m[1] ? parseOp(m[1]) : ">=";
+  if (op === ">") return n + 1;
+  if (op === ">=" || op === "=" || op === null) return n;
+  return undefined; // "< 2 cycles" is a maximum, not a minimum
+}
+
+function isCorticosteroid(m: Mention): boolean {
+  if (m.category === "class") return classAncestors(m.concept).includes("corticosteroid");
+  if (m.category === "drug") return prednisoneEquivalentFactor(m.concept) !== null;
+  return false;
+}
+
+/** A daily corticosteroid dose in the clause, as prednisone-equivalent mg/d. */
+function steroidDose(ctx: ClinicalContext, m: Mention, mentions: Mention[]): TherapyConstraint["dose"] {
+  const clause = clauseAt(ctx, m.start);
+  const text = ctx.text.slice(clause[0], clause[1]);
+  DOSE_RE.lastIndex = 0;
+  let d: RegExpExecArray | null;
+  let best: { op: ComparisonOp; value: number; at: number; dist: number } | undefined;
+  while ((d = DOSE_RE.exec(text)) !== null) {
+    const at = clause[0] + d.index;
+    let op: ComparisonOp = d[1] ? (parseOp(d[1]) ?? "=") : "=";
+    if (d[4]) op = /less/i.test(d[4]) ? "<=" : ">=";
+    const dist = Math.abs(at - m.start);
+    if (!best || dist < best.dist) best = { op, value: Number(d[2]), at, dist };
+  }
+  if (!best) return undefined;
+  // The dose is stated for the steroid named nearest to it; convert to prednisone equivalents.
+  let named: Mention | undefined;
+  for (const o of mentions) {
+    if (o.category !== "drug" || !isCorticosteroid(o)) continue;
+    if (o.start < clause[0] || o.start > clause[1]) continue;
+    if (!named || Math.abs(o.start - best.at) < Math.abs(named.start - best.at)) named = o;
+  }
+  const factor = named ? (prednisoneEquivalentFactor(named.concept) ?? 1) : 1;
+  return { op: best.op, value: Math.round(best.value * factor * 100) / 100, unit: "mg/d" };
+}
+
+/**
+ * Therapy constraints of one criterion text; spans are absolute (offset + index).
+ * Corticosteroid doses are prednisone-equivalent mg/d; other doses are not read.
+ */
+export function extractTherapy(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): TherapyConstraint[] {
+  const mentions = collectMentions(ctx);
+  const out: TherapyConstraint[] = [];
+  for (const m of mentions) {
+    if (isConditional(ctx, m.start)) continue;
+    const window = windowFor(ctx, m.start, m.end);
+    const c: TherapyConstraint = {
+      type: "therapy",
+      category: m.category,
+      concept: m.concept,
+      mention: text.slice(m.start, m.end),
+      mentionSpan: [offset + m.start, offset + m.end],
+      timing: timingOf(ctx, m, window !== undefined && window.relation === "within"),
+      negated: negatedBefore(ctx, m.start) || /^[\s-]*na[iï]ve\b/i.test(text.slice(m.end)),
+    };
+    if (isException(ctx, m.start)) c.exception = true;
+    if (window) c.window = window;
+    if (m.category !== "procedure") {
+      const { line } = lineOf(ctx, m.start);
+      if (line) c.line = line;
+      const cycles = cyclesOf(ctx, m.start);
+      if (cycles !== undefined) c.minCycles = cycles;
+    }
+    if (isCorticosteroid(m)) {
+      const dose = steroidDose(ctx, m, mentions);
+      if (dose) c.dose = dose;
+    }
+    out.push(c);
+  }
+  // A line of therapy stated without naming any drug or class ("at least two prior lines of
+  // systemic therapy") still constrains: it is about systemic anticancer therapy.
+  if (!out.some((c) => c.line)) {
+    for (const clause of ctx.clauses) {
+      const { line, span } = lineOf(ctx, clause[0]);
+      if (!line || !span || line.min === undefined) continue;
+      if (mentions.some((m) => m.start >= clause[0] && m.start <= clause[1])) continue;
+      if (!GENERIC_THERAPY_RE.test(text.slice(clause[0], clause[1])) && !/\blines?\b/i.test(text.slice(span[0], span[1]))) continue;
+      out.push({
+        type: "therapy",
+        category: "class",
+        concept: "systemic-anticancer-therapy",
+        mention: text.slice(span[0], span[1]),
+        mentionSpan: [offset + span[0], offset + span[1]],
+        timing: "prior",
+        negated: negatedBefore(ctx, span[0]),
+        line,
+      });
+    }
+  }
+  return out;
+}
