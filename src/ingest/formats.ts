@@ -4,9 +4,10 @@
  */
 import { ctgovJsonFormat } from "./ctgov-json.js";
 import { legacyXmlFormat } from "./legacy-xml.js";
+import { registryPageFormat } from "./registry-page/index.js";
 import type { ImportFormat } from "./types.js";
 
-export const formats: ImportFormat[] = [ctgovJsonFormat, legacyXmlFormat];
+export const formats: ImportFormat[] = [ctgovJsonFormat, legacyXmlFormat, registryPageFormat];
 
 /** How many characters of an input the sniffers see. */
 export const SNIFF_CHARS = 8192;
