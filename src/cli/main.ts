@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { registerCriteria } from "./commands/criteria.js";
 import { registerImport } from "./commands/import.js";
 import { registerList } from "./commands/list.js";
+import { registerMatch } from "./commands/match.js";
 import { registerServe } from "./commands/serve.js";
 import { registerShow } from "./commands/show.js";
 import { registerSync } from "./commands/sync.js";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerCriteria(program);
   registerImport(program);
   registerList(program);
+  registerMatch(program);
   registerServe(program);
   registerShow(program);
   registerSync(program);

@@ -67,8 +67,17 @@ const sameDirection = (a: NumericConstraint, b: NumericConstraint) =>
 
 export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): EvaluatedCriterion {
   const cs = criterion.constraints;
-  const leaves = cs.map((c, i) => evaluateConstraint(c, i, ctx));
+  // Exceptions ("excluding cured skin cancer", "except diphosphonate") narrow the others and count for nothing themselves.
+  const isException = (c: Constraint) => (c.type === "diagnosis" || c.type === "therapy") && c.exception === true;
+  const exceptions = cs.filter(isException).map((c) => exceptionConcept(c, ctx)).filter((x): x is string => Boolean(x));
+  const cctx: EvalContext = exceptions.length ? { ...ctx, exceptions } : ctx;
+  const leaves: LeafResult[] = cs.map((c, i) =>
+    isException(c)
+      ? { truth: "na", computable: true, evidence: { constraint: i, result: "na", note: "named as an exception" } }
+      : evaluateConstraint(c, i, cctx),
+  );
 
+  const anyComputable = leaves.some((l) => l.computable && l.truth !== "na");
   // Qualifier facts per constraint, and the defaults they override.
   const qual: Array<QualifierFact | undefined | "unreadable"> = cs.map((c) =>
     c.type === "numeric" && c.qualifier ? (qualifierFact(c.qualifier, ctx) ?? "unreadable") : undefined,
@@ -100,6 +109,9 @@ export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): Evalu
     const leafTruth = (i: number): Truth => {
       const a = applies(i);
       if (a === "no") return "na";
+      // What no patient fact can settle (investigator's judgement, an unknown variable) is left to
+      // the investigator when the criterion has something computable: it is shown, not counted.
+      if (!leaves[i].computable && anyComputable) return "na";
       if (a === "unknown") return leaves[i].truth === "na" ? "na" : "unknown";
       return leaves[i].truth;
     };
@@ -113,7 +125,7 @@ export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): Evalu
     const outcomes = new Set<Truth>();
     for (let mask = 0; mask < 1 << factIds.length; mask++) {
       const assign = new Map(factIds.map((id, b) => [id, Boolean(mask & (1 << b))]));
-      outcomes.add(normaliseNa(evaluateUnder(assign)));
+      outcomes.add(evaluateUnder(assign));
     }
     if (outcomes.size === 1) truth = [...outcomes][0];
     else {
@@ -139,6 +151,12 @@ export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): Evalu
   };
 }
 
+function exceptionConcept(c: Constraint, ctx: EvalContext): string | undefined {
+  if (c.type === "diagnosis") return c.concept ?? ctx.k.conceptOf(c.mention);
+  if (c.type === "therapy") return c.concept ?? ctx.k.drugClassOf(c.mention) ?? ctx.k.normaliseDrug(c.mention);
+  return undefined;
+}
+
 function annotate(l: LeafResult, q: QualifierFact | undefined | "unreadable"): Evidence {
   if (!q) return l.evidence;
   if (q === "unreadable") return { ...l.evidence, note: [l.evidence.note, "qualifier not understood"].filter(Boolean).join("; ") };
@@ -148,11 +166,6 @@ function annotate(l: LeafResult, q: QualifierFact | undefined | "unreadable"): E
 
 function pushQuestion(list: Question[], q: Question): void {
   if (!list.some((x) => x.id === q.id)) list.push(q);
-}
-
-/** "na" (no constraint applied) reads as the statement not contradicted. */
-function normaliseNa(t: Truth): Truth {
-  return t;
 }
 
 export function statusOf(kind: Criterion["kind"], truth: Truth): CriterionStatus {

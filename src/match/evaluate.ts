@@ -56,6 +56,8 @@ export interface EvalContext {
   k: MatchKnowledge;
   /** The trial's condition concepts (to tell "another malignancy" from the one studied). */
   trialConcepts: string[];
+  /** Concepts the criterion names as exceptions ("excluding cured basal cell carcinoma"): they do not count. */
+  exceptions?: string[];
 }
 
 const DAY_PER: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, year: 365.25 };
@@ -134,12 +136,14 @@ const LABEL: Record<string, string> = {
   age: "age",
 };
 
+let labelOf: (v: string) => string | undefined = () => undefined;
 function variableLabel(v: string): string {
-  return LABEL[v] ?? v.replace(/-/g, " ");
+  return LABEL[v] ?? labelOf(v) ?? v.replace(/-/g, " ");
 }
 
 export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalContext): LeafResult {
   const { facts, k } = ctx;
+  labelOf = (v) => k.labLabel(v);
   if (!c.variable) return notComputable(index, `"${c.mention}" is not a variable eligo knows`);
   const variable = k.canonicalVariable(c.variable);
   if (variable === "age") return evaluateAge(c, index, facts);
@@ -147,7 +151,7 @@ export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalCo
 
   const obs = facts.observations.get(variable);
   const label = variableLabel(variable);
-  const unitHint = c.relativeTo ? "" : c.unit ? ` (${c.unit})` : "";
+  const unitHint = c.relativeTo || !c.unit || c.unit.startsWith("{") ? "" : ` (${c.unit.replace("mm[Hg]", "mmHg").replace("10*9", "10^9")})`;
   if (!obs) {
     return unknown(index, label, {
       id: `observation:${variable}`,
@@ -269,6 +273,9 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   // "Other malignancies": not the cancer this trial studies.
   if (OTHER.test(c.mention) || (concept === "cancer" && /\bother\b/i.test(c.mention))) {
     pool = pool.filter((p) => !ctx.trialConcepts.some((t) => [...p.concepts].some((pc) => k.isA(pc, t) || k.isA(t, pc))));
+  }
+  if (ctx.exceptions?.length) {
+    pool = pool.filter((p) => !p.concepts.length || !p.concepts.every((pc) => ctx.exceptions!.some((x) => k.isA(pc, x))));
   }
   const active = c.status?.some((s) => /active|uncontrolled|progressing|symptomatic/.test(s)) ?? false;
   const statusOk = (s?: string) => !active || s === undefined || s === "active" || s === "recurrence" || s === "relapse";
@@ -418,15 +425,14 @@ function evaluateStage(c: DiagnosisConstraint, index: number, ctx: EvalContext):
 
 // ---- therapy -----------------------------------------------------------------------
 
+/** Procedure ids and the broader ones a record may use instead (procedures.json ids). */
 const PROCEDURE_PARENT: Record<string, string> = {
   "major-surgery": "surgery",
-  "live-vaccine": "vaccine",
-  "attenuated-vaccine": "vaccine",
-  "stem-cell-transplant": "transplant",
-  "organ-transplant": "transplant",
-  "allogeneic-transplant": "transplant",
+  "minor-surgery": "surgery",
+  "allogeneic-hsct": "hsct",
+  "autologous-hsct": "hsct",
   "brain-radiotherapy": "radiotherapy",
-  "whole-brain-radiotherapy": "radiotherapy",
+  "live-vaccine": "vaccine",
 };
 
 interface Exposure {
@@ -480,6 +486,12 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
         .filter(match)
         .map((m) => ({ label: m.label, startDay: m.startDay, endDay: m.ongoing ? facts.asOfDay : m.endDay, ongoing: m.ongoing, med: m }));
     }
+    // Vaccines are recorded as immunizations (procedures), not medications.
+    const asProcedure = qid.slice("therapy:".length);
+    if (/vaccine/.test(asProcedure) && facts.procedures) {
+      exposures ??= [];
+      for (const p of facts.procedures) if (p.kind === asProcedure) exposures.push({ label: p.label, startDay: p.startDay, endDay: p.endDay, ongoing: false });
+    }
   }
 
   if (!exposures) {
@@ -494,6 +506,9 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
 
   // Timing: prior use means started before the evaluation date; concurrent means ongoing.
   let pool = exposures.filter((e) => e.startDay === undefined || e.startDay <= facts.asOfDay);
+  if (ctx.exceptions?.length) {
+    pool = pool.filter((e) => !e.med || !ctx.exceptions!.some((x) => e.med!.drug === x || e.med!.classes.has(x)));
+  }
   if (c.timing === "concurrent") pool = pool.filter((e) => e.ongoing);
   const exposureFact = (es: Exposure[]) => (es.length ? es.map((e) => e.label).join(", ") : `no ${label} recorded`);
 

@@ -131,7 +131,7 @@ export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge):
   }
 
   for (const o of patient.observations ?? []) addObservation(facts, o, k);
-  if (patient.ecog !== undefined) setScalar(facts, "ecog", patient.ecog, "1", "ECOG performance status");
+  if (patient.ecog !== undefined) setScalar(facts, "ecog", patient.ecog, k.labUnit("ecog") ?? "1", "ECOG performance status");
   if (patient.karnofsky !== undefined) setScalar(facts, "karnofsky", patient.karnofsky, "%", "Karnofsky performance status");
   if (patient.lifeExpectancyMonths !== undefined)
     setScalar(facts, "life-expectancy", patient.lifeExpectancyMonths, "mo", "life expectancy");

@@ -32,6 +32,7 @@ import type {
   Quantity,
   Resource,
 } from "@medplum/fhirtypes";
+import { matchKnowledge } from "./knowledge.js";
 import type { Biomarker, Coding, Condition, Medication, MetastasisSite, Observation, Patient, Procedure } from "../model/patient.js";
 
 export interface InputIssue {
@@ -260,8 +261,11 @@ function metastasisSiteFromText(t: string): string | undefined {
 }
 
 function procedureKind(t: string): string {
+  const known = matchKnowledge().procedureOf(t);
+  if (known) return known;
   if (/radiotherap|radiation|irradiation|\bsbrt\b|\bimrt\b|gamma knife/i.test(t)) return /brain|cranial/i.test(t) ? "brain-radiotherapy" : "radiotherapy";
-  if (/transplant/i.test(t)) return "transplant";
+  if (/stem cell|hsct|bone marrow transplant/i.test(t)) return /autologous/i.test(t) ? "autologous-hsct" : "allogeneic-hsct";
+  if (/transplant/i.test(t)) return "organ-transplant";
   if (/dialysis/i.test(t)) return "dialysis";
   if (/biopsy/i.test(t)) return "biopsy";
   if (/vaccin/i.test(t)) return "vaccine";

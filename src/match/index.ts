@@ -6,6 +6,7 @@
  *
  * Stable interface for the CLI and the HTTP API: matchPatient, parsePatientInput.
  */
+import { parseEligibility, parserVersion } from "../criteria/parse.js";
 import type { Criterion, ParsedCriteria } from "../criteria/types.js";
 import type { Patient } from "../model/patient.js";
 import { OverallStatus, type Study } from "../model/study.js";
@@ -34,8 +35,10 @@ export interface MatchOptions {
   limit?: number;
   /** Trial cache to reuse between calls (a server keeps one); default: a module-wide one. */
   cache?: TrialCache;
-  /** Parses a trial's eligibility text when no parse is stored (optional). */
+  /** Parses a trial's eligibility text when no current parse is stored; default: the criteria pipeline. */
   parse?: (study: Study) => ParsedCriteria | Criterion[] | undefined;
+  /** Store the parses made for trials that had none (criteria only, never patient data). */
+  storeParses?: boolean;
   knowledge?: MatchKnowledge;
 }
 
@@ -115,22 +118,24 @@ function familyConcepts(f: PatientFacts): string[] | undefined {
   return [...new Set(pool.flatMap((c) => c.concepts))];
 }
 
-function loadTrial(store: StudyStore, nctId: string, k: MatchKnowledge, parse: MatchOptions["parse"]): MatchableTrial | undefined {
+function loadTrial(store: StudyStore, nctId: string, k: MatchKnowledge, opts: MatchOptions): MatchableTrial | undefined {
   const stored = store.get(nctId);
   if (!stored) return undefined;
   const p = stored.study.protocolSection;
   const el = p.eligibilityModule;
   const conditions = p.conditionsModule?.conditions ?? [];
   const meshTerms = (stored.study.derivedSection?.conditionBrowseModule?.meshes ?? []).map((m) => m.term);
-  const mod = moduleCriteria({ conditions, meshTerms, minimumAge: el?.minimumAge, maximumAge: el?.maximumAge, sex: el?.sex }, k);
+  const title = [p.identificationModule.briefTitle, p.identificationModule.officialTitle].filter(Boolean).join(" ");
+  const mod = moduleCriteria({ conditions, meshTerms, title, minimumAge: el?.minimumAge, maximumAge: el?.maximumAge, sex: el?.sex }, k);
   let text: Criterion[] = [];
   const saved = store.getParsedCriteria(nctId);
-  if (saved) {
+  if (saved && (opts.parse || saved.parserVersion === parserVersion())) {
     const parsed = JSON.parse(saved.json) as ParsedCriteria | Criterion[];
     text = Array.isArray(parsed) ? parsed : parsed.criteria;
-  } else if (parse) {
-    const parsed = parse(stored.study);
+  } else {
+    const parsed = (opts.parse ?? parseEligibility)(stored.study);
     text = parsed ? (Array.isArray(parsed) ? parsed : parsed.criteria) : [];
+    if (parsed && opts.storeParses && !opts.parse) store.setParsedCriteria(nctId, parserVersion(), JSON.stringify(parsed));
   }
   return {
     nctId,
@@ -190,10 +195,10 @@ export function matchPatient(store: StudyStore, patient: Patient, opts: MatchOpt
 
   const results: TrialResult[] = [];
   for (const row of rows) {
-    const key = `${row.lastUpdate ?? ""}|${row.parserVersion ?? (opts.parse ? "parse" : "")}|${k.version}`;
+    const key = `${row.lastUpdate ?? ""}|${row.parserVersion ?? ""}|${opts.parse ? "custom" : parserVersion()}|${k.version}`;
     let trial = cache.get(row.nctId, key);
     if (!trial) {
-      trial = loadTrial(store, row.nctId, k, opts.parse);
+      trial = loadTrial(store, row.nctId, k, opts);
       if (!trial) continue;
       cache.set(row.nctId, key, trial);
     }

@@ -5,36 +5,30 @@
  * data/knowledge/patient-terms.json; this module only indexes them.
  */
 import fs from "node:fs";
-import { createRequire } from "node:module";
+import {
+  conceptOf,
+  conditionLexicon,
+  drugClass,
+  drugClassesOf,
+  drugClassOf,
+  knowledgeVersions,
+  normaliseDrug,
+  procedureOf,
+} from "../criteria/clinical/knowledge.js";
+import { labTableVersion, labVariables, type LabVariable } from "../criteria/lexicon.js";
+import { convert as unitConvert, toUcumCased } from "../criteria/units.js";
 import type { Coding } from "../model/patient.js";
 
-interface LabRow {
-  variable: string;
-  aliases: string[];
-  loinc: string[];
-  names: string[];
-  unit: string;
-  molarMass?: number;
-}
 interface ConditionRow {
   id: string;
-  names: string[];
-  parents: string[];
-  icd10: string[];
-  snomed: string[];
-}
-interface DrugClassRow {
-  id: string;
-  names: string[];
-  parents: string[];
-  members: string[];
+  name: string;
+  parents?: string[];
+  synonyms: string[];
+  icd10?: string;
+  snomed?: string;
 }
 interface TermsFile {
   version: string;
-  labs: LabRow[];
-  conditions: ConditionRow[];
-  drugClasses: DrugClassRow[];
-  drugSynonyms: Record<string, string>;
   rxnorm: Record<string, string>;
   families: Array<{ id: string; keywords: string[] }>;
 }
@@ -49,66 +43,73 @@ export function normaliseText(s: string): string {
     .trim();
 }
 
-const SALT = /\b(hydrochloride|dihydrochloride|hcl|mesylate|malate|tosylate|sodium|potassium|citrate|sulfate|maleate|injection|tablets?|capsules?)\b/g;
+/** "C18-C20" → ["C18", "C19", "C20"]; "C22.0" → ["C22.0"]. */
+function icdPrefixes(spec: string): string[] {
+  const m = /^([A-Z])(\d{2})-\1?(\d{2})$/i.exec(spec.trim());
+  if (!m) return [spec.trim().toUpperCase()];
+  const out: string[] = [];
+  for (let n = Number(m[2]); n <= Number(m[3]); n++) out.push(`${m[1].toUpperCase()}${String(n).padStart(2, "0")}`);
+  return out;
+}
 
+function readJson<T>(file: string): T {
+  const url = new URL(`../../data/knowledge/${file}`, import.meta.url);
+  try {
+    return JSON.parse(fs.readFileSync(url, "utf8")) as T;
+  } catch (e) {
+    throw new Error(`knowledge table ${url.pathname}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Indexes over the criteria engine's tables (labs.json, conditions.json, drug-classes.json,
+ * procedures.json, read through src/criteria where it exports look-ups, so that the
+ * matcher reads words exactly as the parser does) and patient-terms.json (RxNorm codes,
+ * prefilter families).
+ */
 export class MatchKnowledge {
   readonly version: string;
-  private readonly labByVariable = new Map<string, LabRow>();
+  private readonly labByVariable = new Map<string, LabVariable>();
   private readonly labByLoinc = new Map<string, string>();
   private readonly labByName = new Map<string, string>();
   private readonly conditionById = new Map<string, ConditionRow>();
-  /** [normalised name, concept id], longest name first. */
-  private readonly conditionNames: Array<[string, string]> = [];
   private readonly snomed = new Map<string, string>();
   /** [code prefix, concept], longest prefix first. */
   private readonly icd10: Array<[string, string]> = [];
   private readonly ancestorCache = new Map<string, Set<string>>();
-  private readonly classById = new Map<string, DrugClassRow>();
-  private readonly classByName = new Map<string, string>();
-  private readonly classesOfDrug = new Map<string, Set<string>>();
-  private readonly drugSynonyms: Map<string, string>;
+  private readonly classCache = new Map<string, Set<string>>();
   private readonly rxnorm: Map<string, string>;
-  private readonly conceptMemo = new Map<string, string[]>();
   private readonly families: Map<string, string[]>;
+  private readonly conceptMemo = new Map<string, string[]>();
   private readonly convertCache = new Map<string, number | null>();
 
-  constructor(terms: TermsFile) {
-    this.version = terms.version;
-    for (const l of terms.labs) {
-      this.labByVariable.set(l.variable, l);
-      for (const a of l.aliases) this.labByVariable.set(a, l);
-      for (const c of l.loinc) this.labByLoinc.set(c, l.variable);
-      for (const n of [...l.names, l.variable, ...l.aliases]) this.labByName.set(normaliseText(n), l.variable);
-    }
-    for (const c of terms.conditions) {
-      this.conditionById.set(c.id, c);
-      for (const n of [...c.names, c.id]) this.conditionNames.push([normaliseText(n), c.id]);
-      for (const s of c.snomed) this.snomed.set(s, c.id);
-      for (const p of c.icd10) this.icd10.push([p.toUpperCase(), c.id]);
-    }
-    this.conditionNames.sort((a, b) => b[0].length - a[0].length);
-    this.icd10.sort((a, b) => b[0].length - a[0].length);
-    for (const k of terms.drugClasses) {
-      this.classById.set(k.id, k);
-      for (const n of [...k.names, k.id]) this.classByName.set(normaliseText(n), k.id);
-    }
-    this.drugSynonyms = new Map(Object.entries(terms.drugSynonyms).map(([k, v]) => [normaliseText(k), v]));
-    this.rxnorm = new Map(Object.entries(terms.rxnorm));
-    this.families = new Map(terms.families.map((f) => [f.id, f.keywords]));
-    for (const k of terms.drugClasses) {
-      for (const m of k.members) {
-        const set = this.classesOfDrug.get(m) ?? new Set<string>();
-        for (const c of this.classClosure(k.id)) set.add(c);
-        this.classesOfDrug.set(m, set);
+  constructor(terms: TermsFile, conditions: ConditionRow[], labs: readonly LabVariable[]) {
+    const v = knowledgeVersions();
+    this.version = `${terms.version}+${v.conditions}+${v.drugClasses}+${labTableVersion()}`;
+    for (const l of labs) {
+      this.labByVariable.set(l.id, l);
+      for (const c of l.loinc) if (!this.labByLoinc.has(c)) this.labByLoinc.set(c, l.id);
+      for (const n of [l.id, l.label, ...l.synonyms]) {
+        const key = normaliseText(n);
+        if (!this.labByName.has(key)) this.labByName.set(key, l.id);
       }
     }
+    for (const c of conditions) {
+      this.conditionById.set(c.id, c);
+      if (c.snomed) this.snomed.set(c.snomed, c.id);
+      if (c.icd10) for (const p of icdPrefixes(c.icd10)) this.icd10.push([p, c.id]);
+    }
+    this.icd10.sort((a, b) => b[0].length - a[0].length);
+    this.rxnorm = new Map(Object.entries(terms.rxnorm));
+    this.families = new Map(terms.families.map((f) => [f.id, f.keywords]));
   }
 
   // ---- labs -------------------------------------------------------------------------
 
-  /** Canonical variable id of an id or alias ("hb" → "hemoglobin"); the input when unknown. */
+  /** Canonical variable id (the lab table's), or the input when unknown. */
   canonicalVariable(id: string): string {
-    return this.labByVariable.get(id)?.variable ?? id;
+    if (this.labByVariable.has(id)) return id;
+    return this.labByName.get(normaliseText(id)) ?? id;
   }
 
   /** The variable an observation measures, from its variable, LOINC code or name. */
@@ -130,13 +131,14 @@ export class MatchKnowledge {
     return this.labByVariable.get(variable)?.unit;
   }
 
-  labLoinc(variable: string): string | undefined {
-    return this.labByVariable.get(variable)?.loinc[0];
+  labLabel(variable: string): string | undefined {
+    return this.labByVariable.get(variable)?.label;
   }
 
   /**
-   * Converts value from one UCUM unit to another (mass ↔ molar through the variable's
-   * molar mass). Undefined when the units are not commensurable.
+   * Converts value between UCUM units (mass ↔ molar through the variable's molar mass).
+   * Undefined when the units are not commensurable. Factors are cached: matching converts
+   * the same pairs over and over.
    */
   convert(value: number, from: string | undefined, to: string | undefined, variable?: string): number | undefined {
     const f = normaliseUnit(from);
@@ -145,9 +147,11 @@ export class MatchKnowledge {
     const key = `${f}\u0000${t}\u0000${variable ?? ""}`;
     let factor = this.convertCache.get(key);
     if (factor === undefined) {
-      const mw = variable ? this.labByVariable.get(variable)?.molarMass : undefined;
-      const r = ucum().convertUnitTo(f, 1, t, mw ? { molecularWeight: mw } : {});
-      factor = r.status === "succeeded" && typeof r.toVal === "number" ? r.toVal : null;
+      try {
+        factor = unitConvert(1, f, t, variable);
+      } catch {
+        factor = null;
+      }
       this.convertCache.set(key, factor);
     }
     if (factor === null) return undefined;
@@ -160,39 +164,21 @@ export class MatchKnowledge {
     return this.conditionById.has(id);
   }
 
-  /** The most specific concept named in a text: the longest table name found in it. */
+  /** The concept a phrase names: an exact synonym, else the longest condition inside it. */
   conceptOf(text: string): string | undefined {
-    return this.conceptsIn(text)[0];
+    return conceptOf(text) ?? undefined;
   }
 
-  /** Concepts named in a text, longest mentions first, overlapping shorter ones dropped. */
+  /** Every concept named in a text (non-overlapping longest matches), in text order. */
   conceptsIn(text: string): string[] {
     let hit = this.conceptMemo.get(text);
     if (!hit) {
-      hit = this.findConcepts(text);
+      const exact = conceptOf(text);
+      hit = [...new Set([...(exact && conditionLexicon().exact(text) ? [exact] : []), ...conditionLexicon().scan(text).map((m) => m.value)])];
       if (this.conceptMemo.size > 50_000) this.conceptMemo.clear();
       this.conceptMemo.set(text, hit);
     }
     return hit;
-  }
-
-  private findConcepts(text: string): string[] {
-    const t = ` ${normaliseText(text)} `;
-    const taken: Array<[number, number]> = [];
-    const out: string[] = [];
-    for (const [name, id] of this.conditionNames) {
-      let from = 0;
-      for (;;) {
-        const i = t.indexOf(` ${name} `, from);
-        if (i < 0) break;
-        const span: [number, number] = [i + 1, i + 1 + name.length];
-        from = i + 1;
-        if (taken.some(([a, b]) => span[0] < b && a < span[1])) continue;
-        taken.push(span);
-        if (!out.includes(id)) out.push(id);
-      }
-    }
-    return out;
   }
 
   conceptOfCode(c: Coding): string | undefined {
@@ -224,12 +210,9 @@ export class MatchKnowledge {
     return this.ancestors(concept).has(ancestor);
   }
 
-  conceptNames(id: string): string[] {
-    return this.conditionById.get(id)?.names ?? [];
-  }
-
   conceptLabel(id: string): string {
-    return this.conditionById.get(id)?.names[0] ?? id;
+    const c = this.conditionById.get(id);
+    return c ? (c.synonyms[0] ?? c.name) : id;
   }
 
   /**
@@ -254,10 +237,9 @@ export class MatchKnowledge {
 
   // ---- drugs ------------------------------------------------------------------------
 
-  /** Lower-case generic name: salts and dosage forms dropped, brand names and codes resolved. */
+  /** Generic drug id ("Keytruda" → "pembrolizumab"); an unknown name, normalised. */
   normaliseDrug(name: string): string {
-    const n = normaliseText(name.toLowerCase().replace(SALT, ""));
-    return this.drugSynonyms.get(n) ?? this.drugSynonyms.get(normaliseText(name)) ?? n.replace(/ /g, "-");
+    return normaliseDrug(name) ?? normaliseText(name).replace(/ /g, "-");
   }
 
   drugOfCode(c: Coding): string | undefined {
@@ -265,74 +247,50 @@ export class MatchKnowledge {
     return this.rxnorm.get(c.code);
   }
 
-  /** Class ids a drug belongs to, ancestors included (penpulimab → anti-pd-1, ICI, anticancer). */
+  /** Class ids a drug belongs to, ancestors included (penpulimab → anti-pd-1, ICI, …). */
   drugClassesOf(drug: string): Set<string> {
-    const parts = drug.split("+");
-    const out = new Set<string>();
-    for (const p of parts) for (const c of this.classesOfDrug.get(p) ?? []) out.add(c);
-    return out;
+    let s = this.classCache.get(drug);
+    if (!s) {
+      s = new Set(drug.split("+").flatMap((d) => drugClassesOf(d)));
+      this.classCache.set(drug, s);
+    }
+    return s;
   }
 
   hasDrugClass(id: string): boolean {
-    return this.classById.has(id);
+    return drugClass(id) !== undefined;
   }
 
   /** Class id named by a text ("PD-1 inhibitor" → "anti-pd-1"). */
   drugClassOf(text: string): string | undefined {
-    return this.classByName.get(normaliseText(text)) ?? (this.classById.has(text) ? text : undefined);
+    if (drugClass(text)) return text;
+    return drugClassOf(text) ?? undefined;
   }
 
   drugClassLabel(id: string): string {
-    return this.classById.get(id)?.names[0] ?? id;
+    return drugClass(id)?.name ?? id;
   }
 
-  private classClosure(id: string): Set<string> {
-    const s = new Set([id]);
-    const stack = [id];
-    while (stack.length) {
-      for (const p of this.classById.get(stack.pop()!)?.parents ?? []) if (!s.has(p)) (s.add(p), stack.push(p));
-    }
-    return s;
+  /** Procedure id of a text ("SBRT" → "radiotherapy"), if the procedure table names it. */
+  procedureOf(text: string): string | undefined {
+    return procedureOf(text) ?? undefined;
   }
 }
 
-/** "10^9/L" → "10*9/L", "×10⁹/L" spellings, "mmHg" → "mm[Hg]", "x ULN"-free units. */
+/** A unit as UCUM, read the way the criteria engine reads units ("10^9/L", "mmHg", "g/dl"). */
 export function normaliseUnit(u: string | undefined): string {
   if (!u || u === "1") return "1";
-  let s = u.trim().replace(/\^/g, "*").replace(/\s+/g, "");
-  if (/^mmhg$/i.test(s)) s = "mm[Hg]";
-  if (s === "IU/L") s = "[IU]/L";
-  if (s === "mIU/L" || s === "uIU/mL") s = s === "mIU/L" ? "m[IU]/L" : "u[IU]/mL";
-  if (s === "years" || s === "year" || s === "y") s = "a";
-  if (s === "months" || s === "month") s = "mo";
-  return s;
-}
-
-interface Ucum {
-  convertUnitTo(
-    from: string,
-    value: number,
-    to: string,
-    opts?: { molecularWeight?: number },
-  ): { status: string; toVal: number | null };
-}
-let ucumInstance: Ucum | undefined;
-function ucum(): Ucum {
-  if (!ucumInstance) {
-    // The package ships CommonJS without types.
-    const lib = createRequire(import.meta.url)("@lhncbc/ucum-lhc") as { UcumLhcUtils: { getInstance(): Ucum } };
-    ucumInstance = lib.UcumLhcUtils.getInstance();
-  }
-  return ucumInstance;
+  const t = u.trim();
+  return toUcumCased(t) ?? t;
 }
 
 let defaultKnowledge: MatchKnowledge | undefined;
-/** The knowledge built from data/knowledge/patient-terms.json (loaded once). */
+/** The knowledge built from data/knowledge/*.json (loaded once). */
 export function matchKnowledge(): MatchKnowledge {
   if (!defaultKnowledge) {
-    const url = new URL("../../data/knowledge/patient-terms.json", import.meta.url);
-    const terms = JSON.parse(fs.readFileSync(url, "utf8")) as TermsFile;
-    defaultKnowledge = new MatchKnowledge(terms);
+    const terms = readJson<TermsFile>("patient-terms.json");
+    const conditions = readJson<{ conditions: ConditionRow[] }>("conditions.json").conditions;
+    defaultKnowledge = new MatchKnowledge(terms, conditions, labVariables());
   }
   return defaultKnowledge;
 }

@@ -44,11 +44,18 @@ export function registryAge(text: string | null | undefined): { value: number; u
 
 /** The eligibility module's structured fields and the trial's conditions, as criteria. */
 export function moduleCriteria(
-  t: { conditions: string[]; meshTerms?: string[]; minimumAge?: string | null; maximumAge?: string | null; sex?: string | null },
+  t: { conditions: string[]; meshTerms?: string[]; title?: string; minimumAge?: string | null; maximumAge?: string | null; sex?: string | null },
   k: MatchKnowledge,
 ): { criteria: Criterion[]; concepts: string[] } {
   const out: Criterion[] = [];
-  const names = t.conditions.length ? t.conditions : (t.meshTerms ?? []);
+  let names = t.conditions.length ? t.conditions : (t.meshTerms ?? []);
+  let fromTitle = false;
+  if (!names.length && t.title) {
+    // Some registry pages list no conditions: the title names what the trial studies.
+    const specific = [...new Set(k.conceptsIn(t.title))].filter((c) => c !== "cancer" && c !== "solid-tumor");
+    names = specific.map((c) => k.conceptLabel(c));
+    fromTitle = names.length > 0;
+  }
   const concepts = [...new Set(names.flatMap((n) => k.conceptsIn(n)))].sort();
   if (names.length) {
     const constraints: DiagnosisConstraint[] = names.map((n) => ({
@@ -62,7 +69,7 @@ export function moduleCriteria(
     out.push({
       kind: "inclusion",
       depth: 0,
-      text: `Condition studied: ${names.join("; ")}`,
+      text: `Condition studied: ${names.join("; ")}${fromTitle ? " (from the title)" : ""}`,
       span: [0, 0],
       constraints,
       logic: { op: "or", args: constraints.map((_, i) => i) },
