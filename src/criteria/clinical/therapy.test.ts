@@ -1,0 +1,158 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { extractTherapy } from "./therapy.js";
+import type { TherapyConstraint } from "../types.js";
+
+/** Compact view: concept → constraint, for readable expectations. */
+function byConcept(text: string, offset = 0): Map<string, TherapyConstraint> {
+  const out = new Map<string, TherapyConstraint>();
+  for (const c of extractTherapy(text, offset)) if (!out.has(c.concept!)) out.set(c.concept!, c);
+  return out;
+}
+
+test("seed 000: prior anlotinib and anti-PD-1 / PD-L1 / CTLA-4 written out in full", () => {
+  const t =
+    "Patients who had previously received treatment with Anlotinib or anti-programmed cell death protein 1 (PD-1), programmed cell death protein 1 ligand 1 (PD-L1), or cytotoxic T-lymphocyte-associated protein 4 (CTLA-4) inhibitors other immunotherapy against .";
+  const cs = extractTherapy(t, 100);
+  assert.deepEqual(cs.map((c) => [c.category, c.concept]), [
+    ["drug", "anlotinib"],
+    ["class", "anti-pd-1"],
+    ["class", "anti-pd-l1"],
+    ["class", "anti-ctla-4"],
+    ["class", "immunotherapy"],
+  ]);
+  for (const c of cs) {
+    assert.equal(c.timing, "prior");
+    assert.equal(c.negated, false);
+    assert.equal(t.slice(c.mentionSpan[0] - 100, c.mentionSpan[1] - 100), c.mention);
+  }
+});
+
+test("seed 001: progression after ≥ 2 cycles of a checkpoint inhibitor", () => {
+  const m = byConcept("Disease progression following prior Immune Checkpoint Inhibitors (PD-1 or PD-L1 inhibitors) treatment for NSCLC for at least 2 consecutive treatment cycles.");
+  for (const id of ["immune-checkpoint-inhibitor", "anti-pd-1", "anti-pd-l1"]) {
+    const c = m.get(id);
+    assert.ok(c, id);
+    assert.equal(c.timing, "prior");
+    assert.equal(c.minCycles, 2);
+    assert.equal(c.line?.outcome, "progressed");
+  }
+  assert.equal(m.get("anti-pd-1")?.mention, "PD-1");
+});
+
+test("lines of therapy", () => {
+  const first = byConcept("have failed for first-line chemotherapy").get("chemotherapy");
+  assert.deepEqual(first?.line, { min: 1, max: 1, outcome: "failed" });
+  const platinum = byConcept("Failed first-line platinum-based chemotherapy").get("platinum");
+  assert.deepEqual(platinum?.line, { min: 1, max: 1, outcome: "failed" });
+  assert.equal(platinum?.mention, "platinum-based chemotherapy");
+  const twice = byConcept("Have failed for two times or beyond of platinum two drugs chemotherapy (except adjunctive chemotherapy").get("platinum");
+  assert.deepEqual(twice?.line, { min: 2, outcome: "failed" });
+  const generic = extractTherapy("At least two prior lines of systemic therapy for advanced disease", 0);
+  assert.equal(generic.length, 1);
+  assert.equal(generic[0].concept, "systemic-anticancer-therapy");
+  assert.deepEqual(generic[0].line, { min: 2 });
+  const more = byConcept("previous treatment with 2 or more lines of Chemotherapy or immunotherapy.");
+  assert.deepEqual(more.get("chemotherapy")?.line?.min, 2);
+  assert.deepEqual(more.get("immunotherapy")?.line?.min, 2);
+  const intolerant = byConcept("Participants must have received and progressed through or become intolerant to fluoropyrimidine, irinotecan, oxaliplatin");
+  assert.deepEqual([...intolerant.keys()], ["fluoropyrimidine", "irinotecan", "oxaliplatin"]);
+});
+
+test("temporal windows attach to the therapies of their clause", () => {
+  const t = "Patients who had received chemotherapy, radiation, or other experimental anticancer therapy (except Diphosphonate) within 4 weeks prior to the first dose of this study.";
+  const m = byConcept(t);
+  for (const id of ["chemotherapy", "radiotherapy", "systemic-anticancer-therapy"]) {
+    const w = m.get(id)?.window;
+    assert.ok(w, id);
+    assert.equal(w.relation, "within");
+    assert.equal(w.amount, 4);
+    assert.equal(w.unit, "week");
+    assert.equal(w.reference, "first dose of this study");
+    assert.equal(w.text, "within 4 weeks prior to the first dose of this study");
+    assert.equal(t.slice(w.span[0], w.span[1]), w.text);
+  }
+  assert.equal(m.get("bone-targeted-agent")?.exception, true);
+  assert.equal(m.get("chemotherapy")?.exception, undefined);
+
+  const since = byConcept("have a time interval ≥ 3 months between relapse and the end of the last systemic chemotherapy").get("chemotherapy");
+  assert.equal(since?.window?.relation, "at-least-since");
+  assert.equal(since?.window?.amount, 3);
+  assert.equal(since?.window?.unit, "month");
+
+  const surgery = byConcept("Patients who underwent major surgery within 4 weeks.").get("major-surgery");
+  assert.equal(surgery?.category, "procedure");
+  assert.deepEqual([surgery?.window?.relation, surgery?.window?.amount, surgery?.window?.unit], ["within", 4, "week"]);
+
+  const vaccine = byConcept("Has received a live vaccine or attenuated vaccine within 30 days prior to trial registration.").get("live-vaccine");
+  assert.deepEqual([vaccine?.window?.amount, vaccine?.window?.unit, vaccine?.window?.reference], [30, "day", "trial registration"]);
+
+  const sixMonths = byConcept("it has been more than 6 months after the end of adjuvant and neoadjuvant chemotherapy.").get("chemotherapy");
+  assert.equal(sixMonths?.window?.relation, "at-least-since");
+  assert.equal(sixMonths?.window?.amount, 6);
+
+  const cyp = extractTherapy("Received a potent CYP3A4 inhibitor (such as ketoconazole, itraconazole, erythromycin, and clarithromycin) within 7 days, or received a potent CYP3A4 inducer within 12 days prior to the study", 0);
+  const inhibitor = cyp.find((c) => c.concept === "strong-cyp3a4-inhibitor");
+  const inducer = cyp.find((c) => c.concept === "strong-cyp3a4-inducer");
+  assert.equal(inhibitor?.window?.amount, 7);
+  assert.equal(inducer?.window?.amount, 12);
+  assert.deepEqual(cyp.filter((c) => c.category === "drug").map((c) => c.concept), ["ketoconazole", "itraconazole", "erythromycin", "clarithromycin"]);
+
+  assert.equal(byConcept("major surgery within 28 days").get("major-surgery")?.window?.amount, 28);
+});
+
+test("corticosteroid doses are prednisone-equivalent mg/d", () => {
+  const m = byConcept("Has a diagnosis of immunodeficiency or is receiving chronic steroid therapy of prednisone ≥ 10 mg daily or any equivalent dose of corticosteroids.");
+  assert.deepEqual(m.get("prednisone")?.dose, { op: ">=", value: 10, unit: "mg/d" });
+  assert.deepEqual(m.get("corticosteroid")?.dose, { op: ">=", value: 10, unit: "mg/d" });
+  assert.equal(m.get("prednisone")?.timing, "concurrent");
+  const escaped = byConcept("Patients who need systemically using glucocorticoid (\\> 10mg prednisone per day) or other immunosuppressive drugs treatment in 14 days before intervention");
+  assert.deepEqual(escaped.get("corticosteroid")?.dose, { op: ">", value: 10, unit: "mg/d" });
+  assert.equal(escaped.get("corticosteroid")?.window?.amount, 14);
+  assert.ok(escaped.has("immunosuppressant"));
+  assert.deepEqual(byConcept("> 10 mg/day prednisone or equivalent").get("prednisone")?.dose, { op: ">", value: 10, unit: "mg/d" });
+  assert.deepEqual(byConcept("dexamethasone > 2 mg/day").get("dexamethasone")?.dose, { op: ">", value: 13.34, unit: "mg/d" });
+});
+
+test("negation and exceptions", () => {
+  const never = extractTherapy("Never receive immune-checkpoint inhibitors (anti-PD-1 monoclonal antibody or anti PD-L1 monoclonal antibody, etc) treatment.", 0);
+  assert.deepEqual(never.map((c) => [c.concept, c.negated]), [
+    ["immune-checkpoint-inhibitor", true],
+    ["anti-pd-1", true],
+    ["anti-pd-l1", true],
+  ]);
+  const transfusion = byConcept("No blood transfusion or blood product within the past 14 days, and no correction was used with G-CSF or other hematopoietic stimulating factors.");
+  assert.equal(transfusion.get("blood-transfusion")?.negated, true);
+  assert.equal(transfusion.get("blood-transfusion")?.window?.amount, 14);
+  assert.equal(transfusion.get("hematopoietic-growth-factor")?.negated, true);
+  assert.equal(byConcept("Patients who have not treated with anti-tumor drugs").get("systemic-anticancer-therapy")?.negated, true);
+  assert.equal(byConcept("chemotherapy-naive patients").get("chemotherapy")?.negated, true);
+  const exc = byConcept("Have failed for two times or beyond of platinum two drugs chemotherapy (except adjunctive chemotherapy, neoadjuvant therapy and concurrent chemoradiotherapy");
+  assert.equal(exc.get("platinum")?.exception, undefined);
+  assert.equal(exc.get("radiotherapy")?.exception, true);
+});
+
+test("drugs, brands and codes in a list; classes named by target", () => {
+  const vegfr = extractTherapy("Prior treatment with any VEGFR tyrosine kinase inhibitor(such as sunitinib, sorafenib, bevacizumab, imatinib, famitinib, apatinib, regorafenib and other drugs).", 0);
+  assert.deepEqual(vegfr.map((c) => c.concept), ["vegfr-tki", "sunitinib", "sorafenib", "bevacizumab", "imatinib", "famitinib", "apatinib", "regorafenib"]);
+  assert.ok(vegfr.every((c) => c.timing === "prior"));
+  const codes = extractTherapy("Patients who have received attenuated live vaccine or AK-105 treatment in the 30 days before inclusion;", 0);
+  assert.deepEqual(codes.map((c) => c.concept), ["live-vaccine", "penpulimab"]);
+  assert.equal(codes[1].window?.amount, 30);
+  const brands = extractTherapy("Prior Keytruda, Opdivo or SHR-1210", 0);
+  assert.deepEqual(brands.map((c) => c.concept), ["pembrolizumab", "nivolumab", "camrelizumab"]);
+  const anti = extractTherapy("have used Penpulimab or other anti-PD-1, anti-PD-L1, anti-CTLA-4 antibodies", 0);
+  assert.deepEqual(anti.map((c) => c.concept), ["penpulimab", "anti-pd-1", "anti-pd-l1", "anti-ctla-4"]);
+  const anticoag = extractTherapy("Patients treated with anticoagulants or vitamin K antagonists such as warfarin, heparin.", 0);
+  assert.deepEqual(anticoag.map((c) => c.concept), ["anticoagulant", "vitamin-k-antagonist", "warfarin", "heparin"]);
+  assert.ok(anticoag.every((c) => c.timing === "prior" || c.timing === "any"));
+  const concurrent = byConcept("Concurrent use of strong inducers or inhibitors of CYP3A4/5/7 is not permitted");
+  assert.equal(concurrent.get("cyp3a4-inhibitor")?.timing, "concurrent");
+});
+
+test("not therapies: biomarkers, lab tests and PCR", () => {
+  assert.deepEqual(extractTherapy("EGFR/ALK/ROS1 wild type", 0), []);
+  assert.deepEqual(extractTherapy("PD-L1 TPS ≥ 50%", 0), []);
+  assert.deepEqual(extractTherapy("Real time polymerase chain reaction (RT-PCR) diagnosis of Sars-CoV2 infection", 0), []);
+  assert.deepEqual(extractTherapy("Hemoglobin (Hb) ≥ 90 g/L, Platelet count (PLT) ≥ 75×109/L", 0), []);
+});
