@@ -18,7 +18,7 @@ const RULES: JudgementRule[] = [
   },
   {
     aspect: "investigator-judgement",
-    re: /\b(?:(?:in\s+the\s+)?(?:opinion|judge?ment|discretion|view|assessment)\s+of\s+(?:the\s+)?(?:treating\s+|principal\s+|study\s+)?(?:investigators?|physicians?|doctors?|clinicians?|researchers?)|(?:in\s+the\s+)?(?:principal\s+|treating\s+|study\s+)?(?:investigators?|physicians?|doctors?|researchers?|clinicians?)(?:['’]s?|s['’])?\s+(?:opinion|judge?ment|discretion|view|assessment)|(?:judged|considered|deemed|determined|assessed|evaluated)\s+by\s+(?:the\s+)?(?:treating\s+|principal\s+|study\s+)?(?:investigators?|physicians?|doctors?|researchers?|clinicians?)|(?:investigators?|physicians?|researchers?)\s+(?:judges?|judged|considers?|considered|believes?|believed|thinks?|deems?|deemed)|according\s+to\s+(?:the\s+)?(?:investigators?|researchers?|physicians?))/gi,
+    re: /\b(?:(?:in\s+the\s+)?(?:opinion|judge?ment|discretion|view|assessment)\s+of\s+(?:the\s+)?(?:treating\s+|treatment\s+|principal\s+|study\s+|attending\s+)?(?:investigators?|physicians?|doctors?|clinicians?|researchers?)|(?:in\s+the\s+)?(?:principal\s+|treating\s+|study\s+)?(?:investigators?|physicians?|doctors?|researchers?|clinicians?)(?:['’]s?|s['’])?\s+(?:opinion|judge?ment|discretion|view|assessment)|(?:judged|considered|deemed|determined|assessed|evaluated)\s+by\s+(?:the\s+)?(?:treating\s+|treatment\s+|principal\s+|study\s+|attending\s+)?(?:investigators?|physicians?|doctors?|researchers?|clinicians?)|(?:investigators?|physicians?|researchers?)\s+(?:judges?|judged|considers?|considered|believes?|believed|thinks?|deems?|deemed)|according\s+to\s+(?:the\s+)?(?:investigators?|researchers?|physicians?))/gi,
   },
 ];
 

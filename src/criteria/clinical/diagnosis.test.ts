@@ -1,0 +1,127 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { extractDiagnosis } from "./diagnosis.js";
+import type { DiagnosisConstraint } from "../types.js";
+
+const view = (cs: DiagnosisConstraint[]) =>
+  cs.map((c) => {
+    const v: Record<string, unknown> = { aspect: c.aspect, concept: c.concept };
+    if (c.site) v.site = c.site;
+    if (c.stage) v.stage = c.stage;
+    if (c.status) v.status = c.status;
+    if (c.negated) v.negated = true;
+    if (c.exception) v.exception = true;
+    if (c.standard) v.standard = c.standard;
+    return v;
+  });
+
+test("seed 000: metastatic colorectal cancer with TNM", () => {
+  const t = "Histological or cytological confirmation of Metastatic Colorectal Cancer(T1-4N0-2M1).";
+  const cs = extractDiagnosis(t, 7);
+  assert.deepEqual(view(cs), [
+    { aspect: "condition", concept: "mcrc" },
+    { aspect: "stage", concept: "mcrc", stage: "T1-4N0-2M1" },
+  ]);
+  assert.deepEqual(cs[1].mentionSpan, [7 + t.indexOf("T1-4"), 7 + t.indexOf(")")]);
+});
+
+test("stages: ranges, extensive-stage, TNM, extent words before a condition", () => {
+  assert.deepEqual(view(extractDiagnosis("Patients with stage IIIB-IV NSCLC", 0)), [
+    { aspect: "stage", concept: "nsclc", stage: "IIIB-IV" },
+    { aspect: "condition", concept: "nsclc" },
+  ]);
+  assert.deepEqual(view(extractDiagnosis("Histologically confirmed extensive-stage small cell lung cancer (ES-SCLC)", 0)), [
+    { aspect: "condition", concept: "es-sclc" },
+    { aspect: "stage", concept: "es-sclc", stage: "extensive-stage" },
+  ]); // "(ES-SCLC)" restates the condition in the same clause: named once
+  assert.deepEqual(view(extractDiagnosis("IIIB–IV lung adenocarcinoma", 0)), [
+    { aspect: "stage", concept: "lung-adenocarcinoma", stage: "IIIB–IV" },
+    { aspect: "histology", concept: "lung-adenocarcinoma" },
+  ]);
+  const tnm = view(extractDiagnosis("T1-2N0M0 nasopharyngeal carcinoma", 0));
+  assert.deepEqual(tnm[0], { aspect: "stage", concept: "npc", stage: "T1-2N0M0" });
+  assert.deepEqual(view(extractDiagnosis("Locoregionally advanced nasopharyngeal carcinoma patients", 0)), [
+    { aspect: "stage", concept: "npc", stage: "locoregionally advanced" },
+    { aspect: "condition", concept: "npc" },
+  ]);
+  assert.deepEqual(view(extractDiagnosis("AJCC stage III or IV melanoma", 0))[0], { aspect: "stage", concept: "melanoma", stage: "III or IV" });
+  // Phase and grade are not stages; a bare roman range without a sub-stage letter is not either.
+  assert.deepEqual(extractDiagnosis("Phase I-II study; grade II or above myocardial ischemia", 0).filter((c) => c.aspect === "stage"), []);
+});
+
+test("metastases: sites, distribution over 'or', status words, negation", () => {
+  assert.deepEqual(view(extractDiagnosis("Has known active central nervous system (CNS) metastases and/or carcinomatous meningitis.", 0)), [
+    { aspect: "metastasis", concept: null, site: "cns", status: ["known", "active"] },
+    { aspect: "metastasis", concept: null, site: "leptomeningeal" },
+  ]);
+  const brainOrCns = view(extractDiagnosis("Patients with brain or central nervous system metastases, including leptomeningeal disease", 0));
+  assert.deepEqual(brainOrCns.map((c) => c.site), ["brain", "cns", "leptomeningeal"]);
+  assert.deepEqual(view(extractDiagnosis("Patients with untreated or symptomatic brain metastases; patients with treated, stable brain metastases are eligible", 0)), [
+    { aspect: "metastasis", concept: null, site: "brain", status: ["untreated", "symptomatic"] },
+    { aspect: "metastasis", concept: null, site: "brain", status: ["treated", "stable"] },
+  ]);
+  assert.deepEqual(view(extractDiagnosis("No brain metastases", 0)), [{ aspect: "metastasis", concept: null, site: "brain", negated: true }]);
+  assert.deepEqual(view(extractDiagnosis("without liver or bone metastasis", 0)).map((c) => [c.site, c.negated]), [
+    ["liver", true],
+    ["bone", true],
+  ]);
+  assert.deepEqual(view(extractDiagnosis("Existed meningeal metastasis or central nerve system metastasis;", 0)).map((c) => c.site), ["leptomeningeal", "cns"]);
+  assert.deepEqual(view(extractDiagnosis("Unstable spinal cord compression/brain metastases.", 0)).map((c) => c.site), ["brain"]);
+  assert.equal(view(extractDiagnosis("metastases to the liver", 0))[0].site, "liver");
+  // A threshold's condition is the numeric parser's qualifier, not a diagnosis.
+  assert.deepEqual(extractDiagnosis("If liver metastasis is present,ALT and AST<5 ULN", 0), []);
+  assert.deepEqual(extractDiagnosis("for patients with liver metastases: AST ≤ 5 × ULN", 0), []);
+});
+
+test("conditions and histologies, with exceptions", () => {
+  assert.deepEqual(view(extractDiagnosis("Non Small cell lung cancer pathologically confirmed, with measurable nidus (RECIST 1.1)", 0)), [
+    { aspect: "condition", concept: "nsclc" },
+    { aspect: "measurable-disease", concept: null, standard: "RECIST 1.1" },
+  ]);
+  const sts = view(
+    extractDiagnosis("Histologically confirmed diagnosis of un-resectable or recurrent metastatic soft tissue sarcoma, such as: leiomyosarcoma, synovial sarcoma, undifferentiated pleomorphic sarcoma, liposarcoma and other sarcomas.", 0),
+  );
+  assert.deepEqual(sts.filter((c) => c.aspect !== "stage").map((c) => [c.aspect, c.concept]), [
+    ["condition", "soft-tissue-sarcoma"],
+    ["histology", "leiomyosarcoma"],
+    ["histology", "synovial-sarcoma"],
+    ["histology", "ups"],
+    ["histology", "liposarcoma"],
+    ["condition", "sarcoma"],
+  ]);
+  assert.deepEqual(sts.filter((c) => c.aspect === "stage").map((c) => c.stage), ["un-resectable", "recurrent", "metastatic"]);
+  const other = view(extractDiagnosis("A history of other malignancy ≤ 5 years previous with the exception of cured cervical carcinoma in situ, cutaneous basal cell carcinoma or squamous cell carcinoma of the skin.", 0));
+  assert.deepEqual(other, [
+    { aspect: "condition", concept: "cancer" },
+    { aspect: "histology", concept: "cervical-carcinoma-in-situ", exception: true },
+    { aspect: "histology", concept: "skin-basal-cell-carcinoma", exception: true },
+    { aspect: "histology", concept: "skin-squamous-cell-carcinoma", exception: true },
+  ]);
+  const comorb = view(extractDiagnosis("Patients who have an active, known or suspected autoimmune disease, including a history of being HIV positive, or a history of acquired immunodeficiency syndrome (AIDS)", 0));
+  assert.deepEqual(comorb.map((c) => c.concept), ["autoimmune-disease", "hiv-infection"]);
+  assert.deepEqual(comorb[0].status, ["active", "known", "suspected"]);
+  const hep = view(extractDiagnosis("Uncontrolled active hepatitis after treatment (hepatitis b: HBsAg positive and HBV DNA more than 1 x 104 copy /ml; Hepatitis c: HCV RNA is positive)", 0));
+  assert.deepEqual([...new Set(hep.map((c) => c.concept))], ["viral-hepatitis", "hbv-infection", "hcv-infection"]);
+  assert.deepEqual(view(extractDiagnosis("Interstitial lung disease or non-infectious pneumonitis", 0)).map((c) => c.concept), ["interstitial-lung-disease"]);
+  // "cancer" inside a therapy name is not a diagnosis; pregnancy is demographic.
+  assert.deepEqual(extractDiagnosis("other experimental anticancer therapy", 0), []);
+  assert.deepEqual(extractDiagnosis("Female patients who are pregnant or breastfeeding.", 0), []);
+  // Abbreviations match only as written in capitals and as whole words.
+  assert.deepEqual(extractDiagnosis("hearing aids and a CT-guided biopsy", 0), []);
+});
+
+test("measurable disease and its standard", () => {
+  const cases: Array<[string, string | undefined]> = [
+    ["At least one measurable lesion, with diameter ≥ 10mm measured by spiral MRI/CT scan per RECIST1.1.", "RECIST 1.1"],
+    ["Having at least one measurable lesion confirmed by the RECIST 1.1.", "RECIST 1.1"],
+    ["measurable disease defined as at least one lesion that can be accurately measured according to RECIST version 1.1.", "RECIST 1.1"],
+    ["Measurable disease per mRECIST", "mRECIST"],
+    ["at least one measurable lesion per Response Evaluation Criteria in Solid Tumors v1.1", "RECIST 1.1"],
+    ["Measurable disease", undefined],
+  ];
+  for (const [t, std] of cases) {
+    const m = extractDiagnosis(t, 0).filter((c) => c.aspect === "measurable-disease");
+    assert.equal(m.length, 1, t);
+    assert.equal(m[0].standard, std, t);
+  }
+});
