@@ -12,6 +12,8 @@ export interface LabVariable {
   loinc: string[];
   unit: string;
   molarMass?: number;
+  /** The side criteria usually limit, used when a threshold has no comparator ("PLT: 100×10⁹/L"). */
+  bound?: "min" | "max";
   synonyms: string[];
 }
 

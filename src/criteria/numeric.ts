@@ -250,6 +250,17 @@ function findComparisons(text: string): Found[] {
         }
       }
     }
+    if (!op) {
+      // "PLT: 100×10⁹/L" in a list of lab minimums: the table says which side is limited
+      const ctx = text.slice(Math.max(0, at - 50), at);
+      const colon = /[:：]\s*$/.exec(ctx);
+      if (colon && (q.unit || q.relativeTo)) {
+        const vars = findVariables(ctx);
+        const last = vars[vars.length - 1];
+        const bound = last && /^\s*\)?\s*(?:\([^()]{1,12}\))?\s*[:：]\s*$/.test(ctx.slice(last.end)) ? variableById(last.id)?.bound : undefined;
+        if (bound) op = bound === "min" ? ">=" : "<=";
+      }
+    }
     if (!op) continue;
     if (op === "=" && pre?.[2] && /(?<![\p{L}])n\s*=?\s*$/iu.test(beforeText)) continue; // "(n=20)": a sample size
     if (/(?<![\p{L}])(?:version|ver\.?|v)\s*$/iu.test(beforeText.replace(/\(\s*$/, ""))) continue; // "iOS version 10 or higher"
@@ -259,14 +270,33 @@ function findComparisons(text: string): Found[] {
     consumed = end;
     NUMBER_RE.lastIndex = Math.max(NUMBER_RE.lastIndex, end);
   }
+  // "TSH ≤ ULN", "bilirubin > upper limit of normal": 1 × ULN
+  ULN_ONLY_RE.lastIndex = 0;
+  for (let m = ULN_ONLY_RE.exec(text); m; m = ULN_ONLY_RE.exec(text)) {
+    const wordStart = m.index + m[0].length - m[3].length;
+    const wordEnd = m.index + m[0].length;
+    if (out.some((f) => f.cmpStart < wordEnd && m!.index < f.end)) continue;
+    const op = prefixOp(m[1], m[2]);
+    const q: Quantity = { value: 1, valueSpan: [wordStart, wordEnd], end: wordEnd, relativeTo: /^(LLN|lower)/i.test(m[3]) ? "LLN" : "ULN" };
+    out.push({ op, cmpStart: m.index + (m[0].length - m[0].trimStart().length), q, end: wordEnd });
+  }
+  out.sort((a, b) => a.cmpStart - b.cmpStart);
   return out;
 }
 
+const ULN_ONLY_RE = new RegExp(
+  `(?:(?<![\\p{L}])(greater than|more than|higher than|less than|lower than|above|below|exceeding|not exceeding)|(≥|≤|>=|<=|\\\\?>|\\\\?<|＞|＜))[ \\t]*(?:the[ \\t]+)?(?:institutional[ \\t]+)?(ULN|LLN|upper[ \\t]+limits?[ \\t]+of[ \\t]+(?:the[ \\t]+)?normal(?:[ \\t]+range)?|(?:the[ \\t]+)?normal[ \\t]+upper[ \\t]+limits?|upper[ \\t]+normal[ \\t]+limits?|lower[ \\t]+limits?[ \\t]+of[ \\t]+(?:the[ \\t]+)?normal)(?![ \\t]*[+\\-][ \\t]*\\d)(?![\\p{L}])`,
+  "giu",
+);
+
 /** "≥ 3 and ≤ 18 years of age": the first bound is an age when the second one is. */
-function nextIsAge(text: string, f: Found, next: Found | undefined): boolean {
-  if (!next || !/^[\s,]*(?:and|or|to|-|–)?[\s,]*$/i.test(text.slice(f.end, next.cmpStart))) return false;
+function nextIsAge(text: string, f: Found, next: Found | undefined): { start: number; end: number } | undefined {
+  if (!next || !/^[\s,]*(?:and|or|to|-|–)?[\s,]*$/i.test(text.slice(f.end, next.cmpStart))) return undefined;
   const nEnd = (next.q2 ?? next.q).valueSpan[1];
-  return AGE_AFTER.test(text.slice(nEnd, nEnd + 30));
+  const m = AGE_AFTER.exec(text.slice(nEnd, nEnd + 30));
+  if (!m) return undefined;
+  const st = nEnd + m.index + m[0].length - m[1].length;
+  return { start: st, end: st + m[1].length };
 }
 
 /**
@@ -297,6 +327,12 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
   }
   // close an abbreviation in brackets: "Platelet count (PLT)"
   const lastC = chosen[chosen.length - 1];
+  for (let k = 0; k < chosen.length; k++) {
+    const c = chosen[k];
+    const inside = region.slice(c.start, c.end);
+    if ((inside.match(/[(（]/g) ?? []).length > (inside.match(/[)）]/g) ?? []).length && /^[)）]/.test(region.slice(c.end)))
+      chosen[k] = { ...c, end: c.end + 1 };
+  }
   const closing = /^\s*[(（][^()（）]{1,15}[)）]/.exec(region.slice(lastC.end));
   if (closing) chosen[chosen.length - 1] = { ...lastC, end: lastC.end + closing[0].length };
   return chosen;
@@ -341,6 +377,13 @@ function words(text: string, from: number, to: number): { start: number; end: nu
   // at most the last 6 words
   const ws = [...slice.matchAll(/\S+/g)];
   if (ws.length > 6) s = s + ws[ws.length - 6].index!;
+  // "(CT or MRI) shows that the tumor vessels": start after a bracket closed before the name
+  const close = text.slice(s, e).lastIndexOf(")");
+  if (close >= 0 && text.slice(s, s + close).lastIndexOf("(") < 0 && /\p{L}/u.test(text.slice(s + close + 1, e))) {
+    s += close + 1;
+    const lead2 = LEAD_FILLER.exec(text.slice(s, e));
+    if (lead2) s += lead2[0].length;
+  }
   // an unclosed trailing "(" or leading ")" trimmed
   while (s < e && /[\s)(\]]/.test(text[s])) s++;
   while (e > s && /[\s(\[,]/.test(text[e - 1])) e--;
@@ -430,7 +473,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
         isAge = true;
       } else if (noUnit && nextIsAge(text, f, found[fi + 1])) {
         isAge = true;
-        ageMention = ageWord;
+        ageMention = ageWord ?? nextIsAge(text, f, found[fi + 1]);
       } else if (connectorOnly && prevMentions.length === 1 && prevMentions[0].age) {
         isAge = true;
         ageMention = { start: prevMentions[0].start, end: prevMentions[0].end };
@@ -446,7 +489,8 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     if (isAge) {
       mentions = [{ id: "age", start: ageMention!.start, end: ageMention!.end, age: true }];
     } else {
-      if (unit && DOSE_UNITS.test(unit) && !hasVarInRegion) {
+      const rawUnit = (f.q2 ?? q).unitRaw ?? q.unitRaw;
+      if (rawUnit && DOSE_UNITS.test(rawUnit.replace(/\s+/g, "")) && !hasVarInRegion) {
         prevEnd = f.end;
         continue;
       }
@@ -511,6 +555,17 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
           }
         } else mentions = [{ id: null, start: w.start, end: w.end, age: false }];
       }
+      // counts of treatment cycles / lines / types are therapy history (the clinical extractor's)
+      const valEndC = (f.q2 ?? q).valueSpan[1];
+      if (mentions.every((m) => m.id === null) && /^[\s)]*(?:(?:consecutive|prior|previous|treatment|complete|full)\s+){0,2}(?:cycles?|courses?|lines?|regimens?|doses?|types?\s+of|kinds?\s+of)\b/i.test(text.slice(valEndC, valEndC + 40))) {
+        prevEnd = f.end;
+        continue;
+      }
+      // "Grade 2 or higher myocardial ischemia": a grade of a condition, not a measurement
+      if (mentions.length === 1 && mentions[0].id === null && /^(?:grade|stage|level|class|type|phase|step|line|cycle|version|times?)$/i.test(text.slice(mentions[0].start, mentions[0].end))) {
+        prevEnd = f.end;
+        continue;
+      }
       // a bare "a-b" with neither unit nor a known measurement: a citation, a stage, a list
       if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
         prevEnd = f.end;
@@ -525,10 +580,17 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     }
 
     // qualifiers: sex before the comparator ("men ≥ 450 ms") or after ("≥2 for male")
-    const sexBefore = SEX_RE.exec(text.slice(Math.max(regionStart, mentions[0].end), f.cmpStart));
+    let sexBefore = SEX_RE.exec(text.slice(Math.max(regionStart, mentions[0].end), f.cmpStart));
+    let sexBase = Math.max(regionStart, mentions[0].end);
+    if (!sexBefore && !isAge) {
+      // "male QTc ≥ 450 ms; female QTc ≥ 470 ms"
+      sexBase = Math.max(regionStart, mentions[0].start - 12);
+      const m = /(?<![\p{L}])(men|males?|women|females?|boys|girls)\s*$/iu.exec(text.slice(sexBase, mentions[0].start));
+      sexBefore = m;
+    }
     const sexAfter = /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText);
     if (sexBefore) {
-      const s = Math.max(regionStart, mentions[0].end) + sexBefore.index;
+      const s = sexBase + sexBefore.index;
       sex = { text: sexBefore[1], span: abs(s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };
     } else if (sexAfter) {
       const s = f.end + sexAfter.index + sexAfter[0].length - sexAfter[1].length;
@@ -540,16 +602,18 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     let condition: Qualifier | undefined;
     const condBefore = CONDITION_RE.exec(region) ?? (CONDITION_ANY.test(region) ? CONDITION_ANY.exec(region) : null);
     const nextStart = fi + 1 < found.length ? found[fi + 1].cmpStart : text.length;
-    const afterClauseEnd = Math.min(nextStart, (() => {
+    const clauseEndRaw = (() => {
       const m = /[;\n]|\.\s/.exec(text.slice(f.end));
       return m ? f.end + m.index : text.length;
-    })());
+    })();
+    const afterClauseEnd = Math.min(nextStart, clauseEndRaw);
+    const nextInClause = nextStart < clauseEndRaw;
     const afterClause = text.slice(f.end, afterClauseEnd);
     const condAfter = CONDITION_RE.exec(afterClause);
     if (condBefore) {
       const s = regionStart + condBefore.index;
       condition = { text: condBefore[0], span: abs(s, s + condBefore[0].length), condition: conditionOf(condBefore[0]) };
-    } else if (condAfter && /^[\s,(]*(?:for|in|if|with)\b/i.test(afterClause)) {
+    } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
       const s = f.end + condAfter.index;
       condition = { text: condAfter[0], span: abs(s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
     }
@@ -615,7 +679,37 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     prevSex = sex;
   }
 
+  // dipstick urine protein: "urine protein ≥ ++", "proteinuria > 1+", "urine protein ++ or above"
+  DIPSTICK_RE.lastIndex = 0;
+  for (let m = DIPSTICK_RE.exec(text); m; m = DIPSTICK_RE.exec(text)) {
+    const name = m[1];
+    const plus = m[3];
+    const value = /^\d/.test(plus) ? Number(plus[0]) : plus.length;
+    const op: ComparisonOp = m[2] ? prefixOpOf(m[2]) : m[4] ? (/above|more|higher|greater/i.test(m[4]) ? ">=" : "<=") : "=";
+    const vs = m.index + m[0].lastIndexOf(plus);
+    const c: NumericConstraint = {
+      type: "numeric",
+      variable: "urine-protein-dipstick",
+      mention: name,
+      mentionSpan: abs(m.index, m.index + name.length),
+      op,
+      value,
+      valueSpan: abs(vs, vs + plus.length),
+      unit: "{dipstick}",
+    };
+    groups.push({ idx: [constraints.length], joiner: "and" });
+    constraints.push(c);
+  }
   return { constraints, logic: buildLogic(groups) };
+}
+
+const DIPSTICK_RE =
+  /((?:urine|urinary)\s+protein|proteinuria|dipstick\s+protein)\s*(?:\([^()]{0,20}\)\s*)?(?:(?:is|of|by\s+dipstick)\s*)?(≥|>=|>|≤|<=|<|\\>|\\<|:)?\s*(\+{1,4}|[1-4]\+)(?![\p{L}\d+])(\s*(?:or|and)\s+(?:above|more|higher|greater|below|less|lower))?/giu;
+
+function prefixOpOf(sym: string): ComparisonOp {
+  const s = sym.replace(/\\/g, "");
+  if (s === ":") return "=";
+  return prefixOp(undefined, s);
 }
 
 /** "A and B or C" between comparisons → Logic; absent when everything is AND. */
