@@ -11,30 +11,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Criterion } from "../../criteria/types.js";
 import { Patient } from "../../model/patient.js";
 import type { Study } from "../../model/study.js";
-import type { StudyStore } from "../../store/store.js";
-import { basicSearch, type SearchOutcome } from "./basic-search.js";
+import type { SqliteStudyStore } from "../../store/sqlite.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
 import { emptyPatientForm, renderMatchFormPage, renderMatchResultsPage, type MatchFormOptions } from "./match-page.js";
 import { isEmptyForm, patientFromForm, readPatientForm, summarisePatient, type LabName } from "./patient-form.js";
-import { basicRelated } from "./related.js";
 import { renderSearchPage } from "./search-page.js";
+import { engineServices, type SearchOutcome, type WebServices } from "./services.js";
 import { renderStudyPage } from "./study-page.js";
-import type { MatchResultView, RegimenGrid, RelatedTrial, SearchHit, SearchQuery, TrialMatchView } from "./views.js";
+import type { SearchHit, SearchQuery } from "./views.js";
 
-export interface WebServices {
-  search(store: StudyStore, q: SearchQuery): SearchOutcome;
-  related(store: StudyStore, nctId: string): RelatedTrial[];
-  /** Parses eligibility text when the store holds no parse; undefined when no parser is wired. */
-  parseCriteria?: (study: Study) => { parserVersion: string; criteria: Criterion[] } | undefined;
-  /** Turns an uploaded FHIR Bundle or eligo JSON into a patient; throws with a reason. */
-  parsePatientInput?: (json: unknown) => Patient;
-  /** Ranks every trial for the patient. Absent: the match page explains matching is not available. */
-  match?: (store: StudyStore, patient: Patient, asOf: string) => Omit<MatchResultView, "patientSummary">;
-  regimens?: (study: Study) => RegimenGrid[];
-}
-
-export const defaultWebServices: WebServices = { search: basicSearch, related: basicRelated };
+export type { WebServices } from "./services.js";
 
 const ASSETS: Record<string, string> = { "style.css": "text/css; charset=utf-8", "enhance.js": "text/javascript; charset=utf-8", "logo.svg": "image/svg+xml" };
 
@@ -65,6 +52,7 @@ export function readSearchQuery(query: Record<string, unknown>): SearchQuery {
     status: list(query.status),
     phase: list(query.phase),
     studyType: list(query.type),
+    country: list(query.country),
     sex: one("sex"),
     near: one("near").trim(),
     radiusKm: Number.isFinite(radius) && radius > 0 ? radius : null,
@@ -76,7 +64,7 @@ export function readSearchQuery(query: Record<string, unknown>): SearchQuery {
 function hitOf(study: Study, item: SearchOutcome["items"][number]): SearchHit {
   const p = study.protocolSection;
   const locs = p.contactsLocationsModule?.locations ?? [];
-  const site = item.nearestSiteIndex !== undefined ? locs[item.nearestSiteIndex] : locs.length === 1 ? locs[0] : undefined;
+  const only = locs.length === 1 ? locs[0] : undefined;
   return {
     nctId: p.identificationModule.nctId,
     title: p.identificationModule.briefTitle ?? p.identificationModule.officialTitle ?? p.identificationModule.nctId,
@@ -88,9 +76,7 @@ function hitOf(study: Study, item: SearchOutcome["items"][number]): SearchHit {
     maxAge: p.eligibilityModule?.maximumAge,
     sex: p.eligibilityModule?.sex,
     siteCount: locs.length,
-    nearestSite: site
-      ? { facility: site.facility, city: site.city, state: site.state, country: site.country, distanceKm: item.distanceKm }
-      : undefined,
+    nearestSite: item.nearestSite ?? (only ? { facility: only.facility, city: only.city, state: only.state, country: only.country } : undefined),
   };
 }
 
@@ -110,8 +96,8 @@ function knownLabs(): LabName[] {
 }
 
 /** Condition names in the store, for the diagnosis suggestions (cached per study count). */
-const conditionCache = new WeakMap<StudyStore, { count: number; names: string[] }>();
-function knownConditions(store: StudyStore): string[] {
+const conditionCache = new WeakMap<SqliteStudyStore, { count: number; names: string[] }>();
+function knownConditions(store: SqliteStudyStore): string[] {
   const count = store.count();
   const hit = conditionCache.get(store);
   if (hit && hit.count === count) return hit.names;
@@ -128,7 +114,7 @@ function knownConditions(store: StudyStore): string[] {
   return sorted;
 }
 
-function studyCriteria(store: StudyStore, study: Study, services: WebServices): { criteria?: Criterion[]; parserVersion?: string } {
+function studyCriteria(store: SqliteStudyStore, study: Study, services: WebServices): { criteria?: Criterion[]; parserVersion?: string } {
   const nct = study.protocolSection.identificationModule.nctId;
   const stored = store.getParsedCriteria(nct);
   if (stored) {
@@ -155,8 +141,8 @@ async function formDataOf(req: FastifyRequest): Promise<FormData> {
   return new Response(new Uint8Array(body), { headers: { "content-type": ct } }).formData();
 }
 
-export function createWebPlugin(services: WebServices = defaultWebServices) {
-  return async function registerWebRoutes(app: FastifyInstance, ctx: { store: StudyStore }): Promise<void> {
+export function createWebPlugin(services: WebServices = engineServices) {
+  return async function registerWebRoutes(app: FastifyInstance, ctx: { store: SqliteStudyStore }): Promise<void> {
     const assets = new Map(Object.keys(ASSETS).map((n) => [n, loadAsset(n)]));
     await app.register(async (web) => {
       web.addContentTypeParser(["multipart/form-data", "application/x-www-form-urlencoded"], { parseAs: "buffer" }, (_req, body, done) => done(null, body));
@@ -239,14 +225,18 @@ export function createWebPlugin(services: WebServices = defaultWebServices) {
             return send(reply, 400, renderMatchFormPage(form, formOptions([`${source}: not JSON (${(e as Error).message}).`])));
           }
           try {
-            if (services.parsePatientInput) patient = services.parsePatientInput(json);
+            if (services.parsePatientInput) patient = services.parsePatientInput(json, source);
             else {
               const r = Patient.safeParse(json);
               if (!r.success) throw new Error(r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "));
               patient = r.data;
             }
           } catch (e) {
-            return send(reply, 400, renderMatchFormPage(form, formOptions([`${source}: ${(e as Error).message}`])));
+            const issues = (e as { issues?: Array<{ path: string; message: string }> }).issues;
+            const errors = Array.isArray(issues) && issues.length
+              ? issues.map((i) => `${source}: ${i.path || "(root)"}: ${i.message}`)
+              : [`${source}: ${(e as Error).message}`];
+            return send(reply, 400, renderMatchFormPage(form, formOptions(errors)));
           }
         } else {
           const r = patientFromForm(form, knownLabs());
@@ -255,7 +245,7 @@ export function createWebPlugin(services: WebServices = defaultWebServices) {
         }
         if (!services.match) return send(reply, 503, renderMatchFormPage(form, formOptions()));
         const asOf = new Date().toISOString().slice(0, 10);
-        const result = services.match(ctx.store, patient, asOf);
+        const result = services.match(ctx.store, { patient, asOf, statuses: form.trials === "all" ? "all" : ["RECRUITING", "NOT_YET_RECRUITING"] });
         reply.header("cache-control", "no-store");
         return send(reply, 200, renderMatchResultsPage({ ...result, patientSummary: summarisePatient(patient, asOf) }));
       });
@@ -264,6 +254,5 @@ export function createWebPlugin(services: WebServices = defaultWebServices) {
 }
 
 /** The web UI with the default services: the AppPlugin for `createServer`. */
-export const registerWeb = createWebPlugin(defaultWebServices);
+export const registerWeb = createWebPlugin(engineServices);
 
-export type { TrialMatchView };

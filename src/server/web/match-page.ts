@@ -2,7 +2,7 @@
  * The patient form and the match results. The form posts as multipart/form-data so a
  * FHIR Bundle or eligo JSON file can be uploaded without JavaScript; nothing is stored.
  */
-import { statusBadge } from "./format.js";
+import { plural, statusBadge } from "./format.js";
 import { html, type SafeHtml } from "./html.js";
 import { page } from "./layout.js";
 import type { CriterionResultView, MatchResultView, Outcome, TrialMatchView, Verdict } from "./views.js";
@@ -40,6 +40,8 @@ export interface PatientForm {
   biomarkers: BiomarkerRow[];
   /** Pasted JSON (FHIR Bundle or eligo patient). */
   json: string;
+  /** Which trials to rank: "open" (recruiting or not yet recruiting) or "all". */
+  trials: string;
 }
 
 export const METASTASIS_SITES = ["brain", "leptomeningeal", "liver", "lung", "bone", "lymph node", "adrenal", "peritoneum", "pleura"];
@@ -61,6 +63,7 @@ export function emptyPatientForm(): PatientForm {
     treatments: [],
     biomarkers: [],
     json: "",
+    trials: "open",
   };
 }
 
@@ -162,7 +165,10 @@ ${METASTASIS_SITES.map((s, i) => html`<span class="choice"><input type="checkbox
 <div class="field"><label for="json">or paste it here</label><textarea id="json" name="json" rows="4" spellcheck="false">${f.json}</textarea></div>
 <p class="hint">A record replaces the fields above. Nothing you enter is stored.</p>
 </fieldset>
-<div class="actions"><button type="submit">Find matching trials</button></div>
+<div class="actions">
+<div class="field"><label for="trials">Trials to consider</label><select id="trials" name="trials">${selectOptions([["open", "Recruiting or not yet recruiting"], ["all", "All trials, whatever their status"]], f.trials)}</select></div>
+<button type="submit">Find matching trials</button>
+</div>
 </form>`;
 }
 
@@ -213,6 +219,7 @@ export function renderMatchResultsPage(r: MatchResultView): string {
 <section class="patient-summary" aria-labelledby="ps-h"><h2 id="ps-h">Patient</h2><p>${r.patientSummary}</p>
 <p class="muted">${r.evaluated} trials evaluated: ${by.eligible} eligible, ${by.possible} possibly eligible, ${by.ineligible} not eligible. Nothing was stored.</p>
 ${r.warnings.length ? html`<ul class="notice">${r.warnings.map((w) => html`<li>${w}</li>`)}</ul>` : ""}
+${r.topQuestions?.length ? html`<h3>Questions that would settle the most trials</h3><ol class="top-questions">${r.topQuestions.map((q) => html`<li>${q.text} <span class="muted">(${plural(q.trials, "trial")})</span></li>`)}</ol>` : ""}
 <p class="no-print"><a href="/match">New patient</a> · <button type="button" class="secondary" data-action="print" hidden>Print</button></p></section>
 ${r.trials.length ? html`<ol class="match-results">${r.trials.map((t, i) => renderTrialResult(t, i + 1))}</ol>` : html`<p>No trial in the database could be evaluated.</p>`}`;
   return page({ title: "Matching trials", nav: "match", body, bodyClass: "page-match-results" });

@@ -29,7 +29,7 @@ function evilStudy(): Study {
 }
 
 const query = (over: Partial<SearchQuery> = {}): SearchQuery => ({
-  q: "", status: [], phase: [], studyType: [], sex: "", near: "", radiusKm: null, page: 1, pageSize: 20, ...over,
+  q: "", status: [], phase: [], studyType: [], country: [], sex: "", near: "", radiusKm: null, page: 1, pageSize: 20, ...over,
 });
 
 test("status badge classes group statuses by what they mean for a patient", () => {

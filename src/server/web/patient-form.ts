@@ -59,6 +59,7 @@ export function readPatientForm(src: FieldSource & { keys?: () => IterableIterat
     const row = { marker: str(src, `bm${i}.marker`), status: str(src, `bm${i}.status`) };
     if (Object.values(row).some(Boolean)) f.biomarkers.push(row);
   }
+  f.trials = str(src, "trials") === "all" ? "all" : "open";
   const json = src.get("json");
   f.json = typeof json === "string" ? json : "";
   return f;

@@ -5,11 +5,12 @@ import Fastify from "fastify";
 import type { Patient } from "../../model/patient.js";
 import { parseStudy } from "../../model/study.js";
 import { openStore } from "../../store/sqlite.js";
-import { CONTENT_SECURITY_POLICY, createWebPlugin, defaultWebServices, readSearchQuery } from "./index.js";
+import { CONTENT_SECURITY_POLICY, createWebPlugin, readSearchQuery } from "./index.js";
+import { engineServices, type WebServices } from "./services.js";
 
 const V2 = new URL("../../../../shared/data/ctgov-v2/", import.meta.url);
 
-async function appWith(services = defaultWebServices) {
+async function appWith(services: WebServices = engineServices) {
   const store = openStore(":memory:");
   for (const f of fs.readdirSync(V2)) {
     store.upsert(parseStudy(JSON.parse(fs.readFileSync(new URL(f, V2), "utf8"))), { sourceKind: "ctgov-v2-json", source: f, importedAt: "2026-11-22T00:00:00Z" });
@@ -79,7 +80,7 @@ test("search: words, facets and near a city", async () => {
   const rec = await app.inject({ url: "/?status=RECRUITING" });
   assert.match(rec.body, /value="RECRUITING" checked/);
   assert.deepEqual(readSearchQuery({ q: " x ", status: ["A", "B"], type: "INTERVENTIONAL", page: "-3", radius: "abc" }), {
-    q: "x", status: ["A", "B"], phase: [], studyType: ["INTERVENTIONAL"], sex: "", near: "", radiusKm: null, page: 1, pageSize: 20,
+    q: "x", status: ["A", "B"], phase: [], studyType: ["INTERVENTIONAL"], country: [], sex: "", near: "", radiusKm: null, page: 1, pageSize: 20,
   });
 });
 
@@ -97,16 +98,19 @@ test("match: an empty form or bad field is sent back with errors naming the fiel
 });
 
 test("match: without a matcher the page says so; with one, the form becomes a patient and results render", async () => {
-  const { app: bare } = await appWith();
+  const { match: _m, ...withoutMatch } = engineServices;
+  const { app: bare } = await appWith(withoutMatch);
   const r0 = await bare.inject({ method: "POST", url: "/match", payload: "diagnosis=NPC", headers: { "content-type": "application/x-www-form-urlencoded" } });
   assert.equal(r0.statusCode, 503);
   assert.match(r0.body, /matching engine is not installed/);
 
   let seen: Patient | undefined;
+  let statuses: unknown;
   const { app } = await appWith({
-    ...defaultWebServices,
-    match: (_store, patient) => {
-      seen = patient;
+    ...engineServices,
+    match: (_store, req) => {
+      seen = req.patient;
+      statuses = req.statuses;
       return { evaluated: 1, warnings: [], trials: [{ nctId: "NCT09999999", title: "T", status: "RECRUITING", verdict: "eligible", questions: [], criteria: [{ kind: "inclusion", text: "c", outcome: "pass", evidence: "e" }] }] };
     },
   });
@@ -115,12 +119,13 @@ test("match: without a matcher the page says so; with one, the form becomes a pa
   const body =
     part("age", "58") + part("sex", "female") + part("diagnosis", "Nasopharyngeal Carcinoma") + part("stage", "IVB") + part("metastases", "liver") +
     part("ecog", "1") + part("lab0.name", "Haemoglobin") + part("lab0.value", "120") + part("lab0.unit", "g/L") + part("lab0.refLow", "115") + part("lab0.refHigh", "150") +
-    part("tx0.name", "cisplatin") + part("tx0.start", "2025-01-10") + part("tx0.end", "2025-03-01") + part("bm0.marker", "PD-L1") + part("bm0.status", "positive, TPS 60%") + `--${boundary}--\r\n`;
+    part("tx0.name", "cisplatin") + part("tx0.start", "2025-01-10") + part("tx0.end", "2025-03-01") + part("bm0.marker", "PD-L1") + part("bm0.status", "positive, TPS 60%") + part("trials", "all") + `--${boundary}--\r\n`;
   const r = await app.inject({ method: "POST", url: "/match", payload: body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
   assert.equal(r.statusCode, 200);
   assert.equal(r.headers["cache-control"], "no-store");
   assert.match(r.body, /verdict-eligible/);
   assert.match(r.body, /58-year-old female · Nasopharyngeal Carcinoma, stage IVB; metastases: liver · ECOG 1/);
+  assert.equal(statuses, "all");
   assert.deepEqual(seen, {
     age: 58, sex: "female", ecog: 1,
     conditions: [{ text: "Nasopharyngeal Carcinoma", primary: true, stage: "IVB", metastases: [{ site: "liver" }] }],
@@ -128,4 +133,17 @@ test("match: without a matcher the page says so; with one, the form becomes a pa
     medications: [{ name: "cisplatin", start: "2025-01-10", end: "2025-03-01" }],
     biomarkers: [{ marker: "PD-L1", status: "positive", value: 60, unit: "%" }],
   });
+});
+
+test("match with the real engine: a pasted eligo patient is ranked against the stored trials", async () => {
+  const { app } = await appWith();
+  const patient = { age: 60, sex: "female", conditions: [{ text: "Nasopharyngeal Carcinoma", stage: "IVB" }], ecog: 1 };
+  const r = await app.inject({ method: "POST", url: "/match", payload: `json=${encodeURIComponent(JSON.stringify(patient))}&trials=all`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  assert.equal(r.statusCode, 200, r.body.slice(0, 500));
+  assert.match(r.body, /60-year-old female · Nasopharyngeal Carcinoma, stage IVB · ECOG 1/);
+  assert.match(r.body, /class="match-trial verdict-row-(eligible|possible|ineligible)"/);
+  assert.match(r.body, /class="result result-(pass|fail|unknown)"/);
+  const bad = await app.inject({ method: "POST", url: "/match", payload: `json=${encodeURIComponent(JSON.stringify({ age: -4 }))}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /Pasted record: age: /);
 });

@@ -4,10 +4,11 @@ import { html, join, queryString, type SafeHtml } from "./html.js";
 import { page } from "./layout.js";
 import type { FacetValue, SearchHit, SearchQuery, SearchResultView } from "./views.js";
 
-const FACETS: Array<{ name: keyof Pick<SearchQuery, "status" | "phase" | "studyType">; label: string; fmt: (v: string) => string }> = [
+const FACETS: Array<{ name: keyof Pick<SearchQuery, "status" | "phase" | "studyType" | "country">; label: string; fmt: (v: string) => string }> = [
   { name: "status", label: "Recruitment status", fmt: statusLabel },
   { name: "phase", label: "Phase", fmt: phaseLabel },
   { name: "studyType", label: "Study type", fmt: enumLabel },
+  { name: "country", label: "Country", fmt: (v) => v },
 ];
 
 /** The query as URL parameters (for links that keep the current filters). */
@@ -18,6 +19,7 @@ export function searchParams(q: SearchQuery, overrides: Partial<SearchQuery> = {
     status: m.status,
     phase: m.phase,
     type: m.studyType,
+    country: m.country,
     sex: m.sex,
     near: m.near,
     radius: m.near && m.radiusKm ? m.radiusKm : undefined,
@@ -93,7 +95,6 @@ export function renderSearchPage(v: SearchResultView): string {
   const summary = v.total === 0
     ? html`No trials match${q.q ? html` “${q.q}”` : ""}.`
     : html`${v.hits.length ? html`Showing ${first}–${lastShown} of ` : ""}${plural(v.total, "trial")}${q.q ? html` for “${q.q}”` : ""}${v.nearResolved ? html`, nearest sites to ${v.nearResolved}` : ""}.`;
-  const sexValues = v.facets.sex ?? [];
   const body = html`<h1 class="visually-hidden">Find clinical trials</h1>
 <form class="search-form" method="get" action="/" role="search" aria-label="Trials">
 <div class="search-row">
@@ -109,13 +110,12 @@ export function renderSearchPage(v: SearchResultView): string {
 <aside class="filters" aria-labelledby="filters-h">
 <h2 id="filters-h">Filters</h2>
 ${FACETS.map((f) => facetFieldset(f.name, f.label, v.facets[f.name] ?? [], q[f.name], f.fmt))}
-${sexValues.length ? html`<fieldset class="facet"><legend>Sex</legend>
-<div class="field"><label for="sex" class="visually-hidden">Sex</label><select id="sex" name="sex">
-<option value="">Any</option>
-${sexValues.map((s) => html`<option value="${s.value}"${q.sex === s.value ? html` selected` : ""}>${enumLabel(s.value)} (${s.count})</option>`)}
-</select></div></fieldset>` : ""}
+<fieldset class="facet"><legend>Open to</legend>
+<div class="field"><label for="sex" class="visually-hidden">Open to</label><select id="sex" name="sex">
+${[["", "Any sex"], ["FEMALE", "Women"], ["MALE", "Men"]].map(([v, l]) => html`<option value="${v}"${q.sex === v ? html` selected` : ""}>${l}</option>`)}
+</select></div></fieldset>
 <button type="submit" class="secondary">Apply filters</button>
-${q.status.length || q.phase.length || q.studyType.length || q.sex ? html` <a class="clear" href="/${searchParams(q, { status: [], phase: [], studyType: [], sex: "", page: 1 })}">Clear filters</a>` : ""}
+${q.status.length || q.phase.length || q.studyType.length || q.country.length || q.sex ? html` <a class="clear" href="/${searchParams(q, { status: [], phase: [], studyType: [], country: [], sex: "", page: 1 })}">Clear filters</a>` : ""}
 </aside>
 <section class="results" aria-labelledby="results-h">
 <h2 id="results-h" class="results-summary" aria-live="polite">${summary}</h2>

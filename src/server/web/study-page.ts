@@ -61,16 +61,19 @@ export function renderCriteria(criteria: Criterion[]): SafeHtml {
 
 export function renderRegimenGrid(g: RegimenGrid): SafeHtml {
   const days = Array.from({ length: g.cycleLengthDays }, (_, d) => d + 1);
+  const inferred = g.rows.some((r) => r.inferred);
   return html`<figure class="regimen">
-<figcaption>${g.arm}: ${plural(g.cycleLengthDays, "day")} per cycle</figcaption>
+<figcaption><strong>${g.arm}</strong>: ${plural(g.cycleLengthDays, "day")} per cycle${g.cycles ? html`, ${g.cycles}` : ""}${g.until ? html`, ${g.until}` : ""}</figcaption>
 <div class="table-scroll"><table class="cycle-grid">
-<thead><tr><th scope="col">Drug</th>${days.map((d) => html`<th scope="col">${d}</th>`)}</tr></thead>
+<thead><tr><th scope="col">Drug</th>${days.map((d) => html`<th scope="col"><span class="visually-hidden">Day </span>${d}</th>`)}</tr></thead>
 <tbody>${g.rows.map(
-    (r) => html`<tr><th scope="row">${r.drug}${r.dose ? html` <span class="muted">${r.dose}</span>` : ""}</th>${days.map((d) =>
-      r.days.includes(d) ? html`<td class="given"><span aria-label="given on day ${d}">●</span></td>` : html`<td></td>`,
+    (r) => html`<tr><th scope="row">${r.drug}${r.inferred ? "*" : ""}${r.dose ? html`<br><span class="muted small">${r.dose}</span>` : ""}</th>${days.map((d) =>
+      r.days.includes(d) ? html`<td class="given"><span aria-hidden="true">●</span><span class="visually-hidden">given</span></td>` : html`<td></td>`,
     )}</tr>`,
   )}</tbody>
 </table></div>
+${inferred ? html`<p class="muted small">* Days implied by the dosing frequency, not written in the record.</p>` : ""}
+${g.notes?.length ? html`<ul class="muted small">${g.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ""}
 </figure>`;
 }
 
@@ -146,7 +149,7 @@ ${paragraphs(iv.description)}
 ${iv.otherNames?.length ? html`<p class="muted">Other names: ${iv.otherNames.join("; ")}</p>` : ""}
 ${iv.armGroupLabels?.length ? html`<p class="muted">Arms: ${iv.armGroupLabels.join("; ")}</p>` : ""}</article>`,
     )}</div>` : ""}
-${v.regimens?.length ? html`<h3>Regimen schedule</h3>${v.regimens.map(renderRegimenGrid)}` : ""}`);
+${v.regimens?.length ? html`<h3>Regimen schedule</h3><p class="muted small">Read from the dosing text by eligo; check against the protocol.</p>${v.regimens.map(renderRegimenGrid)}` : ""}`);
 
   if (el)
     add("eligibility", "Eligibility", html`<dl class="facts">

@@ -10,6 +10,9 @@ export interface SearchQuery {
   status: string[];
   phase: string[];
   studyType: string[];
+  /** Countries (names or ISO codes) with a site. */
+  country: string[];
+  /** FEMALE or MALE: trials open to that sex; "" for any. */
   sex: string;
   /** A city name ("Guangzhou", "Guangzhou, China"). */
   near: string;
@@ -81,7 +84,13 @@ export interface StudyView {
 export interface RegimenGrid {
   arm: string;
   cycleLengthDays: number;
-  rows: Array<{ drug: string; dose?: string; days: number[] }>;
+  /** "4–6 cycles". */
+  cycles?: string;
+  /** Stopping rule as written ("until PD or intolerance"). */
+  until?: string;
+  /** inferred: the days follow from the frequency rather than being written. */
+  rows: Array<{ drug: string; dose?: string; days: number[]; inferred?: boolean }>;
+  notes?: string[];
 }
 
 export type Verdict = "eligible" | "possible" | "ineligible";
@@ -112,4 +121,6 @@ export interface MatchResultView {
   /** Trials evaluated in total (the list may be cut). */
   evaluated: number;
   warnings: string[];
+  /** Questions that would settle the most undecided trials, with how many each decides. */
+  topQuestions?: Array<{ text: string; trials: number }>;
 }
