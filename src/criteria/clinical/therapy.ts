@@ -42,7 +42,15 @@ for (const [cls, names] of [
 ] as const) {
   for (const n of names) TARGETS.add(n, cls);
 }
-const THERAPY_NOUN_AFTER_RE = /^[^.;:]{0,80}?\b(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|TKIs?|targeted|agents?|drugs?|therap(?:y|ies)|treatments?|agonists?)\b/i;
+const TARGET_SRC = String.raw`(?:anti[-\s]*)?(?:PD-?L?1|CTLA-?4|VEGFR?-?2?|EGFR|ALK|ROS-?1|HER-?2|LAG-?3|TIGIT|programmed\s+(?:cell\s+)?death(?:\s+protein)?[-\s]*1(?:\s+ligand\s+1)?|programmed\s+(?:cell\s+)?death[-\s]ligand[-\s]1|cytotoxic\s+T[-\s]lymphocyte[-\s](?:associated\s+)?(?:protein|antigen)[-\s]4)`;
+/**
+ * After a bare target, a therapy noun must follow, with only other targets and list
+ * separators between: "PD-1 or PD-L1 inhibitors", "(PD-L1), or … (CTLA-4) inhibitors".
+ */
+const THERAPY_NOUN_AFTER_RE = new RegExp(
+  String.raw`^(?:(?:\s*(?:/|,|or|and|and/or|\(|\)|&))*\s*${TARGET_SRC})*(?:\s*\))?[-\s]*(?:monoclonal\s+)?(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|TKIs?|targeted|directed|agents?|drugs?|therap(?:y|ies)|treatments?|agonists?)\b`,
+  "i",
+);
 const BIOMARKER_WORD_AFTER_RE = /^[\s-]*(?:\(|mutation|mutant|mutated|positive|negative|wild|expression|status|amplif|rearrang|fusion|translocation|overexpress|TPS|CPS|\+|test|sensiti|exon|ligand\s*1\s*\()/i;
 
 const CONCURRENT_RE =
