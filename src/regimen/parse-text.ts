@@ -80,8 +80,11 @@ function findDrugMentions(text: string, drugs: KnownDrug[]): Array<Fact<string>>
     for (const m of allMatches(re, text)) {
       const s = m.index, e = s + m[0].length;
       if (taken.slice(s, e).some(Boolean)) continue;
-      for (let i = s; i < e; i++) taken[i] = true;
-      out.push({ value: name, span: [s, e], text: m[0] });
+      // "Anlotinib Hydrochloride": the salt is part of the name as written.
+      const salt = /^\s+(?:hydrochloride|hcl|mesylate|maleate|malate|tosylate|sodium|citrate|sulfate|sulphate)\b/i.exec(text.slice(e));
+      const end = salt ? e + salt[0].length : e;
+      for (let i = s; i < end; i++) taken[i] = true;
+      out.push({ value: name, span: [s, end], text: text.slice(s, end) });
     }
   }
   return out.sort((a, b) => a.span[0] - b.span[0]);
