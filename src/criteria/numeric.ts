@@ -417,7 +417,7 @@ export interface NumericResult {
 export function extractNumeric(text: string, offset = 0): NumericResult {
   const found = findComparisons(text);
   const constraints: NumericConstraint[] = [];
-  const groups: Array<{ idx: number[]; joiner: "and" | "or" }> = [];
+  const groups: Array<{ idx: number[]; joiner: "and" | "or"; listOr?: boolean }> = [];
   let prevEnd = 0;
   let prevMentions: Array<{ id: string | null; start: number; end: number; age: boolean }> = [];
   let prevSex: Qualifier | undefined;
@@ -439,7 +439,6 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       /^[\s,/;]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i.test(
         between,
       );
-    const joiner: "and" | "or" = /\bor\b/i.test(between) && !/\band\b/i.test(between.replace(/and\/or/i, "or")) ? "or" : "and";
 
     // ---- age? ----
     const unit = q.unit ?? f.q2?.unit;
@@ -637,7 +636,9 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
         constraints.push(c);
       }
       // "BP > 140/90": either value; "BP < 140/90": both
-      groups.push({ idx, joiner, listOr: f.op === ">" || f.op === ">=" } as { idx: number[]; joiner: "and" | "or"; listOr?: boolean });
+      const gapEndP = Math.max(prevEnd, Math.min(f.cmpStart, mn.start));
+      const joinerP: "and" | "or" = prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEndP)) ? "or" : "and";
+      groups.push({ idx, joiner: joinerP, listOr: f.op === ">" || f.op === ">=" });
       prevEnd = f.end;
       prevMentions = mentions;
       continue;
@@ -663,11 +664,19 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       if (uSpan && u) c.unitSpan = abs(uSpan[0], uSpan[1]);
       const rel = f.q.relativeTo ?? f.q2?.relativeTo;
       if (rel) c.relativeTo = rel;
+      // vitals and scores have one unit ("DBP ≥ 100", "ECOG 0-1"): normalise to the table's
+      if (!c.unit && !rel && mn.id) {
+        const v = variableById(mn.id);
+        if (v && (v.kind === "vital" || v.kind === "score" || v.id === "inr" || v.id === "bmi")) c.unit = v.unit;
+      }
       const qual = sex && condition ? { ...condition, sex: sex.sex, text: `${condition.text}; ${sex.text}` } : (sex ?? condition);
       if (qual) c.qualifier = qual;
       idx.push(constraints.length);
       constraints.push(c);
     }
+    // "or" right after the previous comparison: "Cr ≤ 1.5 × ULN or CrCl ≥ 60 mL/min", "SBP ≥ 140 or < 100"
+    const gapEnd = Math.max(prevEnd, Math.min(f.cmpStart, ...mentions.map((m) => m.start)));
+    const joiner: "and" | "or" = prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEnd)) ? "or" : "and";
     if (idx.length) {
       const listJoin = mentions.length > 1 && /\bor\b/i.test(text.slice(mentions[0].end, mentions[mentions.length - 1].start)) ? "or" : "and";
       const entry = { idx, joiner };
@@ -712,18 +721,21 @@ function prefixOpOf(sym: string): ComparisonOp {
   return prefixOp(undefined, s);
 }
 
-/** "A and B or C" between comparisons → Logic; absent when everything is AND. */
+/**
+ * Joiners between comparisons → Logic; absent when everything is AND. In criteria "or"
+ * binds tighter than the commas and "and"s around it: "Hb ≥ 9, Cr ≤ 1.5 × ULN or CrCl ≥ 60,
+ * ALT ≤ 2.5 × ULN" is Hb ∧ (Cr ∨ CrCl) ∧ ALT.
+ */
 function buildLogic(groups: Array<{ idx: number[]; joiner: "and" | "or"; listOr?: boolean }>): Logic | undefined {
   if (!groups.some((g, i) => (i > 0 && g.joiner === "or") || g.listOr)) return undefined;
   const leaf = (g: { idx: number[]; listOr?: boolean }): Logic | number =>
     g.idx.length === 1 ? g.idx[0] : { op: g.listOr ? "or" : "and", args: g.idx };
-  // OR binds looser than AND in what trial texts mean by "A, B or C": split at "or"
-  const orParts: Array<Array<Logic | number>> = [[]];
+  const andParts: Array<Array<Logic | number>> = [];
   groups.forEach((g, i) => {
-    if (i > 0 && g.joiner === "or") orParts.push([]);
-    orParts[orParts.length - 1].push(leaf(g));
+    if (i > 0 && g.joiner === "or") andParts[andParts.length - 1].push(leaf(g));
+    else andParts.push([leaf(g)]);
   });
-  const args = orParts.map((p) => (p.length === 1 ? p[0] : { op: "and" as const, args: p }));
+  const args = andParts.map((p) => (p.length === 1 ? p[0] : { op: "or" as const, args: p }));
   if (args.length === 1) return typeof args[0] === "number" ? undefined : (args[0] as Logic);
-  return { op: "or", args };
+  return { op: "and", args };
 }
