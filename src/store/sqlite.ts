@@ -86,9 +86,14 @@ export class SqliteStudyStore implements StudyStore {
   }
 
   upsert(study: Study, provenance: Provenance): UpsertOutcome {
-    const cols = columnsOf(study);
-    const json = JSON.stringify(study);
-    return this.transaction(() => {
+    return this.upsertTx(study, provenance);
+  }
+
+  /** Built once: better-sqlite3 wraps it in a transaction, or a savepoint inside one. */
+  private readonly upsertTx = (() => {
+    const body = (study: Study, provenance: Provenance): UpsertOutcome => {
+      const cols = columnsOf(study);
+      const json = JSON.stringify(study);
       const old = this.stmts.getRow.get(cols.nct_id) as { json: string; last_update: string | null } | undefined;
       if (old) {
         if (old.json === json) return "unchanged";
@@ -96,18 +101,23 @@ export class SqliteStudyStore implements StudyStore {
         if ((old.last_update ?? "") > (cols.last_update ?? "")) return "unchanged";
       }
       this.stmts.insert.run({ ...cols, json, provenance: JSON.stringify(provenance) });
-      this.writeChildren(study);
+      this.writeChildren(study, old !== undefined);
       // The criteria text may have changed: drop the parse so it is redone.
       if (old) this.stmts.delCriteria.run(cols.nct_id);
       return old ? "updated" : "imported";
-    });
-  }
+    };
+    let tx: ((study: Study, provenance: Provenance) => UpsertOutcome) | undefined;
+    return (study: Study, provenance: Provenance) => (tx ??= this.db.transaction(body))(study, provenance);
+  })();
 
-  private writeChildren(study: Study): void {
+  /** Child and derived rows; `replacing` says there are old child rows to delete first (a new study has none). */
+  private writeChildren(study: Study, replacing: boolean): void {
     const id = study.protocolSection.identificationModule.nctId;
-    this.stmts.delConditions.run(id);
-    this.stmts.delInterventions.run(id);
-    this.stmts.delLocations.run(id);
+    if (replacing) {
+      this.stmts.delConditions.run(id);
+      this.stmts.delInterventions.run(id);
+      this.stmts.delLocations.run(id);
+    }
     for (const c of conditionRowsOf(study)) this.stmts.insCondition.run(id, c.condition, c.source);
     for (const i of interventionRowsOf(study)) this.stmts.insIntervention.run(id, i.name, i.type, i.source);
     for (const l of study.protocolSection.contactsLocationsModule?.locations ?? []) {
@@ -123,6 +133,7 @@ export class SqliteStudyStore implements StudyStore {
       );
     }
     for (const w of derivedWriters()) {
+      // Always cleared: derived rows are not tied to studies by foreign keys.
       w.clear(this.db, id);
       w.write(this.db, study);
     }
