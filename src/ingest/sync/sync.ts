@@ -24,6 +24,9 @@ import {
   type SyncQuery,
 } from "./params.js";
 
+/** What the sync needs of a store: upserts, transactions and the meta table. */
+export type SyncStore = Pick<StudyStore, "upsert" | "transaction" | "getMeta" | "setMeta">;
+
 export interface SyncOptions {
   /** Default https://clinicaltrials.gov. */
   baseUrl?: string;
@@ -124,12 +127,12 @@ export interface SyncState {
 }
 
 /** The saved state of a query: last complete sync and unfinished run, if any. */
-export function syncState(store: StudyStore, baseUrl: string = DEFAULT_BASE_URL, query: SyncQuery = {}): SyncState {
+export function syncState(store: SyncStore, baseUrl: string = DEFAULT_BASE_URL, query: SyncQuery = {}): SyncState {
   const key = syncStateKey(baseUrl, normaliseQuery(query));
   return { key, lastSync: store.getMeta(`${key}#lastSync`), cursor: readCursor(store, `${key}#cursor`) };
 }
 
-function readCursor(store: StudyStore, metaKey: string): Cursor | undefined {
+function readCursor(store: SyncStore, metaKey: string): Cursor | undefined {
   const raw = store.getMeta(metaKey);
   if (raw === undefined) return undefined;
   let parsed: unknown;
@@ -153,7 +156,7 @@ export function sinceDate(iso: string): string {
 }
 
 /** Pages through the API for options.query and upserts every study into store. */
-export async function syncStudies(store: StudyStore, options: SyncOptions = {}): Promise<SyncResult> {
+export async function syncStudies(store: SyncStore, options: SyncOptions = {}): Promise<SyncResult> {
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
   const query = normaliseQuery(options.query);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -178,90 +181,114 @@ export async function syncStudies(store: StudyStore, options: SyncOptions = {}):
 
   const counts: SyncCounts = { imported: 0, updated: 0, unchanged: 0 };
   let total = saved?.total ?? undefined;
-  let pageToken = saved?.pageToken;
+  const pageToken = saved?.pageToken;
   const pagesBefore = saved?.pages ?? 0;
   const studiesBefore = saved?.studies ?? 0;
   let pages = 0;
   let studies = 0;
   let complete = false;
-  const http: Partial<HttpOptions> = { ...options.http, signal: options.signal ?? options.http?.signal };
+  const userSignal = options.signal ?? options.http?.signal;
+  // The run's own signal also cancels a prefetched page when the run stops early.
+  const runCtrl = new AbortController();
+  const onUserAbort = () => runCtrl.abort();
+  userSignal?.addEventListener("abort", onUserAbort, { once: true });
+  const http: Partial<HttpOptions> = { ...options.http, signal: runCtrl.signal };
+  const withinLimit = (pagesDone: number) => options.maxPages === undefined || pagesDone < options.maxPages;
 
-  while (options.maxPages === undefined || pages < options.maxPages) {
-    if (http.signal?.aborted) throw new SyncInterruptedError(pages);
-    const firstOfRun = pageToken === undefined;
-    const url = pageUrl(baseUrl, query, { pageSize, pageToken, since, countTotal: firstOfRun });
-    const pageNo = pagesBefore + pages + 1;
+  interface Fetched {
+    url: string;
+    token: string | undefined;
+    result: Promise<{ body: unknown } | { error: unknown }>;
+  }
+  const fetchPage = (token: string | undefined): Fetched => {
+    const url = pageUrl(baseUrl, query, { pageSize, pageToken: token, since, countTotal: token === undefined });
+    // Settled either way, so a prefetch that is never awaited cannot go unhandled.
+    const result = getJson(url, http).then(
+      (body) => ({ body }),
+      (error: unknown) => ({ error }),
+    );
+    return { url, token, result };
+  };
 
-    let body: unknown;
-    try {
-      body = await getJson(url, http);
-    } catch (e) {
-      if (e instanceof AbortedError) throw new SyncInterruptedError(pages);
-      const resumeHint = pageToken ? " (run it again to resume from this page, or --restart)" : "";
-      throw new SyncError(`sync stopped at page ${pageNo}: ${(e as Error).message}${resumeHint}`, pages);
-    }
-
-    const env = PageEnvelope.safeParse(body);
-    if (!env.success) {
-      throw new SyncError(
-        `sync stopped at page ${pageNo}: ${url} did not answer a page of studies (${formatZodError(env.error)})`,
-        pages,
-      );
-    }
-    const next = env.data.nextPageToken || undefined;
-    if (next !== undefined && next === pageToken) {
-      throw new SyncError(`sync stopped at page ${pageNo}: ${url} answered its own page token as the next one`, pages);
-    }
-    if (firstOfRun && env.data.totalCount !== undefined) total = env.data.totalCount;
-
-    // Validate the whole page before writing any of it.
-    const valid: Study[] = [];
-    const problems: string[] = [];
-    env.data.studies.forEach((raw, i) => {
-      const r = Study.safeParse(raw);
-      if (r.success) valid.push(r.data);
-      else problems.push(`study ${i + 1} (${describeRaw(raw)}): ${formatZodError(r.error)}`);
-    });
-    if (problems.length) {
-      throw new SyncError(
-        `sync stopped at page ${pageNo} (${url}): ${problems.length} of ${env.data.studies.length} studies are invalid, ` +
-          `so nothing from this page was written: ${problems.slice(0, 3).join(" | ")}` +
-          (problems.length > 3 ? ` | … and ${problems.length - 3} more` : ""),
-        pages,
-      );
-    }
-
-    const importedAt = now().toISOString();
-    const provenance = { sourceKind: "ctgov-api-sync" as const, source: url, importedAt };
-    const pageCounts: SyncCounts = { imported: 0, updated: 0, unchanged: 0 };
-    store.transaction(() => {
-      for (const s of valid) pageCounts[store.upsert(s, provenance)]++;
-      if (next) {
-        const c: Cursor = {
-          pageToken: next,
-          since: since ?? null,
-          startedAt,
-          pages: pageNo,
-          studies: studiesBefore + studies + valid.length,
-          total: total ?? null,
-        };
-        store.setMeta(cursorKey, JSON.stringify(c));
-      } else {
-        store.setMeta(cursorKey, null);
-        store.setMeta(lastSyncKey, startedAt);
+  try {
+    let inflight: Fetched | undefined = withinLimit(0) ? fetchPage(pageToken) : undefined;
+    while (inflight) {
+      const { url, token } = inflight;
+      const got = await inflight.result;
+      inflight = undefined;
+      const pageNo = pagesBefore + pages + 1;
+      if (userSignal?.aborted) throw new SyncInterruptedError(pages);
+      if ("error" in got) {
+        if (got.error instanceof AbortedError) throw new SyncInterruptedError(pages);
+        const resumeHint = token ? " (run it again to resume from this page, or --restart)" : "";
+        throw new SyncError(`sync stopped at page ${pageNo}: ${(got.error as Error).message}${resumeHint}`, pages);
       }
-    });
-    pages++;
-    studies += valid.length;
-    counts.imported += pageCounts.imported;
-    counts.updated += pageCounts.updated;
-    counts.unchanged += pageCounts.unchanged;
-    options.onProgress?.({ page: pageNo, studies: studiesBefore + studies, total, ...counts });
-    if (!next) {
-      complete = true;
-      break;
+
+      const env = PageEnvelope.safeParse(got.body);
+      if (!env.success) {
+        throw new SyncError(
+          `sync stopped at page ${pageNo}: ${url} did not answer a page of studies (${formatZodError(env.error)})`,
+          pages,
+        );
+      }
+      const next = env.data.nextPageToken || undefined;
+      if (next !== undefined && next === token) {
+        throw new SyncError(`sync stopped at page ${pageNo}: ${url} answered its own page token as the next one`, pages);
+      }
+      if (token === undefined && env.data.totalCount !== undefined) total = env.data.totalCount;
+
+      // Validate the whole page before writing any of it.
+      const valid: Study[] = [];
+      const problems: string[] = [];
+      env.data.studies.forEach((raw, i) => {
+        const r = Study.safeParse(raw);
+        if (r.success) valid.push(r.data);
+        else problems.push(`study ${i + 1} (${describeRaw(raw)}): ${formatZodError(r.error)}`);
+      });
+      if (problems.length) {
+        throw new SyncError(
+          `sync stopped at page ${pageNo} (${url}): ${problems.length} of ${env.data.studies.length} studies are invalid, ` +
+            `so nothing from this page was written: ${problems.slice(0, 3).join(" | ")}` +
+            (problems.length > 3 ? ` | … and ${problems.length - 3} more` : ""),
+          pages,
+        );
+      }
+
+      // Ask for the next page now, so the network works while this one is written. The
+      // cursor moves only when this page commits, so the prefetch changes nothing on resume.
+      if (next && withinLimit(pages + 1)) inflight = fetchPage(next);
+
+      const importedAt = now().toISOString();
+      const provenance = { sourceKind: "ctgov-api-sync" as const, source: url, importedAt };
+      const pageCounts: SyncCounts = { imported: 0, updated: 0, unchanged: 0 };
+      store.transaction(() => {
+        for (const s of valid) pageCounts[store.upsert(s, provenance)]++;
+        if (next) {
+          const c: Cursor = {
+            pageToken: next,
+            since: since ?? null,
+            startedAt,
+            pages: pageNo,
+            studies: studiesBefore + studies + valid.length,
+            total: total ?? null,
+          };
+          store.setMeta(cursorKey, JSON.stringify(c));
+        } else {
+          store.setMeta(cursorKey, null);
+          store.setMeta(lastSyncKey, startedAt);
+        }
+      });
+      pages++;
+      studies += valid.length;
+      counts.imported += pageCounts.imported;
+      counts.updated += pageCounts.updated;
+      counts.unchanged += pageCounts.unchanged;
+      options.onProgress?.({ page: pageNo, studies: studiesBefore + studies, total, ...counts });
+      if (!next) complete = true;
     }
-    pageToken = next;
+  } finally {
+    runCtrl.abort();
+    userSignal?.removeEventListener("abort", onUserAbort);
   }
 
   return {
