@@ -67,13 +67,29 @@ export function sponsorFields(sponsors: PageSponsor[]): Record<string, unknown> 
   };
 }
 
-/** "Changsha, Hunan, China" → city, state, country (two parts: city and country). */
-export function address(line: string): { city?: string; state?: string; country?: string } {
+/**
+ * "Changsha, Hunan, China" → city, state, country; two parts are city and country; a
+ * trailing postal code ("Los Angeles, California, United States, 90095") becomes zip.
+ */
+export function address(line: string): { city?: string; state?: string; zip?: string; country?: string } {
   const parts = clean(line)
     .split(/\s*,\s*/)
     .filter(Boolean);
-  if (parts.length >= 3) return { city: parts.slice(0, parts.length - 2).join(", "), state: parts[parts.length - 2], country: parts[parts.length - 1] };
-  if (parts.length === 2) return { city: parts[0], country: parts[1] };
+  let zip: string | undefined;
+  if (parts.length >= 3 && /\d/.test(parts[parts.length - 1]) && /^[A-Z0-9][A-Z0-9 -]{2,9}$/i.test(parts[parts.length - 1])) {
+    zip = parts.pop();
+  }
+  // "City, State 12345, Country": a postal code written after the state.
+  if (parts.length >= 3 && !zip) {
+    const m = /^(.*\D)\s+(\d{4,6}(?:-\d{4})?)$/.exec(parts[parts.length - 2]);
+    if (m) {
+      parts[parts.length - 2] = m[1];
+      zip = m[2];
+    }
+  }
+  if (parts.length >= 3)
+    return { city: parts.slice(0, parts.length - 2).join(", "), state: parts[parts.length - 2], zip, country: parts[parts.length - 1] };
+  if (parts.length === 2) return { city: parts[0], zip, country: parts[1] };
   if (parts.length === 1) return { country: parts[0] };
   return {};
 }

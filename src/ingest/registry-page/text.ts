@@ -161,6 +161,11 @@ export function splitSections(
   return sections;
 }
 
+/** The lines of every section with one of the keys, in page order (a heading may repeat). */
+export function bodyOf(sections: Section[], ...keys: string[]): string[] {
+  return sections.filter((s) => keys.includes(s.key)).flatMap((s) => s.body);
+}
+
 /** The first section with one of the keys. */
 export function sectionOf(sections: Section[], ...keys: string[]): Section | undefined {
   return sections.find((s) => keys.includes(s.key));

@@ -6,7 +6,7 @@
  */
 import { buildCriteriaText, type CriteriaBlock } from "../criteria.js";
 import { address, contactOf, prune, sponsorFields, titles, type PageSponsor } from "../build.js";
-import { clean, joinParagraphs, nctIdsIn, nonBlank, sectionOf, splitSections } from "../text.js";
+import { bodyOf, clean, joinParagraphs, nctIdsIn, nonBlank, sectionOf, splitSections } from "../text.js";
 import {
   allocation,
   armGroupType,
@@ -68,6 +68,7 @@ const CHROME = [
   /^Layout table for MeSH terms$/,
   /^Try the modernized ClinicalTrials\.gov/i,
   /^Study Record Detail$/i,
+  /^See Contacts and Locations$/i,
   /^Save this study$/i,
 ];
 const isChrome = (l: string) => CHROME.some((re) => re.test(l));
@@ -135,7 +136,7 @@ export const classic: Layout = {
   ],
   parse(lines) {
     const sections = splitSections(lines, headingOf, isChrome);
-    const body = (key: string) => sectionOf(sections, key)?.body ?? [];
+    const body = (key: string) => (key === "" ? (sectionOf(sections, "")?.body ?? []) : bodyOf(sections, key));
     const values = (key: string) => nonBlank(body(key));
 
     const kv = new Map<string, string>();
@@ -158,14 +159,23 @@ export const classic: Layout = {
     const briefTitle = preamble.find((l) => !LABEL_RE.test(l) && !/\bIdentifier:\s*NCT/.test(l));
     const rpIndex = preamble.findIndex((l) => /^Information provided by \(Responsible Party\):$/i.test(l));
     const responsibleName = rpIndex >= 0 ? preamble[rpIndex + 1] : get("Responsible Party");
+    // Header lines between the dates and "Information provided by": "Sponsor:" and
+    // "Collaborator(s):" labels when the page kept them, else the collaborators alone.
     const lastHeaderLabel = preamble.reduce((acc, l, i) => (LABEL_RE.test(l) ? i : acc), -1);
-    const headerCollaborators =
+    const headerLines =
       rpIndex > lastHeaderLabel && lastHeaderLabel >= 0 ? preamble.slice(lastHeaderLabel + 1, rpIndex) : [];
+    const headerSponsors: PageSponsor[] = [];
+    let headerRole: "lead" | "collaborator" = "collaborator";
+    for (const l of headerLines) {
+      if (/^Sponsors?:$/i.test(l)) headerRole = "lead";
+      else if (/^Collaborators?:$/i.test(l)) headerRole = "collaborator";
+      else headerSponsors.push({ name: l, role: headerRole });
+    }
 
     const sponsorLines = values("sponsors");
     const sponsors: PageSponsor[] = sponsorLines.length
       ? sponsorLines.map((name, i) => ({ name, role: i === 0 ? "lead" : "collaborator" }))
-      : headerCollaborators.map((name) => ({ name, role: "collaborator" }));
+      : headerSponsors;
     const leadName = sponsors.find((s) => s.role === "lead")?.name;
 
     const table = conditionTable(values("conditionTable"));
@@ -222,8 +232,7 @@ export const classic: Layout = {
         },
         sponsorCollaboratorsModule: {
           ...sponsorFields(sponsors),
-          // The page names the responsible party; when it is the sponsor, its type is SPONSOR.
-          responsibleParty: responsibleName && responsibleName === leadName ? { type: "SPONSOR" } : undefined,
+          responsibleParty: responsibleParty(responsibleName, leadName, orgNames),
         },
         oversightModule: {
           isFdaRegulatedDrug: fda("Studies a U.S. FDA-regulated Drug Product"),
@@ -355,11 +364,12 @@ function parseArms(lines: string[], tableInterventions: { type?: string; name: s
       inOtherNames = !other[1];
       continue;
     }
-    if (inOtherNames && iv) {
+    if (inOtherNames && iv && /^[•*\-·]\s*/.test(l)) {
       const name = clean(l.replace(/^[•*\-·]\s*/, ""));
       if (ivIsNew && name) (iv.otherNames ??= []).push(name);
       continue;
     }
+    inOtherNames = false;
     if (current === "arm" && a) a.description = a.description ? `${a.description}\n${l}` : l;
     else if (current === "intervention" && iv && ivIsNew) iv.description = iv.description ? `${iv.description}\n${l}` : l;
   }
@@ -462,6 +472,19 @@ function locations(lines: string[]) {
     }
   }
   return out;
+}
+
+/**
+ * The responsible party as the page names it: the lead sponsor (type SPONSOR), or an
+ * investigator "Name, Title, Affiliation" whose affiliation is an organisation the page
+ * names elsewhere. Anything else is left out rather than split at a guess.
+ */
+function responsibleParty(name: string | undefined, leadName: string | undefined, orgNames: string[]) {
+  if (!name) return undefined;
+  if (name === leadName) return { type: "SPONSOR" };
+  const org = orgNames.find((o) => o !== name && name.endsWith(`, ${o}`));
+  if (!org) return undefined;
+  return { investigatorFullName: name.slice(0, name.length - org.length - 2).trim(), investigatorAffiliation: org };
 }
 
 function referenceOf(citation: string) {

@@ -86,7 +86,7 @@ export const medpath: Layout = {
     let status = overallStatus(values("status")[0] ?? "");
     for (const l of preamble.slice(1)) {
       const p = phases(l);
-      if (p) phaseList = p;
+      if (p) phaseList = [...new Set([...(phaseList ?? []), ...p])];
       else status ??= overallStatus(l);
     }
 
@@ -175,16 +175,22 @@ function armRow(row: string, knownInterventions: string[]) {
   if (!m) return undefined;
   const type = armGroupType(m[1]);
   const rest = m[2];
+  // With the interventions known, the label is the text before the first of them.
+  let labelEnd = -1;
+  for (let i = 1; i < rest.length && labelEnd < 0; i++) {
+    // Cells are glued without a space: "Drug XDrug X…", never "High-dose Drug X".
+    if (rest[i - 1] !== " " && knownInterventions.some((n) => rest.startsWith(n, i))) labelEnd = i;
+  }
   const cuts = [0, ...[...rest.matchAll(GLUE)].map((g) => g.index!), rest.length];
   const cells = cuts.slice(0, -1).map((c, i) => rest.slice(c, cuts[i + 1]));
-  if (cells.length === 1) return { label: clean(rest), type, description: undefined, interventions: [] as string[] };
-  const label = clean(cells[0]);
-  let at = cells[0].length;
+  if (labelEnd < 0 && cells.length === 1) return { label: clean(rest), type, description: undefined, interventions: [] as string[] };
+  const label = clean(labelEnd >= 0 ? rest.slice(0, labelEnd) : cells[0]);
+  let at = labelEnd >= 0 ? labelEnd : cells[0].length;
   const ivs: string[] = [];
-  // Known intervention names glued one after the other.
+  // Known intervention names glued one after the other; the description follows.
   for (;;) {
     const tail = rest.slice(at);
-    const known = knownInterventions.find((n) => tail.startsWith(n) && tail.length > n.length);
+    const known = knownInterventions.find((n) => tail.startsWith(n) && !ivs.includes(n));
     if (!known) break;
     ivs.push(known);
     at += known.length;
@@ -228,7 +234,11 @@ function splitMeasure(line: string): { measure: string; timeFrame: string } | un
     const before = line[at - 1];
     // A glued cell: no space between the measure's last character and the time frame,
     // and either a closing bracket before it or a capital starting it ("SafetyFrom").
-    if (!/[)\]%.]/.test(before) && !(/[\p{L}\d]/u.test(before) && /[A-Z]/.test(line[at]))) continue;
+    const glued =
+      /[)\]%.]/.test(before) ||
+      (/[\p{L}\d]/u.test(before) && /[A-Z]/.test(line[at])) ||
+      (/\p{L}/u.test(before) && /\d/.test(line[at]));
+    if (!glued) continue;
     const measure = line.slice(0, at).trim();
     const timeFrame = line.slice(at).trim();
     if (measure && timeFrame) return { measure, timeFrame };

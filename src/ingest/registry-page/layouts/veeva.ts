@@ -54,7 +54,7 @@ const HEADINGS: Record<string, string> = {
   "clinical trials": "footer",
   "sponsor": "sponsor",
 };
-const GROUPS_LINE = /^\d+ participants? in \d+ patient groups?$/i;
+const GROUPS_LINE = /^\d+ participants? in \d+ patient groups?\b/i;
 
 const CHROME = [
   /^ClinicalTrials\.Veeva$/i,
@@ -86,7 +86,7 @@ export const veeva: Layout = {
     /^Trial contacts and locations$/m,
     /^Central trial contact$/m,
     /^©\s*Copyright \d{4} Veeva Systems/m,
-    /^\d+ participants? in \d+ patient groups?$/m,
+    /^\d+ participants? in \d+ patient groups?\b/m,
   ],
   parse(lines) {
     const sections = splitSections(lines, headingOf, isChrome);
@@ -102,8 +102,9 @@ export const veeva: Layout = {
     let status: string | undefined;
     let phaseList: string[] | undefined;
     for (const v of values("status")) {
+      // "Phase 1" and "Phase 2" may stand on lines of their own.
       const p = phases(v);
-      if (p) phaseList = p;
+      if (p) phaseList = [...new Set([...(phaseList ?? []), ...p])];
       else status ??= overallStatus(v);
     }
 
@@ -252,7 +253,8 @@ function parseGroups(lines: string[]): VeevaArm[] {
       arm.refs.push({ type: interventionType(iv[1]), name: clean(iv[2]) });
       continue;
     }
-    arm.description = arm.description ? `${arm.description}\n${line}` : line;
+    const text = line.replace(/^Description:\s*/i, "");
+    if (text) arm.description = arm.description ? `${arm.description}\n${text}` : text;
   }
   return arms;
 }
