@@ -435,8 +435,8 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     const between = prevEnd > 0 ? text.slice(prevEnd, f.cmpStart) : "";
     const connectorOnly =
       prevEnd > 0 &&
-      cs <= prevEnd &&
-      /^[\s,/;]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i.test(
+      (cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) &&
+      /^[\s,/;(（]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i.test(
         between,
       );
 
@@ -579,6 +579,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     }
 
     // qualifiers: sex before the comparator ("men ≥ 450 ms") or after ("≥2 for male")
+    let qualEnd = 0;
     let sexBefore = SEX_RE.exec(text.slice(Math.max(regionStart, mentions[0].end), f.cmpStart));
     let sexBase = Math.max(regionStart, mentions[0].end);
     if (!sexBefore && !isAge) {
@@ -593,6 +594,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       sex = { text: sexBefore[1], span: abs(s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };
     } else if (sexAfter) {
       const s = f.end + sexAfter.index + sexAfter[0].length - sexAfter[1].length;
+      qualEnd = s + sexAfter[1].length;
       sex = { text: sexAfter[1], span: abs(s, s + sexAfter[1].length), sex: /^(wo|fe|girl)/i.test(sexAfter[1]) ? "female" : "male" };
     } else if (connectorOnly && prevSex) {
       sex = undefined;
@@ -683,7 +685,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       if (listJoin === "or" && idx.length > 1) (entry as { listOr?: boolean }).listOr = true;
       groups.push(entry);
     }
-    prevEnd = Math.max(f.end, ...mentions.map((m) => m.end));
+    prevEnd = Math.max(f.end, qualEnd, ...mentions.map((m) => m.end));
     prevMentions = mentions;
     prevSex = sex;
   }

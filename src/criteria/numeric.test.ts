@@ -1,0 +1,190 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { extractNumeric } from "./numeric.js";
+
+/** [variable, op, value, value2?, unit?/relativeTo?] of each constraint. */
+function brief(text: string): Array<Array<string | number | null>> {
+  return extractNumeric(text).constraints.map((c) => {
+    const row: Array<string | number | null> = [c.variable, c.op, c.value];
+    if (c.value2 !== undefined) row.push(c.value2);
+    row.push(c.relativeTo ?? c.unit ?? null);
+    return row;
+  });
+}
+
+test("lab lists joined by commas and 'and', with scraped units", () => {
+  assert.deepEqual(brief("Hb ≥ 9 g/dL, ANC ≥ 1.5 × 10^9/L and PLT ≥ 100 × 10^9/L"), [
+    ["hemoglobin", ">=", 9, "g/dL"],
+    ["anc", ">=", 1.5, "10*9/L"],
+    ["platelets", ">=", 100, "10*9/L"],
+  ]);
+  assert.deepEqual(brief("platelets ≥ 100,000/mm3; WBC > 3.0 x10⁹/L; neutrophils ≥1.5*10^9/L"), [
+    ["platelets", ">=", 100000, "/mm3"],
+    ["wbc", ">", 3, "10*9/L"],
+    ["anc", ">=", 1.5, "10*9/L"],
+  ]);
+  assert.deepEqual(brief("Platelets 50.000 /mmc or more"), [["platelets", ">=", 50000, "/mm3"]]);
+  assert.deepEqual(brief("serum creatinine ≤ 1.5 mg/dL or creatinine clearance ≥ 50 mL/min/1.73 m²"), [
+    ["creatinine", "<=", 1.5, "mg/dL"],
+    ["creatinine-clearance", ">=", 50, "mL/min/{1.73_m2}"],
+  ]);
+});
+
+test("×ULN / LLN in all their spellings, and a list of names sharing one threshold", () => {
+  assert.deepEqual(brief("ALT and AST ≤ 2.5×ULN"), [
+    ["alt", "<=", 2.5, "ULN"],
+    ["ast", "<=", 2.5, "ULN"],
+  ]);
+  assert.deepEqual(brief("total bilirubin ≤ 1.5 times the upper limit of normal"), [["total-bilirubin", "<=", 1.5, "ULN"]]);
+  assert.deepEqual(brief("AST/ALT < 3 x institutional ULN"), [
+    ["ast", "<", 3, "ULN"],
+    ["alt", "<", 3, "ULN"],
+  ]);
+  assert.deepEqual(brief("SGOT, SGPT ≤ 2 ULN"), [
+    ["ast", "<=", 2, "ULN"],
+    ["alt", "<=", 2, "ULN"],
+  ]);
+  assert.deepEqual(brief("TSH within normal limits"), []);
+});
+
+test("comparators written as words", () => {
+  assert.deepEqual(brief("hemoglobin no less than 10 g/dL"), [["hemoglobin", ">=", 10, "g/dL"]]);
+  assert.deepEqual(brief("creatinine not more than 1.5 mg/dL"), [["creatinine", "<=", 1.5, "mg/dL"]]);
+  assert.deepEqual(brief("BMI greater than or equal to 30 kg/m2"), [["bmi", ">=", 30, "kg/m2"]]);
+  assert.deepEqual(brief("LVEF at least 50%"), [["lvef", ">=", 50, "%"]]);
+  assert.deepEqual(brief("ECOG performance status up to 2"), [["ecog", "<=", 2, "{score}"]]);
+  assert.deepEqual(brief("QTcF over 470 msec"), [["qtc", ">", 470, "ms"]]);
+  assert.deepEqual(brief("weight under 50 kg"), [["weight", "<", 50, "kg"]]);
+  assert.deepEqual(brief("INR \\> 1.5"), [["inr", ">", 1.5, "{INR}"]]);
+  assert.deepEqual(brief("ECOG ≦ 1"), [["ecog", "<=", 1, "{score}"]]);
+});
+
+test("ages: ranges, postfix, 'aged', 'years old', bounds on both sides", () => {
+  assert.deepEqual(brief("between 18 and 65 years"), [["age", "range", 18, 65, "a"]]);
+  assert.deepEqual(brief("18-75 years old"), [["age", "range", 18, 75, "a"]]);
+  assert.deepEqual(brief("aged ≥ 18"), [["age", ">=", 18, "a"]]);
+  assert.deepEqual(brief("Patients 18 years or older"), [["age", ">=", 18, "a"]]);
+  assert.deepEqual(brief("18 years of age and older"), [["age", ">=", 18, "a"]]);
+  assert.deepEqual(brief("Age 18+ years"), [["age", ">=", 18, "a"]]);
+  assert.deepEqual(brief("≥ 3 and ≤ 18 years of age"), [
+    ["age", ">=", 3, "a"],
+    ["age", "<=", 18, "a"],
+  ]);
+  assert.deepEqual(brief("children aged 6-36 months"), [["age", "range", 6, 36, "mo"]]);
+  assert.deepEqual(brief("age < 18 or > 60"), [
+    ["age", "<", 18, "a"],
+    ["age", ">", 60, "a"],
+  ]);
+  assert.deepEqual(brief("over the age of 18"), [["age", ">", 18, "a"]]);
+  const [c] = extractNumeric("Women over age 18 with a biopsy").constraints;
+  assert.equal(c.variable, "age");
+});
+
+test("numbers that are not comparisons yield nothing", () => {
+  for (const t of [
+    "within 4 weeks before the first dose",
+    "at least 3 months since the end of chemotherapy",
+    "measurable disease per RECIST 1.1",
+    "Phase 2 study of drug X",
+    "received ≥ 2 prior lines of therapy",
+    "prednisone > 10 mg/day",
+    "life expectancy ≥ 12 weeks",
+    "Circulation 2001 103 335-336",
+    "grade 2 or higher peripheral neuropathy",
+    "iOS version 10 or higher",
+    "enrolled 2015-2018 at 3 sites (n=20)",
+    "visual acuity 20/40",
+    "1. Signed informed consent",
+  ])
+    assert.deepEqual(brief(t), [], t);
+});
+
+test("an unknown measurement keeps its words and a null variable", () => {
+  const [c] = extractNumeric("PDA diameter > 1.5 mm").constraints;
+  assert.equal(c.variable, null);
+  assert.equal(c.mention, "PDA diameter");
+  assert.equal(c.unit, "mm");
+  const [d] = extractNumeric("STOP-BANG score ≥ 3").constraints;
+  assert.equal(d.mention, "STOP-BANG");
+  assert.equal(d.value, 3);
+});
+
+test("a second comparison without a name inherits the previous one; 'or' becomes logic", () => {
+  const r = extractNumeric("SBP ≥ 150 or DBP ≥ 100 mmHg");
+  assert.deepEqual(
+    r.constraints.map((c) => c.variable),
+    ["sbp", "dbp"],
+  );
+  assert.deepEqual(r.logic, { op: "or", args: [0, 1] });
+  const bp = extractNumeric("Blood pressure systolic ≥140 or <100 mmHg");
+  assert.deepEqual(
+    bp.constraints.map((c) => [c.variable, c.op, c.value]),
+    [
+      ["sbp", ">=", 140],
+      ["sbp", "<", 100],
+    ],
+  );
+  const pair = extractNumeric("a resting blood pressure of > 140/90 mmHg");
+  assert.deepEqual(
+    pair.constraints.map((c) => [c.variable, c.op, c.value, c.unit]),
+    [
+      ["sbp", ">", 140, "mm[Hg]"],
+      ["dbp", ">", 90, "mm[Hg]"],
+    ],
+  );
+  assert.deepEqual(pair.logic, { op: "or", args: [0, 1] });
+});
+
+test("qualifiers: sex-specific thresholds and conditional thresholds", () => {
+  const q = extractNumeric("QTc men ≥ 450 ms, women ≥ 470 ms").constraints;
+  assert.deepEqual(
+    q.map((c) => [c.variable, c.value, c.qualifier?.sex]),
+    [
+      ["qtc", 450, "male"],
+      ["qtc", 470, "female"],
+    ],
+  );
+  const text = "ALT and AST ≤ 2.5×ULN, if liver metastasis ALT and AST < 5 ULN";
+  const l = extractNumeric(text).constraints;
+  assert.deepEqual(
+    l.map((c) => [c.variable, c.op, c.value, c.relativeTo, c.qualifier?.condition ?? null]),
+    [
+      ["alt", "<=", 2.5, "ULN", null],
+      ["ast", "<=", 2.5, "ULN", null],
+      ["alt", "<", 5, "ULN", "liver-metastases"],
+      ["ast", "<", 5, "ULN", "liver-metastases"],
+    ],
+  );
+  assert.equal(text.slice(...l[2].qualifier!.span), "if liver metastasis");
+  const after = extractNumeric("AST ≤ 2.5 × ULN (≤ 5 × ULN for patients with liver metastases)").constraints;
+  assert.equal(after[0].qualifier, undefined);
+  assert.equal(after[1].qualifier?.condition, "liver-metastases");
+  const cha = extractNumeric("CHA2DS2VASc score ≥2 for male and ≥3 for female").constraints;
+  assert.deepEqual(
+    cha.map((c) => [c.value, c.qualifier?.sex]),
+    [
+      [2, "male"],
+      [3, "female"],
+    ],
+  );
+});
+
+test("scraped notations: lost superscripts, '1 x 104 copy /ml', '_109/L', dipstick '++'", () => {
+  assert.deepEqual(brief("PLT ≥ 75×109/L"), [["platelets", ">=", 75, "10*9/L"]]);
+  assert.deepEqual(brief("HBV DNA more than 1 x 104 copy /ml"), [["hbv-dna", ">", 10000, "{copies}/mL"]]);
+  assert.deepEqual(brief("HBV DNA ≥ 2 × 10³ IU/mL"), [["hbv-dna", ">=", 2000, "[IU]/mL"]]);
+  assert.deepEqual(brief("Blood platelet (PLT): 100\\_109/L;"), [["platelets", ">=", 100, "10*9/L"]]);
+  assert.deepEqual(brief("urine protein ≥ ++"), [["urine-protein-dipstick", ">=", 2, "{dipstick}"]]);
+  assert.deepEqual(brief("Karnofsky score ≧ 70"), [["karnofsky", ">=", 70, "%"]]);
+  assert.deepEqual(brief("ECOG 0~2"), [["ecog", "range", 0, 2, "{score}"]]);
+  assert.deepEqual(brief("ECOG performance status 0 or 1"), [["ecog", "range", 0, 1, "{score}"]]);
+});
+
+test("spans are absolute with an offset and point at the value and the mention", () => {
+  const text = "Hemoglobin (Hb) ≥ 90 g/L";
+  const [c] = extractNumeric(text, 100).constraints;
+  assert.deepEqual(c.valueSpan, [118, 120]);
+  assert.equal(text.slice(c.valueSpan[0] - 100, c.valueSpan[1] - 100), "90");
+  assert.equal(text.slice(c.mentionSpan[0] - 100, c.mentionSpan[1] - 100), "Hemoglobin (Hb)");
+  assert.equal(text.slice(c.unitSpan![0] - 100, c.unitSpan![1] - 100), "g/L");
+});

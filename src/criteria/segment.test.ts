@@ -1,0 +1,111 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { segmentCriteria } from "./segment.js";
+
+const brief = (text: string) => segmentCriteria(text).map((s) => [s.kind, s.depth, s.parent ?? null, s.text]);
+
+test("ClinicalTrials.gov layout: headings with colons, dash bullets, nested by indentation", () => {
+  const text = [
+    "Inclusion Criteria:",
+    "",
+    "  -  Age ≥ 18 years",
+    "  -  Adequate organ function:",
+    "       -  Hb ≥ 9 g/dL",
+    "       -  PLT ≥ 100 × 10^9/L",
+    "",
+    "Exclusion Criteria:",
+    "",
+    "  -  Pregnancy",
+  ].join("\n");
+  assert.deepEqual(brief(text), [
+    ["inclusion", 0, null, "Age ≥ 18 years"],
+    ["inclusion", 0, null, "Adequate organ function:"],
+    ["inclusion", 1, 1, "Hb ≥ 9 g/dL"],
+    ["inclusion", 1, 1, "PLT ≥ 100 × 10^9/L"],
+    ["exclusion", 0, null, "Pregnancy"],
+  ]);
+});
+
+test("heading variants: Key inclusion criteria, Non-inclusion criteria, heading with text on the same line", () => {
+  const text = "Key Inclusion Criteria\n• ECOG 0-1\nNon-inclusion criteria\n• HIV\nExclusion criteria: 1. Prior therapy";
+  assert.deepEqual(brief(text), [
+    ["inclusion", 0, null, "ECOG 0-1"],
+    ["exclusion", 0, null, "HIV"],
+    ["exclusion", 0, null, "Prior therapy"],
+  ]);
+});
+
+test("no headings: every item is of unknown kind; wrapped lines are joined into their item", () => {
+  const text = "* Histologically confirmed\n  adenocarcinoma of the lung\n* ECOG 0-1";
+  const segs = segmentCriteria(text);
+  assert.deepEqual(
+    segs.map((s) => [s.kind, s.text]),
+    [
+      ["unknown", "Histologically confirmed\n  adenocarcinoma of the lung"],
+      ["unknown", "ECOG 0-1"],
+    ],
+  );
+  assert.equal(text.slice(segs[0].span[0], segs[0].span[1]), segs[0].text);
+});
+
+test("numbered lists: '1.', '1)', '(1)', 'a.', 'i:' and a restart under an item ending with ':'", () => {
+  const text = [
+    "Inclusion Criteria",
+    "1. Organ function:",
+    "1) Hb ≥ 90 g/L",
+    "2) PLT ≥ 100×10^9/L",
+    "2. Signed consent",
+    "a. sub a",
+    "3. Measurable disease:",
+    "i: first",
+    "ii: second",
+    "4. Last",
+  ].join("\n");
+  assert.deepEqual(brief(text), [
+    ["inclusion", 0, null, "Organ function:"],
+    ["inclusion", 1, 0, "Hb ≥ 90 g/L"],
+    ["inclusion", 1, 0, "PLT ≥ 100×10^9/L"],
+    ["inclusion", 0, null, "Signed consent"],
+    ["inclusion", 0, null, "sub a"],
+    ["inclusion", 0, null, "Measurable disease:"],
+    ["inclusion", 1, 5, "first"],
+    ["inclusion", 1, 5, "second"],
+    ["inclusion", 0, null, "Last"],
+  ]);
+});
+
+test("numbering that restarts under an item is nested, and the outer numbering resumes", () => {
+  const text = ["* Organs:", "1. Blood:", "1. Hb", "2. WBC", "2. Biochemistry:", "1. TBIL", "* Consent"].join("\n");
+  assert.deepEqual(
+    segmentCriteria(text).map((s) => [s.depth, s.parent ?? null, s.text]),
+    [
+      [0, null, "Organs:"],
+      [1, 0, "Blood:"],
+      [2, 1, "Hb"],
+      [2, 1, "WBC"],
+      [1, 0, "Biochemistry:"],
+      [2, 4, "TBIL"],
+      [0, null, "Consent"],
+    ],
+  );
+});
+
+test("paragraphs without bullets are criteria; a generic preamble is not", () => {
+  const text =
+    "Exclusion Criteria\n\nPatients who meet any of the following criteria should be excluded:\n\nPregnant or breastfeeding women.\n\nKnown HIV infection.";
+  assert.deepEqual(brief(text), [
+    ["exclusion", 0, null, "Pregnant or breastfeeding women."],
+    ["exclusion", 0, null, "Known HIV infection."],
+  ]);
+});
+
+test("'1.5 mg' and '18 years' at a line start are not list numbers", () => {
+  const segs = segmentCriteria("Inclusion Criteria:\n- dose\n  1.5 mg/kg given weekly");
+  assert.equal(segs.length, 1);
+  assert.ok(segs[0].text.endsWith("1.5 mg/kg given weekly"));
+});
+
+test("empty and whitespace-only texts give no criteria", () => {
+  assert.deepEqual(segmentCriteria(""), []);
+  assert.deepEqual(segmentCriteria("\n \n\t\n"), []);
+});
