@@ -10,7 +10,7 @@ import { variableById } from "./lexicon.js";
 
 /** Normalises a unit as written (e.g. "×10^9 / L", "g / dl", "ml/min/1.73 m²") to UCUM, or undefined when unknown. */
 export function toUcum(raw: string): string | undefined {
-  let u = raw
+  const u = raw
     .trim()
     .replace(/\s*\/\s*/g, "/")
     .replace(/[µμ]/g, "u")
@@ -41,7 +41,6 @@ export function toUcum(raw: string): string | undefined {
     const den = pre(m[3]) + (m[4].toLowerCase() === "l" ? "L" : "mol");
     return `${num}/${den}`;
   }
-  u = key;
   return undefined;
 }
 
@@ -67,7 +66,6 @@ const DIRECT: Record<string, string> = {
   lb: "[lb_av]",
   lbs: "[lb_av]",
   pounds: "[lb_av]",
-  "g/l ": "g/L",
   "g/(24.h)": "g/(24.h)",
   "iu/l": "[IU]/L",
   "iu/ml": "[IU]/mL",
@@ -111,7 +109,6 @@ const DIRECT: Record<string, string> = {
   "beats per minute": "/min",
   "breaths/min": "/min",
   "breaths/minute": "/min",
-  "g/l.": "g/L",
   "g/kg": "g/kg",
   "ng/ml": "ng/mL",
   "pg/ml": "pg/mL",
@@ -125,8 +122,6 @@ const DIRECT: Record<string, string> = {
   "cells/ul": "/uL",
   "/ul": "/uL",
   "k/ul": "10*3/uL",
-  "g/l/": "g/L",
-  "g/": "10*9/L",
   "giga/l": "10*9/L",
   "t/l": "10*12/L",
   "/mm3": "/mm3",
