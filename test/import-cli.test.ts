@@ -90,6 +90,9 @@ test("the 12 JSON and 65 XML records import as 77 studies, again as 77; show and
   const unknown = eligo(["show", "NCT99999999", "--db", db]);
   assert.equal(unknown.status, 1);
   assert.match(unknown.stderr, /no study NCT99999999 in the database/);
+  const noDb = eligo(["list", "--db", join(db, "..", "missing.db")]);
+  assert.equal(noDb.status, 1);
+  assert.match(noDb.stderr, /no database at .*missing\.db; add studies first with `eligo import PATH\.\.\.`/);
   const notAnId = eligo(["show", "banana", "--db", db]);
   assert.equal(notAnId.status, 1);
   assert.match(notAnId.stderr, /"banana" is not an NCT id/);

@@ -1,5 +1,16 @@
 /** Human labels for the registry's enum values in CLI output, and output plumbing. */
 
+import { existsSync } from "node:fs";
+import { dbPath, openDb, UserError } from "../common.js";
+import type { SqliteStudyStore } from "../../store/sqlite.js";
+
+/** Opens the database read-only, with a helpful message when there is none yet. */
+export function openExistingDb(opts: { db?: string }): SqliteStudyStore {
+  const path = dbPath(opts);
+  if (!existsSync(path)) throw new UserError(`no database at ${path}; add studies first with \`eligo import PATH...\``);
+  return openDb(opts, true);
+}
+
 /** Ends quietly when stdout's reader goes away (`eligo list | head`), as Unix tools do. */
 export function exitQuietlyOnClosedPipe(): void {
   process.stdout.once("error", (e: NodeJS.ErrnoException) => {

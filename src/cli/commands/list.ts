@@ -1,7 +1,7 @@
 /** `eligo list [--json]`: one line per stored study, in NCT id order. */
 import type { Command } from "commander";
-import { addDbOption, openDb, out, paint, UserError } from "../common.js";
-import { exitQuietlyOnClosedPipe, humanEnum, phaseLabel } from "./labels.js";
+import { addDbOption, out, paint, UserError } from "../common.js";
+import { exitQuietlyOnClosedPipe, humanEnum, openExistingDb, phaseLabel } from "./labels.js";
 
 interface ListOptions {
   db?: string;
@@ -22,7 +22,7 @@ export function registerList(program: Command): void {
     const limit = opts.limit === undefined ? Infinity : Number(opts.limit);
     if (!(limit >= 0)) throw new UserError(`--limit "${opts.limit}" is not a number ≥ 0`);
     exitQuietlyOnClosedPipe();
-    const store = openDb(opts, true);
+    const store = openExistingDb(opts);
     try {
       // Paged so that a registry-sized database streams out instead of filling memory.
       let written = 0;

@@ -1,8 +1,8 @@
 /** `eligo show NCT… [--json]`: a readable summary of a stored study, or its v2 JSON. */
 import type { Command } from "commander";
 import type { Study } from "../../model/study.js";
-import { addDbOption, openDb, out, paint, UserError } from "../common.js";
-import { exitQuietlyOnClosedPipe, humanEnum, phaseLabel } from "./labels.js";
+import { addDbOption, out, paint, UserError } from "../common.js";
+import { exitQuietlyOnClosedPipe, humanEnum, openExistingDb, phaseLabel } from "./labels.js";
 
 interface ShowOptions {
   db?: string;
@@ -94,7 +94,7 @@ export function registerShow(program: Command): void {
     const max = opts.locations === "all" ? Infinity : Number(opts.locations ?? "25");
     if (!(max >= 0)) throw new UserError(`--locations "${opts.locations}" must be a number or "all"`);
     exitQuietlyOnClosedPipe();
-    const store = openDb(opts, true);
+    const store = openExistingDb(opts);
     try {
       const rec = store.get(idText);
       if (!rec) throw new UserError(`no study ${idText} in the database`);
