@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,4 +87,27 @@ test("a text file that is no registry page fails with its name and reason; the o
   assert.match(r.stdout + r.stderr, /notes\.txt/);
   assert.match(r.stdout + r.stderr, /not a recognised/);
   assert.match(r.stdout, /1 imported/);
+});
+
+test("a page saved as HTML, with a head larger than the sniffed bytes, imports like its text", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "eligo-pages-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const text = readFileSync(join(SEEDS, "004_f1fe85ef2dbf3c23.txt"), "utf8");
+  const escape = (l: string) => l.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/≥/g, "&ge;");
+  const style = `.c{color:#123}\n`.repeat(1000);
+  const html =
+    `<!DOCTYPE html><html><head><title>Anlotinib Hydrochloride - Full Text View - ClinicalTrials.gov</title>` +
+    `<style>${style}</style></head><body>\n` +
+    text.split("\n").map((l) => `<p>${escape(l)}</p>`).join("\n") +
+    "</body></html>";
+  const file = join(dir, "NCT03792542.html");
+  writeFileSync(file, html);
+  const db = join(dir, "eligo.db");
+  const r = eligo(["import", "--db", db, file]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /1 imported/);
+  const sts = show(db, "NCT03792542").protocolSection;
+  assert.equal(sts.identificationModule.orgStudyIdInfo.id, "ALTER-S003");
+  assert.match(sts.eligibilityModule.eligibilityCriteria, /\* Known brain metastases\./);
+  assert.ok(!JSON.stringify(sts).includes("<p>"));
 });

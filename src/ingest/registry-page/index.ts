@@ -12,7 +12,7 @@ import type { Layout, LayoutId } from "./layouts/layout.js";
 import { medpath } from "./layouts/medpath.js";
 import { mirror } from "./layouts/mirror.js";
 import { veeva } from "./layouts/veeva.js";
-import { pageLines } from "./text.js";
+import { looksLikeHtml, pageLines } from "./text.js";
 
 export type { LayoutId } from "./layouts/layout.js";
 export { buildCriteriaText } from "./criteria.js";
@@ -82,7 +82,12 @@ export function parseRegistryPage(text: string, source: string): { study: Study;
 export const registryPageFormat: ImportFormat = {
   name: "registry-page",
   sourceKind: "registry-page",
-  sniff: (head) => detectRegistryLayout(head) !== null,
+  // A saved HTML page can carry more than the sniffed head in <head> alone (styles,
+  // scripts), so an HTML page naming one of the sites is claimed here too; parse then
+  // recognises the layout or says clearly that it is not a registry page.
+  sniff: (head) =>
+    detectRegistryLayout(head) !== null ||
+    (looksLikeHtml(head) && /clinicaltrials\.gov|clinicaltrials\.veeva|medpath/i.test(head)),
   parse(text: string, source: string): Iterable<ImportedStudy> {
     return [parseRegistryPage(text, source)];
   },
