@@ -70,7 +70,7 @@ export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): Evalu
   // Exceptions ("excluding cured skin cancer", "except diphosphonate") narrow the others and count for nothing themselves.
   const isException = (c: Constraint) => (c.type === "diagnosis" || c.type === "therapy") && c.exception === true;
   const exceptions = cs.filter(isException).map((c) => exceptionConcept(c, ctx)).filter((x): x is string => Boolean(x));
-  const cctx: EvalContext = exceptions.length ? { ...ctx, exceptions } : ctx;
+  const cctx: EvalContext = { ...ctx, criterion: { text: criterion.text, kind: criterion.kind, start: criterion.span[0] }, ...(exceptions.length ? { exceptions } : {}) };
   const leaves: LeafResult[] = cs.map((c, i) =>
     isException(c)
       ? { truth: "na", computable: true, evidence: { constraint: i, result: "na", note: "named as an exception" } }
@@ -115,8 +115,25 @@ export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): Evalu
       if (a === "unknown") return leaves[i].truth === "na" ? "na" : "unknown";
       return leaves[i].truth;
     };
-    return combine(criterion.logic ?? { op: "and", args: cs.map((_, i) => i) }, leafTruth);
+    return combine(logic, leafTruth);
   };
+  const logic = effectiveLogic(criterion, ctx);
+  const examples = exampleConstraints(cs, ctx);
+  for (const i of examples) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, result: "na", note: "an example of a broader term in the same criterion" } };
+
+  // "Women of childbearing potential must …": the rest applies only to them.
+  const wocbp = cs.findIndex((c) => c.type === "demographic" && c.aspect === "childbearing-potential" && !c.negated);
+  if (wocbp >= 0 && cs.length > 1) {
+    const w = leaves[wocbp];
+    leaves[wocbp] = { ...w, truth: "na", evidence: { ...w.evidence, note: "the condition under which the criterion applies" } };
+    if (w.truth === "false") {
+      return {
+        result: { kind: criterion.kind, text: criterion.text, status: "pass", evidence: [{ ...w.evidence, note: "does not apply: not of childbearing potential" }], constraints: cs },
+        computable: true,
+        questions: [],
+      };
+    }
+  }
 
   let truth: Truth;
   const askQualifiers: Question[] = [];
@@ -149,6 +166,114 @@ export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): Evalu
     computable,
     questions,
   };
+}
+
+/**
+ * The logic to apply. The parser gives logic for numeric constraints and ANDs the clinical
+ * ones after them. Where it did not combine them itself, the words between constraints
+ * decide: in an exclusion, list separators (";", ",", "or", "including") make alternatives,
+ * any of which excludes, and "and" binds ("hypertension, and SBP ≥ 150"); in an inclusion,
+ * "or" / "/" between two constraints makes them alternatives, everything else must hold.
+ * AND binds tighter than OR. A denied term ("… without haemorrhage") is a condition, ANDed.
+ */
+export function effectiveLogic(criterion: Criterion, ctx: EvalContext): Logic {
+  void ctx;
+  const cs = criterion.constraints;
+  const given = criterion.logic;
+  const isNumericOnly = (l: Logic | number): boolean =>
+    typeof l === "number" ? cs[l]?.type === "numeric" : l.args.every(isNumericOnly);
+  // Units: the parser's numeric sub-logics (or single numerics), then each clinical constraint.
+  let numericUnits: Array<Logic | number>;
+  if (!given) numericUnits = cs.flatMap((c, i) => (c.type === "numeric" ? [i] : []));
+  else {
+    const rest = given.args.filter((a): a is number => typeof a === "number" && cs[a]?.type !== "numeric");
+    const numericArgs = given.args.filter((a) => !rest.includes(a as number));
+    const flat = given.op === "and" && numericArgs.every(isNumericOnly);
+    if (flat && numericArgs.length === 1 && typeof numericArgs[0] !== "number" && numericArgs[0].op === "and" && rest.length) {
+      numericUnits = numericArgs[0].args;
+    } else if (flat) numericUnits = numericArgs;
+    else if (isNumericOnly(given)) numericUnits = given.op === "and" ? given.args : [given];
+    else return given; // the parser combined the clinical constraints itself
+    if (criterion.kind !== "exclusion" && rest.length === 0) return given;
+  }
+  const start = criterion.span[0];
+  const spanOf = (u: Logic | number): [number, number] => {
+    const idx = typeof u === "number" ? [u] : leavesOf(u);
+    let a = Infinity;
+    let b = -Infinity;
+    for (const i of idx) {
+      const c = cs[i];
+      // A numeric with a qualifier ("men ≥ 450 ms, women ≥ 470 ms") shares its mention with its siblings: start at the qualifier.
+      const q = c.type === "numeric" ? c.qualifier?.span : undefined;
+      const ss = c.type === "judgement" ? [c.span] : ([q ?? c.mentionSpan, (c as NumericConstraint).valueSpan, (c as NumericConstraint).unitSpan].filter(Boolean) as Array<[number, number]>);
+      for (const [x, y] of ss) (a = Math.min(a, x)), (b = Math.max(b, y));
+    }
+    return [a, b];
+  };
+  const excl = criterion.kind === "exclusion";
+  const isDenied = (c: Constraint) => excl && (c as { negated?: boolean }).negated === true;
+  const clinical = cs.flatMap((c, i) => (c.type !== "numeric" && c.type !== "judgement" && !isDenied(c) ? [i] : []));
+  const denied = cs.flatMap((c, i) => (c.type !== "numeric" && c.type !== "judgement" && isDenied(c) ? [i] : []));
+  const judgements = cs.flatMap((c, i) => (c.type === "judgement" ? [i] : []));
+  const units = [...numericUnits, ...clinical].map((u) => ({ u, span: spanOf(u) })).sort((x, y) => x.span[0] - y.span[0] || x.span[1] - y.span[1]);
+  if (units.length < 2 || !Number.isFinite(units[0].span[0])) {
+    return { op: "and", args: [...units.map((x) => x.u), ...denied, ...judgements] };
+  }
+  const groups: Array<Array<Logic | number>> = [[units[0].u]];
+  const typeOf = (u: Logic | number) => (typeof u === "number" ? cs[u].type : "numeric");
+  for (let j = 1; j < units.length; j++) {
+    const between = criterion.text.slice(Math.max(0, units[j - 1].span[1] - start), Math.max(0, units[j].span[0] - start));
+    // "EGFR/ALK/ROS1 wild type": a slash between markers lists what must all hold.
+    const markers = typeOf(units[j - 1].u) === "biomarker" && typeOf(units[j].u) === "biomarker" && !/\bor\b|[;,]/.test(between);
+    if (!markers && joinsAsAlternative(between, criterion.kind === "exclusion")) groups.push([units[j].u]);
+    else groups[groups.length - 1].push(units[j].u);
+  }
+  const core: Logic | number =
+    groups.length === 1 ? { op: "and", args: groups[0] } : { op: "or", args: groups.map((g) => (g.length === 1 ? g[0] : { op: "and", args: g })) };
+  return { op: "and", args: [core, ...denied, ...judgements] };
+}
+
+function joinsAsAlternative(between: string, exclusion: boolean): boolean {
+  // Sentence ends and numbered items ("…).2)Arrhythmias") separate items like ";".
+  if (exclusion && (/;/.test(between) || /\.\s|\.$|^\.|\d\)/.test(between))) return true;
+  // "… (including …) and ≥ 2 congestive heart failure": "and" after a closed parenthesis continues the list.
+  if (exclusion && /\bincluding\b|\bsuch as\b|\be\.g\.|\band\s+(patients?|those|subjects?|people|participants?)\b|\)\s*and\b/i.test(between)) return true;
+  const word = /\b(and|or|with|without|for|in)\b/i.exec(between)?.[1]?.toLowerCase();
+  if (word) return word === "or";
+  if (/\//.test(between)) return true;
+  return exclusion && /[,;]/.test(between);
+}
+
+function leavesOf(l: Logic): number[] {
+  return l.args.flatMap((a) => (typeof a === "number" ? [a] : leavesOf(a)));
+}
+
+/**
+ * Constraints that are examples of a broader one in the same criterion ("soft tissue
+ * sarcoma, such as leiomyosarcoma, synovial sarcoma"; "immune checkpoint inhibitors
+ * (PD-1 or PD-L1)"): the broader term decides; the examples count for nothing.
+ */
+function exampleConstraints(cs: Constraint[], ctx: EvalContext): number[] {
+  const k = ctx.k;
+  const out: number[] = [];
+  const conceptOf = (c: Constraint): string | undefined => {
+    if (c.type === "diagnosis" && (c.aspect === "condition" || c.aspect === "histology") && !c.exception) return c.concept ?? undefined;
+    if (c.type === "therapy" && c.category !== "procedure" && !c.exception) return c.concept ?? undefined;
+    return undefined;
+  };
+  const isBroader = (a: string, b: string, type: string) =>
+    a !== b && (type === "diagnosis" ? k.isA(b, a) : k.drugClassesOf(b).has(a) || k.drugClassAncestors(b).includes(a));
+  cs.forEach((c, i) => {
+    const ci = conceptOf(c);
+    if (!ci || (c as { negated?: boolean }).negated) return;
+    const broader = cs.some((d, j) => {
+      if (j === i || d.type !== c.type || (d as { negated?: boolean }).negated) return false;
+      const cj = conceptOf(d);
+      return cj !== undefined && isBroader(cj, ci, c.type);
+    });
+    if (broader) out.push(i);
+  });
+  return out;
 }
 
 function exceptionConcept(c: Constraint, ctx: EvalContext): string | undefined {

@@ -56,6 +56,8 @@ export interface EvalContext {
   k: MatchKnowledge;
   /** The trial's condition concepts (to tell "another malignancy" from the one studied). */
   trialConcepts: string[];
+  /** The criterion being evaluated: its text (for words around a mention, "other malignancies"), kind, start offset. */
+  criterion?: { text: string; kind: string; start: number };
   /** Concepts the criterion names as exceptions ("excluding cured basal cell carcinoma"): they do not count. */
   exceptions?: string[];
 }
@@ -181,7 +183,13 @@ export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalCo
   let unit = obs.unit;
   let note: string | undefined;
   if (c.unit) {
-    const converted = k.convert(obs.value, obs.unit ?? k.labUnit(variable), c.unit, variable);
+    let converted = k.convert(obs.value, obs.unit ?? k.labUnit(variable), c.unit, variable);
+    const canonical = k.labUnit(variable);
+    if (converted === undefined && canonical?.startsWith(`${c.unit}/`)) {
+      // "24-hour urine protein ≥ 1.0 g": the amount is per the variable's own period (g/(24.h)).
+      converted = k.convert(obs.value, obs.unit ?? canonical, canonical, variable);
+      if (converted !== undefined) note = `${c.unit} read as ${canonical}`;
+    }
     if (converted === undefined) {
       return unknown(index, `${label} in a unit convertible to ${c.unit}`, {
         id: `observation:${variable}`,
@@ -235,6 +243,14 @@ function evaluateAge(c: NumericConstraint, index: number, f: PatientFacts): Leaf
 
 const OTHER = /\b(other|another|additional|second|secondary|concomitant|prior|previous|history of)\b.*\b(malignan|cancer|tumou?r|carcinoma|neoplasm)/i;
 
+/** "other kinds of malignancies", "an additional malignancy": the word "other" shortly before the mention. */
+function otherBefore(c: DiagnosisConstraint, crit: EvalContext["criterion"]): boolean {
+  if (!crit) return false;
+  const i = c.mentionSpan[0] - crit.start;
+  if (i < 0 || i > crit.text.length) return false;
+  return /\b(other|another|additional|second|concomitant|concurrent)\b[^.;,()]{0,25}$/i.test(crit.text.slice(Math.max(0, i - 40), i));
+}
+
 /** The concept a diagnosis constraint names: its own id when the knowledge has it, else read from the mention. */
 function diagnosisConcept(c: DiagnosisConstraint, k: MatchKnowledge): string | undefined {
   if (c.concept && k.hasConcept(c.concept)) return c.concept;
@@ -270,8 +286,10 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
     return unknown(index, "diagnoses", { id: "diagnoses", text: "What are the patient's diagnoses (cancer type and histology, other conditions)?" });
   }
   let pool = facts.conditions;
-  // "Other malignancies": not the cancer this trial studies.
-  if (OTHER.test(c.mention) || (concept === "cancer" && /\bother\b/i.test(c.mention))) {
+  // "Other malignancies": not the cancer this trial studies (a generic cancer concept in a criterion that says "other").
+  const generic = concept !== undefined && (ctx.trialConcepts.some((t) => k.isA(t, concept)) || concept === "cancer" || concept === "solid-tumor");
+  const denies = ctx.criterion?.kind === "exclusion" || c.negated;
+  if (generic && denies && (OTHER.test(c.mention) || otherBefore(c, ctx.criterion))) {
     pool = pool.filter((p) => !ctx.trialConcepts.some((t) => [...p.concepts].some((pc) => k.isA(pc, t) || k.isA(t, pc))));
   }
   if (ctx.exceptions?.length) {
@@ -290,6 +308,14 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
     }
     // The patient's diagnosis is a broader one: "lung cancer" against an NSCLC criterion.
     const broader = pool.find((p) => p.concepts.some((pc) => pc !== "cancer" && k.isA(concept, pc)));
+    // A "metastatic X" concept is X with metastases: settled by the patient's metastases or stage.
+    if (broader && /\bmetastatic\b/i.test(k.conceptName(concept))) {
+      const f = facts;
+      const stage4 = broader.stage ? /^IV/i.test(broader.stage) : undefined;
+      const m1 = broader.tnm ? /M1/i.test(broader.tnm) : undefined;
+      if (f.metastases?.length || stage4 || m1) return known(index, true, { fact: `${broader.text}${f.metastases?.length ? `, metastases: ${f.metastases.map((m) => m.site).join(", ")}` : `, stage ${broader.stage ?? broader.tnm}`}` });
+      if (f.metastases !== undefined) return known(index, false, { fact: `${broader.text}, no metastases recorded`, note: `not ${label}` });
+    }
     if (broader) {
       return unknown(index, `whether the patient's ${broader.text} is ${label}`, {
         id: qid,
@@ -394,7 +420,15 @@ function evaluateStage(c: DiagnosisConstraint, index: number, ctx: EvalContext):
     const kind = w.includes("extensive") ? "extensive" : "limited";
     return known(index, have.stage.toLowerCase().includes(kind), { fact: `stage ${have.stage}`, threshold: want });
   }
-  const m = /\bM([01])/i.exec(want);
+  if (/\bmetastatic\b/i.test(want)) {
+    const f = ctx.facts;
+    const stage4 = have?.stage ? (stageRank(have.stage) ?? 0) >= STAGES.indexOf("IV") : undefined;
+    const m1 = have?.tnm ? /M1/i.test(have.tnm) : undefined;
+    if (f.metastases?.length || stage4 || m1) return known(index, true, { fact: f.metastases?.length ? `metastases: ${f.metastases.map((x) => x.site).join(", ")}` : `stage ${have?.stage ?? have?.tnm}` });
+    if (f.metastases !== undefined && (stage4 === false || m1 === false || !have)) return known(index, false, { fact: "no metastases recorded", threshold: "metastatic" });
+    return unknown(index, "metastatic disease", { id: "metastasis:any", text: "Does the patient have metastatic disease, and where?" });
+  }
+  const m = /(?:^|[0-9xX\s])M([01])/i.exec(want);
   if (m && !/^(stage\s*)?[IV]/i.test(want)) {
     if (!have) return unknown(index, "stage", q);
     const pm = /M([01])/i.exec(have.tnm ?? "")?.[1] ?? (have.stage && stageRank(have.stage) !== undefined ? (stageRank(have.stage)! >= 13 ? "1" : undefined) : undefined);
@@ -536,7 +570,12 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   }
 
   if (c.line) {
-    const r = evaluateLine(c, index, pool, label, qid);
+    // "Primary resistance" / "refractory": progression as the best response, not progression after a benefit.
+    const primary = /\bprimary\b[^.;]{0,30}\bresistan|\bprimary refractory\b/i.test(ctx.criterion?.text ?? "");
+    // "progressed through or become intolerant to": either outcome counts (the parser may keep only one).
+    const both = /progress/i.test(ctx.criterion?.text ?? "") && /intoleran/i.test(ctx.criterion?.text ?? "");
+    if (both && (c.line.outcome === "intolerant" || c.line.outcome === "progressed")) c = { ...c, line: { ...c.line, outcome: "failed" } };
+    const r = evaluateLine(c, index, pool, label, qid, primary);
     return negate(r, c.negated);
   }
   if (c.minCycles !== undefined && pool.length) {
@@ -561,12 +600,13 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   return negate(known(index, pool.length > 0, { fact: exposureFact(pool) }), c.negated);
 }
 
-function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], label: string, qid: string): LeafResult {
+function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], label: string, qid: string, primaryResistance = false): LeafResult {
   const line = c.line!;
   const outcome = line.outcome ?? "received";
   const counts = (m: MedicationFact | undefined): boolean | undefined => {
     if (!m) return outcome === "received";
     const med = m.med;
+    if (primaryResistance) return med.bestResponse === "PD" ? true : med.bestResponse ? false : undefined;
     const progressed = med.reasonStopped === "progression" || med.bestResponse === "PD";
     const intolerant = med.reasonStopped === "toxicity";
     switch (outcome) {
@@ -603,7 +643,14 @@ function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], lab
   const hi = yes + maybe;
   if (lo >= min && hi <= max) return known(index, true, { fact, value: yes, threshold });
   if (hi < min || lo > max) return known(index, false, { fact, value: yes, threshold });
-  return unknown(index, `outcome of ${label}`, { id: `${qid}:outcome`, text: `How did the patient's ${label} end (progression, intolerance, completed)?` }, { fact, threshold });
+  return unknown(
+    index,
+    `outcome of ${label}`,
+    primaryResistance
+      ? { id: `${qid}:best-response`, text: `What was the best response to ${label} (CR, PR, SD, PD)?` }
+      : { id: `${qid}:outcome`, text: `How did the patient's ${label} end (progression, intolerance, completed)?` },
+    { fact, threshold },
+  );
 }
 
 // ---- biomarker ---------------------------------------------------------------------

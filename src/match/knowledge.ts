@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import {
+  classAncestors,
   conceptOf,
   conditionLexicon,
   drugClass,
@@ -210,6 +211,10 @@ export class MatchKnowledge {
     return this.ancestors(concept).has(ancestor);
   }
 
+  conceptName(id: string): string {
+    return this.conditionById.get(id)?.name ?? id;
+  }
+
   conceptLabel(id: string): string {
     const c = this.conditionById.get(id);
     return c ? (c.synonyms[0] ?? c.name) : id;
@@ -255,6 +260,11 @@ export class MatchKnowledge {
       this.classCache.set(drug, s);
     }
     return s;
+  }
+
+  /** A class and all its ancestors ([] for an unknown class). */
+  drugClassAncestors(id: string): string[] {
+    return classAncestors(id);
   }
 
   hasDrugClass(id: string): boolean {
