@@ -83,6 +83,9 @@ const LEVEL_RE = new RegExp(
   "i",
 );
 
+const LONG_NAME_DEFS = MARKERS.filter((d) => /\\s/.test(d.src));
+const LONG_NAMES_RE = new RegExp(LONG_NAME_DEFS.map((d) => `(${d.src})`).join("|"), "gi");
+
 interface MarkerHit {
   def: MarkerDef;
   start: number;
@@ -108,8 +111,9 @@ function findMarkers(text: string): MarkerHit[] {
   }
   // Long lower-case names ("estrogen receptor", "microsatellite instability") in any case.
   if (MARKER_RE_I.test(text)) {
-    const re = new RegExp(MARKERS.filter((d) => /\\s/.test(d.src)).map((d) => `(${d.src})`).join("|"), "gi");
-    const defs = MARKERS.filter((d) => /\\s/.test(d.src));
+    const re = LONG_NAMES_RE;
+    re.lastIndex = 0;
+    const defs = LONG_NAME_DEFS;
     while ((m = re.exec(text)) !== null) {
       const gi = m.findIndex((g, i) => i > 0 && g !== undefined);
       const s = m.index;

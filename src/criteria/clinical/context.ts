@@ -153,6 +153,8 @@ const WINDOW_RE = new RegExp(
   "dgi",
 );
 
+const NUMBER_UNIT_RE = new RegExp(String.raw`(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty|sixty|ninety)\b)[\d.]*\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?${UNIT_SRC}\b`, "gi");
+
 const REF_STOP_RE = /\b(?:or|and|with|who|which|that|except|including|if|is|are|was|were|has|have|had|to|for|in|unless|but)\b.*$/i;
 
 /**
@@ -164,9 +166,24 @@ export function temporalWindows(ctx: ClinicalContext): TemporalWindow[] {
   if (ctx.windows) return ctx.windows;
   const out: TemporalWindow[] = [];
   const text = ctx.text;
-  WINDOW_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = WINDOW_RE.exec(text)) !== null) {
+  // The full pattern is costly to try at every position: run it only from a little before
+  // each "number + time unit" found by a cheap scan.
+  NUMBER_UNIT_RE.lastIndex = 0;
+  let hit: RegExpExecArray | null;
+  let m: RegExpExecArray | null = null;
+  let scannedTo = 0;
+  while ((hit = NUMBER_UNIT_RE.exec(text)) !== null) {
+    if (hit.index < scannedTo) continue;
+    WINDOW_RE.lastIndex = Math.max(scannedTo, hit.index - 45);
+    m = WINDOW_RE.exec(text);
+    if (m === null) break;
+    scannedTo = Math.max(hit.index + 1, m.index + 1);
+    if (m.index > hit.index + hit[0].length) {
+      // The match found belongs to a later number: let the cheap scan reach it.
+      NUMBER_UNIT_RE.lastIndex = hit.index + 1;
+      scannedTo = hit.index + 1;
+      continue;
+    }
     const [whole, lead, num, unitRaw, refWord, refText] = m;
     const idx = m.indices as unknown as Array<[number, number]>;
     const unit = unitOf(unitRaw);
@@ -205,7 +222,8 @@ export function temporalWindows(ctx: ClinicalContext): TemporalWindow[] {
     }
     const start = m.index;
     out.push({ relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] });
-    WINDOW_RE.lastIndex = Math.max(m.index + 1, end);
+    scannedTo = Math.max(scannedTo, end);
+    NUMBER_UNIT_RE.lastIndex = Math.max(NUMBER_UNIT_RE.lastIndex, end);
   }
   ctx.windows = out;
   return out;

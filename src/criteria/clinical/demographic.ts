@@ -19,38 +19,47 @@ const BOTH_SEXES_RE = /\b(?:regardless\s+of\s+(?:gender|sex)|both\s+(?:sexes|gen
 const MALE_RE = /\b(?:men|man|male|males|boys|sexually\s+active\s+men)\b/i;
 const FEMALE_RE = /\b(?:women|woman|female|females|girls|WOCBP|fertile|childbearing|child-bearing|pregnan)/i;
 
+const MALE_G_RE = new RegExp(MALE_RE.source, "gi");
+const FEMALE_G_RE = new RegExp(FEMALE_RE.source, "gi");
+
+function lastIndexOf(g: RegExp, s: string): number {
+  g.lastIndex = 0;
+  let at = -1;
+  let m: RegExpExecArray | null;
+  while ((m = g.exec(s)) !== null) at = m.index;
+  return at;
+}
+
 /** Sex named nearest before `at` within its sentence (";" and "." split sentences). */
 function sexBefore(ctx: ClinicalContext, at: number): "male" | "female" | undefined {
   const clause = clauseAt(ctx, at);
   const before = ctx.text.slice(Math.max(clause[0], at - 160), at);
-  let best: { sex: "male" | "female"; at: number } | undefined;
-  const scan = (re: RegExp, sex: "male" | "female") => {
-    const g = new RegExp(re.source, "gi");
-    let m: RegExpExecArray | null;
-    while ((m = g.exec(before)) !== null) if (!best || m.index >= best.at) best = { sex, at: m.index };
-  };
-  scan(FEMALE_RE, "female");
-  scan(MALE_RE, "male");
-  return best?.sex;
+  const female = lastIndexOf(FEMALE_G_RE, before);
+  const male = lastIndexOf(MALE_G_RE, before);
+  if (female < 0 && male < 0) return undefined;
+  return male > female ? "male" : "female";
 }
 
 const PREGNANCY_NEGATIVE_RE = /\b(?:negative|not\s+pregnant|non-?pregnant)\b/i;
 
+function pushDemographic(out: DemographicConstraint[], text: string, offset: number, aspect: DemographicConstraint["aspect"], s: number, e: number, negated: boolean, sex?: "male" | "female"): void {
+  const c: DemographicConstraint = { type: "demographic", aspect, mention: text.slice(s, e), mentionSpan: [offset + s, offset + e], negated };
+  if (sex) c.sex = sex;
+  out.push(c);
+}
+
 /** Demographic constraints of one criterion text; spans are absolute (offset + index). */
 export function extractDemographics(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): DemographicConstraint[] {
   const out: DemographicConstraint[] = [];
-  const push = (aspect: DemographicConstraint["aspect"], s: number, e: number, negated: boolean, sex?: "male" | "female") => {
-    const c: DemographicConstraint = { type: "demographic", aspect, mention: text.slice(s, e), mentionSpan: [offset + s, offset + e], negated };
-    if (sex) c.sex = sex;
-    out.push(c);
-  };
+  const push = pushDemographic.bind(null, out, text, offset);
   let m: RegExpExecArray | null;
 
   // Pregnancy: "pregnant or breastfeeding" names the state; "negative pregnancy test" and
   // "non-pregnant" deny it. One constraint per sentence.
   const pregnancySeen = new Set<number>();
   PREGNANCY_RE.lastIndex = 0;
-  while ((m = PREGNANCY_RE.exec(text)) !== null) {
+  const hasPregnancy = /pregnan|gestation|hcg/i.test(text);
+  while (hasPregnancy && (m = PREGNANCY_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (pregnancySeen.has(clause[0])) continue;
     // "become pregnant" in a contraception clause is not a pregnancy constraint.
@@ -69,7 +78,8 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
 
   const lactationSeen = new Set<number>();
   LACTATION_RE.lastIndex = 0;
-  while ((m = LACTATION_RE.exec(text)) !== null) {
+  const hasLactation = /breast|lactat|nursing/i.test(text);
+  while (hasLactation && (m = LACTATION_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (lactationSeen.has(clause[0])) continue;
     lactationSeen.add(clause[0]);
@@ -78,8 +88,8 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   CHILDBEARING_RE.lastIndex = 0;
-  let cbDone = false;
-  while ((m = CHILDBEARING_RE.exec(text)) !== null) {
+  let cbDone = !/child|WOCBP|fertile|reproductive|bear|pregnant/i.test(text);
+  while (!cbDone && (m = CHILDBEARING_RE.exec(text)) !== null) {
     if (cbDone) break;
     cbDone = true;
     push("childbearing-potential", m.index, m.index + m[0].length, /\b(?:not|non)\s+(?:of\s+)?$/i.test(text.slice(Math.max(0, m.index - 12), m.index)), "female");
@@ -88,7 +98,8 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   // Contraception: one per sex asked ("women of childbearing age … contraception; men … contraception").
   const contraceptionSexes = new Set<string>();
   CONTRACEPTION_RE.lastIndex = 0;
-  while ((m = CONTRACEPTION_RE.exec(text)) !== null) {
+  const hasContraception = /contracep|birth\s+control|barrier|abstinence|intrauterine/i.test(text);
+  while (hasContraception && (m = CONTRACEPTION_RE.exec(text)) !== null) {
     const sex = sexBefore(ctx, m.index);
     const key = sex ?? "any";
     if (contraceptionSexes.has(key) || (key === "any" && contraceptionSexes.size > 0)) continue;
@@ -99,7 +110,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   // Explicit sex restriction.
-  if (!BOTH_SEXES_RE.test(text)) {
+  if (/male|men\b|women|woman|menopausal|sex|gender/i.test(text) && !BOTH_SEXES_RE.test(text)) {
     SEX_RE.lastIndex = 0;
     const sexes = new Set<string>();
     while ((m = SEX_RE.exec(text)) !== null) {

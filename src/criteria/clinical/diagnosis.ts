@@ -90,39 +90,63 @@ function nearestCondition(conds: Array<{ id: string; start: number; end: number 
   return best?.id ?? null;
 }
 
+interface Run {
+  text: string;
+  offset: number;
+  ctx: ClinicalContext;
+  out: DiagnosisConstraint[];
+  anchors: Array<[number, number]>;
+  metaSpans: Array<[number, number]>;
+  stageSpans: Array<[number, number]>;
+  conds: Array<{ id: string; start: number; end: number }>;
+}
+
+function pushDiagnosis(r: Run, c: Omit<DiagnosisConstraint, "type" | "mentionSpan" | "mention" | "negated">, s: number, e: number): void {
+  const d: DiagnosisConstraint = { type: "diagnosis", ...c, mention: r.text.slice(s, e), mentionSpan: [r.offset + s, r.offset + e], negated: negatedBefore(r.ctx, s) };
+  if (isException(r.ctx, s)) d.exception = true;
+  r.out.push(d);
+}
+
+function addMetastasis(r: Run, site: string, s: number, e: number, statusStart: number, statusEnd: number): void {
+  if (isConditional(r.ctx, s)) return;
+  for (const o of r.out) if (o.aspect === "metastasis" && o.site === site && o.mentionSpan[0] - r.offset <= s && s < o.mentionSpan[1] - r.offset) return;
+  const status = statusNear(r.ctx, statusStart, statusEnd, r.anchors);
+  pushDiagnosis(r, { aspect: "metastasis", concept: null, site, ...(status ? { status } : {}) }, s, e);
+  r.metaSpans.push([s, e]);
+}
+
+function addStage(r: Run, stage: string, s: number, e: number): void {
+  for (const [a, b] of r.stageSpans) if (s < b && a < e) return;
+  r.stageSpans.push([s, e]);
+  pushDiagnosis(r, { aspect: "stage", concept: nearestCondition(r.conds, r.ctx, s), stage: stage.replace(/\s+/g, " ").trim() }, s, e);
+}
+
+function overlapsAny(spans: Array<[number, number]>, s: number, e: number): boolean {
+  for (const [a, b] of spans) if (s < b && a < e) return true;
+  return false;
+}
+
 /** Diagnosis constraints of one criterion text; spans are absolute (offset + index). */
 export function extractDiagnosis(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): DiagnosisConstraint[] {
-  const out: DiagnosisConstraint[] = [];
   const taken: Array<[number, number]> = [];
   for (const m of ctx.drugMatches) taken.push([m.start, m.end]);
   for (const m of ctx.procedureMatches) taken.push([m.start, m.end]);
-  const overlapsTaken = (s: number, e: number) => taken.some(([a, b]) => s < b && a < e);
-  const push = (c: Omit<DiagnosisConstraint, "type" | "mentionSpan" | "mention" | "negated">, s: number, e: number) => {
-    const d: DiagnosisConstraint = { type: "diagnosis", ...c, mention: text.slice(s, e), mentionSpan: [offset + s, offset + e], negated: negatedBefore(ctx, s) };
-    if (isException(ctx, s)) d.exception = true;
-    out.push(d);
-  };
+  const r: Run = { text, offset, ctx, out: [], anchors: [], metaSpans: [], stageSpans: [], conds: [] };
+  const out = r.out;
 
   // Every mention bounds the reach of its neighbours' status words.
-  const anchors: Array<[number, number]> = [];
-  const condMatches = conditionLexicon().scan(text, ctx.tokens).filter((c) => !overlapsTaken(c.start, c.end));
+  const anchors = r.anchors;
+  const condMatches = conditionLexicon().scan(text, ctx.tokens).filter((c) => !overlapsAny(taken, c.start, c.end));
   for (const c of condMatches) anchors.push([c.start, c.end]);
+  const hasMetastasis = /metasta|mets\b|involvement/i.test(text);
   METASTASIS_RE.lastIndex = 0;
   let a: RegExpExecArray | null;
-  while ((a = METASTASIS_RE.exec(text)) !== null) anchors.push([a.index, a.index + a[0].length]);
+  while (hasMetastasis && (a = METASTASIS_RE.exec(text)) !== null) anchors.push([a.index, a.index + a[0].length]);
 
   // Metastases first: "brain metastases" is a metastasis, not the condition "brain tumour".
-  const metaSpans: Array<[number, number]> = [];
-  const addMetastasis = (site: string, s: number, e: number, statusStart: number, statusEnd: number) => {
-    if (isConditional(ctx, s)) return;
-    if (out.some((o) => o.aspect === "metastasis" && o.site === site && o.mentionSpan[0] - offset <= s && s < o.mentionSpan[1] - offset)) return;
-    const status = statusNear(ctx, statusStart, statusEnd, anchors);
-    push({ aspect: "metastasis", concept: null, site, ...(status ? { status } : {}) }, s, e);
-    metaSpans.push([s, e]);
-  };
   METASTASIS_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = METASTASIS_RE.exec(text)) !== null) {
+  while (hasMetastasis && (m = METASTASIS_RE.exec(text)) !== null) {
     const groupStart = m.index;
     const groupEnd = m.index + m[0].length;
     SITE_ONLY_RE.lastIndex = 0;
@@ -132,20 +156,21 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
       const site = siteOf(w[0]);
       if (site && !sites.some((x) => x.site === site)) sites.push({ site, s: groupStart + w.index, e: groupStart + w.index + w[0].length });
     }
-    sites.forEach((x, i) => addMetastasis(x.site, x.s, i === sites.length - 1 ? groupEnd : x.e, groupStart, groupEnd));
+    sites.forEach((x, i) => addMetastasis(r, x.site, x.s, i === sites.length - 1 ? groupEnd : x.e, groupStart, groupEnd));
   }
   METASTASIS_TO_RE.lastIndex = 0;
-  while ((m = METASTASIS_TO_RE.exec(text)) !== null) {
+  while (hasMetastasis && (m = METASTASIS_TO_RE.exec(text)) !== null) {
     const site = siteOf(m[2]);
-    if (site) addMetastasis(site, m.index, m.index + m[0].length, m.index, m.index + m[0].length);
+    if (site) addMetastasis(r, site, m.index, m.index + m[0].length, m.index, m.index + m[0].length);
   }
   LEPTO_RE.lastIndex = 0;
-  while ((m = LEPTO_RE.exec(text)) !== null) addMetastasis("leptomeningeal", m.index, m.index + m[0].length, m.index, m.index + m[0].length);
+  const hasMening = /mening/i.test(text);
+  while (hasMening && (m = LEPTO_RE.exec(text)) !== null) addMetastasis(r, "leptomeningeal", m.index, m.index + m[0].length, m.index, m.index + m[0].length);
 
   // Conditions and histologies.
-  const conds: Array<{ id: string; start: number; end: number }> = [];
+  const conds = r.conds;
   for (const c of condMatches) {
-    if (metaSpans.some(([a, b]) => c.start < b && a < c.end)) continue;
+    if (overlapsAny(r.metaSpans, c.start, c.end)) continue;
     conds.push({ id: c.value, start: c.start, end: c.end });
   }
   const seen = new Set<string>();
@@ -158,33 +183,31 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
     const kind = condition(c.id)?.kind;
     if (kind === "state") continue; // pregnancy is a demographic constraint
     const status = statusNear(ctx, c.start, c.end, anchors);
-    push({ aspect: kind === "histology" ? "histology" : "condition", concept: c.id, ...(status ? { status } : {}) }, c.start, c.end);
+    pushDiagnosis(r, { aspect: kind === "histology" ? "histology" : "condition", concept: c.id, ...(status ? { status } : {}) }, c.start, c.end);
   }
 
   // Stage: "stage IIIB-IV", "IIIB–IV", "extensive-stage", "T1-2N0M0".
-  const stageSpans: Array<[number, number]> = [];
-  const addStage = (stage: string, s: number, e: number) => {
-    if (stageSpans.some(([a, b]) => s < b && a < e)) return;
-    stageSpans.push([s, e]);
-    push({ aspect: "stage", concept: nearestCondition(conds, ctx, s), stage: stage.replace(/\s+/g, " ").trim() }, s, e);
-  };
   STAGE_RE.lastIndex = 0;
-  while ((m = STAGE_RE.exec(text)) !== null) {
+  const hasStage = /stage/i.test(text);
+  while (hasStage && (m = STAGE_RE.exec(text)) !== null) {
     const s = m.index;
     let e = m.index + m[0].length;
     while (e > s && /[\s,/-]/.test(text[e - 1])) e--;
-    addStage(m[1].replace(/[\s,/-]+$/, ""), s, e);
+    addStage(r, m[1].replace(/[\s,/-]+$/, ""), s, e);
   }
   ROMAN_RANGE_RE.lastIndex = 0;
-  while ((m = ROMAN_RANGE_RE.exec(text)) !== null) {
+  const hasRoman = /[IV][A-C]?\s*(?:[-–~]|to)/.test(text);
+  while (hasRoman && (m = ROMAN_RANGE_RE.exec(text)) !== null) {
     // A bare roman range is a stage only with a sub-stage letter ("IIIB-IV") or the word "stage".
     if (!/[A-C]/.test(m[1]) && !/stage/i.test(m[0])) continue;
-    addStage(m[1], m.index, m.index + m[0].length);
+    addStage(r, m[1], m.index, m.index + m[0].length);
   }
   TNM_RE.lastIndex = 0;
-  while ((m = TNM_RE.exec(text)) !== null) addStage(m[1], m.index, m.index + m[1].length);
+  const hasTnm = /T(?:[0-4x]|is)[a-c]?(?:\s*[-–~]\s*[0-4][a-c]?)?\s*N/.test(text);
+  while (hasTnm && (m = TNM_RE.exec(text)) !== null) addStage(r, m[1], m.index, m.index + m[1].length);
   EXTENT_STAGE_RE.lastIndex = 0;
-  while ((m = EXTENT_STAGE_RE.exec(text)) !== null) {
+  const hasExtent = conds.length > 0 || /extensive|limited/i.test(text);
+  while (hasExtent && (m = EXTENT_STAGE_RE.exec(text)) !== null) {
     const s = m.index;
     const e = m.index + m[0].length;
     const word = m[1].toLowerCase();
@@ -194,17 +217,18 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
       const next = conds.find((c) => c.start >= e && c.start - e <= 40 && !/[.;:,(]/.test(text.slice(e, c.start)));
       if (!next) continue;
     }
-    addStage(word.replace(/\s+/g, " ").replace(/^(extensive|limited|early|advanced)\s/, "$1-"), s, e);
+    addStage(r, word.replace(/\s+/g, " ").replace(/^(extensive|limited|early|advanced)\s/, "$1-"), s, e);
   }
 
   // Measurable disease and its standard.
   MEASURABLE_RE.lastIndex = 0;
-  while ((m = MEASURABLE_RE.exec(text)) !== null) {
+  const hasMeasurable = /measur|target\s+lesion/i.test(text);
+  while (hasMeasurable && (m = MEASURABLE_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     const std = STANDARD_RE.exec(text.slice(clause[0], clause[1])) ?? STANDARD_RE.exec(text);
     let standard: string | undefined;
     if (std) standard = std[1] ? `RECIST ${std[1]}` : (std[2] ?? "RECIST");
-    push({ aspect: "measurable-disease", concept: null, ...(standard ? { standard } : {}) }, m.index, m.index + m[0].length);
+    pushDiagnosis(r, { aspect: "measurable-disease", concept: null, ...(standard ? { standard } : {}) }, m.index, m.index + m[0].length);
   }
   out.sort((a, b) => a.mentionSpan[0] - b.mentionSpan[0]);
   return out;

@@ -22,7 +22,16 @@ export interface Token {
 }
 
 const TOKEN_RE = /[A-Za-z\u00C0-\u024F]+|[0-9]+/g;
-const GAP_RE = /^[\s\-\u2010-\u2013/'\u2019.]{0,3}$/;
+/** Between the tokens of a phrase: at most 3 of space, hyphen/dash, slash, apostrophe, dot. */
+function isPhraseGap(text: string, from: number, to: number): boolean {
+  if (to - from > 3) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    // space, tab, newline, CR, '-', '/', "'", '.', U+2010–U+2013 (dashes), U+2019 (’), NBSP
+    if (!(c === 32 || c === 9 || c === 10 || c === 13 || c === 45 || c === 47 || c === 39 || c === 46 || (c >= 0x2010 && c <= 0x2013) || c === 0x2019 || c === 0xa0)) return false;
+  }
+  return true;
+}
 
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -56,6 +65,14 @@ export interface LexiconMatch<T> {
   /** Index of the first and one past the last token matched. */
   tokenStart: number;
   tokenEnd: number;
+}
+
+/** "metastases" is not handled here; "lines" → "line", "regimens" → "regimen", "crosses" → "cross". */
+function isPlural(word: string, singular: string): boolean {
+  const extra = word.length - singular.length;
+  if (singular.length <= 2 || extra < 1 || extra > 2) return false;
+  if (extra === 1 ? word.charCodeAt(word.length - 1) !== 115 : !word.endsWith("es")) return false;
+  return word.startsWith(singular);
 }
 
 /** True for an abbreviation such as "RT", "HBV", "AIDS": no lower-case letter and at most 4 letters. */
@@ -112,9 +129,9 @@ export class Lexicon<T> {
         const tok = tokens[i + k];
         const want = p.tokens[k];
         const last = k === n - 1;
-        if (tok.lower !== want && !(last && n > 0 && want.length > 2 && (tok.lower === want + "s" || tok.lower === want + "es"))) continue outer;
+        if (tok.lower !== want && !(last && isPlural(tok.lower, want))) continue outer;
         if (p.caseSensitive && !tok.raw.startsWith(p.raw[k])) continue outer;
-        if (k > 0 && !GAP_RE.test(text.slice(tokens[i + k - 1].end, tok.start))) continue outer;
+        if (k > 0 && !isPhraseGap(text, tokens[i + k - 1].end, tok.start)) continue outer;
       }
       if (p.caseSensitive && !abbreviationStandsAlone(text, tokens[i].start, tokens[i + n - 1].end)) continue;
       return { value: p.value, start: tokens[i].start, end: tokens[i + n - 1].end, tokenStart: i, tokenEnd: i + n };

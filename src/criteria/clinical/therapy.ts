@@ -137,15 +137,31 @@ function timingOf(ctx: ClinicalContext, m: Mention, hasWindow: boolean): Therapy
   return "any";
 }
 
-function lineOf(ctx: ClinicalContext, start: number): { line?: TherapyConstraint["line"]; span?: [number, number] } {
+type LineResult = { line?: TherapyConstraint["line"]; span?: [number, number] };
+const lineCache = new WeakMap<ClinicalContext, Map<number, LineResult>>(); // per criterion, per clause
+const LINE_HINT_RE = /line|regimen|times|course|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
+
+/** Line of therapy stated in the clause around `start` (computed once per clause). */
+function lineOf(ctx: ClinicalContext, start: number): LineResult {
   const clause = clauseAt(ctx, start);
+  let cache = lineCache.get(ctx);
+  if (!cache) lineCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(clause[0]);
+  if (hit) return hit;
   const text = ctx.text.slice(clause[0], clause[1]);
+  const result = LINE_HINT_RE.test(text) ? readLine(text, clause[0]) : {};
+  cache.set(clause[0], result);
+  return result;
+}
+
+function readLine(text: string, clauseStart: number): LineResult {
+  const clause: [number, number] = [clauseStart, clauseStart + text.length];
   let min: number | undefined;
   let max: number | undefined;
   let span: [number, number] | undefined;
   LINE_ORDINAL_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  if ((m = LINE_ORDINAL_RE.exec(text)) !== null) {
+  let m: RegExpExecArray | null = null;
+  if (/line/i.test(text) && (m = LINE_ORDINAL_RE.exec(text)) !== null) {
     const n = parseNumber(m[1]);
     if (Number.isFinite(n)) {
       const before = text.slice(Math.max(0, m.index - 30), m.index);
@@ -156,7 +172,7 @@ function lineOf(ctx: ClinicalContext, start: number): { line?: TherapyConstraint
     }
   }
   LINE_COUNT_RE.lastIndex = 0;
-  if (min === undefined && (m = LINE_COUNT_RE.exec(text)) !== null) {
+  if (min === undefined && /line|regimen|times|course/i.test(text) && (m = LINE_COUNT_RE.exec(text)) !== null) {
     const n = parseNumber(m[2]);
     if (Number.isFinite(n)) {
       const opWord = m[1] ? parseOp(m[1]) : null;
@@ -195,6 +211,7 @@ function lineOf(ctx: ClinicalContext, start: number): { line?: TherapyConstraint
 function cyclesOf(ctx: ClinicalContext, start: number): number | undefined {
   const clause = clauseAt(ctx, start);
   const text = ctx.text.slice(clause[0], clause[1]);
+  if (!/cycle|course|dose|infusion/i.test(text)) return undefined;
   CYCLES_RE.lastIndex = 0;
   const m = CYCLES_RE.exec(text);
   if (!m) return undefined;
