@@ -1,7 +1,7 @@
 // End to end: `eligo sync` as a user runs it, against the local replay server.
 import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -117,6 +117,32 @@ test("eligo sync resumes after a failed run and reports a server error clearly",
   assert.equal(resumed.code, 0, resumed.stderr);
   assert.equal(server.requests[0]!.searchParams.get("pageToken"), token);
   assert.match(resumed.stdout, /^7 studies in 2 pages .*: 7 imported, 0 updated, 0 unchanged$/m);
+  assert.match(resumed.stdout, /resumed an interrupted run/);
+  assert.equal(count(db), 12);
+});
+
+test("Ctrl-C stops eligo sync cleanly: exit 130, committed pages kept, the next run resumes", async () => {
+  const db = join(tmp, "sigint.db");
+  server.inject({ page: 2, kind: "hang" });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "sync", "--base-url", server.url, "--db", db, "--page-size", "5"], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: "1", NODE_NO_WARNINGS: "1" },
+  });
+  let stderr = "";
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // Wait until the request for page 2 has arrived (and hangs), then interrupt.
+  while (!server.requests.some((u) => u.searchParams.has("pageToken")) && child.exitCode === null) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill("SIGINT");
+  assert.equal(await exited, 130);
+  assert.match(stderr, /eligo: sync interrupted after 1 page; run it again to resume/);
+  assert.equal(count(db), 5);
+
+  server.clearFaults();
+  const resumed = await eligo(["sync", "--base-url", server.url, "--db", db, "--page-size", "5"]);
+  assert.equal(resumed.code, 0, resumed.stderr);
   assert.match(resumed.stdout, /resumed an interrupted run/);
   assert.equal(count(db), 12);
 });
