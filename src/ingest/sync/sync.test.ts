@@ -242,6 +242,26 @@ test("a resumed incremental run keeps its original filter, even after the last s
   assert.equal(syncState(store, server.url).lastSync, "2019-06-01T00:00:00.000Z");
 });
 
+test("--full drops an unfinished incremental run and fetches everything from page 1", async () => {
+  const store = open();
+  await syncStudies(store, { baseUrl: server.url, http: noWait(), now: fixedNow("2019-01-10T00:00:00Z") });
+  await syncStudies(store, { baseUrl: server.url, pageSize: 2, maxPages: 1, http: noWait(), now: fixedNow("2019-06-01T00:00:00Z") });
+  assert.equal(syncState(store, server.url).cursor?.since, "2019-01-09");
+  server.requests.length = 0;
+  const res = await syncStudies(store, { baseUrl: server.url, pageSize: 5, full: true, http: noWait(), now: fixedNow("2019-07-01T00:00:00Z") });
+  assert.deepEqual(params(server.requests[0]!), { pageSize: "5", countTotal: "true", format: "json" });
+  assert.deepEqual([res.resumed, res.complete, res.studies, res.since], [false, true, 12, undefined]);
+  assert.equal(syncState(store, server.url).lastSync, "2019-07-01T00:00:00.000Z");
+});
+
+test("an already aborted signal sends no request", async () => {
+  const store = open();
+  const ctrl = new AbortController();
+  ctrl.abort();
+  await assert.rejects(syncStudies(store, { baseUrl: server.url, http: noWait(), signal: ctrl.signal }), SyncInterruptedError);
+  assert.equal(server.requests.length, 0);
+});
+
 test("--restart ignores the saved page token", async () => {
   const store = open();
   const part = await syncStudies(store, { baseUrl: server.url, pageSize: 5, maxPages: 1, http: noWait() });

@@ -172,8 +172,10 @@ export async function syncStudies(store: SyncStore, options: SyncOptions = {}): 
   const lastSyncKey = `${key}#lastSync`;
   const endpoint = pageUrl(baseUrl, query, { pageSize }).split("?")[0] as string;
 
-  if (options.restart) store.setMeta(cursorKey, null);
-  const saved = options.restart ? undefined : readCursor(store, cursorKey);
+  // --restart drops an unfinished run; so does --full when that run was incremental.
+  let saved = options.restart ? undefined : readCursor(store, cursorKey);
+  if (options.full && saved?.since) saved = undefined;
+  if (options.restart || (options.full && !saved)) store.setMeta(cursorKey, null);
   const lastSync = options.full ? undefined : store.getMeta(lastSyncKey);
   // A resumed run keeps its own filter: the API wants every page's parameters unchanged.
   const since = saved ? (saved.since ?? undefined) : lastSync ? sinceDate(lastSync) : undefined;
@@ -191,7 +193,8 @@ export async function syncStudies(store: SyncStore, options: SyncOptions = {}): 
   // The run's own signal also cancels a prefetched page when the run stops early.
   const runCtrl = new AbortController();
   const onUserAbort = () => runCtrl.abort();
-  userSignal?.addEventListener("abort", onUserAbort, { once: true });
+  if (userSignal?.aborted) runCtrl.abort();
+  else userSignal?.addEventListener("abort", onUserAbort, { once: true });
   const http: Partial<HttpOptions> = { ...options.http, signal: runCtrl.signal };
   const withinLimit = (pagesDone: number) => options.maxPages === undefined || pagesDone < options.maxPages;
 
