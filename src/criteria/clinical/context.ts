@@ -52,9 +52,9 @@ export function clauseAt(ctx: ClinicalContext, i: number): Span {
   return [0, ctx.text.length];
 }
 
-/** Words that deny what follows them in the same clause. */
+/** Words that deny what follows them in the same clause. ("non-" is a prefix — non-small cell, non-interventional — not a denial.) */
 const NEGATION_BEFORE_RE =
-  /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+for|den(?:y|ies|ied)|non|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
+  /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+for|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
 /** Words that end the reach of a negation ("no A but B": B is not denied). */
 const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|which|who|that|and\s+(?:has|have|had|is|are|must)|if)\b/i;
 
@@ -70,15 +70,11 @@ export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
   const words = window.split(/\s+/);
   const tail = words.length > 9 ? words.slice(-9).join(" ") : window;
   from = start - tail.length;
-  const m = NEGATION_BEFORE_RE.exec(tail);
+  // "not limited to", "not only": hedges, not denials (same length keeps indices).
+  const m = NEGATION_BEFORE_RE.exec(/\bnot\s+(?:limited|only|just|necessarily|exclusively)\b/i.test(tail) ? tail.replace(/\bnot(\s+(?:limited|only|just|necessarily|exclusively)\b)/gi, "___$1") : tail);
   if (!m) return false;
   const between = tail.slice(m.index + m[0].length - m[0].replace(/^\S+(?:\s+of)?/i, "").length);
   if (NEGATION_BREAK_RE.test(between)) return false;
-  // "non-small cell", "non-melanoma", "non-interventional", "non remissive": a prefix, not a denial.
-  if (/^non$/i.test(m[0].split(/\s+/)[0]) && /^non[\s-]*\S/i.test(m[0])) {
-    const after = m[0].slice(3);
-    if (/^[\s-]*\w/.test(after) && !/^[\s-]+(?:of)\b/i.test(after)) return false;
-  }
   return true;
 }
 
@@ -199,12 +195,14 @@ export function temporalWindows(ctx: ClinicalContext): TemporalWindow[] {
     const beforeText = text.slice(Math.max(0, m.index - 40), m.index).toLowerCase();
     if (/^\s*(?:of\s+age|old|of\s+life)/.test(after) || (ref === "of" && /^(?:age|life)/.test((refText ?? "").trim().toLowerCase()))) continue;
     if (/(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+time|survival|aged?|duration|lasting|for)\s*(?:of|:|is|\s)?\s*$/.test(beforeText)) continue;
-    const op = lead ? parseOp(lead) : null;
     const lookBack = /^(?:before|prior to|preceding)$/.test(ref);
     const since = /^(?:since|from|after|following)$/.test(ref);
     const pastWord = /\b(?:past|last|previous|recent|preceding|prior)\s*$/.test(text.slice(m.index, idx[2][0]));
+    const op = lead ? parseOp(lead) : null;
     let relation: TemporalWindow["relation"] | null = null;
-    if (/^(?:within|in|during|last|past|previous|recent)$/.test(leadWord) || pastWord) relation = since && !/^(?:within|in)$/.test(leadWord) ? "at-least-since" : "within";
+    // "over the 3 months prior to enrolment" is a look-back, not "more than 3 months".
+    const overThe = (leadWord === "over" || leadWord === "for") && /^(?:over|for)\s+the\b/i.test(whole);
+    if (/^(?:within|in|during|last|past|previous|recent)$/.test(leadWord) || pastWord || (overThe && (lookBack || pastWord))) relation = since && !/^(?:within|in)$/.test(leadWord) ? "at-least-since" : "within";
     else if (op === ">=" || op === ">") relation = "at-least-since";
     else if (op === "<=" || op === "<") relation = "within";
     else if (lookBack) relation = "within";

@@ -191,6 +191,8 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   const hasStage = /stage/i.test(text);
   while (hasStage && (m = STAGE_RE.exec(text)) !== null) {
     const s = m.index;
+    // Staging systems that are not a cancer's stage: Tanner, sleep, Hoehn and Yahr, CKD, pressure ulcers, heart failure.
+    if (/(?:tanner|sleep|yahr|ckd|kidney\s+disease|renal\s+disease|ulcers?|heart\s+failure|hypertension|NYHA|fibrosis|GOLD)\s*$/i.test(text.slice(Math.max(0, s - 25), s))) continue;
     let e = m.index + m[0].length;
     while (e > s && /[\s,/-]/.test(text[e - 1])) e--;
     addStage(r, m[1].replace(/[\s,/-]+$/, ""), s, e);

@@ -67,9 +67,11 @@ export interface LexiconMatch<T> {
   tokenEnd: number;
 }
 
-/** "metastases" is not handled here; "lines" → "line", "regimens" → "regimen", "crosses" → "cross". */
+/** Regular English plurals: "lines" → "line", "crosses" → "cross", "therapies" → "therapy". */
 function isPlural(word: string, singular: string): boolean {
   const extra = word.length - singular.length;
+  // therapy → therapies, antibody → antibodies
+  if (extra === 2 && singular.endsWith("y") && word.endsWith("ies")) return word.startsWith(singular.slice(0, -1));
   if (singular.length <= 2 || extra < 1 || extra > 2) return false;
   if (extra === 1 ? word.charCodeAt(word.length - 1) !== 115 : !word.endsWith("es")) return false;
   return word.startsWith(singular);
@@ -112,6 +114,22 @@ export class Lexicon<T> {
     list.sort((a, b) => b.tokens.length - a.tokens.length);
     this.byFirst.set(tokens[0], list);
     this.size++;
+    // A one-word phrase is also found through its plural ("lines", "therapies").
+    if (tokens.length === 1 && tokens[0].length > 2 && /[a-z]$/.test(tokens[0])) {
+      const w = tokens[0];
+      const plurals = w.endsWith("y") ? [w + "s", w.slice(0, -1) + "ies"] : [w + "s", w + "es"];
+      for (const pl of plurals) {
+        const other = this.byFirst.get(pl) ?? [];
+        if (!other.includes(list[list.length - 1]) && !other.some((o) => o.tokens.length === 1 && o.tokens[0] === pl)) {
+          const phrase = list.find((x) => x.tokens.length === 1 && x.tokens[0] === w);
+          if (phrase) {
+            other.push(phrase);
+            other.sort((a, b) => b.tokens.length - a.tokens.length);
+            this.byFirst.set(pl, other);
+          }
+        }
+      }
+    }
   }
 
   get phraseCount(): number {
