@@ -139,8 +139,10 @@ const HEADING = { inclusion: "Inclusion Criteria:", exclusion: "Exclusion Criter
 export function buildCriteriaText(blocks: CriteriaBlock[]): string | undefined {
   const out: string[] = [];
   let prev: "heading" | "plain" | "item" | null = null;
+  let hasItem = false;
   for (const block of blocks) {
     const items = itemsOf(block.lines);
+    hasItem ||= items.length > 0;
     if (!items.length && !block.kind) continue;
     if (block.kind) {
       if (out.length) out.push("");
@@ -159,6 +161,5 @@ export function buildCriteriaText(blocks: CriteriaBlock[]): string | undefined {
       }
     }
   }
-  const hasItem = blocks.some((b) => itemsOf(b.lines).length);
   return hasItem ? out.join("\n") : undefined;
 }

@@ -102,6 +102,8 @@ export function pageLines(input: string): string[] {
 
 /** Collapses inner runs of spaces and trims: the form single-line values are stored in. */
 export function clean(line: string): string {
+  // Most lines need nothing done: skip the regex work for them.
+  if (!/[ \t]{2}|\t|^\s|\s$/.test(line)) return line;
   return line.replace(/[ \t]+/g, " ").trim();
 }
 

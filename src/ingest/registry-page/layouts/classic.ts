@@ -120,7 +120,7 @@ const TRAILERS = /\s+(?:Identifier:\s*NCT\d{8}.*|History of Changes|Key Record D
 
 const TYPED_INTERVENTION = new RegExp(`^(${INTERVENTION_TYPE_WORDS}):\\s*(.+)$`, "i");
 const ARM_HEADER = /^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Other):\s*(.+)$/i;
-const STATUS_AT_END = new RegExp(`^(.+?)\\s+(${SITE_STATUS_WORDS.map((w) => w.replace(/,/g, ",")).join("|")})$`);
+const STATUS_AT_END = new RegExp(`^(.+?)\\s+(${SITE_STATUS_WORDS.join("|")})$`);
 
 export const classic: Layout = {
   id: "ctgov-classic",

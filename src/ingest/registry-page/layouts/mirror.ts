@@ -84,8 +84,8 @@ const headingOf = (l: string) => HEADINGS[l.toLowerCase()] ?? null;
 
 /** "Label VALUE" lines of the labelled variant. */
 const labelled = (line: string, label: string): string | undefined => {
-  const m = new RegExp(`^${label}\\s*:?\\s*(.*)$`, "i").exec(line);
-  return m ? clean(m[1]) : undefined;
+  if (line.slice(0, label.length).toLowerCase() !== label.toLowerCase()) return undefined;
+  return clean(line.slice(label.length).replace(/^\s*:?\s*/, ""));
 };
 
 export const mirror: Layout = {
