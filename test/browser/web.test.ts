@@ -160,7 +160,7 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     await page.keyboard.type("131");
     await page.keyboard.press("Tab");
     await page.keyboard.type("g/L");
-    await tabTo(page, "button[type=submit]");
+    await tabTo(page, ".actions button[type=submit]");
     assert.ok(await focusVisible(page), "focus is visible on the submit button");
     await page.keyboard.press("Enter");
     await page.waitForLoadState("load");
@@ -186,6 +186,24 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     assert.match(await page.locator(".hit h3").first().innerText(), /<script>/);
     await screenshot(page, "hostile-search");
     assert.deepEqual(errors, []);
+  });
+
+  test("'Add a lab row' adds a row in place with scripts, and through the server without", async () => {
+    const withJs = await openPage(browser, server.url);
+    await withJs.page.goto(server.url + "/match");
+    await withJs.page.getByLabel("Test 1", { exact: true }).fill("Haemoglobin");
+    await withJs.page.getByRole("button", { name: "Add a lab row" }).click();
+    assert.equal(await withJs.page.locator('input[name="lab4.name"]').count(), 1);
+    assert.equal(await withJs.page.evaluate("document.activeElement?.getAttribute('name')"), "lab4.name", "focus moves to the new row");
+    assert.equal(await withJs.page.getByLabel("Test 1", { exact: true }).inputValue(), "Haemoglobin");
+    assert.deepEqual(withJs.errors, []);
+
+    const { page } = await openPage(browser, server.url, { javaScript: false });
+    await page.goto(server.url + "/match");
+    await page.getByLabel("Test 1", { exact: true }).fill("Haemoglobin");
+    await page.getByRole("button", { name: "Add a lab row" }).click();
+    await page.waitForSelector('input[name="lab4.name"]');
+    assert.equal(await page.getByLabel("Test 1", { exact: true }).inputValue(), "Haemoglobin");
   });
 
   test("pages work without JavaScript", async () => {

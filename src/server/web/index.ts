@@ -214,6 +214,11 @@ export function createWebPlugin(services: WebServices = engineServices) {
         const upload = fd.get("file");
         const uploadText = upload && typeof upload !== "string" && upload.size > 0 ? await upload.text() : "";
         const recordText = uploadText || form.json.trim();
+        const more = fd.get("more");
+        if (typeof more === "string" && ["lab", "tx", "bm"].includes(more)) {
+          // "Add a row" without scripts: the same form back, with room for more.
+          return send(reply, 200, renderMatchFormPage(form, { ...formOptions(), moreRows: more }));
+        }
         if (!recordText && isEmptyForm(form)) return send(reply, 400, renderMatchFormPage(form, formOptions(["The form is empty: enter at least a diagnosis, or upload a record."])));
         let patient: Patient;
         if (recordText) {

@@ -48,6 +48,8 @@ export const METASTASIS_SITES = ["brain", "leptomeningeal", "liver", "lung", "bo
 export const LAB_ROWS = 4;
 export const TREATMENT_ROWS = 3;
 export const BIOMARKER_ROWS = 3;
+/** Rows per table the server reads back (lab0 … lab29). */
+export const MAX_FORM_ROWS = 30;
 
 export function emptyPatientForm(): PatientForm {
   return {
@@ -76,6 +78,8 @@ export interface MatchFormOptions {
   errors?: string[];
   /** Set when no matcher is wired in: the form still renders, with the reason. */
   unavailable?: string;
+  /** The table the user asked for more rows in ("lab", "tx", "bm"). */
+  moreRows?: string;
 }
 
 function padRows<T>(rows: T[], n: number, empty: () => T): T[] {
@@ -89,10 +93,13 @@ function selectOptions(values: Array<[string, string]>, selected: string): SafeH
 }
 
 export function renderMatchForm(f: PatientForm, opts: MatchFormOptions): SafeHtml {
-  const labs = padRows(f.labs, LAB_ROWS, () => ({ name: "", value: "", unit: "", refLow: "", refHigh: "", date: "" }));
-  const treatments = padRows(f.treatments, TREATMENT_ROWS, () => ({ name: "", start: "", end: "" }));
-  const biomarkers = padRows(f.biomarkers, BIOMARKER_ROWS, () => ({ marker: "", status: "" }));
+  // Filled rows, then blank ones: at least the default count and one spare; two more when asked for.
+  const rows = (filled: number, min: number, kind: string) => Math.min(MAX_FORM_ROWS, Math.max(min, filled + 1) + (opts.moreRows === kind ? 2 : 0));
+  const labs = padRows(f.labs, rows(f.labs.length, LAB_ROWS, "lab"), () => ({ name: "", value: "", unit: "", refLow: "", refHigh: "", date: "" }));
+  const treatments = padRows(f.treatments, rows(f.treatments.length, TREATMENT_ROWS, "tx"), () => ({ name: "", start: "", end: "" }));
+  const biomarkers = padRows(f.biomarkers, rows(f.biomarkers.length, BIOMARKER_ROWS, "bm"), () => ({ marker: "", status: "" }));
   return html`<form class="match-form" method="post" action="/match" enctype="multipart/form-data" aria-describedby="match-intro">
+<button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">Find matching trials</button>
 ${opts.errors?.length ? html`<div class="errors" role="alert" tabindex="-1" id="form-errors"><h2>Please check the form</h2><ul>${opts.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : ""}
 <fieldset>
 <legend>Patient</legend>
@@ -128,13 +135,14 @@ ${METASTASIS_SITES.map((s, i) => html`<span class="choice"><input type="checkbox
     (l, i) => html`<tr>
 <td><input type="text" name="lab${i}.name" list="known-labs" value="${l.name}" aria-label="Test ${i + 1}" autocomplete="off"></td>
 <td><input type="text" name="lab${i}.value" inputmode="decimal" value="${l.value}" aria-label="Value ${i + 1}" size="6"></td>
-<td><input type="text" name="lab${i}.unit" value="${l.unit}" aria-label="Unit ${i + 1}" size="8" placeholder="g/L"></td>
+<td><input type="text" name="lab${i}.unit" value="${l.unit}" aria-label="Unit ${i + 1}" size="8"${i === 0 ? html` placeholder="g/L"` : ""}></td>
 <td><input type="text" name="lab${i}.refLow" inputmode="decimal" value="${l.refLow}" aria-label="Reference low ${i + 1}" size="6"></td>
 <td><input type="text" name="lab${i}.refHigh" inputmode="decimal" value="${l.refHigh}" aria-label="Reference high ${i + 1}" size="6"></td>
 <td><input type="date" name="lab${i}.date" value="${l.date}" aria-label="Date of test ${i + 1}"></td>
 </tr>`,
   )}</tbody></table></div>
-<p class="hint">Reference ranges let thresholds such as “≤ 2.5 × ULN” be checked. More rows: submit the form, or use “Add a row” when scripts run.</p>
+<button type="submit" class="secondary add-row" name="more" value="lab" data-table="lab-rows">Add a lab row</button>
+<p class="hint">Reference ranges let thresholds such as “≤ 2.5 × ULN” be checked.</p>
 </fieldset>
 <fieldset>
 <legend>Prior treatments</legend>
@@ -147,6 +155,7 @@ ${METASTASIS_SITES.map((s, i) => html`<span class="choice"><input type="checkbox
 <td><input type="date" name="tx${i}.end" value="${t.end}" aria-label="Treatment ${i + 1} end"></td>
 </tr>`,
   )}</tbody></table></div>
+<button type="submit" class="secondary add-row" name="more" value="tx" data-table="treatment-rows">Add a treatment row</button>
 </fieldset>
 <fieldset>
 <legend>Biomarkers</legend>
@@ -154,10 +163,11 @@ ${METASTASIS_SITES.map((s, i) => html`<span class="choice"><input type="checkbox
 <thead><tr><th scope="col">Marker</th><th scope="col">Result</th></tr></thead>
 <tbody>${biomarkers.map(
     (b, i) => html`<tr>
-<td><input type="text" name="bm${i}.marker" value="${b.marker}" aria-label="Marker ${i + 1}" placeholder="EGFR"></td>
-<td><input type="text" name="bm${i}.status" value="${b.status}" aria-label="Result ${i + 1}" placeholder="exon 19 deletion, negative, TPS 60%"></td>
+<td><input type="text" name="bm${i}.marker" value="${b.marker}" aria-label="Marker ${i + 1}"${i === 0 ? html` placeholder="EGFR"` : ""}></td>
+<td><input type="text" name="bm${i}.status" value="${b.status}" aria-label="Result ${i + 1}"${i === 0 ? html` placeholder="exon 19 deletion, negative, TPS 60%"` : ""}></td>
 </tr>`,
   )}</tbody></table></div>
+<button type="submit" class="secondary add-row" name="more" value="bm" data-table="biomarker-rows">Add a biomarker row</button>
 </fieldset>
 <fieldset>
 <legend>Or a patient record</legend>

@@ -3,7 +3,7 @@
  * reason; the typed text is kept so the form can be shown again unchanged.
  */
 import { Patient, type Observation } from "../../model/patient.js";
-import { BIOMARKER_ROWS, LAB_ROWS, METASTASIS_SITES, TREATMENT_ROWS, emptyPatientForm, type PatientForm } from "./match-page.js";
+import { BIOMARKER_ROWS, LAB_ROWS, MAX_FORM_ROWS, METASTASIS_SITES, TREATMENT_ROWS, emptyPatientForm, type PatientForm } from "./match-page.js";
 
 /** Read-only view of submitted fields (FormData or URLSearchParams both fit). */
 export interface FieldSource {
@@ -11,7 +11,6 @@ export interface FieldSource {
   getAll(name: string): unknown[];
 }
 
-const MAX_ROWS = 30;
 
 function str(src: FieldSource, name: string): string {
   const v = src.get(name);
@@ -24,7 +23,7 @@ function rowIndices(src: FieldSource & { keys?: () => IterableIterator<string> }
   if (src.keys) {
     for (const k of src.keys()) {
       const m = new RegExp(`^${prefix}(\\d+)\\.`).exec(k);
-      if (m) n = Math.max(n, Math.min(MAX_ROWS, Number(m[1]) + 1));
+      if (m) n = Math.max(n, Math.min(MAX_FORM_ROWS, Number(m[1]) + 1));
     }
   }
   return Array.from({ length: n }, (_, i) => i);

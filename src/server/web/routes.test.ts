@@ -147,3 +147,27 @@ test("match with the real engine: a pasted eligo patient is ranked against the s
   assert.equal(bad.statusCode, 400);
   assert.match(bad.body, /Pasted record: age: /);
 });
+
+test("match: 'Add a lab row' without scripts returns the form with the typed values and two more rows", async () => {
+  const { app } = await appWith();
+  const r = await app.inject({
+    method: "POST",
+    url: "/match",
+    payload: "diagnosis=NPC&lab0.name=Haemoglobin&lab0.value=120&more=lab",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  assert.equal(r.statusCode, 200);
+  assert.match(r.body, /<h1>Match a patient to trials<\/h1>/);
+  assert.match(r.body, /name="lab0.name" list="known-labs" value="Haemoglobin"/);
+  assert.match(r.body, /name="lab5.name"/);
+  assert.doesNotMatch(r.body, /name="lab6.name"/, "the 4 default rows + 2 asked for");
+  const more = await app.inject({
+    method: "POST",
+    url: "/match",
+    payload: "lab0.name=A&lab0.value=1&lab1.name=B&lab1.value=2&lab2.name=C&lab2.value=3&lab3.name=D&lab3.value=4&more=lab",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
+  assert.match(more.body, /name="lab6.name"/, "4 filled + 1 spare + 2 asked for");
+  assert.doesNotMatch(more.body, /name="lab7.name"/);
+  assert.match(more.body, /name="lab3.name" list="known-labs" value="D"/);
+});

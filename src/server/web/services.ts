@@ -118,20 +118,22 @@ export function engineParse(study: Study) {
   return hit;
 }
 
-/** "Haemoglobin 128 g/L; threshold ≥ 90 g/L" — one line per constraint evaluated. */
+const UCUM_TIME: Record<string, string> = { a: "years", mo: "months", wk: "weeks", d: "days" };
+/** "≥ 18 a" → "≥ 18 years": UCUM time codes read as words. */
+const readableUnits = (s: string) => s.replace(/(\d)\s?(a|mo|wk|d)\b(?![-\w])/g, (_, n: string, u: string) => `${n} ${UCUM_TIME[u]}`);
+
+/** "Haemoglobin 128 g/L; threshold ≥ 90 g/L" — one part per constraint evaluated, repeats dropped. */
 export function evidenceText(evidence: Evidence[]): string {
-  return evidence
-    .map((e) => {
-      const bits: string[] = [];
-      if (e.fact) bits.push(e.fact);
-      if (e.value !== undefined && !(e.fact ?? "").includes(String(e.value))) bits.push(`${e.value}${e.unit ? ` ${e.unit}` : ""}`);
-      if (e.threshold) bits.push(`threshold ${e.threshold}`);
-      if (e.missing) bits.push(`not known: ${e.missing}`);
-      if (e.note) bits.push(e.note);
-      return bits.join("; ");
-    })
-    .filter(Boolean)
-    .join(" · ");
+  const parts = evidence.map((e) => {
+    const bits: string[] = [];
+    if (e.fact) bits.push(e.fact);
+    if (e.value !== undefined && !(e.fact ?? "").includes(String(e.value))) bits.push(`${e.value}${e.unit ? ` ${e.unit}` : ""}`);
+    if (e.threshold) bits.push(`threshold ${e.threshold}`);
+    if (e.missing) bits.push(`not known: ${e.missing}`);
+    if (e.note) bits.push(e.note);
+    return readableUnits(bits.join("; "));
+  });
+  return [...new Set(parts.filter(Boolean))].join(" · ");
 }
 
 const trialCache = new TrialCache();
@@ -164,6 +166,7 @@ function doseText(d: { dose?: number; unit?: string; route?: string; frequency?:
 export function engineRegimens(study: Study): RegimenGrid[] {
   const grids: RegimenGrid[] = [];
   for (const arm of regimenOfStudy(study).arms) {
+    const start = grids.length;
     for (const ph of arm.phases) {
       const rows = ph.drugs.filter((d) => d.days?.length).map((d) => ({ drug: d.drug, dose: doseText(d) || undefined, days: d.days ?? [], inferred: d.daysInferred }));
       const cycle = ph.cycleDays ?? Math.max(0, ...rows.flatMap((r) => r.days));
@@ -174,9 +177,10 @@ export function engineRegimens(study: Study): RegimenGrid[] {
         cycles: ph.cycles ? (ph.cycles.min === ph.cycles.max ? `${ph.cycles.min} cycles` : `${ph.cycles.min}–${ph.cycles.max} cycles`) : undefined,
         until: ph.until,
         rows,
-        notes: arm.notes.map((n) => n.text),
       });
     }
+    // The arm's notes (caps, dose reductions) once, under its last grid.
+    if (grids.length > start && arm.notes.length) grids[grids.length - 1].notes = arm.notes.map((n) => n.text);
   }
   return grids;
 }

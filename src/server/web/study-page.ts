@@ -30,6 +30,13 @@ function section(id: string, title: string, content: HtmlValue): SafeHtml {
   return html`<section id="${id}" class="study-section" aria-labelledby="${id}-h"><h2 id="${id}-h">${title}</h2>${content}</section>`;
 }
 
+const SOURCE_LABELS: Record<string, string> = {
+  "ctgov-v2-json": "ClinicalTrials.gov API v2 record",
+  "ctgov-legacy-xml": "ClinicalTrials.gov legacy XML record",
+  "ctgov-api-sync": "ClinicalTrials.gov live sync",
+  "registry-page": "Saved registry page",
+};
+
 const KIND_TITLE: Record<string, string> = { inclusion: "Inclusion criteria", exclusion: "Exclusion criteria", unknown: "Other criteria" };
 
 function renderCriterion(c: Criterion, i: number): SafeHtml {
@@ -194,12 +201,15 @@ ${officials.length ? html`<h3>Study officials</h3><ul class="plain">${officials.
 ${central.length ? html`<h3>Central contacts</h3><ul class="plain">${central.map((c) => html`<li>${contactLine(c)}</li>`)}</ul>` : ""}`);
 
   const locs = cl?.locations ?? [];
-  if (locs.length)
+  if (locs.length) {
+    const hasStatus = locs.some((l) => l.status);
+    const hasContact = locs.some((l) => l.contacts?.length);
     add("locations", `Locations (${locs.length})`, html`<div class="table-scroll"><table class="locations">
-<thead><tr><th scope="col">Site</th><th scope="col">City</th><th scope="col">Country</th><th scope="col">Status</th><th scope="col">Contact</th></tr></thead>
+<thead><tr><th scope="col">Site</th><th scope="col">City</th><th scope="col">Country</th>${hasStatus ? html`<th scope="col">Status</th>` : ""}${hasContact ? html`<th scope="col">Contact</th>` : ""}</tr></thead>
 <tbody>${locs.map(
-      (l) => html`<tr><td>${l.facility ?? ""}</td><td>${[l.city, l.state, l.zip].filter(Boolean).join(", ")}</td><td>${l.country ?? ""}</td><td>${l.status ? statusLabel(l.status) : ""}</td><td>${join((l.contacts ?? []).map(contactLine), html`<br>`)}</td></tr>`,
+      (l) => html`<tr><td>${l.facility ?? ""}</td><td>${[l.city, l.state, l.zip].filter(Boolean).join(", ")}</td><td>${l.country ?? ""}</td>${hasStatus ? html`<td>${l.status ? statusLabel(l.status) : ""}</td>` : ""}${hasContact ? html`<td>${join((l.contacts ?? []).map(contactLine), html`<br>`)}</td>` : ""}</tr>`,
     )}</tbody></table></div>`);
+  }
 
   const references = refs?.references ?? [];
   const links = refs?.seeAlsoLinks ?? [];
@@ -227,8 +237,8 @@ ${fact("Acronym", id.acronym)}
 ${fact("Last update posted", dateLabel(st?.lastUpdatePostDateStruct) || st?.lastUpdateSubmitDate)}
 ${fact("Status verified", st?.statusVerifiedDate)}
 ${fact("First posted", dateLabel(st?.studyFirstPostDateStruct) || st?.studyFirstSubmitDate)}
-${fact("Imported from", pv ? `${enumLabel(pv.sourceKind)}${pv.layout ? ` (${pv.layout})` : ""}: ${pv.source}` : "")}
-${fact("Imported at", pv?.importedAt)}
+${fact("Imported from", pv ? html`${SOURCE_LABELS[pv.sourceKind] ?? pv.sourceKind}${pv.layout ? ` (layout ${pv.layout})` : ""}<br><span class="muted small source-path">${pv.source}</span>` : "")}
+${fact("Imported at", pv?.importedAt ? pv.importedAt.replace("T", " ").replace(/:\d\d(\.\d+)?Z$/, " UTC") : "")}
 </dl>
 <p><a href="/api/studies/${encodeURIComponent(nct)}" type="application/json">This record as JSON</a> · <a href="https://clinicaltrials.gov/study/${encodeURIComponent(nct)}" rel="noopener noreferrer">${nct} on ClinicalTrials.gov</a></p>`);
 

@@ -26,24 +26,23 @@
     });
   }
 
-  // Match form: "Add a row" buttons for labs, treatments and biomarkers.
+  // Match form: "Add a row" works without a round trip (without scripts the server adds rows).
   function addRowButtons() {
-    [["lab-rows", "lab", "Add a lab row"], ["treatment-rows", "tx", "Add a treatment row"], ["biomarker-rows", "bm", "Add a biomarker row"]].forEach(function (spec) {
-      var table = document.getElementById(spec[0]);
+    document.querySelectorAll("button.add-row[data-table]").forEach(function (button) {
+      var table = document.getElementById(button.getAttribute("data-table"));
       if (!table) return;
       var body = table.tBodies[0];
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "secondary add-row";
-      button.textContent = spec[2];
-      button.addEventListener("click", function () {
+      var prefix = button.value;
+      button.addEventListener("click", function (event) {
+        event.preventDefault();
         var rows = body.rows;
         if (rows.length >= 30) return;
         var n = rows.length;
         var clone = rows[rows.length - 1].cloneNode(true);
         clone.querySelectorAll("input").forEach(function (input) {
           input.value = "";
-          input.name = input.name.replace(new RegExp("^" + spec[1] + "\\d+"), spec[1] + n);
+          input.removeAttribute("placeholder");
+          input.name = input.name.replace(new RegExp("^" + prefix + "\\d+"), prefix + n);
           var label = input.getAttribute("aria-label");
           if (label) input.setAttribute("aria-label", label.replace(/\d+/, String(n + 1)));
         });
@@ -51,7 +50,6 @@
         var first = clone.querySelector("input");
         if (first) first.focus();
       });
-      table.parentNode.insertAdjacentElement("afterend", button);
     });
   }
 
