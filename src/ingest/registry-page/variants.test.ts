@@ -233,3 +233,32 @@ test("value mappings", () => {
     email: undefined,
   });
 });
+
+test("MedPath page copied from the browser: table cells separated by tabs", () => {
+  const seed = readFileSync(new URL("../../../../shared/seeds/001_8da2837fc106f71e.txt", import.meta.url), "utf8");
+  const copied = seed
+    .replace(
+      "Experimental: Anlotinib Plus PenpulimabAnlotinib Plus PenpulimabAnlotinib (10mg",
+      "Experimental: Anlotinib Plus Penpulimab\tAnlotinib Plus Penpulimab\tAnlotinib (10mg",
+    )
+    .replace(
+      "SafetyFrom the first assignment of informed consent form up to 21 days after the last dose\n\nSafety as measured",
+      "Safety\tFrom the first assignment of informed consent form up to 21 days after the last dose\tSafety as measured",
+    );
+  assert.notEqual(copied, seed);
+  const p = parseRegistryPage(copied, "copied.txt").study.protocolSection;
+  assert.deepEqual(p.armsInterventionsModule?.armGroups, [
+    {
+      label: "Anlotinib Plus Penpulimab",
+      type: "EXPERIMENTAL",
+      description: "Anlotinib (10mg qd po d1-14, 21 days per cycle) and Penpulimab (200mg ivgtt d1)",
+      interventionNames: ["Anlotinib Plus Penpulimab"],
+    },
+  ]);
+  assert.deepEqual(p.outcomesModule?.secondaryOutcomes?.at(-1), {
+    measure: "Safety",
+    timeFrame: "From the first assignment of informed consent form up to 21 days after the last dose",
+    description: "Safety as measured by the rate of AEs, SAEs and laboratory abnormalities",
+  });
+  assert.equal(p.outcomesModule?.secondaryOutcomes?.length, 4);
+});

@@ -55,7 +55,7 @@ const CHROME = [
 const isChrome = (l: string) => CHROME.some((re) => re.test(l));
 const headingOf = (l: string) => (LOCATIONS.test(l) ? "locations" : HEADINGS[l.toLowerCase()] ?? null);
 
-const ARM_ROW = /^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Other):\s*(.+)$/i;
+const ARM_ROW = /^(Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Other):[ ]*(.+)$/i;
 const TYPED_INTERVENTION = new RegExp(`^(${INTERVENTION_TYPE_WORDS}):\\s*(.+)$`, "i");
 /** Where two table cells were glued: a lower-case letter, digit or ")" directly before a capital. */
 const GLUE = /(?<=[a-z0-9)\]])(?=[A-Z])/g;
@@ -98,7 +98,10 @@ export const medpath: Layout = {
       .map((l) => TYPED_INTERVENTION.exec(l))
       .filter((x): x is RegExpExecArray => Boolean(x))
       .map((x) => ({ type: interventionType(x[1]), name: clean(x[2]), armGroupLabels: [] as string[] }));
-    const arms = values("arms")
+    // Rows keep their tabs: a page copied from the browser separates table cells with them.
+    const arms = body("arms")
+      .map((row) => row.trim())
+      .filter(Boolean)
       .map((row) => armRow(row, listed.map((i) => i.name)))
       .filter((a): a is NonNullable<typeof a> => Boolean(a));
     const interventions = listed;
@@ -174,7 +177,17 @@ function armRow(row: string, knownInterventions: string[]) {
   const m = ARM_ROW.exec(row);
   if (!m) return undefined;
   const type = armGroupType(m[1]);
-  const rest = m[2];
+  if (m[2].includes("\t")) {
+    const [label, ivCell = "", ...desc] = m[2].split("\t").map(clean);
+    const ivs = knownInterventions.filter((n) => ivCell.includes(n));
+    return {
+      label,
+      type,
+      description: desc.filter(Boolean).join(" ") || undefined,
+      interventions: ivs.length ? ivs : ivCell ? [ivCell] : [],
+    };
+  }
+  const rest = clean(m[2]);
   // With the interventions known, the label is the text before the first of them.
   let labelEnd = -1;
   for (let i = 1; i < rest.length && labelEnd < 0; i++) {
@@ -213,7 +226,15 @@ function outcomes(lines: string[]) {
       if (out.length) expectRow = true;
       continue;
     }
-    const split = splitMeasure(line);
+    const cells = raw.trim().split("\t").map(clean);
+    const split =
+      cells.length >= 2 && cells[0] && cells[1] ? { measure: cells[0], timeFrame: cells[1] } : splitMeasure(line);
+    if (split && cells.length >= 3 && cells[2]) {
+      // A tab-separated row carries its description ("Method") in the third cell.
+      out.push({ ...split, desc: [cells.slice(2).join(" ")] });
+      expectRow = true;
+      continue;
+    }
     if (split && (expectRow || !out.length)) {
       out.push({ ...split, desc: [] });
       expectRow = false;
