@@ -40,6 +40,7 @@ test("negation reaches within its clause only", () => {
   assert.equal(neg("no prior therapy but brain metastases", "brain"), false);
   assert.equal(neg("for example but not limited to azathioprine", "azathioprine"), false);
   assert.equal(neg("Patients who are not pregnant", "pregnant"), true);
+  assert.equal(neg("No more than 2 prior chemotherapy regimens", "chemotherapy"), false);
 });
 
 test("exceptions and conditional clauses", () => {

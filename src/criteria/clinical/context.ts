@@ -55,6 +55,10 @@ export function clauseAt(ctx: ClinicalContext, i: number): Span {
 /** Words that deny what follows them in the same clause. ("non-" is a prefix — non-small cell, non-interventional — not a denial.) */
 const NEGATION_BEFORE_RE =
   /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+for|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
+/** "not limited to", "not only", "no more than": hedges and comparisons, not denials. */
+const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b`;
+const HEDGE_RE = new RegExp(HEDGE_SRC, "i");
+const HEDGE_G_RE = new RegExp(HEDGE_SRC, "gi");
 /** Words that end the reach of a negation ("no A but B": B is not denied). */
 const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|which|who|that|and\s+(?:has|have|had|is|are|must)|if)\b/i;
 
@@ -71,7 +75,7 @@ export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
   const tail = words.length > 9 ? words.slice(-9).join(" ") : window;
   from = start - tail.length;
   // "not limited to", "not only": hedges, not denials (same length keeps indices).
-  const m = NEGATION_BEFORE_RE.exec(/\bnot\s+(?:limited|only|just|necessarily|exclusively)\b/i.test(tail) ? tail.replace(/\bnot(\s+(?:limited|only|just|necessarily|exclusively)\b)/gi, "___$1") : tail);
+  const m = NEGATION_BEFORE_RE.exec(HEDGE_RE.test(tail) ? tail.replace(HEDGE_G_RE, (h) => "_".repeat(h.length)) : tail);
   if (!m) return false;
   const between = tail.slice(m.index + m[0].length - m[0].replace(/^\S+(?:\s+of)?/i, "").length);
   if (NEGATION_BREAK_RE.test(between)) return false;

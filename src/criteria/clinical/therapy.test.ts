@@ -55,6 +55,12 @@ test("lines of therapy", () => {
   const more = byConcept("previous treatment with 2 or more lines of Chemotherapy or immunotherapy.");
   assert.deepEqual(more.get("chemotherapy")?.line?.min, 2);
   assert.deepEqual(more.get("immunotherapy")?.line?.min, 2);
+  const atMost = byConcept("No more than 2 prior chemotherapy regimens").get("chemotherapy");
+  assert.deepEqual(atMost?.line, { max: 2 });
+  assert.equal(atMost?.negated, false);
+  const cycles = byConcept("progressed after ≥ 2 cycles of a PD-1 inhibitor").get("anti-pd-1");
+  assert.deepEqual([cycles?.minCycles, cycles?.line?.outcome, cycles?.timing], [2, "progressed", "prior"]);
+  assert.deepEqual(byConcept("received second-line or later therapy").get("systemic-anticancer-therapy")?.line, { min: 2, outcome: "received" });
   const intolerant = byConcept("Participants must have received and progressed through or become intolerant to fluoropyrimidine, irinotecan, oxaliplatin");
   assert.deepEqual([...intolerant.keys()], ["fluoropyrimidine", "irinotecan", "oxaliplatin"]);
 });

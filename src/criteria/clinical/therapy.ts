@@ -60,7 +60,7 @@ const PRIOR_RE =
 
 const LINE_ORDINAL_RE = /\b(first|second|third|fourth|1st|2nd|3rd|4th|[1-4])[\s-]*lines?\b/gi;
 const LINE_COUNT_RE = new RegExp(
-  String.raw`(?:(${OP_SRC})\s+)?(${NUMBER_SRC})\s*(?:(or\s+more|or\s+beyond|or\s+greater|or\s+fewer|or\s+less)\s+)?(?:\(\s*\d\s*\)\s*)?(?:prior\s+|previous\s+|systemic\s+|standard\s+|lines?\s+of\s+)*(?:lines?|regimens?|times|courses\s+of\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy))\b(\s+or\s+(?:more|beyond|greater|fewer|less))?`,
+  String.raw`(?:(${OP_SRC})\s+)?(${NUMBER_SRC})\s*(?:(or\s+more|or\s+beyond|or\s+greater|or\s+fewer|or\s+less)\s+)?(?:\(\s*\d\s*\)\s*)?(?:prior\s+|previous\s+|systemic\s+|standard\s+|lines?\s+of\s+)*(?:[A-Za-z][\w-]*\s+){0,2}?(?:lines?|regimens?|times|courses\s+of\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy))\b(\s+or\s+(?:more|beyond|greater|fewer|less))?`,
   "gi",
 );
 const CYCLES_RE = new RegExp(String.raw`(?:(${OP_SRC})\s+)?(${NUMBER_SRC})\s*(?:consecutive\s+)?(?:treatment\s+|full\s+)?(?:cycles|courses|doses|infusions)\b`, "gi");
