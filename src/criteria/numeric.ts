@@ -41,6 +41,8 @@ interface Quantity {
   relativeTo?: "ULN" | "LLN";
 }
 
+/** Cheap test: a criterion without digits, "+" or a ULN-like word has no numeric constraint. */
+const MAY_HAVE_NUMBERS = /[\d+]|ULN|LLN|limit/i;
 const SECOND_NUMBER_RE = /^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
 const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/kg|mg\/m2|mg\/day)$/i;
@@ -272,7 +274,8 @@ function findComparisons(text: string): Found[] {
   }
   // "TSH ≤ ULN", "bilirubin > upper limit of normal": 1 × ULN
   ULN_ONLY_RE.lastIndex = 0;
-  for (let m = ULN_ONLY_RE.exec(text); m; m = ULN_ONLY_RE.exec(text)) {
+  const mayUln = /ULN|LLN|limit/i.test(text);
+  for (let m = mayUln ? ULN_ONLY_RE.exec(text) : null; m; m = ULN_ONLY_RE.exec(text)) {
     const wordStart = m.index + m[0].length - m[3].length;
     const wordEnd = m.index + m[0].length;
     if (out.some((f) => f.cmpStart < wordEnd && m!.index < f.end)) continue;
@@ -415,7 +418,17 @@ export interface NumericResult {
  * every span returned is absolute (offset + local index).
  */
 export function extractNumeric(text: string, offset = 0): NumericResult {
+  if (!MAY_HAVE_NUMBERS.test(text)) return { constraints: [] };
   const found = findComparisons(text);
+  if (!found.length && !/protein/i.test(text)) return { constraints: [] };
+  // table names in the whole criterion, found once; regions take the ones inside them
+  let allVars: VariableMention[] | undefined;
+  const varsIn = (s: number, e: number): VariableMention[] => {
+    allVars ??= findVariables(text);
+    const out: VariableMention[] = [];
+    for (const v of allVars) if (v.start >= s && v.end <= e) out.push({ id: v.id, start: v.start - s, end: v.end - s });
+    return out;
+  };
   const constraints: NumericConstraint[] = [];
   const groups: Array<{ idx: number[]; joiner: "and" | "or"; listOr?: boolean }> = [];
   let prevEnd = 0;
@@ -456,7 +469,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     }
     const valEnd = (f.q2 ?? q).valueSpan[1];
     const ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
-    const regionVars = findVariables(region);
+    const regionVars = varsIn(regionStart, f.cmpStart);
     const hasVarInRegion = regionVars.length > 0;
     let isAge = false;
     let ageMention: { start: number; end: number } | undefined;
@@ -497,7 +510,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       // ("ALT, AST and total bilirubin ≤ 3 × ULN", "Hemoglobin (Hb)")
       let chosen = chooseKnown(region, regionVars).map((c) => ({ ...c, start: regionStart + c.start, end: regionStart + c.end }));
       // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
-      const afterVars = findVariables(afterText.slice(0, 40));
+      const afterVars = varsIn(f.end, Math.min(text.length, f.end + 40));
       const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
       const regionHasWords = words(text, regionStart, f.cmpStart) !== undefined;
       if (!chosen.length && !afterVar && !connectorOnly) {
@@ -505,7 +518,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
         const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), prevEnd);
         if (wideStart < regionStart) {
           const wide = text.slice(wideStart, f.cmpStart);
-          chosen = chooseKnown(wide, findVariables(wide)).map((c) => ({ ...c, start: wideStart + c.start, end: wideStart + c.end }));
+          chosen = chooseKnown(wide, varsIn(wideStart, f.cmpStart)).map((c) => ({ ...c, start: wideStart + c.start, end: wideStart + c.end }));
         }
       }
       if (afterVar && !chosen.length && !regionHasWords) {
@@ -692,7 +705,8 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
 
   // dipstick urine protein: "urine protein ≥ ++", "proteinuria > 1+", "urine protein ++ or above"
   DIPSTICK_RE.lastIndex = 0;
-  for (let m = DIPSTICK_RE.exec(text); m; m = DIPSTICK_RE.exec(text)) {
+  const mayDip = text.includes("+") && /protein/i.test(text);
+  for (let m = mayDip ? DIPSTICK_RE.exec(text) : null; m; m = DIPSTICK_RE.exec(text)) {
     const name = m[1];
     const plus = m[3];
     const value = /^\d/.test(plus) ? Number(plus[0]) : plus.length;

@@ -1,0 +1,93 @@
+/**
+ * Criteria parsing speed on the development texts (../shared/eval/lct-dev/docs, 247 files).
+ *
+ *   in-process      parseCriteria over every text: the whole pipeline (with the clinical
+ *                   extractor) and numeric only; documents/s, median of runs after a warm-up
+ *   whole process   `eligo criteria --jsonl FILE...` as a user runs it (node + CLI start-up,
+ *                   reading files, printing JSON lines): once with the 247 files, once with
+ *                   them listed 20 times (4,940 documents) so start-up is amortised
+ *
+ *   npm run bench:criteria [-- --runs 7]
+ * Uses dist/cli/main.js when it exists (npm run build), else the sources through tsx.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism, cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseCriteria } from "../src/criteria/parse.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dir = fileURLToPath(new URL("../../shared/eval/lct-dev/docs/", import.meta.url));
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".txt"))
+  .sort()
+  .map((f) => dir + f);
+const docs = files.map((f) => readFileSync(f, "utf8"));
+const runsArg = process.argv.indexOf("--runs");
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+function inProcess(label: string, opts: { numericOnly?: boolean }): void {
+  for (const d of docs) parseCriteria(d, opts); // warm-up: JIT, knowledge tables
+  const rates: number[] = [];
+  const cpuRates: number[] = [];
+  let criteria = 0;
+  let constraints = 0;
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    criteria = 0;
+    constraints = 0;
+    for (const d of docs) {
+      const cs = parseCriteria(d, opts);
+      criteria += cs.length;
+      for (const c of cs) constraints += c.constraints.length;
+    }
+    rates.push(docs.length / ((performance.now() - t0) / 1000));
+    const c = process.cpuUsage(c0);
+    cpuRates.push(docs.length / ((c.user + c.system) / 1e6));
+  }
+  console.log(
+    `in-process, ${label.padEnd(22)} ${fmt(median(rates)).padStart(7)} documents/s wall, ${fmt(median(cpuRates)).padStart(7)} per CPU-second (medians of ${runs}); ${criteria} criteria, ${constraints} constraints`,
+  );
+}
+
+function wholeProcess(copies: number): void {
+  const built = existsSync(`${root}dist/cli/main.js`);
+  const cmd = built ? [`${root}dist/cli/main.js`] : ["--import", "tsx", `${root}src/cli/main.ts`];
+  const args = [...cmd, "criteria", "--jsonl"];
+  for (let i = 0; i < copies; i++) args.push(...files);
+  const times: number[] = [];
+  const cpu: number[] = [];
+  const n = Math.max(3, Math.min(runs, 5));
+  // /usr/bin/time reports the child's CPU seconds: on a shared machine wall time measures the neighbours too
+  const timed = existsSync("/usr/bin/time");
+  for (let r = 0; r < n; r++) {
+    const t0 = performance.now();
+    const res = timed
+      ? spawnSync("/usr/bin/time", ["-f", "CPU %U %S", process.execPath, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: "utf8" })
+      : spawnSync(process.execPath, args, { cwd: root, maxBuffer: 1 << 30, encoding: "utf8" });
+    const ms = performance.now() - t0;
+    if (res.status !== 0) throw new Error(`eligo criteria failed (${res.status}): ${res.stderr.slice(0, 500)}`);
+    const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(res.stderr);
+    if (m) cpu.push(Number(m[1]) + Number(m[2]));
+    const lines = res.stdout.split("\n").filter(Boolean).length;
+    if (lines !== files.length * copies) throw new Error(`expected ${files.length * copies} JSON lines, got ${lines}`);
+    times.push(ms);
+  }
+  const docsN = files.length * copies;
+  console.log(
+    `whole process, ${String(docsN).padStart(5)} documents ${built ? "(dist)" : "(tsx) "} ${fmt(docsN / (median(times) / 1000)).padStart(7)} documents/s wall${cpu.length ? `, ${fmt(docsN / median(cpu)).padStart(7)} per CPU-second` : ""} (median wall ${fmt(median(times))} ms of ${n} runs)`,
+  );
+}
+
+console.log(`criteria bench: ${docs.length} development texts; ${availableParallelism()} × ${cpus()[0]?.model ?? "cpu"}; node ${process.version}`);
+inProcess("whole pipeline", {});
+inProcess("numeric only", { numericOnly: true });
+wholeProcess(1);
+wholeProcess(20);
