@@ -210,14 +210,22 @@ export function renderTrialResult(t: TrialMatchView, rank: number): SafeHtml {
   const counts = { pass: 0, fail: 0, unknown: 0 };
   for (const c of t.criteria) counts[c.outcome]++;
   const sorted = [...t.criteria].sort((a, b) => ORDER[a.outcome] - ORDER[b.outcome]);
+  const failing = t.criteria.filter((c) => c.outcome === "fail");
+  const ineligible = t.verdict === "ineligible";
   return html`<li class="match-trial verdict-row-${t.verdict}">
 <article aria-labelledby="m-${t.nctId}">
 <h2 id="m-${t.nctId}"><span class="rank">${rank}.</span> <a href="/study/${encodeURIComponent(t.nctId)}">${t.title || t.nctId}</a></h2>
 <p class="hit-meta">${verdictBadge(t.verdict)} ${statusBadge(t.status)} <span class="nct">${t.nctId}</span>
 <span class="tally"><span class="mark mark-pass" aria-hidden="true">✓</span> ${counts.pass} met · <span class="mark mark-fail" aria-hidden="true">✗</span> ${counts.fail} not met · <span class="mark mark-unknown" aria-hidden="true">?</span> ${counts.unknown} unknown</span></p>
-${t.questions.length ? html`<div class="questions"><h3>Questions to settle</h3><ul>${t.questions.map((q) => html`<li>${q}</li>`)}</ul></div>` : ""}
-<details${t.verdict === "ineligible" ? "" : html` open`}><summary>Criteria (${t.criteria.length})</summary>
-<ul class="results-list">${sorted.map(renderCriterionResult)}</ul></details>
+${t.criteria.length === 0 ? html`<p class="notice">The record gives no criteria to check: read the trial's page before referring.</p>` : ""}
+${ineligible && failing.length
+    ? html`<div class="why-not"><h3>Why not eligible</h3><ul class="results-list">${failing.map(renderCriterionResult)}</ul></div>`
+    : ""}
+${!ineligible && t.questions.length ? html`<div class="questions"><h3>Questions to settle</h3><ul>${t.questions.map((q) => html`<li>${q}</li>`)}</ul></div>` : ""}
+${t.criteria.length
+    ? html`<details${ineligible ? "" : html` open`}><summary>${ineligible ? "All criteria" : "Criteria"} (${t.criteria.length})</summary>
+<ul class="results-list">${sorted.map(renderCriterionResult)}</ul></details>`
+    : ""}
 </article>
 </li>`;
 }

@@ -123,9 +123,10 @@ test("match results: verdict badges, per-criterion marks with evidence, question
   assert.match(out, /<span class="evidence">age 58<\/span>/);
   assert.match(out, /Questions to settle/);
   assert.ok(out.indexOf("NCT05807880") < out.indexOf("NCT00000002"));
-  // Ineligible trials start collapsed, others open.
+  // Ineligible trials show why up front, with every criterion collapsed; others open.
   assert.match(out, /<details open><summary>Criteria \(2\)/);
-  assert.match(out, /<details><summary>Criteria \(1\)/);
+  assert.match(out, /<h3>Why not eligible<\/h3><ul class="results-list"><li class="result result-fail">/);
+  assert.match(out, /<details><summary>All criteria \(1\)/);
 });
 
 test("match form: every input has a label, suggestions come from known conditions", () => {
