@@ -7,8 +7,10 @@
  * Without it: a readable listing, each criterion then its constraints.
  */
 import fs from "node:fs";
+import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { parseCriteria, parseEligibility, parserVersion } from "../../criteria/parse.js";
+import { reparseStale } from "../../criteria/persist.js";
 import type { Constraint, Criterion } from "../../criteria/types.js";
 import type { Study } from "../../model/study.js";
 import { addDbOption, openDb, paint, UserError } from "../common.js";
@@ -16,6 +18,8 @@ import { addDbOption, openDb, paint, UserError } from "../common.js";
 interface CriteriaOptions {
   db?: string;
   jsonl?: boolean;
+  numericOnly?: boolean;
+  reparse?: boolean;
 }
 
 const NCT = /^NCT\d{8}$/i;
@@ -83,16 +87,41 @@ export function registerCriteria(program: Command): void {
   const cmd = program
     .command("criteria")
     .description("Parse eligibility criteria into criteria and constraints (text files or stored studies)")
-    .argument("<inputs...>", "eligibility text files, v2 study JSON files, or NCT ids of stored studies")
-    .option("--jsonl", "one JSON line per input: {\"file\", \"criteria\"} (or {\"nctId\", …} for studies)");
+    .argument("[inputs...]", "eligibility text files, v2 study JSON files, or NCT ids of stored studies")
+    .option("--jsonl", "one JSON line per input: {\"file\", \"criteria\"} (or {\"nctId\", …} for studies)")
+    .option("--numeric-only", "numeric constraints only (skip diagnosis, therapy, biomarker … extraction)")
+    .option("--reparse", "re-parse stored studies whose criteria are missing or from another parser version, and store them");
   addDbOption(cmd);
   cmd.action((inputs: string[], opts: CriteriaOptions) => {
     const output = new Output();
     const warn = (msg: string) => process.stderr.write(`eligo: ${msg}\n`);
+    if (opts.reparse) {
+      const store = openDb(opts);
+      try {
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar({ format: "re-parsing criteria [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic)
+          : undefined;
+        let started = false;
+        const sum = reparseStale(store, (done, total) => {
+          if (bar && !started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar?.update(done);
+        });
+        bar?.stop();
+        process.stderr.write(`eligo: re-parsed ${sum.parsed} stud${sum.parsed === 1 ? "y" : "ies"} (parser ${parserVersion()})\n`);
+      } finally {
+        store.close();
+      }
+      if (!inputs.length) return;
+    }
+    if (!inputs.length) throw new UserError("criteria: give eligibility text files or NCT ids (or --reparse with --db)");
     const failed: string[] = [];
     const ids = inputs.filter((x) => NCT.test(x));
     const files = inputs.filter((x) => !NCT.test(x));
     const parseOpts = {
+      numericOnly: Boolean(opts.numericOnly),
       onClinicalError: (e: Error, text: string) => warn(`clinical extractor failed on "${text.slice(0, 60)}…": ${e.message}`),
     };
     for (const file of files) {

@@ -1,0 +1,81 @@
+/** End-to-end: `eligo criteria` as a user runs it (a child process through tsx). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Study } from "../../model/study.js";
+import { openStore } from "../../store/sqlite.js";
+import { PARSER_VERSION, storedCriteria } from "../../criteria/persist.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const docs = fileURLToPath(new URL("../../../../shared/eval/lct-dev/docs/", import.meta.url));
+const eligo = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "criteria", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+
+test("--jsonl: one line per file in the scorer's format; a missing file is named and the exit status is 1", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "eligo-cli-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const mine = join(dir, "mine.txt");
+  writeFileSync(mine, "Inclusion Criteria:\n- Age ≥ 18 years\n- Hb ≥ 9 g/dL\nExclusion Criteria:\n- QTc > 470 ms\n");
+  const a = join(docs, "NCT03860038.txt");
+  const r = eligo("--jsonl", mine, a, join(dir, "absent.txt"));
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /cannot read .*absent\.txt: no such file/);
+  assert.match(r.stderr, /1 of 3 input\(s\) could not be read/);
+  const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => l.file),
+    [mine, a],
+  );
+  const cs = lines[0].criteria;
+  assert.deepEqual(
+    cs.map((c: { kind: string }) => c.kind),
+    ["inclusion", "inclusion", "exclusion"],
+  );
+  const numeric = cs.flatMap((c: { constraints: Array<{ type: string }> }) => c.constraints.filter((k) => k.type === "numeric"));
+  assert.deepEqual(
+    numeric.map((k: { variable: string; op: string; value: number }) => [k.variable, k.op, k.value]),
+    [
+      ["age", ">=", 18],
+      ["hemoglobin", ">=", 9],
+      ["qtc", ">", 470],
+    ],
+  );
+  const text = readFileSync(mine, "utf8");
+  for (const k of numeric) assert.equal(text.slice(k.valueSpan[0], k.valueSpan[1]), String(k.value));
+});
+
+test("stored studies by NCT id: readable listing; --reparse stores parses; unknown ids are named", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "eligo-cli-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const db = join(dir, "e.db");
+  const study = Study.parse(JSON.parse(readFileSync(new URL("../../../../shared/data/ctgov-v2/NCT02210780.json", import.meta.url), "utf8")));
+  const store = openStore(db);
+  store.upsert(study, { sourceKind: "ctgov-v2-json", source: "test", importedAt: "2026-01-01T00:00:00Z" });
+  store.close();
+
+  const listing = eligo("NCT02210780", "--db", db);
+  assert.equal(listing.status, 0, listing.stderr);
+  assert.match(listing.stdout, /^NCT02210780 /);
+  assert.match(listing.stdout, /\n(I|E|C)1 +\S/);
+  assert.match(listing.stdout, /numeric +age ≥ \d+ a/);
+
+  const re = eligo("--reparse", "--db", db);
+  assert.equal(re.status, 0, re.stderr);
+  assert.match(re.stderr, /re-parsed 1 study/);
+  const s2 = openStore(db, { readonly: true });
+  const saved = storedCriteria(s2, "NCT02210780");
+  s2.close();
+  assert.equal(saved?.parserVersion, PARSER_VERSION);
+
+  const missing = eligo("NCT99999999", "--db", db);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /NCT99999999: not in the database/);
+});
