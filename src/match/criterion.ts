@@ -65,7 +65,28 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
 const sameDirection = (a: NumericConstraint, b: NumericConstraint) =>
   (a.op.startsWith("<") && b.op.startsWith("<")) || (a.op.startsWith(">") && b.op.startsWith(">")) || a.op === b.op;
 
-export function evaluateCriterion(criterion: Criterion, ctx: EvalContext): EvaluatedCriterion {
+/**
+ * "The following histologies are excluded: A, B, C" inside an inclusion criterion: the
+ * terms after such words, to the end of the sentence, are denied.
+ */
+function withTextDenials(criterion: Criterion): Criterion {
+  if (criterion.kind === "exclusion") return criterion;
+  const re = /\b(?:are|is|will be)\s+(?:excluded|not\s+(?:eligible|allowed|permitted|included))\b|\bexcept(?:ing)?\b|\bexcluding\b/gi;
+  const ranges: Array<[number, number]> = [];
+  for (let m = re.exec(criterion.text); m; m = re.exec(criterion.text)) {
+    const from = m.index + m[0].length;
+    const dot = criterion.text.slice(from).search(/\.(\s|$)|;/);
+    ranges.push([criterion.span[0] + from, criterion.span[0] + (dot < 0 ? criterion.text.length : from + dot)]);
+  }
+  if (!ranges.length) return criterion;
+  const constraints = criterion.constraints.map((c) =>
+    c.type === "diagnosis" && !c.exception && ranges.some(([a, b]) => c.mentionSpan[0] >= a && c.mentionSpan[0] < b) ? { ...c, negated: !c.negated } : c,
+  );
+  return { ...criterion, constraints };
+}
+
+export function evaluateCriterion(input: Criterion, ctx: EvalContext): EvaluatedCriterion {
+  const criterion = withTextDenials(input);
   const cs = criterion.constraints;
   // Exceptions ("excluding cured skin cancer", "except diphosphonate") narrow the others and count for nothing themselves.
   const isException = (c: Constraint) => (c.type === "diagnosis" || c.type === "therapy") && c.exception === true;
@@ -219,17 +240,24 @@ export function effectiveLogic(criterion: Criterion, ctx: EvalContext): Logic {
   if (units.length < 2 || !Number.isFinite(units[0].span[0])) {
     return { op: "and", args: [...units.map((x) => x.u), ...denied, ...judgements] };
   }
-  const groups: Array<Array<Logic | number>> = [[units[0].u]];
   const typeOf = (u: Logic | number) => (typeof u === "number" ? cs[u].type : "numeric");
+  // Sentences (inclusion: each must hold) → alternatives (OR) → runs that must hold together (AND).
+  const sentences: Array<Array<Array<Logic | number>>> = [[[units[0].u]]];
   for (let j = 1; j < units.length; j++) {
     const between = criterion.text.slice(Math.max(0, units[j - 1].span[1] - start), Math.max(0, units[j].span[0] - start));
+    const sentence = sentences[sentences.length - 1];
+    if (!excl && /[.;]\s|[.;]$|^\s*[.;]|\d\)/.test(between)) {
+      sentences.push([[units[j].u]]);
+      continue;
+    }
     // "EGFR/ALK/ROS1 wild type": a slash between markers lists what must all hold.
     const markers = typeOf(units[j - 1].u) === "biomarker" && typeOf(units[j].u) === "biomarker" && !/\bor\b|[;,]/.test(between);
-    if (!markers && joinsAsAlternative(between, criterion.kind === "exclusion")) groups.push([units[j].u]);
-    else groups[groups.length - 1].push(units[j].u);
+    if (!markers && joinsAsAlternative(between, excl)) sentence.push([units[j].u]);
+    else sentence[sentence.length - 1].push(units[j].u);
   }
-  const core: Logic | number =
-    groups.length === 1 ? { op: "and", args: groups[0] } : { op: "or", args: groups.map((g) => (g.length === 1 ? g[0] : { op: "and", args: g })) };
+  const run = (g: Array<Logic | number>): Logic | number => (g.length === 1 ? g[0] : { op: "and", args: g });
+  const alt = (s: Array<Array<Logic | number>>): Logic | number => (s.length === 1 ? run(s[0]) : { op: "or", args: s.map(run) });
+  const core: Logic | number = sentences.length === 1 ? alt(sentences[0]) : { op: "and", args: sentences.map(alt) };
   return { op: "and", args: [core, ...denied, ...judgements] };
 }
 

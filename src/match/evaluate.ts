@@ -285,6 +285,11 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   if (!facts.conditions || facts.conditions.length === 0) {
     return unknown(index, "diagnoses", { id: "diagnoses", text: "What are the patient's diagnoses (cancer type and histology, other conditions)?" });
   }
+  // A criterion cannot deny the condition the trial studies (or a broader one): such a denial names a
+  // narrower term the tables do not know ("inflammatory myofibroblastic sarcoma" read as "sarcoma").
+  if (c.negated && concept && ctx.trialConcepts.some((t) => k.isA(t, concept))) {
+    return notComputable(index, `"${c.mention}" read as ${label}, which would deny the condition the trial studies`);
+  }
   let pool = facts.conditions;
   // "Other malignancies": not the cancer this trial studies (a generic cancer concept in a criterion that says "other").
   const generic = concept !== undefined && (ctx.trialConcepts.some((t) => k.isA(t, concept)) || concept === "cancer" || concept === "solid-tumor");

@@ -14,14 +14,20 @@
  *  - Observations with LOINC codes are labs/vitals; ECOG (89247-1) may be coded with LOINC
  *    answers LA9622-7…LA9627-6 or a number; pregnancy status (82810-3) and genomic results
  *    (code naming EGFR, ALK, …, or component 48018-6 "gene studied") are read too.
- *  - Medication line of therapy: extension `…/line-of-therapy` (valueInteger); reason
- *    stopped: statusReason text (progression / toxicity / completed).
+ *  - Medications: line of therapy, cycles, best response and setting from eligo's extensions
+ *    (`https://eligo.dev/fhir/StructureDefinition/{line-of-therapy,cycles,best-response,setting}`);
+ *    reason stopped from statusReason text (progression / toxicity / completed).
+ *  - An empty List with emptyReason "nilknown" and LOINC 10160-0 (medication history) or
+ *    47519-4 (procedure history) says "none"; without it, absent medications are unknown.
+ *  - Yes/no Observations (valueBoolean): breastfeeding (LOINC 63895-7), "Childbearing
+ *    potential", "Measurable disease"; "Life expectancy" as a quantity in months.
  */
 import type {
   Bundle,
   CodeableConcept,
   Condition as FhirCondition,
   Immunization,
+  List as FhirList,
   Medication as FhirMedication,
   MedicationAdministration,
   MedicationRequest,
@@ -130,7 +136,7 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
           break;
         }
         const status = c.clinicalStatus?.coding?.[0]?.code as Condition["clinicalStatus"] | undefined;
-        const isMet = /metasta|secondary malignant|secondary neoplasm/i.test(t ?? "") || codes.some((x) => x.system === "icd10" && /^C7[7-9]/i.test(x.code));
+        const isMet = /\bmetastas[ie]s\b|\bmetastatic (?:to|in)\b|secondary malignant|secondary neoplasm/i.test(t ?? "") || codes.some((x) => x.system === "icd10" && /^C7[7-9]/i.test(x.code));
         if (/^pregnan/i.test(t ?? "") || codes.some((x) => x.system === "snomed" && x.code === "77386006")) {
           if (status !== "resolved" && status !== "inactive") patient.pregnant = true;
           break;
@@ -144,16 +150,16 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
           }
           break;
         }
-        const stageText = text(c.stage?.[0]?.summary);
+        const stageTexts = (c.stage ?? []).map((st) => text(st.summary)).filter((x): x is string => Boolean(x));
         const cond: Condition = {
           ...(t ? { text: t } : {}),
           ...(codes.length ? { codes } : {}),
           ...(day(c.onsetDateTime ?? c.onsetPeriod?.start) ? { onset: day(c.onsetDateTime ?? c.onsetPeriod?.start) } : {}),
           ...(status ? { clinicalStatus: status } : {}),
         };
-        if (stageText) {
-          if (/T\d|N\d|M\d/.test(stageText) && !/^stage/i.test(stageText)) cond.tnm = stageText;
-          else cond.stage = stageText.replace(/^stage\s*/i, "");
+        for (const stageText of stageTexts) {
+          if (/T\d|N\d|M\d/.test(stageText) && !/^stage/i.test(stageText)) cond.tnm ??= stageText;
+          else cond.stage ??= stageText.replace(/^stage\s*/i, "");
         }
         conditions.push(cond);
         break;
@@ -185,7 +191,12 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
           r.resourceType === "MedicationRequest"
             ? { start: (m as MedicationRequest).authoredOn, end: (m as MedicationRequest).dispenseRequest?.validityPeriod?.end }
             : { start: (m as MedicationStatement).effectivePeriod?.start ?? (m as MedicationStatement).effectiveDateTime, end: (m as MedicationStatement).effectivePeriod?.end ?? (r.resourceType === "MedicationAdministration" ? (m as MedicationAdministration).effectiveDateTime : undefined) };
-        const line = (m.extension ?? []).find((e) => /line-of-therapy/i.test(e.url ?? ""))?.valueInteger;
+        const ext = (name: string) => (m.extension ?? []).find((e) => (e.url ?? "").endsWith(`/${name}`));
+        const line = ext("line-of-therapy")?.valueInteger;
+        const cycles = ext("cycles")?.valueInteger;
+        const best = ext("best-response")?.valueCode;
+        const setting = ext("setting")?.valueCode;
+        if (best !== undefined && !["CR", "PR", "SD", "PD", "NE"].includes(best)) issues.push({ path: at(path, "extension"), message: `best-response must be CR, PR, SD, PD or NE, got ${JSON.stringify(best)}` });
         const reasons = (r.resourceType === "MedicationStatement" ? ((m as MedicationStatement).statusReason ?? []) : r.resourceType === "MedicationRequest" ? [(m as MedicationRequest).statusReason] : (m as MedicationAdministration).statusReason ?? [])
           .map((x) => text(x) ?? "")
           .join(" ");
@@ -202,6 +213,9 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
           ...(day(period.start) ? { start: day(period.start) } : {}),
           ...(day(period.end) ? { end: day(period.end) } : {}),
           ...(typeof line === "number" ? { line } : {}),
+          ...(typeof cycles === "number" ? { cycles } : {}),
+          ...(best && ["CR", "PR", "SD", "PD", "NE"].includes(best) ? { bestResponse: best as Medication["bestResponse"] } : {}),
+          ...(setting ? { setting: setting as Medication["setting"] } : {}),
           ...(reasonStopped ? { reasonStopped } : {}),
         });
         break;
@@ -235,6 +249,15 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
           name: t,
           ...(day(im.occurrenceDateTime) ? { start: day(im.occurrenceDateTime) } : {}),
         });
+        break;
+      }
+      case "List": {
+        // An empty medication / procedure history (emptyReason nilknown): "none", not "unknown".
+        const l = r as FhirList;
+        const code = l.code?.coding?.find((c) => c.system === "http://loinc.org")?.code;
+        const nil = l.emptyReason?.coding?.some((c) => c.code === "nilknown") && !(l.entry?.length);
+        if (nil && code === "10160-0") sawMeds = true;
+        if (nil && code === "47519-4") sawProcedures = true;
         break;
       }
       default:
@@ -299,6 +322,20 @@ function readObservation(o: FhirObservation, path: string, out: Observation[], b
     const v = (text(o.valueCodeableConcept) ?? "").toLowerCase();
     if (/not pregnant|negative/.test(v)) patient.pregnant = false;
     else if (/pregnant|positive/.test(v)) patient.pregnant = true;
+    return;
+  }
+  // Yes/no facts: breastfeeding (63895-7), childbearing potential, measurable disease.
+  if (typeof o.valueBoolean === "boolean" || (loinc === "63895-7" && o.valueCodeableConcept)) {
+    const yes = typeof o.valueBoolean === "boolean" ? o.valueBoolean : !/^(no|not|negative)/i.test(text(o.valueCodeableConcept) ?? "");
+    const what = `${loinc ?? ""} ${t ?? ""}`;
+    if (/63895-7|breast ?feeding|lactat/i.test(what)) patient.lactating = yes;
+    else if (/childbearing/i.test(what)) patient.childbearingPotential = yes;
+    else if (/measurable disease/i.test(what)) patient.measurableDisease = yes;
+    return;
+  }
+  if (/^life expectancy/i.test(t ?? "") && o.valueQuantity?.value !== undefined) {
+    const months = o.valueQuantity.code === "a" || /year/i.test(o.valueQuantity.unit ?? "") ? o.valueQuantity.value * 12 : o.valueQuantity.value;
+    patient.lifeExpectancyMonths = months;
     return;
   }
   // ECOG / Karnofsky coded as answers.
