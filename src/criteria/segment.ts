@@ -153,7 +153,11 @@ export function segmentCriteria(text: string): Segment[] {
           parent = top.index;
           stack.push({ index: segs.length, depth, indent: mk.indent, type: mk.type, n: mk.n });
           placed = true;
-        } else if (mk.indent > top.indent + 1 && top.type !== "para") {
+        } else if (
+          mk.indent > top.indent + 1 &&
+          top.type !== "para" &&
+          !stack.some((o) => o.type === mk.type && Math.abs(o.indent - mk.indent) <= 1 && (mk.n === undefined || o.n === undefined || o.n + 1 === mk.n))
+        ) {
           depth = top.depth + 1;
           parent = top.index;
           stack.push({ index: segs.length, depth, indent: mk.indent, type: mk.type, n: mk.n });
