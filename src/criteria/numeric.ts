@@ -233,15 +233,15 @@ function findComparisons(text: string): Found[] {
     }
     if (!op) {
       // "ECOG 0 or 1", "ECOG 0, 1 or 2", "ICDAS score of 1,2 or 3": a score's admitted values
-      const list = /^[ \t]*(?:(?:,|or|and|\/)[ \t]*)(\d)(?:[ \t]*(?:,|or|and|\/)[ \t]*(\d))?(?!\d|[.,]\d)/.exec(text.slice(end, end + 20));
+      const list = /^(?:[ \t]*(?:,[ \t]*(?:or|and)?|or|and|\/)[ \t]*\d(?![\d]|[.,]\d))+/.exec(text.slice(end, end + 30));
       if (list && /^\d$/.test(numText)) {
         const ctx = text.slice(Math.max(0, at - 60), at);
         const vars = findVariables(ctx);
         const last = vars[vars.length - 1];
         const isScore = last && variableById(last.id)?.kind === "score" && !/[;.]/.test(ctx.slice(last.end));
         if (isScore || /\b(score|status|grade|class|scale)\b[^;.]{0,20}$/i.test(ctx)) {
-          const lastDigit = list[2] ?? list[1];
-          const lastStart = end + list[0].lastIndexOf(lastDigit);
+          const lastStart = end + list[0].length - 1;
+          const lastDigit = text[lastStart];
           q2 = { value: Number(lastDigit), valueSpan: [lastStart, lastStart + 1], end: lastStart + 1 };
           const lo = Math.min(q.value, q2.value);
           const hi = Math.max(q.value, q2.value);
