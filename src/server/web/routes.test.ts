@@ -76,7 +76,12 @@ test("search: words, facets and near a city", async () => {
   assert.match(all.body, new RegExp(`${store.count()} trials`));
   const near = await app.inject({ url: "/?near=guangzhou" });
   assert.match(near.body, /Showing 1–1 of 1 trial/);
-  assert.match(near.body, /Sun Yat-sen University Cancer Center, Guangzhou, China/);
+  assert.match(near.body, /Sun Yat-sen University Cancer Center, Guangzhou, China <span class="distance">\(0 km\)<\/span>/);
+  assert.match(near.body, /with a site within 50 km of Guangzhou \(CN\)/);
+  const nowhere = await app.inject({ url: "/?near=Atlantis%2C%20Narnia" });
+  assert.match(nowhere.body, /Near “Atlantis, Narnia”: unknown country &#39;Narnia&#39;/);
+  const past = await app.inject({ url: "/?q=evil&page=7" });
+  assert.match(past.body, /Page 7 is past the last page/);
   const rec = await app.inject({ url: "/?status=RECRUITING" });
   assert.match(rec.body, /value="RECRUITING" checked/);
   assert.deepEqual(readSearchQuery({ q: " x ", status: ["A", "B"], type: "INTERVENTIONAL", page: "-3", radius: "abc" }), {

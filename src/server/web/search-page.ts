@@ -92,9 +92,11 @@ export function renderSearchPage(v: SearchResultView): string {
   const q = v.query;
   const first = (q.page - 1) * q.pageSize + 1;
   const lastShown = first + v.hits.length - 1;
-  const summary = v.total === 0
+  const summary = v.total === 0 && v.nearResolved
+    ? html`No trials${q.q ? html` for “${q.q}”` : ""} with a site within ${v.nearResolved}.`
+    : v.total === 0
     ? html`No trials match${q.q ? html` “${q.q}”` : ""}.`
-    : html`${v.hits.length ? html`Showing ${first}–${lastShown} of ` : ""}${plural(v.total, "trial")}${q.q ? html` for “${q.q}”` : ""}${v.nearResolved ? html`, nearest sites to ${v.nearResolved}` : ""}.`;
+    : html`${v.hits.length ? html`Showing ${first}–${lastShown} of ` : ""}${plural(v.total, "trial")}${q.q ? html` for “${q.q}”` : ""}${v.nearResolved ? html` with a site within ${v.nearResolved}` : ""}.`;
   const body = html`<h1 class="visually-hidden">Find clinical trials</h1>
 <form class="search-form" method="get" action="/" role="search" aria-label="Trials">
 <div class="search-row">
@@ -120,6 +122,7 @@ ${q.status.length || q.phase.length || q.studyType.length || q.country.length ||
 <section class="results" aria-labelledby="results-h">
 <h2 id="results-h" class="results-summary" aria-live="polite">${summary}</h2>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ""}
+${v.total > 0 && v.hits.length === 0 ? html`<p class="notice">Page ${q.page} is past the last page. <a href="/${searchParams(q, { page: 1 })}">Back to the first page</a>.</p>` : ""}
 ${v.hits.length ? html`<ol class="hits" start="${first}">${join(v.hits.map(renderHit))}</ol>` : ""}
 ${pagination(v)}
 </section>

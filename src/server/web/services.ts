@@ -11,7 +11,7 @@ import type { Patient } from "../../model/patient.js";
 import type { Study } from "../../model/study.js";
 import { regimenOfStudy } from "../../regimen/index.js";
 import { frequencyById } from "../../regimen/terms.js";
-import { relatedStudies, resolveNear, searchStudies, type SearchParams } from "../../search/index.js";
+import { DEFAULT_RADIUS_KM, relatedStudies, resolveNear, searchStudies, type SearchParams } from "../../search/index.js";
 import type { SqliteStudyStore } from "../../store/sqlite.js";
 import type { FacetValue, MatchResultView, NearestSite, RegimenGrid, RelatedTrial, SearchQuery, TrialMatchView } from "./views.js";
 
@@ -74,7 +74,7 @@ export function engineSearch(store: SqliteStudyStore, q: SearchQuery): SearchOut
       const point = resolveNear(q.near);
       params.near = { lat: point.lat, lon: point.lon };
       if (q.radiusKm) params.radiusKm = q.radiusKm;
-      nearResolved = point.place ? `${point.place.name} (${point.place.countryCode})` : `${point.lat}, ${point.lon}`;
+      nearResolved = `${q.radiusKm ?? DEFAULT_RADIUS_KM} km of ${point.place ? `${point.place.name} (${point.place.countryCode})` : `${point.lat}, ${point.lon}`}`;
     } catch (e) {
       notice = `Near “${q.near}”: ${(e as Error).message}. Showing results without distance.`;
     }

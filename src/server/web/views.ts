@@ -55,7 +55,7 @@ export interface SearchResultView {
   hits: SearchHit[];
   /** Facet name ("status", "phase", "studyType", "sex") → values with counts. */
   facets: Record<string, FacetValue[]>;
-  /** The place "near" resolved to, shown so users can spot a wrong guess. */
+  /** The radius and place "near" resolved to ("50 km of Guangzhou (CN)"), shown so users can spot a wrong guess. */
   nearResolved?: string;
   /** A problem with the query (unknown city, …), shown above the results. */
   notice?: string;
