@@ -35,29 +35,33 @@ export interface EvaluatedCriterion {
 
 type Applies = "yes" | "no" | "unknown";
 
-/** A qualifier fact: its id and whether it holds for the patient. */
+/**
+ * A qualifier fact: its id, whether it holds for the patient, and which value of the fact
+ * makes it hold (the "sex" fact is true for male: a male and a female qualifier share it).
+ */
 interface QualifierFact {
   id: string;
   question: Question;
   holds: boolean | undefined;
+  polarity: boolean;
 }
 
 function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefined {
   const f = ctx.facts;
   if (q.sex) {
-    return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex };
+    return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex, polarity: q.sex === "male" };
   }
   if (q.condition) {
     const want = normaliseText(q.condition.replace(/\bmetastas[ie]s\b/gi, ""));
     const site = want || normaliseText(q.condition);
     const question = { id: `metastasis:${site}`, text: `Does the patient have ${site} metastases (active or treated)?` };
     const inMets = f.metastases?.some((m) => m.site.includes(site) || (site === "liver" && m.site.includes("hepatic")));
-    if (inMets) return { id: question.id, question, holds: true };
+    if (inMets) return { id: question.id, question, holds: true, polarity: true };
     // A condition that is not a metastasis site ("Gilbert's syndrome"): look in the diagnoses.
     const inConditions = f.conditions?.some((c) => normaliseText(c.text).includes(site));
-    if (inConditions) return { id: question.id, question, holds: true };
-    if (f.metastases !== undefined) return { id: question.id, question, holds: false };
-    return { id: question.id, question, holds: undefined };
+    if (inConditions) return { id: question.id, question, holds: true, polarity: true };
+    if (f.metastases !== undefined) return { id: question.id, question, holds: false, polarity: true };
+    return { id: question.id, question, holds: undefined, polarity: true };
   }
   return undefined;
 }
@@ -122,7 +126,10 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
     const applies = (i: number): Applies => {
       const q = qual[i];
       if (q === "unreadable") return "unknown";
-      if (q) return (q.holds ?? assign.get(q.id)) === true ? "yes" : (q.holds ?? assign.get(q.id)) === false ? "no" : "unknown";
+      if (q) {
+        const h = q.holds ?? (assign.has(q.id) ? assign.get(q.id) === q.polarity : undefined);
+        return h === true ? "yes" : h === false ? "no" : "unknown";
+      }
       const over = overriddenBy[i].map(applies);
       if (over.includes("yes")) return "no";
       return "yes";

@@ -1,0 +1,131 @@
+/** Criterion-level evaluation: kinds, qualified thresholds, "or" logic, list semantics, verdicts and questions. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { Constraint, Criterion, NumericConstraint } from "../criteria/types.js";
+import type { Patient } from "../model/patient.js";
+import { combine, evaluateCriterion } from "./criterion.js";
+import type { EvalContext, Truth } from "./evaluate.js";
+import { patientFacts } from "./facts.js";
+import { matchKnowledge } from "./knowledge.js";
+import { evaluateTrial, moduleCriteria, type MatchableTrial } from "./trial.js";
+
+const k = matchKnowledge();
+const AS_OF = "2026-11-01";
+const ctx = (p: Patient): EvalContext => ({ facts: patientFacts(p, AS_OF, k), k, trialConcepts: [] });
+const S: [number, number] = [0, 0];
+const num = (variable: string, op: NumericConstraint["op"], value: number, extra: Partial<NumericConstraint> = {}): NumericConstraint => ({
+  type: "numeric", variable, mention: variable, mentionSpan: S, op, value, valueSpan: S, ...extra,
+});
+const crit = (kind: Criterion["kind"], constraints: Constraint[], extra: Partial<Criterion> = {}): Criterion => ({
+  kind, depth: 0, text: "criterion", span: [0, 9], constraints, ...extra,
+});
+
+test("an inclusion passes when its statement holds; an exclusion fails when the patient has what it excludes", () => {
+  const p: Patient = { observations: [{ variable: "qtc", value: 480, unit: "ms" }] };
+  assert.equal(evaluateCriterion(crit("inclusion", [num("qtc", "<", 470, { unit: "ms" })]), ctx(p)).result.status, "fail");
+  assert.equal(evaluateCriterion(crit("exclusion", [num("qtc", ">=", 470, { unit: "ms" })]), ctx(p)).result.status, "fail");
+  assert.equal(evaluateCriterion(crit("exclusion", [num("qtc", ">=", 500, { unit: "ms" })]), ctx(p)).result.status, "pass");
+  const unknown = evaluateCriterion(crit("exclusion", [num("qtc", ">=", 500, { unit: "ms" })]), ctx({}));
+  assert.equal(unknown.result.status, "unknown");
+  assert.equal(unknown.computable, true);
+  assert.equal(unknown.questions.length, 1);
+});
+
+test("conditional ×ULN threshold: 5 × ULN replaces 2.5 × ULN only for patients with liver metastases", () => {
+  const c = crit("inclusion", [
+    num("alt", "<=", 2.5, { relativeTo: "ULN" }),
+    num("alt", "<=", 5, { relativeTo: "ULN", qualifier: { text: "if liver metastases", span: S, condition: "liver" } }),
+  ]);
+  const alt = (value: number) => ({ variable: "alt", value, unit: "U/L", referenceRange: { high: 40 } });
+  const withMets: Patient = { conditions: [{ text: "colon cancer", metastases: [{ site: "liver" }] }], observations: [alt(160)] };
+  const without: Patient = { conditions: [{ text: "colon cancer", metastases: [] }], observations: [alt(160)] };
+  const notKnown: Patient = { conditions: [{ text: "colon cancer" }], observations: [alt(160)] };
+  assert.equal(evaluateCriterion(c, ctx(withMets)).result.status, "pass");
+  assert.equal(evaluateCriterion(c, ctx(without)).result.status, "fail");
+  const u = evaluateCriterion(c, ctx(notKnown));
+  assert.equal(u.result.status, "unknown");
+  assert.deepEqual(u.questions.map((q) => q.id), ["metastasis:liver"]);
+  // Low enough for both thresholds: liver metastases do not matter.
+  assert.equal(evaluateCriterion(c, ctx({ ...notKnown, observations: [alt(60)] })).result.status, "pass");
+  assert.equal(evaluateCriterion(c, ctx({ ...withMets, observations: [alt(220)] })).result.status, "fail");
+});
+
+test("sex-specific QTc: each threshold applies to its sex; unknown sex asks only when it matters", () => {
+  const c = crit("exclusion", [
+    num("qtc", ">=", 450, { unit: "ms", qualifier: { text: "male", span: S, sex: "male" } }),
+    num("qtc", ">=", 470, { unit: "ms", qualifier: { text: "female", span: S, sex: "female" } }),
+  ], { logic: { op: "or", args: [0, 1] } });
+  const q = (sex: Patient["sex"], value: number): Patient => ({ ...(sex ? { sex } : {}), observations: [{ variable: "qtc", value, unit: "ms" }] });
+  assert.equal(evaluateCriterion(c, ctx(q("male", 455))).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx(q("female", 455))).result.status, "pass");
+  assert.equal(evaluateCriterion(c, ctx(q("female", 475))).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx(q(undefined, 455))).result.status, "unknown");
+  assert.equal(evaluateCriterion(c, ctx(q(undefined, 480))).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx(q(undefined, 400))).result.status, "pass");
+});
+
+test("'or' logic from the parser: creatinine ≤ 1.5 × ULN or clearance ≥ 60 mL/min", () => {
+  const c = crit("inclusion", [num("creatinine", "<=", 1.5, { relativeTo: "ULN" }), num("creatinine-clearance", ">=", 60, { unit: "mL/min" })], {
+    logic: { op: "or", args: [0, 1] },
+  });
+  const p: Patient = { observations: [{ variable: "creatinine", value: 150, unit: "umol/L", referenceRange: { high: 90 } }, { variable: "creatinine-clearance", value: 70, unit: "mL/min" }] };
+  assert.equal(evaluateCriterion(c, ctx(p)).result.status, "pass");
+  assert.equal(evaluateCriterion({ ...c, logic: undefined }, ctx(p)).result.status, "fail");
+});
+
+test("lists in an exclusion are alternatives: any drug named excludes", () => {
+  const text = "have used penpulimab or other anti-PD-1, anti-PD-L1, anti-CTLA-4 antibodies";
+  const at = (word: string): [number, number] => [text.indexOf(word), text.indexOf(word) + word.length];
+  const c: Criterion = {
+    kind: "exclusion", depth: 0, text, span: [0, text.length],
+    constraints: [
+      { type: "therapy", category: "drug", concept: "penpulimab", mention: "penpulimab", mentionSpan: at("penpulimab"), timing: "prior", negated: false },
+      { type: "therapy", category: "class", concept: "anti-pd-1", mention: "anti-PD-1", mentionSpan: at("anti-PD-1"), timing: "prior", negated: false },
+      { type: "therapy", category: "class", concept: "anti-pd-l1", mention: "anti-PD-L1", mentionSpan: at("anti-PD-L1"), timing: "prior", negated: false },
+      { type: "therapy", category: "class", concept: "anti-ctla-4", mention: "anti-CTLA-4", mentionSpan: at("anti-CTLA-4"), timing: "prior", negated: false },
+    ],
+  };
+  assert.equal(evaluateCriterion(c, ctx({ medications: [{ name: "atezolizumab" }] })).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx({ medications: [{ name: "docetaxel" }] })).result.status, "pass");
+});
+
+test("judgement-only criteria are unknown but not computable: they do not keep a trial from 'eligible'", () => {
+  const j = crit("inclusion", [{ type: "judgement", aspect: "consent", text: "signed consent", span: S }]);
+  const e = evaluateCriterion(j, ctx({}));
+  assert.equal(e.result.status, "unknown");
+  assert.equal(e.computable, false);
+  const trial: MatchableTrial = { nctId: "NCT00000001", briefTitle: "t", overallStatus: "RECRUITING", conditions: [], conditionConcepts: [], criteria: [j] };
+  assert.equal(evaluateTrial(trial, patientFacts({}, AS_OF, k), k).verdict, "eligible");
+});
+
+test("the trial's own conditions, age range and sex are criteria", () => {
+  const mod = moduleCriteria({ conditions: ["Non-small Cell Lung Cancer"], minimumAge: "18 Years", maximumAge: "75 Years", sex: "FEMALE" }, k);
+  const trial: MatchableTrial = { nctId: "NCT00000002", briefTitle: "t", overallStatus: "RECRUITING", conditions: ["Non-small Cell Lung Cancer"], conditionConcepts: mod.concepts, criteria: mod.criteria };
+  const run = (p: Patient) => evaluateTrial(trial, patientFacts(p, AS_OF, k), k);
+  const ok = run({ birthDate: "1960-01-01", sex: "female", conditions: [{ text: "lung adenocarcinoma" }] });
+  assert.equal(ok.verdict, "eligible");
+  assert.ok(ok.score > 0.9, String(ok.score));
+  assert.equal(run({ birthDate: "1960-01-01", sex: "female", conditions: [{ text: "small cell lung cancer" }] }).verdict, "ineligible");
+  assert.equal(run({ birthDate: "1940-01-01", sex: "female", conditions: [{ text: "NSCLC" }] }).verdict, "ineligible");
+  assert.equal(run({ birthDate: "1960-01-01", sex: "male", conditions: [{ text: "NSCLC" }] }).verdict, "ineligible");
+  const possible = run({ sex: "female", conditions: [{ text: "NSCLC" }] });
+  assert.equal(possible.verdict, "possible");
+  assert.deepEqual(possible.questions.map((q) => q.id), ["age"]);
+});
+
+const truthArb = fc.constantFrom<Truth>("true", "false", "unknown", "na");
+
+test("property: Kleene combination does not depend on the order of its arguments", () => {
+  fc.assert(
+    fc.property(fc.array(truthArb, { minLength: 1, maxLength: 8 }), fc.constantFrom<"and" | "or">("and", "or"), fc.infiniteStream(fc.nat()), (vals, op, seeds) => {
+      const idx = vals.map((_, i) => i);
+      const shuffled = [...idx];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = (seeds.next().value as number) % (i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+      }
+      assert.equal(combine({ op, args: idx }, (i) => vals[i]), combine({ op, args: shuffled }, (i) => vals[i]));
+    }),
+  );
+});
