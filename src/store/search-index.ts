@@ -52,7 +52,7 @@ export function ftsDocument(study: Study): Record<(typeof FTS_COLUMNS)[number]["
   const ivs = p.armsInterventionsModule?.interventions ?? [];
   const ib = study.derivedSection?.interventionBrowseModule;
   const ivNames = [...ivs.flatMap((i) => [i.name, ...(i.otherNames ?? [])]), ...(ib?.meshes ?? []).map((m) => m.term)];
-  const families = familiesOf([...conds, ...mesh]);
+  const families = conditionFamilies(study);
   const title = join([id.briefTitle, id.officialTitle, id.acronym]);
   const summary = p.descriptionModule?.briefSummary ?? "";
   const body = join([
@@ -74,6 +74,21 @@ export function ftsDocument(study: Study): Record<(typeof FTS_COLUMNS)[number]["
     body,
     syn: synonymExpansion(synonymGroupsIn(join([title, summary, body]))),
   };
+}
+
+/**
+ * The condition families of a study: from its conditions, keywords and MeSH terms (or, when
+ * it lists no condition, its titles, as registry pages often do), plus the MeSH ancestors
+ * that are disease headings (e.g. "Lung Neoplasms").
+ */
+export function conditionFamilies(study: Study): string[] {
+  const p = study.protocolSection;
+  const cb = study.derivedSection?.conditionBrowseModule;
+  const conds = [...(p.conditionsModule?.conditions ?? []), ...(p.conditionsModule?.keywords ?? []), ...(cb?.meshes ?? []).map((m) => m.term)];
+  const id = p.identificationModule;
+  const fams = new Set(familiesOf(conds.length ? conds : [id.briefTitle ?? "", id.officialTitle ?? ""]));
+  for (const a of cb?.ancestors ?? []) if (/neoplasm|disease|infection|disorder/i.test(a.term)) fams.add(a.term);
+  return [...fams];
 }
 
 const stmtCache = new WeakMap<Database.Database, Record<string, Database.Statement>>();
@@ -115,18 +130,7 @@ export const searchIndexWriter: DerivedWriter = {
     const doc = ftsDocument(study);
     const docId = s.insDoc.run(nctId).lastInsertRowid;
     s.insFts.run(docId, ...FTS_COLUMNS.map((c) => doc[c.name]));
-    const p = study.protocolSection;
-    const cb = study.derivedSection?.conditionBrowseModule;
-    const fams = new Set(
-      familiesOf([
-        ...(p.conditionsModule?.conditions ?? []),
-        ...(p.conditionsModule?.keywords ?? []),
-        ...(cb?.meshes ?? []).map((m) => m.term),
-      ]),
-    );
-    // MeSH ancestors that are families in their own right (e.g. "Lung Neoplasms").
-    for (const a of cb?.ancestors ?? []) if (/neoplasm|disease|infection|disorder/i.test(a.term)) fams.add(a.term);
-    for (const f of fams) s.insFam.run(nctId, f);
+    for (const f of conditionFamilies(study)) s.insFam.run(nctId, f);
   },
 };
 

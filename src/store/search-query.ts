@@ -17,7 +17,7 @@ export interface SearchParams {
   status?: string[];
   phase?: string[];
   studyType?: string[];
-  /** Words the trial's conditions (incl. keywords, MeSH terms and ancestors, synonyms) must contain. */
+  /** Words the trial's conditions (incl. keywords, MeSH terms and ancestors, synonyms) or titles must contain. */
   condition?: string;
   /** Words the trial's interventions (names, other names, MeSH) must contain. */
   intervention?: string;
@@ -151,7 +151,8 @@ function compile(p: SearchParams): Compiled {
     if (m) matches.push(m);
   }
   if (p.condition !== undefined) {
-    const m = parseTextQuery(p.condition, { prefixLast: false, column: "cond" }).match;
+    // As the registry's condition search: conditions, keywords, MeSH terms and ancestors, and titles.
+    const m = parseTextQuery(p.condition, { prefixLast: false, column: "cond title" }).match;
     if (!m) throw new SearchInputError("condition", "has no words to look for");
     matches.push(m);
   }

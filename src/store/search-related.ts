@@ -38,6 +38,24 @@ interface Acc {
 
 const lower = (s: string) => s.trim().toLowerCase();
 
+/** The words naming a study's interventions → "drug" or "intervention" (by intervention type). */
+function interventionWords(db: Database.Database, nctId: string): Map<string, "drug" | "intervention"> {
+  const t = synonymTable();
+  const generic = new Set(t.genericInterventions.map(lower));
+  const stop = new Set(t.interventionStopWords);
+  const out = new Map<string, "drug" | "intervention">();
+  const rows = db.prepare("SELECT name, type FROM study_interventions WHERE nct_id = ?").all(nctId) as Array<{ name: string; type: string | null }>;
+  for (const r of rows) {
+    if (generic.has(lower(r.name))) continue;
+    const kind = r.type === null || r.type === "DRUG" || r.type === "BIOLOGICAL" ? "drug" : "intervention";
+    for (const w of tokens(r.name)) {
+      if (w.length < 4 || stop.has(w) || /^\d/.test(w)) continue;
+      if (!out.has(w) || kind === "drug") out.set(w, kind);
+    }
+  }
+  return out;
+}
+
 /** The related studies of nctId, best first; undefined when nctId is not stored. */
 export function relatedStudies(db: Database.Database, nctId: string, limit = 10): RelatedStudy[] | undefined {
   const row = db.prepare("SELECT json, phases FROM studies WHERE nct_id = ?").get(nctId) as { json: string; phases: string } | undefined;
@@ -55,33 +73,30 @@ export function relatedStudies(db: Database.Database, nctId: string, limit = 10)
     a.kinds.add(kind);
   };
 
-  // Shared interventions (names, other names, MeSH), without the generic ones.
-  const generic = new Set(synonymTable().genericInterventions.map(lower));
-  const ivs = (db.prepare("SELECT name, type FROM study_interventions WHERE nct_id = ?").all(nctId) as Array<{ name: string; type: string | null }>).filter(
-    (i) => !generic.has(lower(i.name)),
-  );
-  const ivNames = new Map(ivs.map((i) => [lower(i.name), i]));
-  if (ivNames.size) {
-    const keys = [...ivNames.keys()];
-    const df = new Map(
-      (
-        db
-          .prepare(`SELECT lower(name) k, count(DISTINCT nct_id) n FROM study_interventions WHERE name IN (${keys.map(() => "?").join(",")}) GROUP BY 1`)
-          .all(...keys) as Array<{ k: string; n: number }>
-      ).map((r) => [r.k, r.n]),
-    );
-    const hits = db
-      .prepare(`SELECT nct_id, lower(name) k FROM study_interventions WHERE name IN (${keys.map(() => "?").join(",")}) AND nct_id <> ?`)
-      .all(...keys, nctId) as Array<{ nct_id: string; k: string }>;
-    const seen = new Set<string>();
-    for (const h of hits) {
-      const iv = ivNames.get(h.k)!;
-      // One intervention counted once per study, however many of its names match.
-      const dedupe = `${h.nct_id}|${iv.name}`;
-      if (seen.has(dedupe)) continue;
-      seen.add(dedupe);
-      const what = iv.type === "DRUG" || iv.type === "BIOLOGICAL" || iv.type === null ? "drug" : "intervention";
-      add(h.nct_id, "intervention", BASE.intervention * idf(df.get(h.k) ?? 1), `same ${what}: ${iv.name.toLowerCase()}`);
+  // Shared interventions, by the words that name them: "Anlotinib Plus Penpulimab" and
+  // "Anlotinib" share anlotinib. Generic interventions (placebo, usual care) and words such as
+  // salts, forms and connectives do not count.
+  const ivWords = interventionWords(db, nctId);
+  if (ivWords.size) {
+    const dfStmt = db.prepare("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?").pluck();
+    const df = new Map([...ivWords.keys()].map((w) => [w, dfStmt.get(`{interv} : "${w}"`) as number]));
+    // Candidates: the studies whose interventions mention any of the words (best 1000 by BM25).
+    const rows = db
+      .prepare(
+        `SELECT d.nct_id FROM search_fts JOIN search_docs d ON d.doc_id = search_fts.rowid
+         WHERE search_fts MATCH ? ORDER BY bm25(search_fts) LIMIT 1000`,
+      )
+      .pluck()
+      .all(`{interv} : (${[...ivWords.keys()].map((w) => `"${w}"`).join(" OR ")})`) as string[];
+    for (const other of rows) {
+      if (other === nctId) continue;
+      const theirs = interventionWords(db, other);
+      const shared = [...ivWords.keys()].filter((w) => theirs.has(w));
+      if (!shared.length) continue;
+      const points = shared.reduce((sum, w) => sum + BASE.intervention * idf(df.get(w) ?? 1), 0);
+      const drugs = shared.every((w) => ivWords.get(w) === "drug");
+      const what = drugs ? (shared.length > 1 ? "drugs" : "drug") : shared.length > 1 ? "interventions" : "intervention";
+      add(other, "intervention", points, `same ${what}: ${shared.join(", ")}`);
     }
   }
 

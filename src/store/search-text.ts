@@ -16,6 +16,7 @@ export interface SynonymTable {
   families: Array<{ name: string; phrases: string[] }>;
   words: Record<string, string[]>;
   genericInterventions: string[];
+  interventionStopWords: string[];
 }
 
 let table: SynonymTable | undefined;

@@ -161,10 +161,12 @@ describe("search filters against oracles on the stored records", () => {
     assert.deepEqual(sorted(await allIds("updatedTo=2010")), want3);
   });
 
-  test("condition: words in conditions, keywords and MeSH terms", async () => {
+  test("condition: words in conditions, keywords, MeSH terms and titles (as the registry's condition search)", async () => {
     const r = await allIds("condition=dementia");
     const want = oracle((s) =>
       [
+        s.protocolSection.identificationModule.briefTitle ?? "",
+        s.protocolSection.identificationModule.officialTitle ?? "",
         ...(s.protocolSection.conditionsModule?.conditions ?? []),
         ...(s.protocolSection.conditionsModule?.keywords ?? []),
         ...(s.derivedSection?.conditionBrowseModule?.meshes ?? []).map((m) => m.term),
@@ -524,7 +526,8 @@ describe("the seed trials", () => {
   });
   test("abbreviations find the written-out conditions", { skip: SEED_SKIP }, async () => {
     assert.deepEqual(await allIds("q=anlotinib%20NSCLC"), ["NCT05460481"]);
-    assert.deepEqual(await allIds("q=anlotinib%20SCLC"), ["NCT05001971"]);
+    // The NSCLC trial mentions small cell lung cancer too (an exclusion), so it matches, ranked below.
+    assert.deepEqual(await allIds("q=anlotinib%20SCLC"), ["NCT05001971", "NCT05460481"]);
     assert.deepEqual(await allIds("q=anlotinib%20mCRC"), ["NCT04970914"]);
     assert.deepEqual(await allIds("q=anlotinib%20NPC"), ["NCT05807880"]);
     assert.deepEqual(await allIds("q=anlotinib%20STS"), ["NCT03792542"]);
@@ -569,3 +572,52 @@ function parseCsv(s: string): string[][] {
   if (field || row.length) rows.push([...row, field]);
   return rows;
 }
+
+describe("POST /api/match", () => {
+  const EXAMPLES = new URL("../../../examples/", import.meta.url).pathname;
+  const patientJson = JSON.parse(fs.readFileSync(path.join(EXAMPLES, "nsclc-fits.json"), "utf8"));
+  const fhirJson = JSON.parse(fs.readFileSync(path.join(EXAMPLES, "fhir/nsclc-fits.fhir.json"), "utf8"));
+
+  test("eligo patient JSON: the report of matchPatient (as `eligo match --json`)", async () => {
+    const { matchPatient, parsePatientInput } = await import("../../match/index.js");
+    const r = await app.inject({ method: "POST", url: "/api/match?asOf=2026-11-01&status=all", payload: patientJson });
+    assert.equal(r.statusCode, 200, r.body);
+    const want = JSON.parse(JSON.stringify(matchPatient(store, parsePatientInput(patientJson), { asOf: "2026-11-01", status: "all" })));
+    assert.deepEqual(r.json(), want);
+    assert.equal(r.json().asOf, "2026-11-01");
+    assert.ok(Array.isArray(r.json().results));
+  });
+
+  test("FHIR Bundle, also as application/fhir+json", async () => {
+    const r = await app.inject({
+      method: "POST",
+      url: "/api/match?asOf=2026-11-01&status=all&limit=3",
+      payload: JSON.stringify(fhirJson),
+      headers: { "content-type": "application/fhir+json" },
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.ok(r.json().results.length <= 3);
+    assert.equal(r.json().patient.sex, patientJson.sex);
+  });
+
+  test("bad patients and parameters are 400s naming the field", async () => {
+    const cases: Array<[string, unknown, string]> = [
+      ["/api/match?asOf=2026-13-01", patientJson, "asOf"],
+      ["/api/match?asOf=2026-02-30", patientJson, "asOf"],
+      ["/api/match?status=OPEN", patientJson, "status"],
+      ["/api/match?limit=0", patientJson, "limit"],
+      ["/api/match?whatever=1", patientJson, "whatever"],
+      ["/api/match", { ...patientJson, sex: 5 }, "body.sex"],
+      ["/api/match", { resourceType: "Observation" }, "body.resourceType"],
+      ["/api/match", [1, 2], "body"],
+    ];
+    for (const [url, payload, field] of cases) {
+      const r = await app.inject({ method: "POST", url, payload: payload as object });
+      assert.equal(r.statusCode, 400, `${url} ${JSON.stringify(payload).slice(0, 60)} → ${r.body}`);
+      assert.ok(r.json().details.some((d: { field: string }) => d.field === field), `${field}: ${r.body}`);
+    }
+    const notJson = await app.inject({ method: "POST", url: "/api/match", payload: "{", headers: { "content-type": "application/fhir+json" } });
+    assert.equal(notJson.statusCode, 400);
+    assert.equal(notJson.json().details[0].field, "body");
+  });
+});

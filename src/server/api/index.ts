@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../app.js";
 import { ApiError, installErrorHandler } from "./errors.js";
 import { registerImportRoute } from "./import.js";
+import { registerMatchRoute } from "./match.js";
 import { openApiDocument } from "./openapi.js";
 import { registerStudyRoutes } from "./studies.js";
 
@@ -26,12 +27,13 @@ export async function registerApi(app: FastifyInstance, ctx: AppContext): Promis
       });
       await registerStudyRoutes(api, ctx);
       await registerImportRoute(api, ctx);
+      await registerMatchRoute(api, ctx);
     },
     { prefix: "/api" },
   );
   await app.register(async (root) => {
     installErrorHandler(root);
-    const doc = openApiDocument({ importEnabled: Boolean(ctx.adminToken), matchEnabled: false });
+    const doc = openApiDocument({ importEnabled: Boolean(ctx.adminToken), matchEnabled: true });
     root.get("/openapi.json", async () => doc);
     root.get("/healthz", async () => ({
       ok: true,

@@ -63,8 +63,17 @@ export const RelatedQuery = z.strictObject({
 });
 
 export const MatchQuery = z.strictObject({
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").optional().describe("Evaluate as of this date (default today)."),
-  status: list(OverallStatus, "Only trials with these statuses (default: every status)."),
+  asOf: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "expected a date YYYY-MM-DD")
+    .refine((d) => {
+      const t = Date.parse(`${d}T00:00:00Z`);
+      return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+    }, "not a calendar date")
+    .optional()
+    .describe("Evaluate as of this date (default today)."),
+  status: list(z.union([OverallStatus, z.literal("ALL")]), "Only trials with these statuses; ALL for every status (default: RECRUITING, NOT_YET_RECRUITING)."),
+  limit: z.coerce.number().int().min(1).max(1000).optional().describe("Keep the best N trials."),
 });
 
 // ---- responses (documentation; the handlers build these shapes) ----
