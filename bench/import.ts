@@ -8,6 +8,9 @@
  * then times a whole-process `eligo import` into a fresh database, R times. Reports
  * studies per wall-clock second, studies per CPU second of the child (steadier on a shared
  * machine), and the child's peak RSS; medians of the runs.
+ *
+ * Diagnostics: `--core` times importPaths in this process with the derived writers (search
+ * index, geocoding) switched off, to separate ingest + store core from what later issues add.
  */
 import { spawnSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -17,19 +20,23 @@ import { fileURLToPath } from "node:url";
 import { ctgovJsonFormat } from "../src/ingest/ctgov-json.js";
 import { legacyXmlFormat } from "../src/ingest/legacy-xml.js";
 import type { Study } from "../src/model/study.js";
+import { importPaths } from "../src/ingest/run.js";
+import { derivedWriters, type DerivedWriter } from "../src/store/derived.js";
+import { openStore } from "../src/store/sqlite.js";
 import { writeZip } from "../test/support/zip.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SHARED = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 
 function parseArgs(argv: string[]) {
-  const opts = { n: 10_000, runs: 1, format: "ndjson" as "ndjson" | "zip", keep: false, seed: 42 };
+  const opts = { n: 10_000, runs: 1, format: "ndjson" as "ndjson" | "zip", keep: false, seed: 42, core: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--runs") opts.runs = Number(argv[++i]);
     else if (a === "--format") opts.format = argv[++i] as "ndjson" | "zip";
     else if (a === "--seed") opts.seed = Number(argv[++i]);
     else if (a === "--keep") opts.keep = true;
+    else if (a === "--core") opts.core = true;
     else if (/^\d+$/.test(a)) opts.n = Number(a);
     else throw new Error(`bench:import: unknown argument "${a}"`);
   }
@@ -158,6 +165,32 @@ async function main() {
     const rates: number[] = [];
     const cpuRates: number[] = [];
     const rss: number[] = [];
+    if (opts.core) {
+      (derivedWriters() as DerivedWriter[]).length = 0;
+      for (let run = 1; run <= opts.runs; run++) {
+        const store = openStore(join(dir, `core${run}.db`));
+        const cpu0 = process.cpuUsage();
+        const start = performance.now();
+        const counts = await importPaths(store, [input]);
+        const seconds = (performance.now() - start) / 1000;
+        const cpu = process.cpuUsage(cpu0);
+        store.close();
+        if (counts.imported !== opts.n) throw new Error(`imported ${counts.imported} of ${opts.n}: ${JSON.stringify(counts.errors)}`);
+        const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+        rates.push(opts.n / seconds);
+        cpuRates.push(opts.n / cpuSeconds);
+        process.stdout.write(
+          `  core run ${run}: ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(2)} s CPU), ${Math.round(opts.n / seconds).toLocaleString("en")} studies/s, ` +
+            `${Math.round(opts.n / cpuSeconds).toLocaleString("en")} studies/CPU-s, peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, ` +
+            `load average ${loadavg()[0].toFixed(1)}\n`,
+        );
+      }
+      process.stdout.write(
+        `core (ingest + store, no derived writers, in process) median of ${opts.runs}: ${Math.round(median(rates)).toLocaleString("en")} studies/s, ` +
+          `${Math.round(median(cpuRates)).toLocaleString("en")} studies/CPU-s\n`,
+      );
+      return;
+    }
     for (let run = 1; run <= opts.runs; run++) {
       const db = join(dir, `run${run}.db`);
       const rssFile = join(dir, `run${run}.rss`);
