@@ -7,7 +7,7 @@
  * ("EGFR-TKI", "anti-PD-L1", "HER2-targeted therapy") is left to the therapy extractor.
  */
 import type { BiomarkerConstraint, ComparisonOp } from "../types.js";
-import { buildContext, clauseAt, negatedBefore, OP_SRC, parseOp, type ClinicalContext } from "./context.js";
+import { buildContext, clauseAt, hasAny, negatedBefore, OP_SRC, parseOp, type ClinicalContext } from "./context.js";
 
 interface MarkerDef {
   marker: string;
@@ -86,13 +86,17 @@ const LEVEL_RE = new RegExp(
 const LONG_NAME_DEFS = MARKERS.filter((d) => /\\s/.test(d.src));
 const LONG_NAMES_RE = new RegExp(LONG_NAME_DEFS.map((d) => `(${d.src})`).join("|"), "gi");
 
+const MARKER_GATE_RE = /[A-Z][A-Z0-9]/;
+
 interface MarkerHit {
   def: MarkerDef;
   start: number;
   end: number;
 }
 
-function findMarkers(text: string): MarkerHit[] {
+const LONG_NAME_HINTS = ["epidermal", "anaplastic", "estrogen", "oestrogen", "progesterone", "hormone", "mutation", "microsatellite", "mismatch", "epstein"];
+
+function findMarkers(text: string, lower: string): MarkerHit[] {
   const out: MarkerHit[] = [];
   MARKER_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -110,7 +114,7 @@ function findMarkers(text: string): MarkerHit[] {
     out.push({ def, start: s, end: e });
   }
   // Long lower-case names ("estrogen receptor", "microsatellite instability") in any case.
-  if (MARKER_RE_I.test(text)) {
+  if (LONG_NAME_HINTS.some((h) => lower.includes(h)) && MARKER_RE_I.test(text)) {
     const re = LONG_NAMES_RE;
     re.lastIndex = 0;
     const defs = LONG_NAME_DEFS;
@@ -149,7 +153,9 @@ function statusAt(text: string, at: number): { status: string; end: number } | n
 
 /** Biomarker constraints of one criterion text; spans are absolute (offset + index). */
 export function extractBiomarkers(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): BiomarkerConstraint[] {
-  const hits = findMarkers(text).filter((h) => !THERAPY_AFTER_RE.test(text.slice(h.end)) && !THERAPY_BEFORE_RE.test(text.slice(Math.max(0, h.start - 6), h.start)));
+  // Every marker name has two capitals in a row, a capital and a digit, or one of these words.
+  if (!MARKER_GATE_RE.test(text) && !hasAny(ctx, ["receptor", "microsatellite", "mismatch", "mutation", "p16", "her"])) return [];
+  const hits = findMarkers(text, ctx.lower).filter((h) => !THERAPY_AFTER_RE.test(text.slice(h.end)) && !THERAPY_BEFORE_RE.test(text.slice(Math.max(0, h.start - 6), h.start)));
   const out: BiomarkerConstraint[] = [];
   // Group markers joined by "/", ",", "or", "and": "EGFR/ALK/ROS1 wild type" shares one status.
   const groups: MarkerHit[][] = [];

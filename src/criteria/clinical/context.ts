@@ -10,6 +10,8 @@ import { tokenize, type LexiconMatch, type Token } from "./lexicon.js";
 
 export interface ClinicalContext {
   text: string;
+  /** The text lower-cased once, for cheap substring pre-filters (`hasAny`). */
+  lower: string;
   offset: number;
   tokens: Token[];
   /** Clause boundaries: [start, end) ranges split at ".", ";", ":" (not decimal points) and line breaks. */
@@ -37,6 +39,7 @@ export function buildContext(text: string, offset: number): ClinicalContext {
   clauses.push([start, text.length]);
   return {
     text,
+    lower: text.toLowerCase(),
     offset,
     tokens,
     clauses,
@@ -44,6 +47,12 @@ export function buildContext(text: string, offset: number): ClinicalContext {
     procedureMatches: procedureLexicon().scan(text, tokens),
     windows: undefined,
   };
+}
+
+/** True when the lower-cased text contains any of the (lower-case) words: a cheap gate before a costly pattern. */
+export function hasAny(ctx: ClinicalContext, words: readonly string[]): boolean {
+  for (const w of words) if (ctx.lower.includes(w)) return true;
+  return false;
 }
 
 /** The clause [start, end) that contains character index i. */

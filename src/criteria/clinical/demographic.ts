@@ -5,7 +5,7 @@
  * belong to the numeric parser.
  */
 import type { DemographicConstraint } from "../types.js";
-import { buildContext, clauseAt, negatedBefore, type ClinicalContext } from "./context.js";
+import { buildContext, clauseAt, hasAny, negatedBefore, type ClinicalContext } from "./context.js";
 
 const PREGNANCY_RE = /\b(?:pregnan(?:t|cy|cies)|gestation(?:al)?\s+test|(?:serum|urine|blood)\s+(?:beta-?)?(?:hcg|β-?hcg)\b)/gi;
 const LACTATION_RE = /\b(?:breast[-\s]?feeding|breast[-\s]?fed|lactating|lactation(?:\s+period)?|nursing(?!\s+(?:home|staff|care|facility|facilities))|non-?lactating|breastfeed)\b/gi;
@@ -58,7 +58,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   // "non-pregnant" deny it. One constraint per sentence.
   const pregnancySeen = new Set<number>();
   PREGNANCY_RE.lastIndex = 0;
-  const hasPregnancy = /pregnan|gestation|hcg/i.test(text);
+  const hasPregnancy = hasAny(ctx, ["pregnan", "gestation", "hcg"]);
   while (hasPregnancy && (m = PREGNANCY_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (pregnancySeen.has(clause[0])) continue;
@@ -78,7 +78,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
 
   const lactationSeen = new Set<number>();
   LACTATION_RE.lastIndex = 0;
-  const hasLactation = /breast|lactat|nursing/i.test(text);
+  const hasLactation = hasAny(ctx, ["breast", "lactat", "nursing"]);
   while (hasLactation && (m = LACTATION_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (lactationSeen.has(clause[0])) continue;
@@ -88,7 +88,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   CHILDBEARING_RE.lastIndex = 0;
-  let cbDone = !/child|WOCBP|fertile|reproductive|bear|pregnant/i.test(text);
+  let cbDone = !hasAny(ctx, ["child", "wocbp", "fertile", "reproductive", "bear", "pregnant"]);
   while (!cbDone && (m = CHILDBEARING_RE.exec(text)) !== null) {
     if (cbDone) break;
     cbDone = true;
@@ -98,7 +98,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   // Contraception: one per sex asked ("women of childbearing age … contraception; men … contraception").
   const contraceptionSexes = new Set<string>();
   CONTRACEPTION_RE.lastIndex = 0;
-  const hasContraception = /contracep|birth\s+control|barrier|abstinence|intrauterine/i.test(text);
+  const hasContraception = hasAny(ctx, ["contracep", "birth", "barrier", "abstinence", "intrauterine"]);
   while (hasContraception && (m = CONTRACEPTION_RE.exec(text)) !== null) {
     const sex = sexBefore(ctx, m.index);
     const key = sex ?? "any";
@@ -110,7 +110,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   // Explicit sex restriction.
-  if (/male|men\b|women|woman|menopausal|sex|gender/i.test(text) && !BOTH_SEXES_RE.test(text)) {
+  if (hasAny(ctx, ["male", "men", "woman", "menopausal", "sex", "gender"]) && !BOTH_SEXES_RE.test(text)) {
     SEX_RE.lastIndex = 0;
     const sexes = new Set<string>();
     while ((m = SEX_RE.exec(text)) !== null) {

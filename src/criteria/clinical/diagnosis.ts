@@ -6,7 +6,7 @@
  * the numeric qualifier and not repeated here.
  */
 import type { DiagnosisConstraint } from "../types.js";
-import { buildContext, clauseAt, isConditional, isException, negatedBefore, type ClinicalContext } from "./context.js";
+import { buildContext, clauseAt, hasAny, isConditional, isException, negatedBefore, type ClinicalContext } from "./context.js";
 import { condition, conditionLexicon } from "./knowledge.js";
 
 const SITES: Array<[RegExp, string]> = [
@@ -138,7 +138,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   const anchors = r.anchors;
   const condMatches = conditionLexicon().scan(text, ctx.tokens).filter((c) => !overlapsAny(taken, c.start, c.end));
   for (const c of condMatches) anchors.push([c.start, c.end]);
-  const hasMetastasis = /metasta|mets\b|involvement/i.test(text);
+  const hasMetastasis = hasAny(ctx, ["metasta", "mets", "involvement"]);
   METASTASIS_RE.lastIndex = 0;
   let a: RegExpExecArray | null;
   while (hasMetastasis && (a = METASTASIS_RE.exec(text)) !== null) anchors.push([a.index, a.index + a[0].length]);
@@ -164,7 +164,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
     if (site) addMetastasis(r, site, m.index, m.index + m[0].length, m.index, m.index + m[0].length);
   }
   LEPTO_RE.lastIndex = 0;
-  const hasMening = /mening/i.test(text);
+  const hasMening = hasAny(ctx, ["mening"]);
   while (hasMening && (m = LEPTO_RE.exec(text)) !== null) addMetastasis(r, "leptomeningeal", m.index, m.index + m[0].length, m.index, m.index + m[0].length);
 
   // Conditions and histologies.
@@ -188,7 +188,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
 
   // Stage: "stage IIIB-IV", "IIIB–IV", "extensive-stage", "T1-2N0M0".
   STAGE_RE.lastIndex = 0;
-  const hasStage = /stage/i.test(text);
+  const hasStage = hasAny(ctx, ["stage"]);
   while (hasStage && (m = STAGE_RE.exec(text)) !== null) {
     const s = m.index;
     // Staging systems that are not a cancer's stage: Tanner, sleep, Hoehn and Yahr, CKD, pressure ulcers, heart failure.
@@ -198,17 +198,17 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
     addStage(r, m[1].replace(/[\s,/-]+$/, ""), s, e);
   }
   ROMAN_RANGE_RE.lastIndex = 0;
-  const hasRoman = /[IV][A-C]?\s*(?:[-–~]|to)/.test(text);
+  const hasRoman = (text.includes("I") || text.includes("V")) && /[IV][A-C]?\s*(?:[-–~]|to)/.test(text);
   while (hasRoman && (m = ROMAN_RANGE_RE.exec(text)) !== null) {
     // A bare roman range is a stage only with a sub-stage letter ("IIIB-IV") or the word "stage".
     if (!/[A-C]/.test(m[1]) && !/stage/i.test(m[0])) continue;
     addStage(r, m[1], m.index, m.index + m[0].length);
   }
   TNM_RE.lastIndex = 0;
-  const hasTnm = /T(?:[0-4x]|is)[a-c]?(?:\s*[-–~]\s*[0-4][a-c]?)?\s*N/.test(text);
+  const hasTnm = text.includes("T") && text.includes("N") && /T(?:[0-4x]|is)[a-c]?(?:\s*[-–~]\s*[0-4][a-c]?)?\s*N/.test(text);
   while (hasTnm && (m = TNM_RE.exec(text)) !== null) addStage(r, m[1], m.index, m.index + m[1].length);
   EXTENT_STAGE_RE.lastIndex = 0;
-  const hasExtent = conds.length > 0 || /extensive|limited/i.test(text);
+  const hasExtent = conds.length > 0 || hasAny(ctx, ["extensive", "limited"]);
   while (hasExtent && (m = EXTENT_STAGE_RE.exec(text)) !== null) {
     const s = m.index;
     const e = m.index + m[0].length;
@@ -224,7 +224,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
 
   // Measurable disease and its standard.
   MEASURABLE_RE.lastIndex = 0;
-  const hasMeasurable = /measur|target\s+lesion/i.test(text);
+  const hasMeasurable = hasAny(ctx, ["measur", "target"]);
   while (hasMeasurable && (m = MEASURABLE_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     const std = STANDARD_RE.exec(text.slice(clause[0], clause[1])) ?? STANDARD_RE.exec(text);

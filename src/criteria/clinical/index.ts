@@ -37,8 +37,18 @@ export function extractClinicalConstraints(text: string, offset: number): Constr
     ...extractTherapy(text, offset, ctx),
     ...extractBiomarkers(text, offset, ctx),
     ...extractDemographics(text, offset, ctx),
-    ...extractJudgement(text, offset),
+    ...extractJudgement(text, offset, ctx.lower),
   ];
-  // Stable sort by position: the UI and the matcher read constraints in text order.
-  return out.map((c, i) => ({ c, i })).sort((a, b) => spanStart(a.c) - spanStart(b.c) || a.i - b.i).map((x) => x.c);
+  // Stable insertion sort by position (lists are short): the UI and the matcher read constraints in text order.
+  for (let i = 1; i < out.length; i++) {
+    const c = out[i];
+    const at = spanStart(c);
+    let j = i - 1;
+    while (j >= 0 && spanStart(out[j]) > at) {
+      out[j + 1] = out[j];
+      j--;
+    }
+    out[j + 1] = c;
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import type { ComparisonOp, TherapyConstraint } from "../types.js";
 import {
   buildContext,
   clauseAt,
+  hasAny,
   isConditional,
   isException,
   negatedBefore,
@@ -139,6 +140,7 @@ function timingOf(ctx: ClinicalContext, m: Mention, hasWindow: boolean): Therapy
 
 type LineResult = { line?: TherapyConstraint["line"]; span?: [number, number] };
 const lineCache = new WeakMap<ClinicalContext, Map<number, LineResult>>(); // per criterion, per clause
+const LINE_HINTS = ["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran"] as const;
 const LINE_HINT_RE = /line|regimen|times|course|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
 
 /** Line of therapy stated in the clause around `start` (computed once per clause). */
@@ -149,7 +151,7 @@ function lineOf(ctx: ClinicalContext, start: number): LineResult {
   const hit = cache.get(clause[0]);
   if (hit) return hit;
   const text = ctx.text.slice(clause[0], clause[1]);
-  const result = LINE_HINT_RE.test(text) ? readLine(text, clause[0]) : {};
+  const result = hasAny(ctx, LINE_HINTS) && LINE_HINT_RE.test(text) ? readLine(text, clause[0]) : {};
   cache.set(clause[0], result);
   return result;
 }
@@ -211,7 +213,7 @@ function readLine(text: string, clauseStart: number): LineResult {
 function cyclesOf(ctx: ClinicalContext, start: number): number | undefined {
   const clause = clauseAt(ctx, start);
   const text = ctx.text.slice(clause[0], clause[1]);
-  if (!/cycle|course|dose|infusion/i.test(text)) return undefined;
+  if (!hasAny(ctx, ["cycle", "course", "dose", "infusion"]) || !/cycle|course|dose|infusion/i.test(text)) return undefined;
   CYCLES_RE.lastIndex = 0;
   const m = CYCLES_RE.exec(text);
   if (!m) return undefined;
