@@ -123,7 +123,8 @@ export function evaluateTrial(trial: MatchableTrial, facts: PatientFacts, k: Mat
   }
   questions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const verdict: Verdict = fail ? "ineligible" : computableUnknown ? "possible" : "eligible";
-  const relevance = conditionRelevance(trial, facts, k, evaluated[0]?.result);
+  const conditionIdx = trial.criteria.findIndex((c) => c.source === "module" && c.text.startsWith("Condition studied"));
+  const relevance = conditionRelevance(trial, facts, k, conditionIdx >= 0 ? evaluated[conditionIdx].result : undefined);
   const decided = pass + fail + computableUnknown;
   const share = decided ? pass / decided : 0;
   const score = Math.round((0.5 * relevance + 0.5 * share) * 1000) / 1000;
