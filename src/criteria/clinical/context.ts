@@ -57,8 +57,17 @@ export function hasAny(ctx: ClinicalContext, words: readonly string[]): boolean 
 
 /** The clause [start, end) that contains character index i. */
 export function clauseAt(ctx: ClinicalContext, i: number): Span {
-  for (const c of ctx.clauses) if (i >= c[0] && i <= c[1]) return c;
-  return [0, ctx.text.length];
+  // Clauses are sorted and disjoint: binary search for the last clause starting at or before i.
+  const cs = ctx.clauses;
+  let lo = 0;
+  let hi = cs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (cs[mid][0] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  const c = cs[lo];
+  return c && i >= c[0] && i <= c[1] ? c : [0, ctx.text.length];
 }
 
 /** Words that deny what follows them in the same clause. ("non-" is a prefix — non-small cell, non-interventional — not a denial.) */
@@ -77,7 +86,7 @@ const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|whi
  */
 export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
-  let from = clause[0];
+  let from = Math.max(clause[0], start - 150);
   // Limit the look-back to ~8 words.
   const window = ctx.text.slice(from, start);
   const words = window.split(/\s+/);

@@ -27,7 +27,7 @@ const SITES: Array<[RegExp, string]> = [
 const SITE_SRC = String.raw`(?:leptomeningeal|meningeal|brain|cerebral|intra-?cranial|CNS|central\s+nerv(?:ous|e)\s+system|spinal\s+cord|epidural|liver|hepatic|bone|osseous|skeletal|lung|pulmonary|pleural|peritoneal|adrenal|lymph\s+node|nodal|ovarian(?:\s+transcoelomic)?|distant)`;
 /** "brain or central nervous system (CNS) metastases", "liver and/or bone metastasis". */
 const METASTASIS_RE = new RegExp(
-  String.raw`\b(${SITE_SRC}(?:\s*\([A-Za-z]{2,5}\))?(?:\s*(?:,|/|or|and|and/or)\s*${SITE_SRC}(?:\s*\([A-Za-z]{2,5}\))?)*)\s+(?:metastas[ie]s|metastatic\s+(?:disease|lesions?|tumou?rs?)|mets|involvement|lesions?\s+metasta\w*)\b`,
+  String.raw`\b(${SITE_SRC}(?:\s*\([A-Za-z]{2,5}\))?(?:\s*(?:,|/|or|and|and/or)\s*${SITE_SRC}(?:\s*\([A-Za-z]{2,5}\))?){0,6})\s+(?:metastas[ie]s|metastatic\s+(?:disease|lesions?|tumou?rs?)|mets|involvement|lesions?\s+metasta\w*)\b`,
   "gi",
 );
 const METASTASIS_TO_RE = new RegExp(String.raw`\b(metastas[ie]s|metastatic\s+disease)\s+(?:to|in|of|into)\s+(?:the\s+)?(${SITE_SRC})\b`, "gi");

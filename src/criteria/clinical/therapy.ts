@@ -96,7 +96,7 @@ function collectMentions(ctx: ClinicalContext): Mention[] {
   const text = ctx.text;
   for (const m of TARGETS.scan(text, ctx.tokens)) {
     if (out.some((o) => o.start <= m.start && m.end <= o.end)) continue;
-    const after = text.slice(m.end);
+    const after = text.slice(m.end, m.end + 240);
     if (BIOMARKER_WORD_AFTER_RE.test(after) && !/^\s*\(\s*(?:PD-?L?1|CTLA-?4)\s*\)/i.test(after)) continue;
     if (!THERAPY_NOUN_AFTER_RE.test(after)) continue;
     out.push({ category: "class", concept: m.value, start: m.start, end: m.end });
@@ -210,8 +210,20 @@ function readLine(text: string, clauseStart: number): LineResult {
   return { line, span };
 }
 
+const cyclesCache = new WeakMap<ClinicalContext, Map<number, number | undefined>>(); // per criterion, per clause
+
+/** Minimum cycles stated in the clause around `start` (computed once per clause). */
 function cyclesOf(ctx: ClinicalContext, start: number): number | undefined {
   const clause = clauseAt(ctx, start);
+  let cache = cyclesCache.get(ctx);
+  if (!cache) cyclesCache.set(ctx, (cache = new Map()));
+  if (cache.has(clause[0])) return cache.get(clause[0]);
+  const n = readCycles(ctx, clause);
+  cache.set(clause[0], n);
+  return n;
+}
+
+function readCycles(ctx: ClinicalContext, clause: [number, number]): number | undefined {
   const text = ctx.text.slice(clause[0], clause[1]);
   if (!hasAny(ctx, ["cycle", "course", "dose", "infusion"]) || !/cycle|course|dose|infusion/i.test(text)) return undefined;
   CYCLES_RE.lastIndex = 0;
@@ -233,7 +245,9 @@ function isCorticosteroid(m: Mention): boolean {
 
 /** A daily corticosteroid dose in the clause, as prednisone-equivalent mg/d. */
 function steroidDose(ctx: ClinicalContext, m: Mention, mentions: Mention[]): TherapyConstraint["dose"] {
-  const clause = clauseAt(ctx, m.start);
+  const whole = clauseAt(ctx, m.start);
+  // Doses are read within ±200 characters of the mention, inside its clause.
+  const clause: [number, number] = [Math.max(whole[0], m.start - 200), Math.min(whole[1], m.end + 200)];
   const text = ctx.text.slice(clause[0], clause[1]);
   DOSE_RE.lastIndex = 0;
   let d: RegExpExecArray | null;
