@@ -133,6 +133,24 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     assert.deepEqual(errors, []);
   });
 
+  test("an uploaded FHIR Bundle is matched: the SCLC vignette that fits NCT05001971 is not ruled out", async () => {
+    const { page, external, errors } = await openPage(browser, server.url);
+    await page.goto(server.url + "/match");
+    await page.getByLabel("Upload a FHIR R4 Bundle or eligo patient JSON").setInputFiles(new URL("../../examples/fhir/sclc-fits.fhir.json", import.meta.url).pathname);
+    await page.waitForFunction("document.getElementById('json').value.includes('Bundle')");
+    await page.getByLabel("Trials to consider").selectOption("all");
+    await page.getByRole("button", { name: "Find matching trials" }).click();
+    await page.waitForSelector("h1");
+    assert.equal(await page.locator("h1").innerText(), "Matching trials", (await page.locator(".errors").allInnerTexts()).join(" "));
+    assert.match(await page.locator(".patient-summary").innerText(), /small cell lung/i);
+    const sclc = page.locator(".match-trial", { has: page.locator(".nct", { hasText: "NCT05001971" }) });
+    assert.equal(await sclc.count(), 1);
+    assert.match(await sclc.locator(".verdict").innerText(), /^(Eligible|Possibly eligible)$/);
+    await screenshot(page, "match-results-fhir-upload");
+    assert.deepEqual(external, []);
+    assert.deepEqual(errors, []);
+  });
+
   test("the match form is usable with the keyboard alone", async () => {
     const { page, errors } = await openPage(browser, server.url);
     await page.goto(server.url + "/match");
@@ -151,7 +169,7 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     await page.keyboard.type("IVA");
     await tabTo(page, "#ecog", 3);
     await page.keyboard.press("ArrowDown"); // 0
-    await tabTo(page, "#met-2", 3); // liver
+    await tabTo(page, "#met-2", 6); // liver, after the measurable-disease and pregnancy choices
     await page.keyboard.press("Space");
     assert.equal(await page.locator("#met-2").isChecked(), true);
     await tabTo(page, 'input[name="lab0.name"]');

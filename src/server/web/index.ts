@@ -15,7 +15,7 @@ import type { SqliteStudyStore } from "../../store/sqlite.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
 import { emptyPatientForm, renderMatchFormPage, renderMatchResultsPage, type MatchFormOptions } from "./match-page.js";
-import { isEmptyForm, patientFromForm, readPatientForm, summarisePatient, type LabName } from "./patient-form.js";
+import { isEmptyForm, patientFromForm, readPatientForm, summarisePatient, type LabName, type ProcedureName } from "./patient-form.js";
 import { renderSearchPage } from "./search-page.js";
 import { engineServices, type SearchOutcome, type WebServices } from "./services.js";
 import { renderStudyPage } from "./study-page.js";
@@ -93,6 +93,18 @@ function knownLabs(): LabName[] {
     labNames = t.variables.filter((v) => v.kind === "lab" || v.kind === "vital" || v.kind === "score");
   }
   return labNames;
+}
+
+let procedureNames: ProcedureName[] | undefined;
+function knownProcedures(): ProcedureName[] {
+  if (!procedureNames) {
+    const url = new URL("../../../data/knowledge/procedures.json", import.meta.url);
+    const t = JSON.parse(fs.readFileSync(url, "utf8")) as { procedures?: ProcedureName[] };
+    if (!Array.isArray(t.procedures)) throw new Error(`${url.pathname}: no "procedures" list`);
+    // Drug-like entries stay medications.
+    procedureNames = t.procedures.filter((p) => p.id !== "investigational-agent" && p.id !== "endocrine-therapy");
+  }
+  return procedureNames;
 }
 
 /** Condition names in the store, for the diagnosis suggestions (cached per study count). */
@@ -244,7 +256,7 @@ export function createWebPlugin(services: WebServices = engineServices) {
             return send(reply, 400, renderMatchFormPage(form, formOptions(errors)));
           }
         } else {
-          const r = patientFromForm(form, knownLabs());
+          const r = patientFromForm(form, knownLabs(), knownProcedures());
           if (!r.patient) return send(reply, 400, renderMatchFormPage(form, formOptions(r.errors)));
           patient = r.patient;
         }

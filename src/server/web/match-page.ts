@@ -35,6 +35,10 @@ export interface PatientForm {
   metastases: string[];
   otherMetastasis: string;
   ecog: string;
+  /** "yes", "no" or "" (not known): measurable disease per RECIST 1.1. */
+  measurable: string;
+  /** "pregnant", "lactating", "neither" or "" (not known). */
+  pregnancy: string;
   labs: LabRow[];
   treatments: TreatmentRow[];
   biomarkers: BiomarkerRow[];
@@ -61,6 +65,8 @@ export function emptyPatientForm(): PatientForm {
     metastases: [],
     otherMetastasis: "",
     ecog: "",
+    measurable: "",
+    pregnancy: "",
     labs: [],
     treatments: [],
     biomarkers: [],
@@ -121,6 +127,10 @@ ${opts.errors?.length ? html`<div class="errors" role="alert" tabindex="-1" id="
     f.ecog,
   )}</select></div>
 </div>
+<div class="grid">
+<div class="field"><label for="measurable">Measurable disease (RECIST 1.1)</label><select id="measurable" name="measurable">${selectOptions([["", "Not known"], ["yes", "Yes"], ["no", "No"]], f.measurable)}</select></div>
+<div class="field"><label for="pregnancy">Pregnancy or breastfeeding</label><select id="pregnancy" name="pregnancy">${selectOptions([["", "Not known"], ["neither", "Neither"], ["pregnant", "Pregnant"], ["lactating", "Breastfeeding"]], f.pregnancy)}</select></div>
+</div>
 <fieldset class="inline-choices"><legend>Metastasis sites</legend>
 ${METASTASIS_SITES.map((s, i) => html`<span class="choice"><input type="checkbox" id="met-${i}" name="metastases" value="${s}"${f.metastases.includes(s) ? html` checked` : ""}><label for="met-${i}">${s}</label></span>`)}
 <div class="field"><label for="otherMetastasis">Other sites (comma-separated)</label><input type="text" id="otherMetastasis" name="otherMetastasis" value="${f.otherMetastasis}"></div>
@@ -147,7 +157,7 @@ ${METASTASIS_SITES.map((s, i) => html`<span class="choice"><input type="checkbox
 <fieldset>
 <legend>Prior treatments</legend>
 <div class="table-scroll"><table class="rows" id="treatment-rows">
-<thead><tr><th scope="col">Drug, class or procedure</th><th scope="col">Start</th><th scope="col">End</th></tr></thead>
+<thead><tr><th scope="col">Drug or procedure (surgery, radiotherapy…)</th><th scope="col">Start</th><th scope="col">End</th></tr></thead>
 <tbody>${treatments.map(
     (t, i) => html`<tr>
 <td><input type="text" name="tx${i}.name" value="${t.name}" aria-label="Treatment ${i + 1}"></td>

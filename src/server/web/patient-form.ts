@@ -39,6 +39,8 @@ export function readPatientForm(src: FieldSource & { keys?: () => IterableIterat
   f.metastases = src.getAll("metastases").filter((x): x is string => typeof x === "string" && METASTASIS_SITES.includes(x));
   f.otherMetastasis = str(src, "otherMetastasis");
   f.ecog = str(src, "ecog");
+  f.measurable = str(src, "measurable");
+  f.pregnancy = str(src, "pregnancy");
   for (const i of rowIndices(src, "lab", LAB_ROWS)) {
     const row = {
       name: str(src, `lab${i}.name`),
@@ -67,9 +69,27 @@ export function readPatientForm(src: FieldSource & { keys?: () => IterableIterat
 /** True when the user entered nothing at all. */
 export function isEmptyForm(f: PatientForm): boolean {
   return (
-    !f.birthDate && !f.age && !f.sex && !f.diagnosis && !f.stage && !f.metastases.length && !f.otherMetastasis && !f.ecog &&
+    !f.birthDate && !f.age && !f.sex && !f.diagnosis && !f.stage && !f.metastases.length && !f.otherMetastasis && !f.ecog && !f.measurable && !f.pregnancy &&
     !f.labs.length && !f.treatments.length && !f.biomarkers.length && !f.json.trim()
   );
+}
+
+export interface ProcedureName {
+  id: string;
+  synonyms: string[];
+}
+
+/** The procedure a treatment name denotes ("radiotherapy", "IMRT to the neck" → radiotherapy), by the longest synonym in it. */
+export function procedureOf(name: string, procedures: ProcedureName[]): string | undefined {
+  let best: { id: string; len: number } | undefined;
+  for (const p of procedures) {
+    for (const syn of p.synonyms) {
+      const caseSensitive = syn.length <= 4 && syn === syn.toUpperCase();
+      const re = new RegExp(`(?<![\\p{L}\\p{N}])${syn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}])`, caseSensitive ? "u" : "iu");
+      if (re.test(name) && (!best || syn.length > best.len)) best = { id: p.id, len: syn.length };
+    }
+  }
+  return best?.id;
 }
 
 export interface LabName {
@@ -90,7 +110,7 @@ const ISO = /^\d{4}(-\d{2}(-\d{2})?)?$/;
  * Builds a Patient from the form fields. Returns the errors (each naming its field)
  * instead when a field cannot be read.
  */
-export function patientFromForm(f: PatientForm, labs: LabName[]): { patient?: Patient; errors: string[] } {
+export function patientFromForm(f: PatientForm, labs: LabName[], procedures: ProcedureName[] = []): { patient?: Patient; errors: string[] } {
   const errors: string[] = [];
   const p: Record<string, unknown> = {};
   if (f.birthDate) {
@@ -110,6 +130,12 @@ export function patientFromForm(f: PatientForm, labs: LabName[]): { patient?: Pa
     const e = num(f.ecog);
     if (e === undefined || Number.isNaN(e) || !Number.isInteger(e) || e < 0 || e > 4) errors.push(`ECOG “${f.ecog}”: choose 0 to 4.`);
     else p.ecog = e;
+  }
+  if (f.measurable === "yes" || f.measurable === "no") p.measurableDisease = f.measurable === "yes";
+  if (f.pregnancy) {
+    if (f.sex === "male" && f.pregnancy !== "neither") errors.push("Pregnancy or breastfeeding: the patient is recorded as male.");
+    p.pregnant = f.pregnancy === "pregnant";
+    p.lactating = f.pregnancy === "lactating";
   }
   const sites = [...f.metastases, ...f.otherMetastasis.split(/[,;]/).map((s) => s.trim().toLowerCase()).filter(Boolean)];
   if (f.diagnosis || f.stage || sites.length) {
@@ -145,13 +171,19 @@ export function patientFromForm(f: PatientForm, labs: LabName[]): { patient?: Pa
   });
   if (observations.length) p.observations = observations;
   const meds: Array<Record<string, unknown>> = [];
+  const procs: Array<Record<string, unknown>> = [];
   f.treatments.forEach((t, i) => {
     const where = `Treatment row ${i + 1}${t.name ? ` (${t.name})` : ""}`;
     if (!t.name) return void errors.push(`${where}: name the drug or procedure.`);
     for (const [k, d] of [["start", t.start], ["end", t.end]] as const) if (d && !ISO.test(d)) errors.push(`${where}: ${k} date “${d}” must be YYYY-MM-DD.`);
-    meds.push({ name: t.name, ...(t.start ? { start: t.start } : {}), ...(t.end ? { end: t.end } : {}) });
+    if (t.start && t.end && ISO.test(t.start) && ISO.test(t.end) && t.end < t.start) errors.push(`${where}: ends (${t.end}) before it starts (${t.start}).`);
+    const dates = { ...(t.start ? { start: t.start } : {}), ...(t.end ? { end: t.end } : {}) };
+    const kind = procedureOf(t.name, procedures);
+    if (kind) procs.push({ kind, name: t.name, ...dates });
+    else meds.push({ name: t.name, ...dates });
   });
   if (meds.length) p.medications = meds;
+  if (procs.length) p.procedures = procs;
   const markers: Array<Record<string, unknown>> = [];
   f.biomarkers.forEach((b, i) => {
     if (!b.marker) return void errors.push(`Biomarker row ${i + 1}: name the marker.`);
@@ -189,7 +221,11 @@ export function summarisePatient(p: Patient, asOf: string): string {
   }
   if (p.ecog !== undefined) bits.push(`ECOG ${p.ecog}`);
   if (p.observations?.length) bits.push(`${p.observations.length} lab value${p.observations.length === 1 ? "" : "s"}`);
-  if (p.medications?.length) bits.push(`prior: ${p.medications.map((m) => m.name ?? m.codes?.[0]?.display ?? "medication").join(", ")}`);
+  if (p.measurableDisease !== undefined) bits.push(p.measurableDisease ? "measurable disease" : "no measurable disease");
+  if (p.pregnant) bits.push("pregnant");
+  if (p.lactating) bits.push("breastfeeding");
+  const prior = [...(p.medications ?? []).map((m) => m.name ?? m.codes?.[0]?.display ?? "medication"), ...(p.procedures ?? []).map((x) => x.name ?? x.kind)];
+  if (prior.length) bits.push(`prior: ${prior.join(", ")}`);
   if (p.biomarkers?.length) bits.push(`biomarkers: ${p.biomarkers.map((b) => `${b.marker}${b.status ? ` ${b.status}` : ""}${b.value !== undefined ? ` ${b.value}${b.unit ?? ""}` : ""}`).join(", ")}`);
   return bits.join(" · ");
 }
