@@ -64,8 +64,8 @@ export function looksLikeHtml(text: string): boolean {
 
 /**
  * Renders HTML as the text a browser's "save as text" would give: block elements and
- * line breaks become newlines, list items become "• " bullets, tags are dropped and
- * entities decoded.
+ * line breaks become newlines, list items become "• " bullets, table cells are
+ * separated by tabs, tags are dropped and entities decoded.
  */
 export function htmlToText(html: string): string {
   let s = html
@@ -79,7 +79,8 @@ export function htmlToText(html: string): string {
     .replace(/<li\b[^>]*>/gi, "\n  • ")
     .replace(/<\/(?:p|div|li|ul|ol|tr|table|h[1-6]|section|article|header|footer|main|nav|dd|dt|blockquote|pre)\s*>/gi, "\n")
     .replace(/<(?:p|div|ul|ol|tr|table|h[1-6]|section|article|header|footer|main|nav|dd|dt|blockquote|pre)\b[^>]*>/gi, "\n")
-    .replace(/<\/t[dh]\s*>/gi, " ")
+    // Table cells end with a tab, as when a table is copied from a browser.
+    .replace(/<\/t[dh]\s*>/gi, "\t")
     .replace(/<[^>]+>/g, "");
   return decodeEntities(s);
 }

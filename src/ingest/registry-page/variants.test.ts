@@ -262,3 +262,44 @@ test("MedPath page copied from the browser: table cells separated by tabs", () =
   });
   assert.equal(p.outcomesModule?.secondaryOutcomes?.length, 4);
 });
+
+test("MedPath page saved as HTML with real tables: cells come apart at the table cells", () => {
+  const seed = readFileSync(new URL("../../../../shared/seeds/001_8da2837fc106f71e.txt", import.meta.url), "utf8");
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const [before, rest] = seed.split("Arm && Interventions\n");
+  const [, after] = rest.split("Primary Outcome Measures\n");
+  const html =
+    "<html><body>" +
+    before.split("\n").map((l) => `<div>${esc(l)}</div>`).join("\n") +
+    "<h3>Arm &amp;&amp; Interventions</h3><table><tr><th>Group</th><th>Intervention</th><th>Description</th></tr>" +
+    "<tr><td>Experimental: Anlotinib Plus Penpulimab</td><td>Anlotinib Plus Penpulimab</td>" +
+    "<td>Anlotinib (10mg qd po d1-14, 21 days per cycle) and Penpulimab (200mg ivgtt d1)</td></tr></table>" +
+    "<h3>Primary Outcome Measures</h3><table><tr><th>Name</th><th>Time</th><th>Method</th></tr>" +
+    "<tr><td>Objective Response Rate (ORR)</td><td>up to approximately 24 months</td>" +
+    "<td>Objective Response Rate per Response Evaluation Criteria in Solid Tumors Version 1.1 (RECIST 1.1).</td></tr></table>" +
+    after
+      .split("\n")
+      .slice(after.split("\n").indexOf("Secondary Outcome Measures"))
+      .map((l) => `<div>${esc(l)}</div>`)
+      .join("\n") +
+    "</body></html>";
+  const { study, provenance } = parseRegistryPage(html, "page.html");
+  assert.equal(provenance.layout, "medpath");
+  const p = study.protocolSection;
+  assert.deepEqual(p.armsInterventionsModule?.armGroups, [
+    {
+      label: "Anlotinib Plus Penpulimab",
+      type: "EXPERIMENTAL",
+      description: "Anlotinib (10mg qd po d1-14, 21 days per cycle) and Penpulimab (200mg ivgtt d1)",
+      interventionNames: ["Anlotinib Plus Penpulimab"],
+    },
+  ]);
+  assert.deepEqual(p.outcomesModule?.primaryOutcomes, [
+    {
+      measure: "Objective Response Rate (ORR)",
+      timeFrame: "up to approximately 24 months",
+      description: "Objective Response Rate per Response Evaluation Criteria in Solid Tumors Version 1.1 (RECIST 1.1).",
+    },
+  ]);
+  assert.equal(p.outcomesModule?.secondaryOutcomes?.length, 4);
+});

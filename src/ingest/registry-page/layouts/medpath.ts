@@ -48,8 +48,8 @@ const LOCATIONS = /^Locations \(\d+\)$/i;
 const CHROME = [
   /^MedPath$/,
   /^©\s*Copyright .*MedPath/i,
-  /^GroupInterventionDescription$/,
-  /^NameTimeMethod$/,
+  /^Group\s*Intervention\s*Description$/,
+  /^Name\s*Time\s*Method$/,
   /^(?:\p{Regional_Indicator}{2}\s*)+$/u,
 ];
 const isChrome = (l: string) => CHROME.some((re) => re.test(l));
