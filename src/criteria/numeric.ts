@@ -368,6 +368,11 @@ const TRAIL_FILLER =
 function words(text: string, from: number, to: number): { start: number; end: number } | undefined {
   let s = from;
   let e = to;
+  // at most six words are kept: look at the last ~100 characters only
+  if (e - s > 100) {
+    const sp = text.indexOf(" ", e - 100);
+    s = sp >= 0 && sp < e ? sp + 1 : e - 100;
+  }
   const slice0 = text.slice(s, e);
   const lead = LEAD_FILLER.exec(slice0);
   if (lead) s += lead[0].length;
@@ -394,6 +399,7 @@ function words(text: string, from: number, to: number): { start: number; end: nu
   return { start: s, end: e };
 }
 
+const MAYBE_CONDITION = /liver|hepat|bone|gilbert|hcc/i;
 const SEX_RE = /(?<![\p{L}])(men|males?|women|females?|boys|girls)(?![\p{L}])/iu;
 const CONDITION_RE =
   /(?<![\p{L}])(?:if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?(liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
@@ -421,6 +427,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
   if (!MAY_HAVE_NUMBERS.test(text)) return { constraints: [] };
   const found = findComparisons(text);
   if (!found.length && !/protein/i.test(text)) return { constraints: [] };
+  const maybeCond = MAYBE_CONDITION.test(text);
   // table names in the whole criterion, found once; regions take the ones inside them
   let allVars: VariableMention[] | undefined;
   const varsIn = (s: number, e: number): VariableMention[] => {
@@ -512,7 +519,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
       const afterVars = varsIn(f.end, Math.min(text.length, f.end + 40));
       const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
-      const regionHasWords = words(text, regionStart, f.cmpStart) !== undefined;
+      const regionHasWords = afterVar ? words(text, regionStart, f.cmpStart) !== undefined : true;
       if (!chosen.length && !afterVar && !connectorOnly) {
         // inside brackets: "weight loss (by patient report, > 5 lbs)"
         const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), prevEnd);
@@ -614,7 +621,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     }
     // conditions: "if liver metastasis is present, ALT and AST < 5 ULN", "(≤ 5 × ULN for patients with liver metastases)"
     let condition: Qualifier | undefined;
-    const condBefore = CONDITION_RE.exec(region) ?? (CONDITION_ANY.test(region) ? CONDITION_ANY.exec(region) : null);
+    const condBefore = !maybeCond ? null : (CONDITION_RE.exec(region) ?? (CONDITION_ANY.test(region) ? CONDITION_ANY.exec(region) : null));
     const nextStart = fi + 1 < found.length ? found[fi + 1].cmpStart : text.length;
     const clauseEndRaw = (() => {
       const m = /[;\n]|\.\s/.exec(text.slice(f.end));
@@ -623,7 +630,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     const afterClauseEnd = Math.min(nextStart, clauseEndRaw);
     const nextInClause = nextStart < clauseEndRaw;
     const afterClause = text.slice(f.end, afterClauseEnd);
-    const condAfter = CONDITION_RE.exec(afterClause);
+    const condAfter = maybeCond ? CONDITION_RE.exec(afterClause) : null;
     if (condBefore) {
       const s = regionStart + condBefore.index;
       condition = { text: condBefore[0], span: abs(s, s + condBefore[0].length), condition: conditionOf(condBefore[0]) };
