@@ -42,6 +42,7 @@ test("pregnancy and lactation as exclusions", () => {
 
 test("explicit sex restrictions only", () => {
   assert.deepEqual(view("Male patients only"), [["sex", "male", false]]);
+  assert.deepEqual(view("Men only"), [["sex", "male", false]]);
   assert.deepEqual(view("Postmenopausal women with HR-positive breast cancer"), [["sex", "female", false]]);
   assert.deepEqual(view("Participants must be female"), [["sex", "female", false]]);
   assert.deepEqual(view("≥ 18 and ≤ 70 years of age , regardless of gender;ECOG :0-2"), []);

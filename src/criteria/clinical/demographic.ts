@@ -110,7 +110,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   // Explicit sex restriction.
-  if (hasAny(ctx, ["male", "men", "woman", "menopausal", "sex", "gender"]) && !BOTH_SEXES_RE.test(text)) {
+  if ((hasAny(ctx, ["male", "women", "woman", "menopausal", "sex", "gender"]) || /\bmen\b/.test(ctx.lower)) && !BOTH_SEXES_RE.test(text)) {
     SEX_RE.lastIndex = 0;
     const sexes = new Set<string>();
     while ((m = SEX_RE.exec(text)) !== null) {

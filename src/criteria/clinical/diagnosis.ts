@@ -208,7 +208,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   const hasTnm = text.includes("T") && text.includes("N") && /T(?:[0-4x]|is)[a-c]?(?:\s*[-–~]\s*[0-4][a-c]?)?\s*N/.test(text);
   while (hasTnm && (m = TNM_RE.exec(text)) !== null) addStage(r, m[1], m.index, m.index + m[1].length);
   EXTENT_STAGE_RE.lastIndex = 0;
-  const hasExtent = conds.length > 0 || hasAny(ctx, ["extensive", "limited"]);
+  const hasExtent = hasAny(ctx, ["extensive", "limited"]) || (conds.length > 0 && hasAny(ctx, ["advanced", "metastatic", "recurrent", "resectable", "operable", "early"]));
   while (hasExtent && (m = EXTENT_STAGE_RE.exec(text)) !== null) {
     const s = m.index;
     const e = m.index + m[0].length;

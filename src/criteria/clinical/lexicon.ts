@@ -161,6 +161,10 @@ export class Lexicon<T> {
   scan(text: string, tokens: Token[] = tokenize(text)): LexiconMatch<T>[] {
     const out: LexiconMatch<T>[] = [];
     for (let i = 0; i < tokens.length; ) {
+      if (!this.byFirst.has(tokens[i].lower)) {
+        i++;
+        continue;
+      }
       const m = this.matchAt(text, tokens, i);
       if (m) {
         out.push(m);

@@ -48,6 +48,7 @@ const TARGET_SRC = String.raw`(?:anti[-\s]*)?(?:PD-?L?1|CTLA-?4|VEGFR?-?2?|EGFR|
  * After a bare target, a therapy noun must follow, with only other targets and list
  * separators between: "PD-1 or PD-L1 inhibitors", "(PD-L1), or … (CTLA-4) inhibitors".
  */
+const TARGET_HINTS = ["pd", "ctla", "vegf", "egfr", "alk", "ros1", "her", "lag", "tigit", "programmed", "cytotoxic"] as const;
 const THERAPY_NOUN_AFTER_RE = new RegExp(
   String.raw`^(?:(?:\s*(?:/|,|or|and|and/or|\(|\)|&))*\s*${TARGET_SRC})*(?:\s*\))?[-\s]*(?:monoclonal\s+)?(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|TKIs?|targeted|directed|agents?|drugs?|therap(?:y|ies)|treatments?|agonists?)\b`,
   "i",
@@ -94,7 +95,8 @@ function collectMentions(ctx: ClinicalContext): Mention[] {
     out.push({ category: "procedure", concept: m.value, start: m.start, end: m.end });
   }
   const text = ctx.text;
-  for (const m of TARGETS.scan(text, ctx.tokens)) {
+  const targets = hasAny(ctx, TARGET_HINTS) ? TARGETS.scan(text, ctx.tokens) : [];
+  for (const m of targets) {
     if (out.some((o) => o.start <= m.start && m.end <= o.end)) continue;
     const after = text.slice(m.end, m.end + 240);
     if (BIOMARKER_WORD_AFTER_RE.test(after) && !/^\s*\(\s*(?:PD-?L?1|CTLA-?4)\s*\)/i.test(after)) continue;
@@ -139,6 +141,13 @@ function timingOf(ctx: ClinicalContext, m: Mention, hasWindow: boolean): Therapy
 }
 
 type LineResult = { line?: TherapyConstraint["line"]; span?: [number, number] };
+const lineHintCache = new WeakMap<ClinicalContext, boolean>();
+/** Whether the criterion has any word of a line-of-therapy statement (once per criterion). */
+function mayStateLine(ctx: ClinicalContext): boolean {
+  let v = lineHintCache.get(ctx);
+  if (v === undefined) lineHintCache.set(ctx, (v = hasAny(ctx, LINE_HINTS)));
+  return v;
+}
 const lineCache = new WeakMap<ClinicalContext, Map<number, LineResult>>(); // per criterion, per clause
 const LINE_HINTS = ["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran"] as const;
 const LINE_HINT_RE = /line|regimen|times|course|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
@@ -151,7 +160,7 @@ function lineOf(ctx: ClinicalContext, start: number): LineResult {
   const hit = cache.get(clause[0]);
   if (hit) return hit;
   const text = ctx.text.slice(clause[0], clause[1]);
-  const result = hasAny(ctx, LINE_HINTS) && LINE_HINT_RE.test(text) ? readLine(text, clause[0]) : {};
+  const result = mayStateLine(ctx) && LINE_HINT_RE.test(text) ? readLine(text, clause[0]) : {};
   cache.set(clause[0], result);
   return result;
 }
@@ -210,6 +219,7 @@ function readLine(text: string, clauseStart: number): LineResult {
   return { line, span };
 }
 
+const CYCLE_HINTS = ["cycle", "course", "dose", "infusion"] as const;
 const cyclesCache = new WeakMap<ClinicalContext, Map<number, number | undefined>>(); // per criterion, per clause
 
 /** Minimum cycles stated in the clause around `start` (computed once per clause). */
@@ -218,14 +228,14 @@ function cyclesOf(ctx: ClinicalContext, start: number): number | undefined {
   let cache = cyclesCache.get(ctx);
   if (!cache) cyclesCache.set(ctx, (cache = new Map()));
   if (cache.has(clause[0])) return cache.get(clause[0]);
-  const n = readCycles(ctx, clause);
+  const n = hasAny(ctx, CYCLE_HINTS) ? readCycles(ctx, clause) : undefined;
   cache.set(clause[0], n);
   return n;
 }
 
 function readCycles(ctx: ClinicalContext, clause: [number, number]): number | undefined {
   const text = ctx.text.slice(clause[0], clause[1]);
-  if (!hasAny(ctx, ["cycle", "course", "dose", "infusion"]) || !/cycle|course|dose|infusion/i.test(text)) return undefined;
+  if (!/cycle|course|dose|infusion/i.test(text)) return undefined;
   CYCLES_RE.lastIndex = 0;
   const m = CYCLES_RE.exec(text);
   if (!m) return undefined;
@@ -306,7 +316,7 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
   }
   // A line of therapy stated without naming any drug or class ("at least two prior lines of
   // systemic therapy") still constrains: it is about systemic anticancer therapy.
-  if (!out.some((c) => c.line)) {
+  if (!out.some((c) => c.line) && mayStateLine(ctx)) {
     for (const clause of ctx.clauses) {
       const { line, span } = lineOf(ctx, clause[0]);
       if (!line || !span || line.min === undefined) continue;
