@@ -29,6 +29,26 @@ async function focusVisible(page: Page): Promise<boolean> {
   })()`) as Promise<boolean>;
 }
 
+/**
+ * WCAG contrast of every element holding text directly, against the first opaque
+ * background behind it; returns the ones below 4.5:1.
+ */
+const LOW_CONTRAST = `(() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const bg = (el) => { for (let e = el; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3); } return [255, 255, 255]; };
+  const bad = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (!el.checkVisibility || !el.checkVisibility()) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || el.closest(".visually-hidden")) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) bad.push(el.tagName.toLowerCase() + "." + el.className + " " + ratio.toFixed(2) + ": " + el.textContent.trim().slice(0, 40));
+  }
+  return [...new Set(bad)].slice(0, 10);
+})()`;
+
 describe("web UI in Chromium", { skip: skipReason }, () => {
   let server: TestServer;
   let browser: Browser;
@@ -58,6 +78,7 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     assert.match(await page.locator(".results-summary").innerText(), /5 trials for “anlotinib”/);
     assert.ok((await page.locator(".hit .badge").count()) >= 5, "each hit has a status badge");
     await screenshot(page, "search-anlotinib");
+    assert.deepEqual(await page.evaluate(LOW_CONTRAST), [], "text contrast at least 4.5:1");
     const narrow = await openPage(browser, server.url, { width: 390, height: 844 });
     await narrow.page.goto(server.url + "/?q=anlotinib");
     await screenshot(narrow.page, "search-anlotinib-mobile");
@@ -81,6 +102,7 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     assert.match(await page.locator("#identifiers").innerText(), /ALTER-HN005/);
     assert.equal(await page.locator('a[href="/api/studies/NCT05807880"]').count(), 1);
     await screenshot(page, "study-NCT05807880");
+    assert.deepEqual(await page.evaluate(LOW_CONTRAST), [], "text contrast at least 4.5:1");
     assert.deepEqual(external, []);
     assert.deepEqual(errors, []);
   });
@@ -89,6 +111,7 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     const { page, external, errors } = await openPage(browser, server.url);
     await page.goto(server.url + "/match");
     await screenshot(page, "match-form");
+    assert.deepEqual(await page.evaluate(LOW_CONTRAST), [], "text contrast at least 4.5:1");
     await page.getByLabel("or age (years)").fill("52");
     await page.getByLabel("Sex").selectOption("male");
     await page.getByLabel("Diagnosis").fill("Nasopharyngeal Carcinoma");
@@ -126,6 +149,7 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     const nct = await page.locator(".match-trial .nct").allTextContents();
     assert.ok(nct.includes("NCT05807880"), "the NPC trial is evaluated");
     await screenshot(page, "match-results");
+    assert.deepEqual(await page.evaluate(LOW_CONTRAST), [], "text contrast at least 4.5:1");
     await page.emulateMedia({ media: "print" });
     await screenshot(page, "match-results-print");
     assert.equal(await page.locator(".site-header nav").isVisible(), false, "print view hides navigation");
