@@ -203,6 +203,12 @@ test("references keep PMIDs and type; results references are RESULT; links are s
     <collaborator><agency>VA</agency><agency_class>U.S. Fed</agency_class></collaborator></sponsors>
   <responsible_party><name_title>Dr X</name_title><organization>Org Y</organization></responsible_party>
   <removed_countries><country>Canada</country></removed_countries>
+  <biospec_retention>Samples With DNA</biospec_retention>
+  <biospec_descr><textblock>
+      Whole blood
+      and serum</textblock></biospec_descr>
+  <expanded_access_info><expanded_access_type_individual>Yes</expanded_access_type_individual></expanded_access_info>
+  <pending_results><submitted>May 1, 2020</submitted></pending_results>
 </clinical_study>`;
   const [{ study }] = [...legacyXmlFormat.parse(xml, "inline.xml")];
   const p = study.protocolSection as Record<string, any>;
@@ -226,6 +232,9 @@ test("references keep PMIDs and type; results references are RESULT; links are s
   assert.deepEqual(p.sponsorCollaboratorsModule.collaborators, [{ name: "VA", class: "FED" }]);
   assert.deepEqual(p.sponsorCollaboratorsModule.responsibleParty, { oldNameTitle: "Dr X", oldOrganization: "Org Y" });
   assert.deepEqual((study.derivedSection as Record<string, any>).miscInfoModule, { removedCountries: ["Canada"] });
+  assert.deepEqual(p.designModule.bioSpec, { retention: "SAMPLES_WITH_DNA", description: "Whole blood and serum" });
+  assert.deepEqual(p.designModule.expandedAccessTypes, { individual: true });
+  assert.deepEqual((study as Record<string, any>).legacyXml, { pending_results: { submitted: "May 1, 2020" } });
 });
 
 test("every shared legacy XML record maps to a valid study named like its file", () => {

@@ -215,7 +215,8 @@ const MAPPED = new Set([
   "results_first_submitted", "results_first_submitted_qc", "results_first_posted",
   "disposition_first_submitted", "disposition_first_submitted_qc", "disposition_first_posted",
   "responsible_party", "keyword", "condition_browse", "intervention_browse", "patient_data",
-  "reference", "results_reference", "link", "study_docs", "removed_countries",
+  "reference", "results_reference", "link", "study_docs", "removed_countries", "biospec_retention",
+  "biospec_descr",
 ]);
 
 /** Maps one parsed `<clinical_study>` element onto the v2 study shape (unvalidated). */
@@ -333,6 +334,20 @@ export function mapClinicalStudy(cs: Node): Record<string, unknown> {
       patientRegistry: studyType === "OBSERVATIONAL" ? registry : undefined,
       targetDuration: normaliseAgeText(text(cs.target_duration)) ?? text(cs.target_duration),
       phases: legacyPhases(text(cs.phase)),
+      expandedAccessTypes: cs.expanded_access_info
+        ? {
+            individual: yesNo(node(cs.expanded_access_info).expanded_access_type_individual),
+            intermediate: yesNo(node(cs.expanded_access_info).expanded_access_type_intermediate),
+            treatment: yesNo(node(cs.expanded_access_info).expanded_access_type_treatment),
+          }
+        : undefined,
+      bioSpec:
+        cs.biospec_retention !== undefined || cs.biospec_descr !== undefined
+          ? {
+              retention: text(cs.biospec_retention) ? upperSnake(text(cs.biospec_retention)!) : undefined,
+              description: block(cs.biospec_descr),
+            }
+          : undefined,
       designInfo: {
         allocation: text(design.allocation) ? upperSnake(text(design.allocation)!.replace(/^n\/a$/i, "NA")) : undefined,
         interventionModel: text(design.intervention_model)
