@@ -303,3 +303,24 @@ test("MedPath page saved as HTML with real tables: cells come apart at the table
   ]);
   assert.equal(p.outcomesModule?.secondaryOutcomes?.length, 4);
 });
+
+test("classic page saved as HTML: the arms table's cells share a row", () => {
+  const seed = readFileSync(new URL("../../../../shared/seeds/004_f1fe85ef2dbf3c23.txt", import.meta.url), "utf8");
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const armsTable =
+    "<table><tr><th>Arm</th><th>Intervention/treatment</th></tr><tr><td>Experimental: Anlotinib<br>" +
+    "Anlotinib p.o, qd and it should be continued until disease progress or toxicity cannot be tolerated or patients withdraw consent</td>" +
+    "<td>Drug: Anlotinib<br>Anlotinib Hydrochloride ( 12mg, quaque die(QD), PO, d1-14, 21 days per cycle), take once when limosis in the morning. If patients cannot suffer from adverse events(AEs), they can get declined dosage.<br>Other Name: AL3818</td></tr></table>";
+  const start = seed.indexOf("Arm Intervention/treatment\n");
+  const end = seed.indexOf("Primary Outcome Measures :");
+  const html =
+    "<html><body>" +
+    seed.slice(0, start).split("\n").map((l) => `<p>${esc(l)}</p>`).join("") +
+    "<p>Arm Intervention/treatment</p>" +
+    armsTable +
+    seed.slice(end).split("\n").map((l) => `<p>${esc(l)}</p>`).join("") +
+    "</body></html>";
+  const p = parseRegistryPage(html, "page.html").study.protocolSection;
+  assert.deepEqual(p.armsInterventionsModule, parseRegistryPage(seed, "page.txt").study.protocolSection.armsInterventionsModule);
+  assert.equal(p.armsInterventionsModule?.interventions?.[0].otherNames?.[0], "AL3818");
+});

@@ -179,7 +179,11 @@ export const classic: Layout = {
     const leadName = sponsors.find((s) => s.role === "lead")?.name;
 
     const table = conditionTable(values("conditionTable"));
-    const { arms, interventions } = parseArms(values("arms"), table.interventions);
+    const { arms, interventions } = parseArms(
+      // The arm and intervention cells of one table row may share a line, tab-separated.
+      nonBlank(body("arms").flatMap((l) => l.split("\t"))),
+      table.interventions,
+    );
 
     const enrollmentLabel = ["Estimated Enrollment", "Actual Enrollment", "Enrollment"].find((l) => kv.has(l));
     const enrollment = enrollmentLabel ? /^(\d[\d,]*)/.exec(get(enrollmentLabel)!) : null;
