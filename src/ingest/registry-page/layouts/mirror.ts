@@ -244,7 +244,7 @@ function basicDesign(lines: string[]) {
   const out: Record<string, unknown> = {};
   for (const l of lines) {
     const p = phases(l);
-    if (p && !out.phases && l !== "NA") out.phases = p;
+    if (p && !out.phases) out.phases = p;
     const t = studyType(l);
     if (t && !out.studyType) out.studyType = t;
     const e = /^(\d[\d,]*)\s+participants?$/i.exec(l);

@@ -36,6 +36,7 @@ const HEADINGS: Record<string, string> = {
   "details and patient eligibility": "details",
   about: "about",
   description: "description",
+  "full description": "description",
   enrollment: "enrollment",
   sex: "sex",
   ages: "ages",
