@@ -92,11 +92,13 @@ export interface VariableMention {
 
 /** Characters allowed between the words of one name: "platelet count", "PT/INR", "hepatitis B virus (HBV) DNA". */
 function gapOk(text: string, from: number, to: number): boolean {
-  if (to - from > 4) return false;
+  if (to - from > 40) return false;
+  let marks = 0;
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
-    // space, tab, newline, '-', '/', '(', ')', ':'
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13 && c !== 45 && c !== 47 && c !== 40 && c !== 41 && c !== 58) return false;
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue; // wrapped lines keep a name whole
+    // '-', '/', '(', ')', ':'
+    if ((c !== 45 && c !== 47 && c !== 40 && c !== 41 && c !== 58) || ++marks > 3) return false;
   }
   return true;
 }

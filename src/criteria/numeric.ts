@@ -45,7 +45,7 @@ interface Quantity {
 const MAY_HAVE_NUMBERS = /[\d+]|ULN|LLN|limit/i;
 const SECOND_NUMBER_RE = /^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
-const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/kg|mg\/m2|mg\/day)$/i;
+const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/m2|mg\/day|(?:mg|mcg|[µμu]g|ng)\/kg(?:\/(?:min|h|hr|day|d))?)$/i;
 const AGE_WORD_BEFORE = /(?<![\p{L}])(ages?|aged|older|younger|adults?\s+(?:of|aged))(?![\p{L}])/giu;
 const NOT_AGE_BEFORE = /(childbearing|reproductive|gestational|gestation|bone|corrected|menstrual|post-?menstrual|skeletal|fetal|foetal)\s+$/i;
 const AGE_AFTER = /^[ \t]*(?:\(s\))?[ \t-]*(?:years?|yrs?|months?|weeks?|days?)?[ \t-]*(old|of[ \t]+age|of[ \t]+life|year-old|years-old|y\/o\b|yo\b|age\b)/i;
@@ -361,7 +361,7 @@ function clauseStart(text: string, pos: number, min: number, ignoreParens = fals
 }
 
 const LEAD_FILLER =
-  /^(?:[\s,:;()\-–•*/]|\d+[.)]\s|[A-Za-z][.)]\s|(?:and|or|the|a|an|patients?|subjects?|participants?|with|who|have|has|having|had|must|should|be|is|are|was|were|presence|of|in|on|at|for|any|documented|known|evidence|history|baseline|screening|if|their|his|her|defined|as|by|e\.g\.|i\.e\.|such|that|than|to|which|where|when|adequate|normal|function|organ|level|levels|:|：)\b)+/i;
+  /^(?:[\s,:;()\-–•*/]|\d+[.)]\s|[A-Za-z][.)]\s|(?:and|or|the|a|an|patients?|subjects?|participants?|with|who|have|has|having|had|must|should|be|is|are|was|were|presence|of|in|on|at|for|any|documented|known|evidence|history|baseline|screening|if|their|his|her|defined|as|by|such|that|than|to|which|where|when|adequate|normal|function|organ|level|levels)\b|e\.g\.|i\.e\.|[:：])+/i;
 const TRAIL_FILLER =
   /(?:[\s,:;(\-–=：]|\b(?:of|is|are|was|were|be|being|must|should|has|have|had|with|and|or|the|a|an|level|levels|value|values|concentration|result|results|count|in|at|on|to|than|score|equal|that|which|will|defined|as|by)\b)+$/i;
 
@@ -582,6 +582,11 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       }
       // "Grade 2 or higher myocardial ischemia": a grade of a condition, not a measurement
       if (mentions.length === 1 && mentions[0].id === null && /^(?:grade|stage|level|class|type|phase|step|line|cycle|version|times?)$/i.test(text.slice(mentions[0].start, mentions[0].end))) {
+        prevEnd = f.end;
+        continue;
+      }
+      // "≥ 4 on a 0 to 10 numerical rating scale": the scale's span, not a threshold
+      if (f.op === "range" && /\b(?:on|of|using)\s+(?:a|an|the)\s*$/i.test(text.slice(Math.max(0, f.cmpStart - 12), f.cmpStart))) {
         prevEnd = f.end;
         continue;
       }

@@ -109,7 +109,11 @@ const UNIT_ALTS = [
   "minutes?",
   "mins?",
   "points?",
-  "mg/kg",
+  "(?:mg|mcg|[µμu]g|ng)[ \\t]?/[ \\t]?kg(?:[ \\t]?/[ \\t]?(?:min|h|hr|day|d))?",
+  "ng[ \\t]?/[ \\t]?l",
+  "pg[ \\t]?/[ \\t]?l",
+  "/[ \\t]?min(?:ute)?",
+  "％",
   "mg/m2",
   "mg/day",
   "mg",
@@ -125,7 +129,7 @@ export const UNIT_RE = new RegExp(
 
 /** "× ULN", "times the upper limit of normal", "ULN", "N" (French), "LLN". Group 1: the reference words. */
 export const ULN_RE =
-  /^[ \t]*(?:\\?[x×*✕]|times)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal(?:[ \t]+range)?|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+limits?|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
+  /^[ \t]*(?:\\?[x×*✕]|times)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal(?:[ \t]+range)?|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
 
 /** Comparators as written before a value, longest first. */
 const PREFIX: Array<[string, ComparisonOp]> = [

@@ -46,6 +46,9 @@ export function toUcum(raw: string): string | undefined {
 
 const DIRECT: Record<string, string> = {
   "%": "%",
+  "％": "%",
+  "/min": "/min",
+  "/minute": "/min",
   "g/l": "g/L",
   "g/dl": "g/dL",
   "gm/dl": "g/dL",

@@ -41,6 +41,7 @@ test("statuses and variants", () => {
     ["negative for EGFR and ALK", [{ marker: "EGFR", status: "negative" }, { marker: "ALK", status: "negative" }]],
     ["No known EGFR sensitizing mutation", [{ marker: "EGFR", status: "sensitizing mutation", negated: true }]],
     ["EGFR mutation negative", [{ marker: "EGFR", status: "negative" }]],
+    ["Documented EGFR sensitizing mutations (exon 19 deletion, L858R) or ALK translocation are excluded", [{ marker: "EGFR", status: "sensitizing mutation" }, { marker: "ALK", status: "fusion" }]],
   ];
   for (const [t, want] of cases) assert.deepEqual(view(t), want, t);
 });

@@ -137,7 +137,8 @@ function statusAt(text: string, at: number): { status: string; end: number } | n
   for (const [re, status] of STATUS_DEFS) {
     const m = re.exec(tail);
     if (!m) continue;
-    let value = status ?? m[0].trim().replace(/\s+/g, " ");
+    // Variants as written, singular: "sensitizing mutations" → "sensitizing mutation".
+    let value = status ?? m[0].trim().replace(/\s+/g, " ").replace(/\b(mutation|deletion|insertion|alteration)s\b/gi, "$1");
     let end = at + skip + m[0].length;
     // "mutation negative", "mutation positive", "fusion-positive": the polarity decides.
     const after = /^[\s-]*(negative|positive)\b/i.exec(text.slice(end));

@@ -102,6 +102,13 @@ test("conditions and histologies, with exceptions", () => {
   assert.deepEqual(comorb[0].status, ["active", "known", "suspected"]);
   const hep = view(extractDiagnosis("Uncontrolled active hepatitis after treatment (hepatitis b: HBsAg positive and HBV DNA more than 1 x 104 copy /ml; Hepatitis c: HCV RNA is positive)", 0));
   assert.deepEqual([...new Set(hep.map((c) => c.concept))], ["viral-hepatitis", "hbv-infection", "hcv-infection"]);
+  assert.deepEqual(view(extractDiagnosis("Known active hepatitis B or C", 0)), [
+    { aspect: "condition", concept: "hbv-infection", status: ["known", "active"] },
+    { aspect: "condition", concept: "hcv-infection", status: ["known", "active"] },
+  ]);
+  assert.deepEqual(view(extractDiagnosis("Patients with symptomatic, untreated, or actively progressing CNS metastases", 0)), [
+    { aspect: "metastasis", concept: null, site: "cns", status: ["symptomatic", "untreated", "progressing"] },
+  ]);
   assert.deepEqual(view(extractDiagnosis("Interstitial lung disease or non-infectious pneumonitis", 0)).map((c) => c.concept), ["interstitial-lung-disease"]);
   // "cancer" inside a therapy name is not a diagnosis; pregnancy is demographic.
   assert.deepEqual(extractDiagnosis("other experimental anticancer therapy", 0), []);

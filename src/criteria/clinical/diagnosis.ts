@@ -58,7 +58,7 @@ function siteOf(word: string): string | null {
 /** Status words next to a mention, not reaching past the neighbouring mentions (`anchors`). */
 function statusNear(ctx: ClinicalContext, start: number, end: number, anchors: Array<[number, number]>): string[] | undefined {
   const clause = clauseAt(ctx, start);
-  let lo = Math.max(clause[0], start - 45);
+  let lo = Math.max(clause[0], start - 70);
   let hi = Math.min(clause[1], end + 60);
   for (const [a, b] of anchors) {
     if (b <= start && b > lo) lo = b;
@@ -180,6 +180,15 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
     const key = `${c.id}@${clause[0]}`;
     if (seen.has(key)) continue; // "hepatitis B: HBsAg positive and HBV DNA…" names it once per clause
     seen.add(key);
+    // "hepatitis B or C": the C is hepatitis C.
+    if (c.id === "hbv-infection") {
+      const orC = /^\s*(?:or|and|and\/or|,|\/)\s*C\b/.exec(text.slice(c.end, c.end + 12));
+      if (orC) {
+        const cAt = c.end + orC[0].length - 1;
+        const st = statusNear(ctx, c.start, c.end, anchors);
+        pushDiagnosis(r, { aspect: "condition", concept: "hcv-infection", ...(st ? { status: st } : {}) }, cAt, cAt + 1);
+      }
+    }
     const kind = condition(c.id)?.kind;
     if (kind === "state") continue; // pregnancy is a demographic constraint
     const status = statusNear(ctx, c.start, c.end, anchors);

@@ -105,6 +105,8 @@ test("temporal windows attach to the therapies of their clause", () => {
   assert.deepEqual(cyp.filter((c) => c.category === "drug").map((c) => c.concept), ["ketoconazole", "itraconazole", "erythromycin", "clarithromycin"]);
 
   assert.equal(byConcept("major surgery within 28 days").get("major-surgery")?.window?.amount, 28);
+  // "the first dose of study drug" is the reference, not another therapy.
+  assert.deepEqual(extractTherapy("Receipt of live attenuated vaccine within 30 days prior to the first dose of study drug", 0).map((c) => c.concept), ["live-vaccine"]);
 });
 
 test("corticosteroid doses are prednisone-equivalent mg/d", () => {
