@@ -145,3 +145,17 @@ test("safeUrl admits http(s) only", () => {
   assert.equal(safeUrl("not a url"), undefined);
   assert.equal(safeUrl("https://pubmed.ncbi.nlm.nih.gov/1/"), "https://pubmed.ncbi.nlm.nih.gov/1/");
 });
+
+test("study page groups more than 20 sites by country, largest first", () => {
+  const s = evilStudy();
+  s.protocolSection.contactsLocationsModule!.locations = [
+    ...Array.from({ length: 15 }, (_, i) => ({ facility: `US site ${i}`, city: "Boston", country: "United States" })),
+    ...Array.from({ length: 7 }, (_, i) => ({ facility: `FR site ${i}`, city: "Paris", country: "France" })),
+  ];
+  const out = renderStudyPage({ study: s, related: [] });
+  assert.match(out, /Locations \(22\)/);
+  assert.match(out, /22 sites in 2 countries/);
+  assert.ok(out.indexOf("<summary>United States (15 sites)</summary>") < out.indexOf("<summary>France (7 sites)</summary>"));
+  const few = renderStudyPage({ study: evilStudy(), related: [] });
+  assert.doesNotMatch(few, /class="country-sites"/);
+});

@@ -30,6 +30,9 @@ function section(id: string, title: string, content: HtmlValue): SafeHtml {
   return html`<section id="${id}" class="study-section" aria-labelledby="${id}-h"><h2 id="${id}-h">${title}</h2>${content}</section>`;
 }
 
+/** Up to this many sites are listed in one table; more are grouped by country. */
+const LOCATIONS_UNGROUPED = 20;
+
 const SOURCE_LABELS: Record<string, string> = {
   "ctgov-v2-json": "ClinicalTrials.gov API v2 record",
   "ctgov-legacy-xml": "ClinicalTrials.gov legacy XML record",
@@ -204,11 +207,21 @@ ${central.length ? html`<h3>Central contacts</h3><ul class="plain">${central.map
   if (locs.length) {
     const hasStatus = locs.some((l) => l.status);
     const hasContact = locs.some((l) => l.contacts?.length);
-    add("locations", `Locations (${locs.length})`, html`<div class="table-scroll"><table class="locations">
+    const table = (rows: typeof locs) => html`<div class="table-scroll"><table class="locations">
 <thead><tr><th scope="col">Site</th><th scope="col">City</th><th scope="col">Country</th>${hasStatus ? html`<th scope="col">Status</th>` : ""}${hasContact ? html`<th scope="col">Contact</th>` : ""}</tr></thead>
-<tbody>${locs.map(
+<tbody>${rows.map(
       (l) => html`<tr><td>${l.facility ?? ""}</td><td>${[l.city, l.state, l.zip].filter(Boolean).join(", ")}</td><td>${l.country ?? ""}</td>${hasStatus ? html`<td>${l.status ? statusLabel(l.status) : ""}</td>` : ""}${hasContact ? html`<td>${join((l.contacts ?? []).map(contactLine), html`<br>`)}</td>` : ""}</tr>`,
-    )}</tbody></table></div>`);
+    )}</tbody></table></div>`;
+    if (locs.length <= LOCATIONS_UNGROUPED) add("locations", `Locations (${locs.length})`, table(locs));
+    else {
+      // Many sites: one collapsible table per country, the largest first.
+      const byCountry = new Map<string, typeof locs>();
+      for (const l of locs) byCountry.set(l.country ?? "Country not given", [...(byCountry.get(l.country ?? "Country not given") ?? []), l]);
+      const groups = [...byCountry.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+      add("locations", `Locations (${locs.length})`, html`<p class="muted">${plural(locs.length, "site")} in ${plural(groups.length, "country", "countries")}.</p>${groups.map(
+        ([country, rows]) => html`<details class="country-sites"><summary>${country} (${plural(rows.length, "site")})</summary>${table(rows)}</details>`,
+      )}`);
+    }
   }
 
   const references = refs?.references ?? [];
