@@ -12,7 +12,7 @@
  * of them settles the criterion; otherwise it is unknown, with the qualifier's question.
  */
 import type { Constraint, Criterion, Logic, NumericConstraint, Qualifier } from "../criteria/types.js";
-import { evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
+import { contextKey, evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
 import { normaliseText } from "./knowledge.js";
 
 export type CriterionStatus = "pass" | "fail" | "unknown";
@@ -66,6 +66,9 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
   return undefined;
 }
 
+const NO_QUALIFIERS: undefined[] = [];
+const NO_ASSIGNMENT = new Map<string, boolean>();
+
 const sameDirection = (a: NumericConstraint, b: NumericConstraint) =>
   (a.op.startsWith("<") && b.op.startsWith("<")) || (a.op.startsWith(">") && b.op.startsWith(">")) || a.op === b.op;
 
@@ -89,24 +92,31 @@ function withTextDenials(criterion: Criterion): Criterion {
   return { ...criterion, constraints };
 }
 
-export function evaluateCriterion(input: Criterion, ctx: EvalContext): EvaluatedCriterion {
+/** What a criterion's evaluation needs that does not depend on the patient: computed once per criterion. */
+interface Plan {
+  criterion: Criterion;
+  isException: boolean[];
+  exceptions: string[];
+  logic: Logic;
+  examples: Set<number>;
+  wocbp: number;
+  overriddenBy: number[][];
+  hasQualifier: boolean;
+  info: { text: string; kind: string; start: number };
+  /** Per constraint: a key under which its result can be shared by every criterion (of any trial) saying the same. */
+  keys: string[];
+}
+
+const plans = new WeakMap<Criterion, Plan>();
+
+function planOf(input: Criterion, ctx: EvalContext): Plan {
+  // A criterion object belongs to one trial: its plan never changes.
+  let plan = plans.get(input);
+  if (plan) return plan;
   const criterion = withTextDenials(input);
   const cs = criterion.constraints;
-  // Exceptions ("excluding cured skin cancer", "except diphosphonate") narrow the others and count for nothing themselves.
-  const isException = (c: Constraint) => (c.type === "diagnosis" || c.type === "therapy") && c.exception === true;
-  const exceptions = cs.filter(isException).map((c) => exceptionConcept(c, ctx)).filter((x): x is string => Boolean(x));
-  const cctx: EvalContext = { ...ctx, criterion: { text: criterion.text, kind: criterion.kind, start: criterion.span[0] }, ...(exceptions.length ? { exceptions } : {}) };
-  const leaves: LeafResult[] = cs.map((c, i) =>
-    isException(c)
-      ? { truth: "na", computable: true, evidence: { constraint: i, result: "na", note: "named as an exception" } }
-      : evaluateConstraint(c, i, cctx),
-  );
-
-  const anyComputable = leaves.some((l) => l.computable && l.truth !== "na");
-  // Qualifier facts per constraint, and the defaults they override.
-  const qual: Array<QualifierFact | undefined | "unreadable"> = cs.map((c) =>
-    c.type === "numeric" && c.qualifier ? (qualifierFact(c.qualifier, ctx) ?? "unreadable") : undefined,
-  );
+  const isExc = cs.map((c) => (c.type === "diagnosis" || c.type === "therapy") && c.exception === true);
+  const exceptions = cs.filter((_, i) => isExc[i]).map((c) => exceptionConcept(c, ctx)).filter((x): x is string => Boolean(x));
   const overriddenBy: number[][] = cs.map(() => []);
   cs.forEach((c, i) => {
     if (c.type !== "numeric" || !c.variable || c.qualifier) return;
@@ -116,6 +126,57 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
       }
     });
   });
+  const info = { text: criterion.text, kind: criterion.kind, start: criterion.span[0] };
+  const excKey = exceptions.join(",");
+  const trialKey = ctx.trialConcepts.join(",");
+  const keys = cs.map((c) => `${c.type}|${contextKey(c, info)}|${excKey}|${c.type === "diagnosis" ? trialKey : ""}|${constraintKey(c)}`);
+  plan = {
+    criterion,
+    isException: isExc,
+    exceptions,
+    logic: effectiveLogic(criterion, ctx),
+    examples: new Set(exampleConstraints(cs, ctx)),
+    wocbp: cs.findIndex((c) => c.type === "demographic" && c.aspect === "childbearing-potential" && !c.negated),
+    overriddenBy,
+    hasQualifier: cs.some((c) => c.type === "numeric" && c.qualifier !== undefined),
+    info,
+    keys,
+  };
+  plans.set(input, plan);
+  return plan;
+}
+
+/** The constraint without its spans: equal keys mean equal statements. */
+function constraintKey(c: Constraint): string {
+  return JSON.stringify(c, (k, v) => (k === "mentionSpan" || k === "valueSpan" || k === "value2Span" || k === "unitSpan" || k === "span" || k === "text" ? undefined : v));
+}
+
+export function evaluateCriterion(input: Criterion, ctx: EvalContext): EvaluatedCriterion {
+  const plan = planOf(input, ctx);
+  const criterion = plan.criterion;
+  const cs = criterion.constraints;
+  let cctx: EvalContext | undefined; // built only when a constraint has to be evaluated (not found in the memo)
+  const memo = ctx.memo;
+  const leaves: LeafResult[] = new Array(cs.length);
+  for (let i = 0; i < cs.length; i++) {
+    if (plan.isException[i]) {
+      leaves[i] = { truth: "na", computable: true, evidence: { constraint: i, result: "na", note: "named as an exception" } };
+      continue;
+    }
+    let r = memo?.get(plan.keys[i]);
+    if (!r) {
+      cctx ??= { ...ctx, criterion: plan.info, ...(plan.exceptions.length ? { exceptions: plan.exceptions } : {}) };
+      r = evaluateConstraint(cs[i], i, cctx);
+      memo?.set(plan.keys[i], r);
+    } else if (r.evidence.constraint !== i) r = { ...r, evidence: { ...r.evidence, constraint: i } };
+    leaves[i] = r;
+  }
+  const anyComputable = leaves.some((l) => l.computable && l.truth !== "na");
+  // Qualifier facts per constraint, and the defaults they override.
+  const qual: Array<QualifierFact | undefined | "unreadable"> = plan.hasQualifier
+    ? cs.map((c) => (c.type === "numeric" && c.qualifier ? (qualifierFact(c.qualifier, ctx) ?? "unreadable") : undefined))
+    : NO_QUALIFIERS;
+  const overriddenBy = plan.overriddenBy;
 
   // Unknown qualifier facts: evaluate under every assignment (there are few).
   const unknownFacts = new Map<string, QualifierFact>();
@@ -130,8 +191,7 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
         const h = q.holds ?? (assign.has(q.id) ? assign.get(q.id) === q.polarity : undefined);
         return h === true ? "yes" : h === false ? "no" : "unknown";
       }
-      const over = overriddenBy[i].map(applies);
-      if (over.includes("yes")) return "no";
+      for (const j of overriddenBy[i]) if (applies(j) === "yes") return "no";
       return "yes";
     };
     const leafTruth = (i: number): Truth => {
@@ -145,12 +205,11 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
     };
     return combine(logic, leafTruth);
   };
-  const logic = effectiveLogic(criterion, ctx);
-  const examples = exampleConstraints(cs, ctx);
-  for (const i of examples) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, result: "na", note: "an example of a broader term in the same criterion" } };
+  const logic = plan.logic;
+  for (const i of plan.examples) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, result: "na", note: "an example of a broader term in the same criterion" } };
 
   // "Women of childbearing potential must …": the rest applies only to them.
-  const wocbp = cs.findIndex((c) => c.type === "demographic" && c.aspect === "childbearing-potential" && !c.negated);
+  const wocbp = plan.wocbp;
   if (wocbp >= 0 && cs.length > 1) {
     const w = leaves[wocbp];
     leaves[wocbp] = { ...w, truth: "na", evidence: { ...w.evidence, note: "the condition under which the criterion applies" } };
@@ -165,7 +224,7 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
 
   let truth: Truth;
   const askQualifiers: Question[] = [];
-  if (!factIds.length) truth = evaluateUnder(new Map());
+  if (!factIds.length) truth = evaluateUnder(NO_ASSIGNMENT);
   else {
     const outcomes = new Set<Truth>();
     for (let mask = 0; mask < 1 << factIds.length; mask++) {

@@ -58,6 +58,8 @@ export interface EvalContext {
   trialConcepts: string[];
   /** The criterion being evaluated: its text (for words around a mention, "other malignancies"), kind, start offset. */
   criterion?: { text: string; kind: string; start: number };
+  /** Results of constraints already evaluated for this patient, by statement (shared across trials). */
+  memo?: Map<string, LeafResult>;
   /** Concepts the criterion names as exceptions ("excluding cured basal cell carcinoma"): they do not count. */
   exceptions?: string[];
 }
@@ -80,6 +82,18 @@ export function evaluateConstraint(c: Constraint, index: number, ctx: EvalContex
       return notComputable(index, `left for the investigator (${c.aspect})`);
   }
 }
+
+/**
+ * What, besides the constraint itself, its evaluation reads from the criterion: "other" before
+ * a diagnosis, the kind, "primary resistance" and "progressed or intolerant" for therapies.
+ */
+export function contextKey(c: Constraint, crit: { text: string; kind: string; start: number }): string {
+  if (c.type === "diagnosis") return `${crit.kind === "exclusion" ? "x" : "i"}${otherBefore(c, crit) ? "o" : ""}`;
+  if (c.type === "therapy") return `${PRIMARY_RESISTANCE.test(crit.text) ? "p" : ""}${/progress/i.test(crit.text) && /intoleran/i.test(crit.text) ? "b" : ""}`;
+  return "";
+}
+
+const PRIMARY_RESISTANCE = /\bprimary\b[^.;]{0,30}\bresistan|\bprimary refractory\b/i;
 
 // ---- helpers -----------------------------------------------------------------------
 
@@ -576,7 +590,7 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
 
   if (c.line) {
     // "Primary resistance" / "refractory": progression as the best response, not progression after a benefit.
-    const primary = /\bprimary\b[^.;]{0,30}\bresistan|\bprimary refractory\b/i.test(ctx.criterion?.text ?? "");
+    const primary = PRIMARY_RESISTANCE.test(ctx.criterion?.text ?? "");
     // "progressed through or become intolerant to": either outcome counts (the parser may keep only one).
     const both = /progress/i.test(ctx.criterion?.text ?? "") && /intoleran/i.test(ctx.criterion?.text ?? "");
     if (both && (c.line.outcome === "intolerant" || c.line.outcome === "progressed")) c = { ...c, line: { ...c.line, outcome: "failed" } };

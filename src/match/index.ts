@@ -12,7 +12,7 @@ import type { Patient } from "../model/patient.js";
 import { OverallStatus, type Study } from "../model/study.js";
 import type { CandidateRow } from "../store/candidates.js";
 import type { StudyStore } from "../store/store.js";
-import type { Question } from "./evaluate.js";
+import type { LeafResult, Question } from "./evaluate.js";
 import { patientFacts, type PatientFacts } from "./facts.js";
 import { matchKnowledge, type MatchKnowledge } from "./knowledge.js";
 import { compareResults, evaluateTrial, moduleCriteria, type MatchableTrial, type TrialResult } from "./trial.js";
@@ -194,6 +194,8 @@ export function matchPatient(store: StudyStore, patient: Patient, opts: MatchOpt
   }
 
   const results: TrialResult[] = [];
+  // Constraints repeat across trials ("ECOG 0–1", "Hb ≥ 90 g/L"): each statement is evaluated once per patient.
+  const memo = new Map<string, LeafResult>();
   for (const row of rows) {
     const key = `${row.lastUpdate ?? ""}|${row.parserVersion ?? ""}|${opts.parse ? "custom" : parserVersion()}|${k.version}`;
     let trial = cache.get(row.nctId, key);
@@ -202,7 +204,7 @@ export function matchPatient(store: StudyStore, patient: Patient, opts: MatchOpt
       if (!trial) continue;
       cache.set(row.nctId, key, trial);
     }
-    results.push(evaluateTrial(trial, facts, k));
+    results.push(evaluateTrial(trial, facts, k, memo));
   }
   results.sort(compareResults);
   const shown = opts.limit ? results.slice(0, opts.limit) : results;

@@ -38,12 +38,13 @@ test("FHIR Bundle: detected by resourceType and mapped (Patient, Condition with 
       {
         resource: {
           resourceType: "Condition",
+          subject: { reference: "Patient/p1" },
           code: { coding: [{ system: "http://snomed.info/sct", code: "254637007", display: "Non-small cell lung cancer" }] },
           stage: [{ summary: { text: "Stage IVA" } }],
           clinicalStatus: { coding: [{ code: "active" }] },
         },
       },
-      { resource: { resourceType: "Condition", code: { text: "Brain metastases" }, clinicalStatus: { coding: [{ code: "inactive" }] } } },
+      { resource: { resourceType: "Condition", subject: { reference: "Patient/p1" }, code: { text: "Brain metastases" }, clinicalStatus: { coding: [{ code: "inactive" }] } } },
       {
         resource: {
           resourceType: "Observation",

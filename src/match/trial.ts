@@ -5,7 +5,7 @@
  */
 import type { Criterion, DiagnosisConstraint, NumericConstraint } from "../criteria/types.js";
 import { evaluateCriterion, type CriterionResult } from "./criterion.js";
-import type { EvalContext, Question } from "./evaluate.js";
+import type { EvalContext, LeafResult, Question } from "./evaluate.js";
 import type { PatientFacts } from "./facts.js";
 import type { MatchKnowledge } from "./knowledge.js";
 
@@ -105,8 +105,8 @@ export function moduleCriteria(
   return { criteria: out, concepts };
 }
 
-export function evaluateTrial(trial: MatchableTrial, facts: PatientFacts, k: MatchKnowledge): TrialResult {
-  const ctx: EvalContext = { facts, k, trialConcepts: trial.conditionConcepts };
+export function evaluateTrial(trial: MatchableTrial, facts: PatientFacts, k: MatchKnowledge, memo?: Map<string, LeafResult>): TrialResult {
+  const ctx: EvalContext = { facts, k, trialConcepts: trial.conditionConcepts, ...(memo ? { memo } : {}) };
   const evaluated = trial.criteria.map((c) => evaluateCriterion(c, ctx));
   let fail = 0;
   let pass = 0;
