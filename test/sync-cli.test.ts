@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startReplayServer, type ReplayServer } from "../src/ingest/sync/replay-server.js";
+import { syncState } from "../src/ingest/sync/sync.js";
 import { openStore } from "../src/store/sqlite.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -57,6 +58,7 @@ const count = (db: string) => {
 
 test("eligo sync pages through the server into the database, then runs incrementally", async () => {
   const db = join(tmp, "tmp.db");
+  const runStart = Date.now();
   const first = await eligo(["sync", "--base-url", server.url, "--db", db, "--page-size", "5"]);
   assert.equal(first.code, 0, first.stderr);
   assert.equal(first.stderr, "", "no progress bar when stderr is not a terminal");
@@ -65,10 +67,15 @@ test("eligo sync pages through the server into the database, then runs increment
   assert.equal(server.requests.length, 3);
   assert.equal(count(db), 12);
 
+  // The day before the first run started (read back, so the test holds across midnight).
+  const store = openStore(db);
+  const lastSync = syncState(store, server.url).lastSync!;
+  store.close();
+  assert.ok(Date.parse(lastSync) >= runStart && Date.parse(lastSync) <= Date.now(), `last sync ${lastSync} is when the run started`);
+  const since = new Date(Date.parse(lastSync) - 86_400_000).toISOString().slice(0, 10);
   server.requests.length = 0;
   const second = await eligo(["sync", "--base-url", server.url, "--db", db, "--page-size", "5"]);
   assert.equal(second.code, 0, second.stderr);
-  const since = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   assert.equal(server.requests[0]!.searchParams.get("filter.advanced"), `AREA[LastUpdatePostDate]RANGE[${since},MAX]`);
   assert.match(second.stdout, new RegExp(`only records updated since ${since}`));
   assert.match(second.stdout, /^0 studies in 1 page/m);
