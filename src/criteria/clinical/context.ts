@@ -72,7 +72,7 @@ export function clauseAt(ctx: ClinicalContext, i: number): Span {
 
 /** Words that deny what follows them in the same clause. ("non-" is a prefix — non-small cell, non-interventional — not a denial.) */
 const NEGATION_BEFORE_RE =
-  /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+for|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
+  /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+(?:for|in|on)|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
 /** "not limited to", "not only", "no more than": hedges and comparisons, not denials. */
 const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b`;
 const HEDGE_RE = new RegExp(HEDGE_SRC, "i");

@@ -110,6 +110,8 @@ test("conditions and histologies, with exceptions", () => {
     { aspect: "metastasis", concept: null, site: "cns", status: ["symptomatic", "untreated", "progressing"] },
   ]);
   assert.deepEqual(view(extractDiagnosis("Interstitial lung disease or non-infectious pneumonitis", 0)).map((c) => c.concept), ["interstitial-lung-disease"]);
+  assert.deepEqual(extractDiagnosis("Family history of seizure, epilepsy, brain or mental disease", 0), []);
+  assert.deepEqual(view(extractDiagnosis("Negative in HIV diagnostic test.", 0)), [{ aspect: "condition", concept: "hiv-infection", negated: true }]);
   // "cancer" inside a therapy name is not a diagnosis; pregnancy is demographic.
   assert.deepEqual(extractDiagnosis("other experimental anticancer therapy", 0), []);
   assert.deepEqual(extractDiagnosis("Female patients who are pregnant or breastfeeding.", 0), []);

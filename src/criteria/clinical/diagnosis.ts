@@ -50,6 +50,8 @@ const MEASURABLE_RE =
   /\b(?:(?:at\s+least\s+)?(?:one|1|a|single)\s+)?(?:(?:uni|bi)dimensionally\s+)?(?:measurable|measureable)\s+(?:and\s+evaluable\s+)?(?:disease|lesions?|tumou?rs?|nidus|target\s+lesions?|foc(?:us|i))\b|\b(?:at\s+least\s+)?(?:one|1)\s+(?:target\s+lesion)\b/gi;
 const STANDARD_RE = /\b(?:RECIST|Response\s+Evaluation\s+Criteria\s+in\s+Solid\s+Tumou?rs)\s*(?:\(RECIST\))?\s*(?:v(?:ersion|\.)?\s*)?(1\.[01])|\b(mRECIST|iRECIST|irRECIST|RANO(?:-BM)?|Lugano|irRC|PCWG[23]|Choi|IMWG|GCIG|PERCIST)\b|\bRECIST\b/i;
 
+const FAMILY_HISTORY_RE = /\b(?:family|familial|first[-\s]degree\s+relatives?|relatives?|parents?|siblings?)\b[^.;:]*$/i;
+
 function siteOf(word: string): string | null {
   for (const [re, site] of SITES) if (re.test(word)) return site;
   return null;
@@ -176,6 +178,8 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   const seen = new Set<string>();
   for (const c of conds) {
     if (isConditional(ctx, c.start)) continue;
+    // A relative's history ("family history of epilepsy") is not the patient's diagnosis.
+    if (FAMILY_HISTORY_RE.test(text.slice(Math.max(clauseAt(ctx, c.start)[0], c.start - 80), c.start))) continue;
     const clause = clauseAt(ctx, c.start);
     const key = `${c.id}@${clause[0]}`;
     if (seen.has(key)) continue; // "hepatitis B: HBsAg positive and HBV DNA…" names it once per clause
