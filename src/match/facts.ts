@@ -194,7 +194,7 @@ function addObservation(f: PatientFacts, o: Observation, k: MatchKnowledge): voi
     date: o.date,
     uln: toObsUnit(o.referenceRange?.high),
     lln: toObsUnit(o.referenceRange?.low),
-    label: o.text ?? o.code?.display ?? variable,
+    label: o.text ?? o.code?.display ?? k.labLabel(variable) ?? variable,
   };
   const prev = f.observations.get(variable);
   if (!prev || isLater(fact, prev)) f.observations.set(variable, fact);

@@ -84,8 +84,10 @@ function printReport(r: MatchReport): void {
       const text = c.text.length > 110 ? c.text.slice(0, 107) + "…" : c.text;
       out(`  ${paint(m, style)} ${paint(kind, "dim")} ${text}`);
       if (c.status === "pass" && t.verdict !== "ineligible") continue;
+      // Show what decided it: for a failure the facts that made it fail, for an unknown what is missing.
+      const deciding = c.status === "fail" ? (c.kind === "exclusion" ? "true" : "false") : "unknown";
       for (const e of c.evidence) {
-        if (e.result === "na" || (c.status === "fail" && e.result === "unknown")) continue;
+        if (e.result !== deciding) continue;
         const bits = [e.fact, e.value !== undefined ? `= ${e.value}${e.unit ? " " + e.unit : ""}` : undefined, e.threshold ? `vs ${e.threshold}` : undefined, e.missing ? `missing: ${e.missing}` : undefined, e.note].filter(Boolean);
         if (bits.length && c.status !== "pass") out(`      ${paint(bits.join("; "), "dim")}`);
       }
