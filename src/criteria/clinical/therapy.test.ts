@@ -55,6 +55,7 @@ test("lines of therapy", () => {
   const more = byConcept("previous treatment with 2 or more lines of Chemotherapy or immunotherapy.");
   assert.deepEqual(more.get("chemotherapy")?.line?.min, 2);
   assert.deepEqual(more.get("immunotherapy")?.line?.min, 2);
+  assert.deepEqual(byConcept("Completion of ≥2 previous platinum-containing regimens").get("platinum")?.line, { min: 2 });
   const atMost = byConcept("No more than 2 prior chemotherapy regimens").get("chemotherapy");
   assert.deepEqual(atMost?.line, { max: 2 });
   assert.equal(atMost?.negated, false);
