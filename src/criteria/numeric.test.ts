@@ -188,3 +188,17 @@ test("spans are absolute with an offset and point at the value and the mention",
   assert.equal(text.slice(c.mentionSpan[0] - 100, c.mentionSpan[1] - 100), "Hemoglobin (Hb)");
   assert.equal(text.slice(c.unitSpan![0] - 100, c.unitSpan![1] - 100), "g/L");
 });
+
+test("European notations: decimal comma, space thousands, '10(9)/L', 'x N' / 'LSN' / 'fois la normale', French names", () => {
+  assert.deepEqual(brief("Neutrophiles ≥ 1,5 G/L"), [["anc", ">=", 1.5, "10*9/L"]]);
+  assert.deepEqual(brief("plaquettes ≥ 100 000/mm3"), [["platelets", ">=", 100000, "/mm3"]]);
+  assert.deepEqual(brief("ANC ≥ 1.5 x 10(9)/L"), [["anc", ">=", 1.5, "10*9/L"]]);
+  assert.deepEqual(brief("créatinine < 1,5 x N"), [["creatinine", "<", 1.5, "ULN"]]);
+  assert.deepEqual(brief("bilirubine ≤ 1,5 fois la normale"), [["total-bilirubin", "<=", 1.5, "ULN"]]);
+  assert.deepEqual(brief("ASAT/ALAT ≤ 2,5 x LSN"), [
+    ["ast", "<=", 2.5, "ULN"],
+    ["alt", "<=", 2.5, "ULN"],
+  ]);
+  // a list of values is not a decimal comma
+  assert.deepEqual(brief("ICDAS score of 1,2 or 3"), [[null, "range", 1, 3, null]]);
+});

@@ -69,10 +69,10 @@ interface Found {
   pair?: Quantity;
 }
 
-function readQuantity(text: string, at: number, numText: string): Quantity {
+function readQuantity(text: string, at: number, numText: string, valueText = numText): Quantity {
   let end = at + numText.length;
   const dotThousands = /^\d{1,3}\.\d{3}$/.test(numText) && /^\s*\/\s*(mmc|mm3|mm³|[µμu]l)/i.test(text.slice(end, end + 8));
-  let value = parseNumber(numText, dotThousands);
+  let value = parseNumber(valueText, dotThousands);
   const q: Quantity = { value, valueSpan: [at, end], end };
   // "10^3 CFU" written as a number
   const pow = /^(?:\^|\*\*)[ \t]*(-?\d{1,2})|^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})/.exec(text.slice(end, end + 6));
@@ -137,7 +137,19 @@ function findComparisons(text: string): Found[] {
   for (let m = NUMBER_RE.exec(text); m; m = NUMBER_RE.exec(text)) {
     const at = m.index;
     if (at < consumed) continue;
-    const numText = m[1];
+    let numText = m[1];
+    // "1,5 G/L" (decimal comma) and "100 000/mm3" (thousands with a space), as European texts write them
+    const tail = text.slice(at + numText.length, at + numText.length + 16);
+    const comma = /^,(\d{1,2})(?!\d)(?=\s*(?:[x×*]\s*10|G\s*\/\s*L|T\s*\/\s*L|g\s*\/|mg|[µμu]mol|mmol|%|ULN|LSN|N\b|x\s*(?:N|LSN|ULN)\b|fois))/.exec(tail);
+    const spaced = /^\d{1,3}$/.test(numText) && /^[  ]\d{3}(?!\d)(?=\s*(?:\/\s*(?:mm3|mm³|mmc|[µμu]l)|cells))/.exec(tail);
+    let numValueText = numText;
+    if (comma && /^\d+$/.test(numText)) {
+      numValueText = `${numText}.${comma[1]}`;
+      numText += comma[0];
+    } else if (spaced) {
+      numValueText = numText + spaced[0].slice(1);
+      numText += spaced[0];
+    }
     // dates, times, ratios, list numbers, versions
     const before1 = text[at - 1] ?? "";
     const after1 = text[at + numText.length] ?? "";
@@ -164,7 +176,7 @@ function findComparisons(text: string): Found[] {
       continue;
     }
     if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) continue; // second half of a range seen alone
-    const q = readQuantity(text, at, numText);
+    const q = readQuantity(text, at, numText, numValueText);
     let end = q.end;
     let q2: Quantity | undefined;
     // range continuation

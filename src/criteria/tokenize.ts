@@ -26,7 +26,7 @@ export function supToInt(s: string): number {
  * "× 10^9", "x10⁹", "*109" (lost superscript), "_109" (scraped ×10⁹), "10E9": a power-of-ten
  * factor right after a number. Group 1: exponent.
  */
-export const SCI_RE = /^[ \t]*(?:\\?[x×*✕_Xx]|[x×]\s*)[ \t]*10[ \t]*(?:\\?\^|\*\*|[eE])?[ \t]*(-?\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})(?![\d])/;
+export const SCI_RE = /^[ \t]*(?:\\?[x×*✕_Xx]|[x×]\s*)[ \t]*10[ \t]*(?:\\?\^|\*\*|[eE])?[ \t]*\(?(-?\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\)?(?![\d])/;
 /** After a power of ten: a "per volume" that makes it a unit (10⁹/L) rather than a multiplier (1 × 10⁴ copies). */
 export const PER_VOLUME_RE = /^[ \t]*(?:cells[ \t]*)?\/[ \t]*(l|µl|μl|ul|mm3|mm³|mmc|ml)(?![\p{L}\d])/iu;
 
@@ -129,7 +129,7 @@ export const UNIT_RE = new RegExp(
 
 /** "× ULN", "times the upper limit of normal", "ULN", "N" (French), "LLN". Group 1: the reference words. */
 export const ULN_RE =
-  /^[ \t]*(?:\\?[x×*✕]|times)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal(?:[ \t]+range)?|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
+  /^[ \t]*(?:\\?[x×*✕]|times|fois)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|LSN|la[ \t]+(?:limite[ \t]+sup[ée]rieure[ \t]+de[ \t]+la[ \t]+)?normale|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal(?:[ \t]+range)?|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
 
 /** Comparators as written before a value, longest first. */
 const PREFIX: Array<[string, ComparisonOp]> = [
