@@ -10,6 +10,7 @@
  * `parseEligibility(study)` adds the eligibility module's minimum/maximum age and sex as
  * `source: "module"` criteria.
  */
+import fs from "node:fs";
 import { ageToDays } from "../model/age.js";
 import type { Study } from "../model/study.js";
 import { extractClinicalConstraints } from "./clinical/index.js";
@@ -113,9 +114,27 @@ export function moduleCriteria(study: Study): Criterion[] {
   return out;
 }
 
-/** The version stored with parsed criteria: parser code and lab table together. */
+/** Knowledge tables whose change changes the parse (the clinical extractor's too). */
+const CLINICAL_TABLES = ["drug-classes", "conditions", "procedures"];
+let version: string | undefined;
+
+/**
+ * The version stored with parsed criteria: parser code and the versions of the knowledge
+ * tables the parse depends on, so editing a table re-parses stored studies.
+ */
 export function parserVersion(): string {
-  return `${PARSER_CODE_VERSION}+labs.${labTableVersion()}`;
+  if (version) return version;
+  const parts = [PARSER_CODE_VERSION, `labs.${labTableVersion()}`];
+  for (const name of CLINICAL_TABLES) {
+    try {
+      const t = JSON.parse(fs.readFileSync(new URL(`../../data/knowledge/${name}.json`, import.meta.url), "utf8")) as { version?: string };
+      if (t.version) parts.push(`${name}.${t.version}`);
+    } catch (e) {
+      // a table the clinical extractor does not ship (yet) does not version the parse
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`data/knowledge/${name}.json: ${(e as Error).message}`);
+    }
+  }
+  return (version = parts.join("+"));
 }
 
 /** A study's criteria: the eligibility text's, then the module's age and sex. */
