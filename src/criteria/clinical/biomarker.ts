@@ -7,7 +7,7 @@
  * ("EGFR-TKI", "anti-PD-L1", "HER2-targeted therapy") is left to the therapy extractor.
  */
 import type { BiomarkerConstraint, ComparisonOp } from "../types.js";
-import { buildContext, clauseAt, hasAny, negatedBefore, OP_SRC, parseOp, type ClinicalContext } from "./context.js";
+import { buildContext, clauseAt, gate, hasAny, negatedBefore, OP_SRC, parseOp, type ClinicalContext } from "./context.js";
 
 interface MarkerDef {
   marker: string;
@@ -87,6 +87,7 @@ const LONG_NAME_DEFS = MARKERS.filter((d) => /\\s/.test(d.src));
 const LONG_NAMES_RE = new RegExp(LONG_NAME_DEFS.map((d) => `(${d.src})`).join("|"), "gi");
 
 const MARKER_GATE_RE = /[A-Z][A-Z0-9]/;
+const MARKER_WORDS_GATE = gate(["receptor", "microsatellite", "mismatch", "mutation", "p16", "her"]);
 
 interface MarkerHit {
   def: MarkerDef;
@@ -94,9 +95,9 @@ interface MarkerHit {
   end: number;
 }
 
-const LONG_NAME_HINTS = ["epidermal", "anaplastic", "estrogen", "oestrogen", "progesterone", "hormone", "mutation", "microsatellite", "mismatch", "epstein"];
+const LONG_NAME_GATE = gate(["epidermal", "anaplastic", "estrogen", "oestrogen", "progesterone", "hormone", "mutation", "microsatellite", "mismatch", "epstein"]);
 
-function findMarkers(text: string, lower: string): MarkerHit[] {
+function findMarkers(text: string, ctx: ClinicalContext): MarkerHit[] {
   const out: MarkerHit[] = [];
   MARKER_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -114,7 +115,7 @@ function findMarkers(text: string, lower: string): MarkerHit[] {
     out.push({ def, start: s, end: e });
   }
   // Long lower-case names ("estrogen receptor", "microsatellite instability") in any case.
-  if (LONG_NAME_HINTS.some((h) => lower.includes(h)) && MARKER_RE_I.test(text)) {
+  if (hasAny(ctx, LONG_NAME_GATE) && MARKER_RE_I.test(text)) {
     const re = LONG_NAMES_RE;
     re.lastIndex = 0;
     const defs = LONG_NAME_DEFS;
@@ -155,8 +156,8 @@ function statusAt(text: string, at: number): { status: string; end: number } | n
 /** Biomarker constraints of one criterion text; spans are absolute (offset + index). */
 export function extractBiomarkers(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): BiomarkerConstraint[] {
   // Every marker name has two capitals in a row, a capital and a digit, or one of these words.
-  if (!MARKER_GATE_RE.test(text) && !hasAny(ctx, ["receptor", "microsatellite", "mismatch", "mutation", "p16", "her"])) return [];
-  const hits = findMarkers(text, ctx.lower).filter((h) => !THERAPY_AFTER_RE.test(text.slice(h.end)) && !THERAPY_BEFORE_RE.test(text.slice(Math.max(0, h.start - 6), h.start)));
+  if (!MARKER_GATE_RE.test(text) && !hasAny(ctx, MARKER_WORDS_GATE)) return [];
+  const hits = findMarkers(text, ctx).filter((h) => !THERAPY_AFTER_RE.test(text.slice(h.end)) && !THERAPY_BEFORE_RE.test(text.slice(Math.max(0, h.start - 6), h.start)));
   const out: BiomarkerConstraint[] = [];
   // Group markers joined by "/", ",", "or", "and": "EGFR/ALK/ROS1 wild type" shares one status.
   const groups: MarkerHit[][] = [];

@@ -19,6 +19,8 @@ export interface ClinicalContext {
   drugMatches: LexiconMatch<DrugTerm>[];
   procedureMatches: LexiconMatch<string>[];
   windows: TemporalWindow[] | undefined;
+  /** Gate words present in the text, found once on first use (see `hasAny`). */
+  gateHits?: string[];
 }
 
 const CLAUSE_END_RE = /;|\.(?!\d)|:(?!\d)|\r?\n|\u3002|\uff1b/g;
@@ -49,9 +51,47 @@ export function buildContext(text: string, offset: number): ClinicalContext {
   };
 }
 
-/** True when the lower-cased text contains any of the (lower-case) words: a cheap gate before a costly pattern. */
-export function hasAny(ctx: ClinicalContext, words: readonly string[]): boolean {
-  for (const w of words) if (ctx.lower.includes(w)) return true;
+/**
+ * Gates: cheap "does the text contain any of these words" tests run before costly
+ * patterns. All gate words of all extractors are found in one pass over the lower-cased
+ * criterion (`gateHits`), then every gate is a look-up in that short list.
+ */
+export interface Gate {
+  readonly words: readonly string[];
+}
+const GATE_WORDS = new Set<string>();
+let gateRe: RegExp | undefined;
+
+/** Declares a gate (at module load); words are lower-case literals. */
+export function gate(words: readonly string[]): Gate {
+  for (const w of words) GATE_WORDS.add(w);
+  gateRe = undefined;
+  return { words };
+}
+
+function gateHits(ctx: ClinicalContext): string[] {
+  if (ctx.gateHits) return ctx.gateHits;
+  if (!gateRe) {
+    const alts = [...GATE_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+    gateRe = new RegExp(`(?=(${alts.join("|")}))`, "g");
+  }
+  const hits: string[] = [];
+  const re = gateRe;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(ctx.lower)) !== null) {
+    // Two words found at one position are prefix and extension: keep the longer, test with startsWith.
+    if (!hits.includes(m[1])) hits.push(m[1]);
+    re.lastIndex = m.index + 1;
+  }
+  ctx.gateHits = hits;
+  return hits;
+}
+
+/** True when the criterion contains any word of the gate (as a substring, case-insensitive). */
+export function hasAny(ctx: ClinicalContext, g: Gate): boolean {
+  const hits = gateHits(ctx);
+  for (const h of hits) for (const w of g.words) if (h.startsWith(w)) return true;
   return false;
 }
 

@@ -5,7 +5,7 @@
  * belong to the numeric parser.
  */
 import type { DemographicConstraint } from "../types.js";
-import { buildContext, clauseAt, hasAny, negatedBefore, type ClinicalContext } from "./context.js";
+import { buildContext, clauseAt, gate, hasAny, negatedBefore, type ClinicalContext } from "./context.js";
 
 const PREGNANCY_RE = /\b(?:pregnan(?:t|cy|cies)|gestation(?:al)?\s+test|(?:serum|urine|blood)\s+(?:beta-?)?(?:hcg|β-?hcg)\b)/gi;
 const LACTATION_RE = /\b(?:breast[-\s]?feeding|breast[-\s]?fed|lactating|lactation(?:\s+period)?|nursing(?!\s+(?:home|staff|care|facility|facilities))|non-?lactating|breastfeed)\b/gi;
@@ -40,6 +40,13 @@ function sexBefore(ctx: ClinicalContext, at: number): "male" | "female" | undefi
   return male > female ? "male" : "female";
 }
 
+const PREGNANCY_GATE = gate(["pregnan", "gestation", "hcg"]);
+const LACTATION_GATE = gate(["breast", "lactat", "nursing"]);
+const CHILDBEARING_GATE = gate(["child", "wocbp", "fertile", "reproductive", "bear", "pregnant"]);
+const CONTRACEPTION_GATE = gate(["contracep", "birth", "barrier", "abstinence", "intrauterine"]);
+// "men" is a substring of "treatment": the gate admits it, SEX_RE decides.
+const SEX_GATE = gate(["male", "men", "women", "woman", "menopausal", "sex", "gender"]);
+
 const PREGNANCY_NEGATIVE_RE = /\b(?:negative|not\s+pregnant|non-?pregnant)\b/i;
 
 function pushDemographic(out: DemographicConstraint[], text: string, offset: number, aspect: DemographicConstraint["aspect"], s: number, e: number, negated: boolean, sex?: "male" | "female"): void {
@@ -58,7 +65,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   // "non-pregnant" deny it. One constraint per sentence.
   const pregnancySeen = new Set<number>();
   PREGNANCY_RE.lastIndex = 0;
-  const hasPregnancy = hasAny(ctx, ["pregnan", "gestation", "hcg"]);
+  const hasPregnancy = hasAny(ctx, PREGNANCY_GATE);
   while (hasPregnancy && (m = PREGNANCY_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (pregnancySeen.has(clause[0])) continue;
@@ -78,7 +85,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
 
   const lactationSeen = new Set<number>();
   LACTATION_RE.lastIndex = 0;
-  const hasLactation = hasAny(ctx, ["breast", "lactat", "nursing"]);
+  const hasLactation = hasAny(ctx, LACTATION_GATE);
   while (hasLactation && (m = LACTATION_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (lactationSeen.has(clause[0])) continue;
@@ -88,7 +95,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   CHILDBEARING_RE.lastIndex = 0;
-  let cbDone = !hasAny(ctx, ["child", "wocbp", "fertile", "reproductive", "bear", "pregnant"]);
+  let cbDone = !hasAny(ctx, CHILDBEARING_GATE);
   while (!cbDone && (m = CHILDBEARING_RE.exec(text)) !== null) {
     if (cbDone) break;
     cbDone = true;
@@ -98,7 +105,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   // Contraception: one per sex asked ("women of childbearing age … contraception; men … contraception").
   const contraceptionSexes = new Set<string>();
   CONTRACEPTION_RE.lastIndex = 0;
-  const hasContraception = hasAny(ctx, ["contracep", "birth", "barrier", "abstinence", "intrauterine"]);
+  const hasContraception = hasAny(ctx, CONTRACEPTION_GATE);
   while (hasContraception && (m = CONTRACEPTION_RE.exec(text)) !== null) {
     const sex = sexBefore(ctx, m.index);
     const key = sex ?? "any";
@@ -110,7 +117,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   // Explicit sex restriction.
-  if ((hasAny(ctx, ["male", "women", "woman", "menopausal", "sex", "gender"]) || /\bmen\b/.test(ctx.lower)) && !BOTH_SEXES_RE.test(text)) {
+  if (hasAny(ctx, SEX_GATE) && !BOTH_SEXES_RE.test(text)) {
     SEX_RE.lastIndex = 0;
     const sexes = new Set<string>();
     while ((m = SEX_RE.exec(text)) !== null) {

@@ -6,7 +6,7 @@
  * the numeric qualifier and not repeated here.
  */
 import type { DiagnosisConstraint } from "../types.js";
-import { buildContext, clauseAt, hasAny, isConditional, isException, negatedBefore, type ClinicalContext } from "./context.js";
+import { buildContext, clauseAt, gate, hasAny, isConditional, isException, negatedBefore, type ClinicalContext } from "./context.js";
 import { condition, conditionLexicon } from "./knowledge.js";
 
 const SITES: Array<[RegExp, string]> = [
@@ -49,6 +49,14 @@ const TNM_RE = /\b([cpy]?T(?:[0-4]|is|x)[a-c]?(?:\s*[-–~]\s*[0-4][a-c]?)?\s*N(
 const MEASURABLE_RE =
   /\b(?:(?:at\s+least\s+)?(?:one|1|a|single)\s+)?(?:(?:uni|bi)dimensionally\s+)?(?:measurable|measureable)\s+(?:and\s+evaluable\s+)?(?:disease|lesions?|tumou?rs?|nidus|target\s+lesions?|foc(?:us|i))\b|\b(?:at\s+least\s+)?(?:one|1)\s+(?:target\s+lesion)\b/gi;
 const STANDARD_RE = /\b(?:RECIST|Response\s+Evaluation\s+Criteria\s+in\s+Solid\s+Tumou?rs)\s*(?:\(RECIST\))?\s*(?:v(?:ersion|\.)?\s*)?(1\.[01])|\b(mRECIST|iRECIST|irRECIST|RANO(?:-BM)?|Lugano|irRC|PCWG[23]|Choi|IMWG|GCIG|PERCIST)\b|\bRECIST\b/i;
+
+const METASTASIS_GATE = gate(["metasta", "mets", "involvement"]);
+const MENING_GATE = gate(["mening"]);
+const STAGE_GATE = gate(["stage"]);
+const EXTENT_GATE = gate(["extensive", "limited"]);
+const EXTENT_WORDS_GATE = gate(["advanced", "metastatic", "recurrent", "resectable", "operable", "early"]);
+const MEASURABLE_GATE = gate(["measur", "target"]);
+const FAMILY_HISTORY_GATE = gate(["family", "familial", "relative", "parent", "sibling"]);
 
 const FAMILY_HISTORY_RE = /\b(?:family|familial|first[-\s]degree\s+relatives?|relatives?|parents?|siblings?)\b[^.;:]*$/i;
 
@@ -140,7 +148,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   const anchors = r.anchors;
   const condMatches = conditionLexicon().scan(text, ctx.tokens).filter((c) => !overlapsAny(taken, c.start, c.end));
   for (const c of condMatches) anchors.push([c.start, c.end]);
-  const hasMetastasis = hasAny(ctx, ["metasta", "mets", "involvement"]);
+  const hasMetastasis = hasAny(ctx, METASTASIS_GATE);
   METASTASIS_RE.lastIndex = 0;
   let a: RegExpExecArray | null;
   while (hasMetastasis && (a = METASTASIS_RE.exec(text)) !== null) anchors.push([a.index, a.index + a[0].length]);
@@ -166,7 +174,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
     if (site) addMetastasis(r, site, m.index, m.index + m[0].length, m.index, m.index + m[0].length);
   }
   LEPTO_RE.lastIndex = 0;
-  const hasMening = hasAny(ctx, ["mening"]);
+  const hasMening = hasAny(ctx, MENING_GATE);
   while (hasMening && (m = LEPTO_RE.exec(text)) !== null) addMetastasis(r, "leptomeningeal", m.index, m.index + m[0].length, m.index, m.index + m[0].length);
 
   // Conditions and histologies.
@@ -179,7 +187,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   for (const c of conds) {
     if (isConditional(ctx, c.start)) continue;
     // A relative's history ("family history of epilepsy") is not the patient's diagnosis.
-    if (FAMILY_HISTORY_RE.test(text.slice(Math.max(clauseAt(ctx, c.start)[0], c.start - 80), c.start))) continue;
+    if (hasAny(ctx, FAMILY_HISTORY_GATE) && FAMILY_HISTORY_RE.test(text.slice(Math.max(clauseAt(ctx, c.start)[0], c.start - 80), c.start))) continue;
     const clause = clauseAt(ctx, c.start);
     const key = `${c.id}@${clause[0]}`;
     if (seen.has(key)) continue; // "hepatitis B: HBsAg positive and HBV DNA…" names it once per clause
@@ -201,7 +209,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
 
   // Stage: "stage IIIB-IV", "IIIB–IV", "extensive-stage", "T1-2N0M0".
   STAGE_RE.lastIndex = 0;
-  const hasStage = hasAny(ctx, ["stage"]);
+  const hasStage = hasAny(ctx, STAGE_GATE);
   while (hasStage && (m = STAGE_RE.exec(text)) !== null) {
     const s = m.index;
     // Staging systems that are not a cancer's stage: Tanner, sleep, Hoehn and Yahr, CKD, pressure ulcers, heart failure.
@@ -221,7 +229,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   const hasTnm = text.includes("T") && text.includes("N") && /T(?:[0-4x]|is)[a-c]?(?:\s*[-–~]\s*[0-4][a-c]?)?\s*N/.test(text);
   while (hasTnm && (m = TNM_RE.exec(text)) !== null) addStage(r, m[1], m.index, m.index + m[1].length);
   EXTENT_STAGE_RE.lastIndex = 0;
-  const hasExtent = hasAny(ctx, ["extensive", "limited"]) || (conds.length > 0 && hasAny(ctx, ["advanced", "metastatic", "recurrent", "resectable", "operable", "early"]));
+  const hasExtent = hasAny(ctx, EXTENT_GATE) || (conds.length > 0 && hasAny(ctx, EXTENT_WORDS_GATE));
   while (hasExtent && (m = EXTENT_STAGE_RE.exec(text)) !== null) {
     const s = m.index;
     const e = m.index + m[0].length;
@@ -237,7 +245,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
 
   // Measurable disease and its standard.
   MEASURABLE_RE.lastIndex = 0;
-  const hasMeasurable = hasAny(ctx, ["measur", "target"]);
+  const hasMeasurable = hasAny(ctx, MEASURABLE_GATE);
   while (hasMeasurable && (m = MEASURABLE_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     const std = STANDARD_RE.exec(text.slice(clause[0], clause[1])) ?? STANDARD_RE.exec(text);

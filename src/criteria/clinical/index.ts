@@ -37,7 +37,7 @@ export function extractClinicalConstraints(text: string, offset: number): Constr
     ...extractTherapy(text, offset, ctx),
     ...extractBiomarkers(text, offset, ctx),
     ...extractDemographics(text, offset, ctx),
-    ...extractJudgement(text, offset, ctx.lower),
+    ...extractJudgement(text, offset, ctx),
   ];
   // Stable insertion sort by position (lists are short): the UI and the matcher read constraints in text order.
   for (let i = 1; i < out.length; i++) {

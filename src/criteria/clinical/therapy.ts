@@ -9,6 +9,7 @@ import type { ComparisonOp, TherapyConstraint } from "../types.js";
 import {
   buildContext,
   clauseAt,
+  gate,
   hasAny,
   isConditional,
   isException,
@@ -48,7 +49,7 @@ const TARGET_SRC = String.raw`(?:anti[-\s]*)?(?:PD-?L?1|CTLA-?4|VEGFR?-?2?|EGFR|
  * After a bare target, a therapy noun must follow, with only other targets and list
  * separators between: "PD-1 or PD-L1 inhibitors", "(PD-L1), or … (CTLA-4) inhibitors".
  */
-const TARGET_HINTS = ["pd", "ctla", "vegf", "egfr", "alk", "ros1", "her", "lag", "tigit", "programmed", "cytotoxic"] as const;
+const TARGET_GATE = gate(["pd", "ctla", "vegf", "egfr", "alk", "ros1", "her", "lag", "tigit", "programmed", "cytotoxic"]);
 const THERAPY_NOUN_AFTER_RE = new RegExp(
   String.raw`^(?:(?:\s*(?:/|,|or|and|and/or|\(|\)|&))*\s*${TARGET_SRC})*(?:\s*\))?[-\s]*(?:monoclonal\s+)?(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|TKIs?|targeted|directed|agents?|drugs?|therap(?:y|ies)|treatments?|agonists?)\b`,
   "i",
@@ -95,7 +96,7 @@ function collectMentions(ctx: ClinicalContext): Mention[] {
     out.push({ category: "procedure", concept: m.value, start: m.start, end: m.end });
   }
   const text = ctx.text;
-  const targets = hasAny(ctx, TARGET_HINTS) ? TARGETS.scan(text, ctx.tokens) : [];
+  const targets = hasAny(ctx, TARGET_GATE) ? TARGETS.scan(text, ctx.tokens) : [];
   for (const m of targets) {
     if (out.some((o) => o.start <= m.start && m.end <= o.end)) continue;
     const after = text.slice(m.end, m.end + 240);
@@ -145,11 +146,11 @@ const lineHintCache = new WeakMap<ClinicalContext, boolean>();
 /** Whether the criterion has any word of a line-of-therapy statement (once per criterion). */
 function mayStateLine(ctx: ClinicalContext): boolean {
   let v = lineHintCache.get(ctx);
-  if (v === undefined) lineHintCache.set(ctx, (v = hasAny(ctx, LINE_HINTS)));
+  if (v === undefined) lineHintCache.set(ctx, (v = hasAny(ctx, LINE_GATE)));
   return v;
 }
 const lineCache = new WeakMap<ClinicalContext, Map<number, LineResult>>(); // per criterion, per clause
-const LINE_HINTS = ["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran"] as const;
+const LINE_GATE = gate(["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran"]);
 const LINE_HINT_RE = /line|regimen|times|course|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
 
 /** Line of therapy stated in the clause around `start` (computed once per clause). */
@@ -219,7 +220,7 @@ function readLine(text: string, clauseStart: number): LineResult {
   return { line, span };
 }
 
-const CYCLE_HINTS = ["cycle", "course", "dose", "infusion"] as const;
+const CYCLE_GATE = gate(["cycle", "course", "dose", "infusion"]);
 const cyclesCache = new WeakMap<ClinicalContext, Map<number, number | undefined>>(); // per criterion, per clause
 
 /** Minimum cycles stated in the clause around `start` (computed once per clause). */
@@ -228,7 +229,7 @@ function cyclesOf(ctx: ClinicalContext, start: number): number | undefined {
   let cache = cyclesCache.get(ctx);
   if (!cache) cyclesCache.set(ctx, (cache = new Map()));
   if (cache.has(clause[0])) return cache.get(clause[0]);
-  const n = hasAny(ctx, CYCLE_HINTS) ? readCycles(ctx, clause) : undefined;
+  const n = hasAny(ctx, CYCLE_GATE) ? readCycles(ctx, clause) : undefined;
   cache.set(clause[0], n);
   return n;
 }
