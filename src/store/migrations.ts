@@ -4,7 +4,7 @@
  * migration that has shipped.
  */
 import type Database from "better-sqlite3";
-import { backfillSearchIndex, SEARCH_SCHEMA_SQL } from "./search-index.js";
+import { rebuildSearchIndex, SEARCH_FILTERS_SQL, SEARCH_SCHEMA_SQL } from "./search-index.js";
 
 export interface Migration {
   version: number;
@@ -91,10 +91,17 @@ export const migrations: Migration[] = [
   },
   {
     version: 2,
-    description: "search: FTS5 index with synonyms, condition families, geocoded-site flag (back-fills stored studies)",
+    description: "search: FTS5 index with synonyms, condition families, geocoded-site flag (filled by migration 3)",
     up(db) {
       db.exec(SEARCH_SCHEMA_SQL);
-      backfillSearchIndex(db);
+    },
+  },
+  {
+    version: 3,
+    description: "search: filter and display columns beside the full-text rows; (re)builds the search index",
+    up(db) {
+      db.exec(SEARCH_FILTERS_SQL);
+      rebuildSearchIndex(db);
     },
   },
 ];

@@ -128,7 +128,7 @@ function ensureFunctions(db: Database.Database) {
     lat1 === null || lon1 === null ? null : distanceKm(lat1 as number, lon1 as number, lat2 as number, lon2 as number),
   );
   const version = db.pragma("user_version", { simple: true }) as number;
-  if (version < 2) {
+  if (version < 3) {
     throw new Error(`database schema version ${version} has no search index; open it read-write once to upgrade it`);
   }
   withFunctions.add(db);
@@ -152,7 +152,7 @@ function compile(p: SearchParams): Compiled {
   }
   if (p.condition !== undefined) {
     // As the registry's condition search: conditions, keywords, MeSH terms and ancestors, and titles.
-    const m = parseTextQuery(p.condition, { prefixLast: false, column: "cond title" }).match;
+    const m = parseTextQuery(p.condition, { prefixLast: false, column: "cond title", expandWords: true }).match;
     if (!m) throw new SearchInputError("condition", "has no words to look for");
     matches.push(m);
   }
@@ -163,8 +163,10 @@ function compile(p: SearchParams): Compiled {
   }
   const hasText = matches.length > 0;
   const from = hasText
-    ? "search_fts JOIN search_docs d ON d.doc_id = search_fts.rowid JOIN studies s ON s.nct_id = d.nct_id"
-    : "studies s";
+    ? // CROSS JOIN pins the full-text index as the outer loop: otherwise SQLite may drive from a
+      // filter's index and re-run the MATCH once per candidate row (orders of magnitude slower).
+      "search_fts CROSS JOIN search_docs s ON s.doc_id = search_fts.rowid"
+    : "search_docs s";
   if (hasText) {
     where.push("search_fts MATCH @match");
     args.match = matches.map((m) => `(${m})`).join(" AND ");
@@ -272,26 +274,39 @@ const encodeCursor = (offset: number, fp: string) => Buffer.from(JSON.stringify(
 function orderSql(sort: SortKey, c: Compiled): string {
   switch (sort) {
     case "relevance":
-      return c.hasText ? "score, s.nct_id" : "s.last_update IS NULL, s.last_update DESC, s.nct_id";
+      return c.hasText ? "score, s.nct_id" : "s.last_update DESC, s.nct_id";
+    // NULLs sort last in DESC order; no "IS NULL" term, so the date index serves the sort.
     case "lastUpdate":
-      return "s.last_update IS NULL, s.last_update DESC, s.nct_id";
+      return "s.last_update DESC, s.nct_id";
     case "startDate":
-      return "s.start_date IS NULL, s.start_date DESC, s.nct_id";
+      return "s.start_date DESC, s.nct_id";
     case "distance":
       return "dist IS NULL, dist, s.nct_id";
   }
 }
 
+/** The ranking query: narrow rows (id, sort keys), so sorting many matches stays cheap. */
 function selectSql(p: SearchParams, c: Compiled): string {
   const cols = [
-    "s.nct_id, s.brief_title, s.overall_status, s.phases, s.study_type, s.conditions, s.interventions, s.lead_sponsor",
-    "s.start_date, s.last_update, s.min_age_days, s.max_age_days, s.sex",
+    "s.doc_id, s.nct_id, s.last_update, s.start_date",
     c.hasText ? `bm25(search_fts, ${WEIGHTS}) AS score` : "NULL AS score",
     p.near
       ? "(SELECT min(eligo_distance_km(l.lat, l.lon, @nearLat, @nearLon)) FROM study_locations l WHERE l.nct_id = s.nct_id AND l.lat IS NOT NULL) AS dist"
       : "NULL AS dist",
   ];
   return `SELECT ${cols.join(", ")} FROM ${c.from} ${whereSql(c)}`;
+}
+
+/** The display columns of the ranked rows, in rank order. */
+function withDisplayColumns(db: Database.Database, ranked: Array<{ doc_id: number; score: number | null; dist: number | null }>): Row[] {
+  if (!ranked.length) return [];
+  const rows = prepare(
+    db,
+    `SELECT doc_id, nct_id, brief_title, overall_status, phases, study_type, conditions, interventions, lead_sponsor,
+       start_date, last_update, min_age_days, max_age_days, sex FROM search_docs WHERE doc_id IN (${ranked.map(() => "?").join(", ")})`,
+  ).all(...ranked.map((r) => r.doc_id)) as Array<Row & { doc_id: number }>;
+  const byId = new Map(rows.map((r) => [r.doc_id, r]));
+  return ranked.map((r) => ({ ...byId.get(r.doc_id)!, score: r.score, dist: r.dist }));
 }
 
 function defaultSort(p: SearchParams, hasText: boolean): SortKey {
@@ -346,10 +361,12 @@ function locationsOf(db: Database.Database, ids: string[], near: SearchParams["n
   if (!ids.length) return out;
   const rows = db
     .prepare(
-      `SELECT nct_id, facility, city, state, country, status, lat, lon, geocoded FROM study_locations
-       WHERE nct_id IN (${ids.map(() => "?").join(", ")}) ORDER BY rowid`,
+      `SELECT rowid, nct_id, facility, city, state, country, status, lat, lon, geocoded FROM study_locations
+       WHERE nct_id IN (${ids.map(() => "?").join(", ")})`,
     )
-    .all(...ids) as Array<Omit<SearchLocation, "geocoded" | "distanceKm"> & { nct_id: string; geocoded: number }>;
+    .all(...ids) as Array<Omit<SearchLocation, "geocoded" | "distanceKm"> & { rowid: number; nct_id: string; geocoded: number }>;
+  // Record order (sorting here, not in SQL, keeps the nct_id index in use).
+  rows.sort((a, b) => a.rowid - b.rowid);
   for (const r of rows) {
     const loc: SearchLocation = {
       facility: r.facility,
@@ -404,11 +421,12 @@ export function searchStudies(db: Database.Database, p: SearchParams): SearchRes
   if (sort === "distance" && !p.near) throw new SearchInputError("sort", "distance needs near");
   const fp = fingerprint(p);
   const offset = p.cursor ? decodeCursor(p.cursor, fp) : 0;
-  const rows = prepare(db, `${selectSql(p, c)} ORDER BY ${orderSql(sort, c)} LIMIT @limit OFFSET @offset`).all({
+  const ranked = prepare(db, `${selectSql(p, c)} ORDER BY ${orderSql(sort, c)} LIMIT @limit OFFSET @offset`).all({
     ...c.args,
     limit: pageSize + 1,
     offset,
-  }) as Row[];
+  }) as Array<{ doc_id: number; score: number | null; dist: number | null }>;
+  const rows = withDisplayColumns(db, ranked);
   const more = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
   const total =
@@ -432,7 +450,10 @@ export function* searchAll(db: Database.Database, p: SearchParams): IterableIter
   const sql = `${selectSql(p, c)} ORDER BY ${orderSql(sort, c)} LIMIT @limit OFFSET @offset`;
   // Pages of 500 so no read cursor stays open across the caller's work.
   for (let offset = 0; ; offset += 500) {
-    const rows = prepare(db, sql).all({ ...c.args, limit: 500, offset }) as Row[];
+    const rows = withDisplayColumns(
+      db,
+      prepare(db, sql).all({ ...c.args, limit: 500, offset }) as Array<{ doc_id: number; score: number | null; dist: number | null }>,
+    );
     const locs = locationsOf(db, rows.map((r) => r.nct_id), p.near);
     for (const r of rows) {
       const l = locs.get(r.nct_id);
@@ -443,32 +464,44 @@ export function* searchAll(db: Database.Database, p: SearchParams): IterableIter
 }
 
 function facetsOf(db: Database.Database, c: Compiled): Facets {
-  const matched = `SELECT s.nct_id FROM ${c.from} ${whereSql(c)}`;
+  // The matched ids once, then each facet joins from them (work grows with the matches, not the store).
+  const matched = `WITH m(nct_id) AS MATERIALIZED (SELECT s.nct_id FROM ${c.from} ${whereSql(c)})`;
   const group = (sql: string) =>
     (prepare(db, sql).all(c.args) as Array<{ v: string | null; n: number }>)
       .filter((r) => r.v !== null && r.v !== "")
       .map((r) => ({ value: r.v as string, count: r.n }));
-  const phaseCounts = new Map<string, number>();
-  for (const r of prepare(db, `SELECT s.phases v, count(*) n FROM ${c.from} ${whereSql(c)} GROUP BY s.phases`).all(c.args) as Array<{
-    v: string;
-    n: number;
-  }>) {
-    for (const ph of splitList(r.v, ",")) phaseCounts.set(ph, (phaseCounts.get(ph) ?? 0) + r.n);
+  const status = new Map<string, number>();
+  const phase = new Map<string, number>();
+  const studyType = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string | null, n: number) => {
+    if (k) m.set(k, (m.get(k) ?? 0) + n);
+  };
+  const combos = prepare(
+    db,
+    `SELECT s.overall_status st, s.phases ph, s.study_type ty, count(*) n FROM ${c.from} ${whereSql(c)} GROUP BY 1, 2, 3`,
+  ).all(c.args) as Array<{ st: string | null; ph: string; ty: string | null; n: number }>;
+  for (const r of combos) {
+    bump(status, r.st, r.n);
+    bump(studyType, r.ty, r.n);
+    for (const p of splitList(r.ph, ",")) bump(phase, p, r.n);
   }
+  const sortCounts = (m: Map<string, number>) =>
+    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
   return {
-    status: group(`SELECT s.overall_status v, count(*) n FROM ${c.from} ${whereSql(c)} GROUP BY 1 ORDER BY n DESC, v`),
-    phase: [...phaseCounts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
-    studyType: group(`SELECT s.study_type v, count(*) n FROM ${c.from} ${whereSql(c)} GROUP BY 1 ORDER BY n DESC, v`),
+    status: sortCounts(status),
+    phase: sortCounts(phase),
+    studyType: sortCounts(studyType),
     country: group(
-      `SELECT country v, count(DISTINCT nct_id) n FROM study_locations WHERE nct_id IN (${matched}) GROUP BY country ORDER BY n DESC, v LIMIT 20`,
+      `${matched} SELECT l.country v, count(DISTINCT l.nct_id) n FROM m CROSS JOIN study_locations l ON l.nct_id = m.nct_id
+       GROUP BY l.country ORDER BY n DESC, v LIMIT 20`,
     ),
     conditions: group(
-      `SELECT condition v, count(DISTINCT nct_id) n FROM study_conditions WHERE source = 'condition' AND nct_id IN (${matched})
-       GROUP BY condition ORDER BY n DESC, v LIMIT 10`,
+      `${matched} SELECT c.condition v, count(DISTINCT c.nct_id) n FROM m CROSS JOIN study_conditions c ON c.nct_id = m.nct_id
+       WHERE c.source = 'condition' GROUP BY c.condition ORDER BY n DESC, v LIMIT 10`,
     ),
     interventions: group(
-      `SELECT name v, count(DISTINCT nct_id) n FROM study_interventions WHERE source = 'name' AND nct_id IN (${matched})
-       GROUP BY name ORDER BY n DESC, v LIMIT 10`,
+      `${matched} SELECT i.name v, count(DISTINCT i.nct_id) n FROM m CROSS JOIN study_interventions i ON i.nct_id = m.nct_id
+       WHERE i.source = 'name' GROUP BY i.name ORDER BY n DESC, v LIMIT 10`,
     ),
   };
 }

@@ -41,7 +41,8 @@ test("parseTextQuery: all words, quoted phrases, exclusions, prefix on the last 
   assert.equal(parseTextQuery('"small cell" lung').match, '"small cell" AND "lung" *');
   assert.equal(parseTextQuery("anlotinib -placebo").match, '("anlotinib" *) NOT ("placebo")');
   assert.equal(parseTextQuery("PD-1").match, '"pd 1" *');
-  assert.equal(parseTextQuery("tumor x", { prefixLast: false }).match, '("tumor" OR "tumour" OR "neoplasm" OR "neoplasms") AND "x"');
+  assert.equal(parseTextQuery("tumor x", { prefixLast: false }).match, '"tumor" AND "x"');
+  assert.equal(parseTextQuery("tumor x", { prefixLast: false, expandWords: true }).match, '("tumor" OR "tumour" OR "neoplasm" OR "neoplasms") AND "x"');
   assert.equal(parseTextQuery("lung", { column: "cond", prefixLast: false }).match, '{cond} : ("lung")');
   assert.equal(parseTextQuery("  -- ").match, undefined);
   assert.equal(parseTextQuery("-only").match, undefined);

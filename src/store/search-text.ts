@@ -160,7 +160,10 @@ export interface ParsedTextQuery {
  * phrases" as phrases, a leading "-" excludes, the last bare word is a prefix (as typed so
  * far) unless `prefixLast` is false. Never produces an FTS5 syntax error: every token is quoted.
  */
-export function parseTextQuery(text: string, opts: { prefixLast?: boolean; column?: string } = {}): ParsedTextQuery {
+export function parseTextQuery(
+  text: string,
+  opts: { prefixLast?: boolean; column?: string; expandWords?: boolean } = {},
+): ParsedTextQuery {
   const parts: Array<{ words: string[]; phrase: boolean; neg: boolean }> = [];
   const re = /(-?)"([^"]*)"?|(-?)([^\s"]+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -179,7 +182,7 @@ export function parseTextQuery(text: string, opts: { prefixLast?: boolean; colum
   if (!pos.length) return { match: undefined, terms: [] };
   const lastBare = [...pos].reverse().find(() => true)!;
   const exprs = pos.map((p) =>
-    termExpr(p.words, opts.prefixLast !== false && !endsInSpace && p === lastBare && !p.phrase, !p.phrase),
+    termExpr(p.words, opts.prefixLast !== false && !endsInSpace && p === lastBare && !p.phrase, opts.expandWords === true && !p.phrase),
   );
   let match = exprs.join(" AND ");
   if (neg.length) match = `(${match}) NOT (${neg.map((p) => termExpr(p.words, false, false)).join(" OR ")})`;
