@@ -153,7 +153,9 @@ function findComparisons(text: string): Found[] {
     // dates, times, ratios, list numbers, versions
     const before1 = text[at - 1] ?? "";
     const after1 = text[at + numText.length] ?? "";
-    if (after1 === ":" && /^\d/.test(text[at + numText.length + 1] ?? "")) continue; // 10:30, 1:1
+    // "10:30" is a time and "1:1" a ratio of arms; "Qp/Qs < 1.5:1" is a threshold on a ratio
+    const ratio = after1 === ":" && /^:1(?![\d.:])/.test(text.slice(at + numText.length, at + numText.length + 3));
+    if (after1 === ":" && /^\d/.test(text[at + numText.length + 1] ?? "") && !(ratio && PREFIX_RE.test(text.slice(Math.max(0, at - 60), at)))) continue;
     if (after1 === "/" && /^\s?\d/.test(text.slice(at + numText.length + 1, at + numText.length + 3))) {
       // "140/90 mmHg" is a blood pressure pair; 20/40 is a fraction; 12/2019 a date
       const slash = /^\/\s?(\d{2,3})(?![\d/])/.exec(text.slice(at + numText.length, at + numText.length + 6));
@@ -177,6 +179,7 @@ function findComparisons(text: string): Found[] {
     }
     if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) continue; // second half of a range seen alone
     const q = readQuantity(text, at, numText, numValueText);
+    if (ratio) q.end = Math.max(q.end, at + numText.length + 2);
     let end = q.end;
     let q2: Quantity | undefined;
     // range continuation
