@@ -1,10 +1,7 @@
 /**
- * The full server: the API app (./app.ts) plus the web UI routes.
- *
- * WEB UI ENGINEER: add your plugin here — one import line
- *   import { registerWeb } from "./web/index.js";
- * and add `registerWeb` to the `plugins` list below (signature: AppPlugin from ./app.js,
- * i.e. `(app: FastifyInstance, ctx: AppContext) => void | Promise<void>`).
+ * The full server: the API app (./app.ts) plus the web UI routes (./web, `registerWeb`).
+ * Another route set plugs in as one more AppPlugin in the list below (signature
+ * `(app: FastifyInstance, ctx: AppContext) => void | Promise<void>`, from ./app.js).
  */
 import type { FastifyInstance } from "fastify";
 import { buildApp, type AppPlugin, type BuildAppOptions } from "./app.js";
