@@ -222,22 +222,22 @@ export class MatchKnowledge {
 
   /**
    * Prefilter keywords for the families of the given concepts: each family an ancestor
-   * (or the concept) belongs to, plus pan-cancer words for cancers. Undefined when some
-   * concept belongs to no family (the prefilter then cannot narrow by condition).
+   * (or the concept) belongs to, plus pan-cancer words for cancers. Concepts of no family
+   * (a histology such as "adenocarcinoma") add nothing; undefined when no concept has a
+   * family (the prefilter then cannot narrow by condition).
    */
   familyKeywords(concepts: string[]): string[] | undefined {
     const out = new Set<string>();
+    let found = false;
     for (const c of concepts) {
-      let found = false;
       for (const a of this.ancestors(c)) {
         const kw = this.families.get(a);
         if (!kw) continue;
         if (a !== "cancer") found = true;
         for (const w of kw) out.add(w);
       }
-      if (!found) return undefined;
     }
-    return [...out].sort();
+    return found ? [...out].sort() : undefined;
   }
 
   // ---- drugs ------------------------------------------------------------------------
