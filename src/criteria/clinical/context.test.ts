@@ -41,6 +41,9 @@ test("negation reaches within its clause only", () => {
   assert.equal(neg("for example but not limited to azathioprine", "azathioprine"), false);
   assert.equal(neg("Patients who are not pregnant", "pregnant"), true);
   assert.equal(neg("No more than 2 prior chemotherapy regimens", "chemotherapy"), false);
+  assert.equal(neg("received immune-checkpoint inhibitors (with or without other drugs) during radiotherapy", "radiotherapy"), false);
+  assert.equal(neg("without (documented) brain metastases", "brain"), true);
+  assert.equal(neg("treatment with or without radiotherapy", "radiotherapy"), false);
 });
 
 test("exceptions and conditional clauses", () => {
