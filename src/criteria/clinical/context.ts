@@ -114,7 +114,7 @@ export function clauseAt(ctx: ClinicalContext, i: number): Span {
 const NEGATION_BEFORE_RE =
   /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+(?:for|in|on)|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
 /** "not limited to", "not only", "no more than": hedges and comparisons, not denials. */
-const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b|\bwith\s+or\s+without\b|\bor\s+not\b`;
+const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b|\bwith\s+or\s+without\b|\bor\s+not\b|\bnot\s+(?:tolerate|tolerated|tolerating)\b`;
 const HEDGE_RE = new RegExp(HEDGE_SRC, "i");
 const HEDGE_G_RE = new RegExp(HEDGE_SRC, "gi");
 /** Words that end the reach of a negation ("no A but B": B is not denied). */

@@ -35,7 +35,7 @@ const LEPTO_RE = /\b(?:leptomeningeal\s+(?:disease|carcinomatosis|involvement|sp
 const SITE_ONLY_RE = new RegExp(SITE_SRC, "gi");
 
 const STATUS_RE =
-  /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|controlled|uncontrolled|new|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
+  /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|controlled|uncontrolled|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
 
 const STAGE_RE = new RegExp(
   String.raw`\b(?:(?:AJCC|UICC|FIGO|TNM|clinical|pathologic(?:al)?|Ann\s+Arbor|BCLC|ISS)\s+)?stages?\s*(?::\s*)?((?:0|IV|I{1,3}|[1-4])[A-C]?[12]?(?:\s*(?:-|–|~|to|or|and|/|,)\s*(?:stage\s*)?(?:IV|I{1,3}|[1-4])[A-C]?[12]?)*)(?![A-Za-z])`,

@@ -62,6 +62,11 @@ test("lines of therapy", () => {
   const cycles = byConcept("progressed after ≥ 2 cycles of a PD-1 inhibitor").get("anti-pd-1");
   assert.deepEqual([cycles?.minCycles, cycles?.line?.outcome, cycles?.timing], [2, "progressed", "prior"]);
   assert.deepEqual(byConcept("received second-line or later therapy").get("systemic-anticancer-therapy")?.line, { min: 2, outcome: "received" });
+  const refused = extractTherapy("Refuse the firs-line chemotherapy or could not tolerate chemotherapy as determined by treatment physician", 0);
+  assert.deepEqual(refused.map((c) => [c.concept, c.negated, c.line?.outcome]), [
+    ["chemotherapy", false, "intolerant"],
+    ["chemotherapy", false, "intolerant"],
+  ]);
   const intolerant = byConcept("Participants must have received and progressed through or become intolerant to fluoropyrimidine, irinotecan, oxaliplatin");
   assert.deepEqual([...intolerant.keys()], ["fluoropyrimidine", "irinotecan", "oxaliplatin"]);
 });
