@@ -25,15 +25,20 @@ test("--jsonl: one line per file in the scorer's format; a missing file is named
   const mine = join(dir, "mine.txt");
   writeFileSync(mine, "Inclusion Criteria:\n- Age ≥ 18 years\n- Hb ≥ 9 g/dL\nExclusion Criteria:\n- QTc > 470 ms\n");
   const a = join(docs, "NCT03860038.txt");
-  const r = eligo("--jsonl", mine, a, join(dir, "absent.txt"));
+  const v2 = fileURLToPath(new URL("../../../../shared/data/ctgov-v2/NCT02210780.json", import.meta.url));
+  const r = eligo("--jsonl", mine, a, join(dir, "absent.txt"), v2);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /cannot read .*absent\.txt: no such file/);
-  assert.match(r.stderr, /1 of 3 input\(s\) could not be read/);
+  assert.match(r.stderr, /1 of 4 input\(s\) could not be read/);
   const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(
     lines.map((l) => l.file),
-    [mine, a],
+    [mine, a, v2],
   );
+  // a v2 study file: its eligibility text, then the module's minimum age as a "module" criterion
+  const mod = lines[2].criteria.filter((c: { source: string }) => c.source === "module");
+  assert.ok(mod.length >= 1);
+  assert.equal(mod[0].constraints[0].variable, "age");
   const cs = lines[0].criteria;
   assert.deepEqual(
     cs.map((c: { kind: string }) => c.kind),
