@@ -38,7 +38,7 @@ test("eligo serve answers the API on the port it prints, read-only unless given 
   const s = serve(["--db", path.join(dir, "e.db"), "--port", "0"]);
   try {
     const base = await s.address;
-    const health = await (await fetch(`${base}/healthz`)).json();
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { ok: boolean; studies: number };
     assert.equal(health.ok, true);
     assert.equal(health.studies, 0);
     const r = await fetch(`${base}/api/studies?phase=PHASE9`);
