@@ -162,8 +162,22 @@ function doseText(d: { dose?: number; unit?: string; route?: string; frequency?:
   return [dose, d.route, freq].filter(Boolean).join(" ");
 }
 
-/** Each arm phase with a cycle length and dosing days becomes a days × drugs grid. */
+const regimenCache = new Map<string, RegimenGrid[]>();
+const studyKey = (study: Study) =>
+  `${study.protocolSection.identificationModule.nctId}|${study.protocolSection.statusModule?.lastUpdatePostDateStruct?.date ?? ""}|${JSON.stringify(study.protocolSection.armsInterventionsModule ?? {}).length}`;
+
+/** Each arm phase with a cycle length and dosing days becomes a days × drugs grid (kept per study version). */
 export function engineRegimens(study: Study): RegimenGrid[] {
+  const key = studyKey(study);
+  const hit = regimenCache.get(key);
+  if (hit) return hit;
+  const grids = regimenGrids(study);
+  if (regimenCache.size >= PARSE_CACHE_MAX) regimenCache.delete(regimenCache.keys().next().value as string);
+  regimenCache.set(key, grids);
+  return grids;
+}
+
+function regimenGrids(study: Study): RegimenGrid[] {
   const grids: RegimenGrid[] = [];
   for (const arm of regimenOfStudy(study).arms) {
     const start = grids.length;
