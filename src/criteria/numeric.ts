@@ -628,13 +628,15 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       const m = /(?<![\p{L}])(men|males?|women|females?|boys|girls)\s*$/iu.exec(text.slice(sexBase, mentions[0].start));
       sexBefore = m;
     }
-    const sexAfter = /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText);
+    const sexAfter =
+      /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText) ??
+      /^[\s,]*\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
     if (sexBefore) {
       const s = sexBase + sexBefore.index;
       sex = { text: sexBefore[1], span: abs(s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };
     } else if (sexAfter) {
-      const s = f.end + sexAfter.index + sexAfter[0].length - sexAfter[1].length;
-      qualEnd = s + sexAfter[1].length;
+      const s = f.end + sexAfter[0].lastIndexOf(sexAfter[1]);
+      qualEnd = f.end + sexAfter[0].length;
       sex = { text: sexAfter[1], span: abs(s, s + sexAfter[1].length), sex: /^(wo|fe|girl)/i.test(sexAfter[1]) ? "female" : "male" };
     } else if (connectorOnly && prevSex) {
       sex = undefined;

@@ -16,6 +16,7 @@ export function toUcum(raw: string): string | undefined {
     .replace(/[µμ]/g, "u")
     .replace(/²/g, "2")
     .replace(/³/g, "3")
+    .replace(/mm\^3/gi, "mm3")
     .replace(/\s+/g, " ")
     .replace(/\.$/, "");
   const key = u.toLowerCase();
