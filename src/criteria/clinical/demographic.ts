@@ -44,8 +44,8 @@ const PREGNANCY_GATE = gate(["pregnan", "gestation", "hcg"]);
 const LACTATION_GATE = gate(["breast", "lactat", "nursing"]);
 const CHILDBEARING_GATE = gate(["child", "wocbp", "fertile", "reproductive", "bear", "pregnant"]);
 const CONTRACEPTION_GATE = gate(["contracep", "birth", "barrier", "abstinence", "intrauterine"]);
-// "men" is a substring of "treatment": the gate admits it, SEX_RE decides.
-const SEX_GATE = gate(["male", "men", "women", "woman", "menopausal", "sex", "gender"]);
+// "men" alone is a substring of "treatment": it is tested as a word below.
+const SEX_GATE = gate(["male", "women", "woman", "menopausal", "sex", "gender"]);
 
 const PREGNANCY_NEGATIVE_RE = /\b(?:negative|not\s+pregnant|non-?pregnant)\b/i;
 
@@ -117,7 +117,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   // Explicit sex restriction.
-  if (hasAny(ctx, SEX_GATE) && !BOTH_SEXES_RE.test(text)) {
+  if ((hasAny(ctx, SEX_GATE) || /\bmen\b/.test(ctx.lower)) && !BOTH_SEXES_RE.test(text)) {
     SEX_RE.lastIndex = 0;
     const sexes = new Set<string>();
     while ((m = SEX_RE.exec(text)) !== null) {
