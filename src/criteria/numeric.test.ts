@@ -202,3 +202,15 @@ test("European notations: decimal comma, space thousands, '10(9)/L', 'x N' / 'LS
   // a list of values is not a decimal comma
   assert.deepEqual(brief("ICDAS score of 1,2 or 3"), [[null, "range", 1, 3, null]]);
 });
+
+test("sex written in brackets after each threshold", () => {
+  const q = extractNumeric("QTc > 450 ms (men) or > 470 ms (women)").constraints;
+  assert.deepEqual(
+    q.map((c) => [c.variable, c.op, c.value, c.qualifier?.sex]),
+    [
+      ["qtc", ">", 450, "male"],
+      ["qtc", ">", 470, "female"],
+    ],
+  );
+  assert.deepEqual(brief("Absolute neutrophil count ≥ 1500/mm^3"), [["anc", ">=", 1500, "/mm3"]]);
+});
