@@ -96,7 +96,7 @@ export function renderSearchPage(v: SearchResultView): string {
     ? html`No trials${q.q ? html` for “${q.q}”` : ""} with a site within ${v.nearResolved}.`
     : v.total === 0
     ? html`No trials match${q.q ? html` “${q.q}”` : ""}.`
-    : html`${v.hits.length ? html`Showing ${first}–${lastShown} of ` : ""}${plural(v.total, "trial")}${q.q ? html` for “${q.q}”` : ""}${v.nearResolved ? html` with a site within ${v.nearResolved}` : ""}.`;
+    : html`${v.hits.length && v.hits.length < v.total ? html`Showing ${first}–${lastShown} of ` : ""}${plural(v.total, "trial")}${q.q ? html` for “${q.q}”` : ""}${v.nearResolved ? html` with a site within ${v.nearResolved}` : ""}.`;
   const body = html`<h1 class="visually-hidden">Find clinical trials</h1>
 <form class="search-form" method="get" action="/" role="search" aria-label="Trials">
 <div class="search-row">
