@@ -44,6 +44,9 @@ test("negation reaches within its clause only", () => {
   assert.equal(neg("received immune-checkpoint inhibitors (with or without other drugs) during radiotherapy", "radiotherapy"), false);
   assert.equal(neg("without (documented) brain metastases", "brain"), true);
   assert.equal(neg("treatment with or without radiotherapy", "radiotherapy"), false);
+  assert.equal(neg("Patients have not received radiotherapy before, and can accept chemotherapy", "chemotherapy"), false);
+  assert.equal(neg("Patients have not received radiotherapy before, and can accept chemotherapy", "radiotherapy"), true);
+  assert.equal(neg("Without contraindications to anticoagulation therapy", "anticoagulation"), false);
 });
 
 test("exceptions and conditional clauses", () => {

@@ -118,7 +118,7 @@ const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclu
 const HEDGE_RE = new RegExp(HEDGE_SRC, "i");
 const HEDGE_G_RE = new RegExp(HEDGE_SRC, "gi");
 /** Words that end the reach of a negation ("no A but B": B is not denied). */
-const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|which|who|that|and\s+(?:has|have|had|is|are|must)|if)\b/i;
+const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|which|who|that|and\s+(?:has|have|had|is|are|must|can|could|will|should|may)|if|contraindicat\w*)\b/i;
 
 /**
  * True when a negation word stands before `start` within the same clause and within
