@@ -77,9 +77,27 @@ class Output {
     if (this.size > 1 << 16) this.flush();
   }
   flush(): void {
-    if (this.buf.length) fs.writeSync(1, this.buf.join("\n") + "\n");
+    if (this.buf.length) writeAll(Buffer.from(this.buf.join("\n") + "\n"));
     this.buf = [];
     this.size = 0;
+  }
+}
+
+/** Synchronous writes to stdout: retries a non-blocking pipe that is full; a reader that went away (`| head`) ends quietly. */
+function writeAll(data: Buffer): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(1, data, off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      if (code === "EPIPE") process.exit(0);
+      throw e;
+    }
   }
 }
 
