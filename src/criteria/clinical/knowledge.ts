@@ -9,6 +9,7 @@
  *                                    ("nivolumab" → ["anti-pd-1", "immune-checkpoint-inhibitor", "immunotherapy", …])
  *   drugClassOf(text)              → class id named by a phrase ("PD-1 inhibitors" → "anti-pd-1"), or null
  *   classAncestors(classId)        → the class and all its ancestors
+ *   drugsInClass(classId)          → generic ids of every drug in the class or its subclasses
  *   prednisoneEquivalentFactor(d)  → mg prednisone per mg of a corticosteroid (dexamethasone → 6.67), or null
  *   conceptOf(text)                → condition id for a condition phrase ("NSCLC" → "nsclc"); when the text is
  *                                    not itself a synonym, the longest condition named inside it; or null
