@@ -10,7 +10,7 @@ import { parseEligibility, parserVersion } from "../criteria/parse.js";
 import type { Criterion, ParsedCriteria } from "../criteria/types.js";
 import type { Patient } from "../model/patient.js";
 import { OverallStatus, type Study } from "../model/study.js";
-import type { CandidateRow } from "../store/candidates.js";
+import type { CandidateRow, MatchRow } from "../store/candidates.js";
 import type { StudyStore } from "../store/store.js";
 import type { LeafResult, Question } from "./evaluate.js";
 import { patientFacts, type PatientFacts } from "./facts.js";
@@ -75,6 +75,10 @@ export class TrialCache {
   set(nctId: string, key: string, trial: MatchableTrial): void {
     this.map.set(nctId, { key, trial });
   }
+  /** The cached trial whatever its key (just built under a newer key). */
+  peek(nctId: string): MatchableTrial | undefined {
+    return this.map.get(nctId)?.trial;
+  }
   get size(): number {
     return this.map.size;
   }
@@ -118,22 +122,22 @@ function familyConcepts(f: PatientFacts): string[] | undefined {
   return [...new Set(pool.flatMap((c) => c.concepts))];
 }
 
-function loadTrial(store: StudyStore, nctId: string, k: MatchKnowledge, opts: MatchOptions): MatchableTrial | undefined {
-  const stored = store.get(nctId);
-  if (!stored) return undefined;
-  const p = stored.study.protocolSection;
+function buildTrial(store: StudyStore, row: MatchRow, k: MatchKnowledge, opts: MatchOptions): MatchableTrial {
+  const study = JSON.parse(row.json) as Study;
+  const p = study.protocolSection;
+  const nctId = row.nctId;
   const el = p.eligibilityModule;
   const conditions = p.conditionsModule?.conditions ?? [];
-  const meshTerms = (stored.study.derivedSection?.conditionBrowseModule?.meshes ?? []).map((m) => m.term);
+  const meshTerms = (study.derivedSection?.conditionBrowseModule?.meshes ?? []).map((m) => m.term);
   const title = [p.identificationModule.briefTitle, p.identificationModule.officialTitle].filter(Boolean).join(" ");
   const mod = moduleCriteria({ conditions, meshTerms, title, minimumAge: el?.minimumAge, maximumAge: el?.maximumAge, sex: el?.sex }, k);
   let text: Criterion[] = [];
-  const saved = store.getParsedCriteria(nctId);
+  const saved = row.criteria;
   if (saved && (opts.parse || saved.parserVersion === parserVersion())) {
     const parsed = JSON.parse(saved.json) as ParsedCriteria | Criterion[];
     text = Array.isArray(parsed) ? parsed : parsed.criteria;
   } else {
-    const parsed = (opts.parse ?? parseEligibility)(stored.study);
+    const parsed = (opts.parse ?? parseEligibility)(study);
     text = parsed ? (Array.isArray(parsed) ? parsed : parsed.criteria) : [];
     if (parsed && opts.storeParses && !opts.parse) store.setParsedCriteria(nctId, parserVersion(), JSON.stringify(parsed));
   }
@@ -193,18 +197,25 @@ export function matchPatient(store: StudyStore, patient: Patient, opts: MatchOpt
     });
   }
 
+  // Trials not in the cache (or changed since) are read in batches.
+  const keyOf = (row: CandidateRow) => `${row.lastUpdate ?? ""}|${row.parserVersion ?? ""}|${opts.parse ? "custom" : parserVersion()}|${k.version}`;
+  const missing = rows.filter((row) => !cache.get(row.nctId, keyOf(row)));
+  if (missing.length) {
+    const byId = new Map(missing.map((row) => [row.nctId, row]));
+    for (const m of store.matchRows(missing.map((row) => row.nctId))) {
+      const trial = buildTrial(store, m, k, opts);
+      const row = byId.get(m.nctId)!;
+      // A parse just stored changes the row's parser version: key the cache by what the next call will see.
+      const reparsedAndStored = opts.storeParses && !opts.parse && row.parserVersion !== parserVersion();
+      cache.set(m.nctId, keyOf(reparsedAndStored ? { ...row, parserVersion: parserVersion() } : row), trial);
+    }
+  }
   const results: TrialResult[] = [];
   // Constraints repeat across trials ("ECOG 0–1", "Hb ≥ 90 g/L"): each statement is evaluated once per patient.
   const memo = new Map<string, LeafResult>();
   for (const row of rows) {
-    const key = `${row.lastUpdate ?? ""}|${row.parserVersion ?? ""}|${opts.parse ? "custom" : parserVersion()}|${k.version}`;
-    let trial = cache.get(row.nctId, key);
-    if (!trial) {
-      trial = loadTrial(store, row.nctId, k, opts);
-      if (!trial) continue;
-      cache.set(row.nctId, key, trial);
-    }
-    results.push(evaluateTrial(trial, facts, k, memo));
+    const trial = cache.get(row.nctId, keyOf(row)) ?? cache.peek(row.nctId);
+    if (trial) results.push(evaluateTrial(trial, facts, k, memo));
   }
   results.sort(compareResults);
   const shown = opts.limit ? results.slice(0, opts.limit) : results;

@@ -72,3 +72,29 @@ export function findCandidates(store: SqliteStudyStore, f: CandidateFilter): Can
     parserVersion,
   }));
 }
+
+export interface MatchRow {
+  nctId: string;
+  /** The study's JSON, as stored. */
+  json: string;
+  /** Parsed criteria (JSON) and the parser version that made them, when stored. */
+  criteria: { parserVersion: string; json: string } | null;
+}
+
+/** Study JSON and stored criteria of many trials in few queries (matching's cache misses). */
+export function loadMatchRows(store: SqliteStudyStore, nctIds: string[]): MatchRow[] {
+  const out: MatchRow[] = [];
+  const CHUNK = 500;
+  for (let i = 0; i < nctIds.length; i += CHUNK) {
+    const ids = nctIds.slice(i, i + CHUNK);
+    const rows = store.db
+      .prepare(
+        `SELECT s.nct_id, s.json, c.parser_version, c.json FROM studies s LEFT JOIN parsed_criteria c ON c.nct_id = s.nct_id
+         WHERE s.nct_id IN (${ids.map(() => "?").join(",")})`,
+      )
+      .raw()
+      .all(...ids) as Array<[string, string, string | null, string | null]>;
+    for (const [nctId, json, pv, cj] of rows) out.push({ nctId, json, criteria: pv !== null && cj !== null ? { parserVersion: pv, json: cj } : null });
+  }
+  return out;
+}

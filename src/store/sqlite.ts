@@ -4,7 +4,7 @@
  */
 import Database from "better-sqlite3";
 import { Provenance, type Study } from "../model/study.js";
-import { findCandidates, type CandidateFilter, type CandidateRow } from "./candidates.js";
+import { findCandidates, loadMatchRows, type CandidateFilter, type CandidateRow, type MatchRow } from "./candidates.js";
 import { columnsOf, conditionRowsOf, interventionRowsOf } from "./columns.js";
 import { derivedWriters } from "./derived.js";
 import { migrate } from "./migrations.js";
@@ -187,6 +187,10 @@ export class SqliteStudyStore implements StudyStore {
 
   candidates(filter: CandidateFilter): CandidateRow[] {
     return findCandidates(this, filter);
+  }
+
+  matchRows(nctIds: string[]): MatchRow[] {
+    return loadMatchRows(this, nctIds);
   }
 
   getMeta(key: string): string | undefined {

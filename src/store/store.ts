@@ -3,7 +3,7 @@
  * be added later by implementing this interface.
  */
 import type { Provenance, Study } from "../model/study.js";
-import type { CandidateFilter, CandidateRow } from "./candidates.js";
+import type { CandidateFilter, CandidateRow, MatchRow } from "./candidates.js";
 
 export type UpsertOutcome = "imported" | "updated" | "unchanged";
 
@@ -48,6 +48,8 @@ export interface StudyStore {
   staleCriteria(parserVersion: string): string[];
   /** Trials worth matching a patient against, narrowed by indexed columns (see candidates.ts). */
   candidates(filter: CandidateFilter): CandidateRow[];
+  /** Study JSON and stored parsed criteria of the trials named, for matching (in any order). */
+  matchRows(nctIds: string[]): MatchRow[];
   /** Small key/value state (sync cursors, last sync time). */
   getMeta(key: string): string | undefined;
   setMeta(key: string, value: string | null): void;
