@@ -92,7 +92,7 @@ test("conditions and histologies, with exceptions", () => {
   assert.deepEqual(sts.filter((c) => c.aspect === "stage").map((c) => c.stage), ["un-resectable", "recurrent", "metastatic"]);
   const other = view(extractDiagnosis("A history of other malignancy ≤ 5 years previous with the exception of cured cervical carcinoma in situ, cutaneous basal cell carcinoma or squamous cell carcinoma of the skin.", 0));
   assert.deepEqual(other, [
-    { aspect: "condition", concept: "cancer" },
+    { aspect: "condition", concept: "cancer", status: ["history"] },
     { aspect: "histology", concept: "cervical-carcinoma-in-situ", exception: true },
     { aspect: "histology", concept: "skin-basal-cell-carcinoma", exception: true },
     { aspect: "histology", concept: "skin-squamous-cell-carcinoma", exception: true },
@@ -111,6 +111,8 @@ test("conditions and histologies, with exceptions", () => {
   ]);
   assert.deepEqual(view(extractDiagnosis("Interstitial lung disease or non-infectious pneumonitis", 0)).map((c) => c.concept), ["interstitial-lung-disease"]);
   assert.deepEqual(extractDiagnosis("Family history of seizure, epilepsy, brain or mental disease", 0), []);
+  assert.deepEqual(view(extractDiagnosis("History of interstitial lung disease", 0)), [{ aspect: "condition", concept: "interstitial-lung-disease", status: ["history"] }]);
+  assert.deepEqual(view(extractDiagnosis("Patients with hypertension history", 0)), [{ aspect: "condition", concept: "hypertension", status: ["history"] }]);
   assert.deepEqual(view(extractDiagnosis("Negative in HIV diagnostic test.", 0)), [{ aspect: "condition", concept: "hiv-infection", negated: true }]);
   // "cancer" inside a therapy name is not a diagnosis; pregnancy is demographic.
   assert.deepEqual(extractDiagnosis("other experimental anticancer therapy", 0), []);

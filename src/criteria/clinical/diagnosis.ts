@@ -85,6 +85,8 @@ function statusNear(ctx: ClinicalContext, start: number, end: number, anchors: A
       if (!out.includes(w)) out.push(w);
     }
   }
+  // "history of X": ever had it, whether or not it is current.
+  if (/\bhistory\s+of\b[^.;:]*$|\bpast\s+history\b/i.test(before) || /^\s*history\b/i.test(after)) out.push("history");
   return out.length ? out : undefined;
 }
 
