@@ -194,7 +194,7 @@ function findComparisons(text: string): Found[] {
       if (m2 && (!isAnd || /between\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) {
         const cand = readQuantity(text, j2, m2[1]);
         const isTo = /to|through|until/i.test(join[0]);
-        // "2-3 times", dates "2015-2018": a range must have a unit, a context, or small numbers
+        // "≥ 18 to 65" is not written; "aged 4 to < 17" is a bound followed by another comparison
         if (!(isTo && pre)) {
           q2 = cand;
           end = cand.end;
@@ -211,9 +211,6 @@ function findComparisons(text: string): Found[] {
       if (between) {
         const bm = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from)\s*(?:the\s+ages?\s+of\s*)?$/i.exec(beforeText);
         if (bm) cmpStart = at - bm[0].length;
-      }
-      if (pre && !between) {
-        // "≥ 18-65"? keep as range; "≤ 2-3" rare
       }
       // units shared: "18-65 years", "1.5-2 × ULN"
       if (!q.unit && q2.unit) {
@@ -455,7 +452,6 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
   const groups: Array<{ idx: number[]; joiner: "and" | "or"; listOr?: boolean }> = [];
   let prevEnd = 0;
   let prevMentions: Array<{ id: string | null; start: number; end: number; age: boolean }> = [];
-  let prevSex: Qualifier | undefined;
   const abs = (s: number, e: number): Span => [offset + s, offset + e];
 
   for (let fi = 0; fi < found.length; fi++) {
@@ -638,8 +634,6 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       const s = f.end + sexAfter[0].lastIndexOf(sexAfter[1]);
       qualEnd = f.end + sexAfter[0].length;
       sex = { text: sexAfter[1], span: abs(s, s + sexAfter[1].length), sex: /^(wo|fe|girl)/i.test(sexAfter[1]) ? "female" : "male" };
-    } else if (connectorOnly && prevSex) {
-      sex = undefined;
     }
     // conditions: "if liver metastasis is present, ALT and AST < 5 ULN", "(≤ 5 × ULN for patients with liver metastases)"
     let condition: Qualifier | undefined;
@@ -729,7 +723,6 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     }
     prevEnd = Math.max(f.end, qualEnd, ...mentions.map((m) => m.end));
     prevMentions = mentions;
-    prevSex = sex;
   }
 
   // dipstick urine protein: "urine protein ≥ ++", "proteinuria > 1+", "urine protein ++ or above"

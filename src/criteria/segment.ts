@@ -213,7 +213,7 @@ export function segmentCriteria(text: string): Segment[] {
       const inBulletItem = stackTop && stackTop.type !== "para";
       if (inBulletItem || !/[.;:!?]\s*$/.test(prevText) || /^[a-z(,]/.test(trimmed)) {
         current.span[1] = contentEnd;
-        continue_(nl);
+        blankSince = false;
         if (nl >= text.length) break;
         continue;
       }
@@ -245,8 +245,4 @@ export function segmentCriteria(text: string): Segment[] {
   }
   for (const s of segs) s.text = text.slice(s.span[0], s.span[1]);
   return segs;
-
-  function continue_(_nl: number): void {
-    blankSince = false;
-  }
 }
