@@ -56,7 +56,7 @@ const EXPECTED: Record<string, Expectation> = {
   "sclc-prior-atezolizumab": { verdict: "ineligible", fails: ["have used Penpulimab or other anti-PD-1, anti-PD-L1"] },
   "sts-fits": {
     verdict: "eligible",
-    todo: "the parser (since 7e5895d's neighbours) reads 'Refuse the first-line chemotherapy' as 'intolerant to chemotherapy', which a patient who declined chemotherapy cannot meet",
+    todo: "the criteria parser reads 'Refuse the first-line chemotherapy or could not tolerate chemotherapy' as two 'intolerant to chemotherapy' constraints, which a patient who declined chemotherapy cannot meet",
   },
   "sts-age-73": { verdict: "ineligible", fails: ["Age: 18 Years to 70 Years", "≥ 18 and ≤ 70 years of age"] },
   "sts-hb-7.6-g-dl": { verdict: "ineligible", fails: ["Hemoglobin (Hb) ≥ 80g / L"], evidence: { value: 76, unit: "g/L" } },
