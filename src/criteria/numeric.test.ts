@@ -214,3 +214,14 @@ test("sex written in brackets after each threshold", () => {
   );
   assert.deepEqual(brief("Absolute neutrophil count ≥ 1500/mm^3"), [["anc", ">=", 1500, "/mm3"]]);
 });
+
+test("a known measurement stated with a value and no comparator is '=' as written", () => {
+  assert.deepEqual(brief("Hb ≥ 10 mg/dL (Hct 32%)"), [
+    ["hemoglobin", ">=", 10, "mg/dL"],
+    ["hematocrit", "=", 32, "%"],
+  ]);
+  assert.deepEqual(brief("emergency surgery (ASA 5)."), [["asa", "=", 5, "{score}"]]);
+  // but not a number that merely follows a name
+  assert.deepEqual(brief("HbA1c measured 3 times"), []);
+  assert.deepEqual(brief("Hb 2015 guidelines"), []);
+});

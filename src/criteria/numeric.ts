@@ -275,6 +275,18 @@ function findComparisons(text: string): Found[] {
         if (bound) op = bound === "min" ? ">=" : "<=";
       }
     }
+    if (!op && !/^\d{4}$/.test(numText)) {
+      // "Hct 32%", "ASA 5", "a Clinical Dementia Rating of 0": a known measurement stated with a value, no comparator
+      const ctx = text.slice(Math.max(0, at - 50), at);
+      const vars = findVariables(ctx);
+      const last = vars[vars.length - 1];
+      if (
+        last &&
+        /^\s*(?:\([^()]{1,15}\)\s*)?(?:(?:score|level|value|grade|class|status)\s*)?(?:of\s*|:\s*|=\s*|is\s*)?$/i.test(ctx.slice(last.end)) &&
+        /^\s*(?:[;,.)\n]|$|and\b|or\b)/.test(text.slice(q.end, q.end + 6))
+      )
+        op = "=";
+    }
     if (!op) continue;
     if (op === "=" && pre?.[2] && /(?<![\p{L}])n\s*=?\s*$/iu.test(beforeText)) continue; // "(n=20)": a sample size
     if (/(?<![\p{L}])(?:version|ver\.?|v)\s*$/iu.test(beforeText.replace(/\(\s*$/, ""))) continue; // "iOS version 10 or higher"
