@@ -101,6 +101,9 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     assert.match(await page.locator("#locations").innerText(), /Guangzhou/);
     assert.match(await page.locator("#identifiers").innerText(), /ALTER-HN005/);
     assert.equal(await page.locator('a[href="/api/studies/NCT05807880"]').count(), 1);
+    const json = await page.request.get(server.url + "/api/studies/NCT05807880");
+    assert.equal(json.status(), 200, "the JSON link answers");
+    assert.equal(((await json.json()) as { protocolSection: { identificationModule: { nctId: string } } }).protocolSection.identificationModule.nctId, "NCT05807880");
     await screenshot(page, "study-NCT05807880");
     assert.deepEqual(await page.evaluate(LOW_CONTRAST), [], "text contrast at least 4.5:1");
     assert.deepEqual(external, []);

@@ -3,14 +3,15 @@
  * `/assets/*`. Registered as an encapsulated fastify plugin, so its body parsers, error
  * page and security headers do not touch the JSON API.
  *
- * Engines come in through `WebServices` so each can be wired as it lands: search, related
- * trials, criteria parsing, matching and regimens. The defaults use the store alone.
+ * Engines come in through `WebServices` (search, related trials, criteria parsing, matching,
+ * regimens): `engineServices` wires the project's own modules; tests can pass doubles.
  */
 import fs from "node:fs";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Criterion } from "../../criteria/types.js";
 import { Patient } from "../../model/patient.js";
 import type { Study } from "../../model/study.js";
+import { SearchInputError } from "../../search/index.js";
 import type { SqliteStudyStore } from "../../store/sqlite.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
@@ -181,7 +182,14 @@ export function createWebPlugin(services: WebServices = engineServices) {
 
       web.get("/", async (req, reply) => {
         const q = readSearchQuery(req.query as Record<string, unknown>);
-        const out = services.search(ctx.store, q);
+        let out: SearchOutcome;
+        try {
+          out = services.search(ctx.store, q);
+        } catch (e) {
+          // A filter the search cannot read (unknown country, …): say which, keep the form.
+          if (!(e instanceof SearchInputError)) throw e;
+          return send(reply, 400, renderSearchPage({ query: q, total: 0, hits: [], facets: {}, notice: `Search not understood: ${e.message}.` }));
+        }
         const hits: SearchHit[] = [];
         for (const item of out.items) {
           const s = ctx.store.get(item.nctId);

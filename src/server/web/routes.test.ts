@@ -80,6 +80,10 @@ test("search: words, facets and near a city", async () => {
   assert.match(near.body, /with a site within 50 km of Guangzhou \(CN\)/);
   const nowhere = await app.inject({ url: "/?near=Atlantis%2C%20Narnia" });
   assert.match(nowhere.body, /Near “Atlantis, Narnia”: unknown country &#39;Narnia&#39;/);
+  const narnia = await app.inject({ url: "/?q=evil&country=Narnia" });
+  assert.equal(narnia.statusCode, 400);
+  assert.match(narnia.body, /Search not understood: country: unknown country &#39;Narnia&#39;/);
+  assert.match(narnia.body, /name="q" value="evil"/, "the form keeps the query");
   const past = await app.inject({ url: "/?q=evil&page=7" });
   assert.match(past.body, /Page 7 is past the last page/);
   const rec = await app.inject({ url: "/?status=RECRUITING" });
