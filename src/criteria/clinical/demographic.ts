@@ -117,7 +117,7 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
   }
 
   // Explicit sex restriction.
-  if ((hasAny(ctx, SEX_GATE) || /\bmen\b/.test(ctx.lower)) && !BOTH_SEXES_RE.test(text)) {
+  if ((hasAny(ctx, SEX_GATE) || ctx.tokens.some((t) => t.lower === "men")) && !BOTH_SEXES_RE.test(text)) {
     SEX_RE.lastIndex = 0;
     const sexes = new Set<string>();
     while ((m = SEX_RE.exec(text)) !== null) {
