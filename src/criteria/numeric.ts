@@ -6,12 +6,16 @@
  *               | mention? quantity postfix-comparator            ("18 years or older")
  *               | mention? ("between"|"from")? quantity joiner quantity   (a range)
  *               | score-mention value ("or" | ",") value          ("ECOG 0 or 1")
- *   quantity   := number (power-of-ten)? unit?
+ *               | table-name ":"? quantity                      ("PLT: 100×10⁹/L" → the table's
+ *                                                                 bound; "Hct 32%" → "=")
+ *               | comparator "ULN"                              ("TSH ≤ ULN" → 1 × ULN)
+ *   quantity   := number (power-of-ten)? unit?   (also "1,5", "100 000", "1.5:1", dipstick "++")
  * A comparison without its own mention inherits the previous one when only connectors
  * separate them ("SBP ≥ 140 or < 100 mmHg", "men ≥ 450 ms, women ≥ 470 ms").
  * Ages: a time quantity with "age"/"aged"/"old"/"of age", or a bare "> 18 years".
- * Temporal windows ("within 4 weeks", "≥ 3 months since …"), doses and list numbers are
- * not numeric constraints here (the clinical extractor reads windows and doses).
+ * Temporal windows and durations ("within 4 weeks", "life expectancy ≥ 3 months"), doses,
+ * counts of cycles/lines, grades of a condition, citations and list numbers are not numeric
+ * constraints here (the clinical extractor reads windows, doses and lines).
  */
 import { findVariables, variableById, type VariableMention } from "./lexicon.js";
 import {
