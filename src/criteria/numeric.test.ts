@@ -225,3 +225,13 @@ test("a known measurement stated with a value and no comparator is '=' as writte
   assert.deepEqual(brief("HbA1c measured 3 times"), []);
   assert.deepEqual(brief("Hb 2015 guidelines"), []);
 });
+
+test("an age that conditions a threshold is its qualifier, not an age criterion; durations are not ages", () => {
+  const [a, b, ...rest] = extractNumeric("creatinine clearance ≥ 60 mL/min (≥ 50 mL/min for patients over 65 years)").constraints;
+  assert.equal(rest.length, 0);
+  assert.equal(a.qualifier, undefined);
+  assert.deepEqual([b.variable, b.op, b.value, b.qualifier?.condition], ["creatinine-clearance", ">=", 50, "age > 65 a"]);
+  assert.deepEqual(brief("for at least 2 years"), []);
+  assert.deepEqual(brief("smoking for more than 10 years"), []);
+  assert.deepEqual(brief("Patients over 65 years"), [["age", ">", 65, "a"]]);
+});

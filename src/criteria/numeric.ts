@@ -515,6 +515,8 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       } else if (f.postfixAge || (ageWord && !hasVarInRegion)) {
         isAge = true;
         ageMention = ageWord;
+      } else if (isTime && /\b(?:for|in|if|among)\s+(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+(?:(?:aged|who\s+are)\s+)?$/i.test(region)) {
+        isAge = true; // "for patients over 65 years": an age condition (made a qualifier below)
       } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30))) {
         isAge = true;
       } else if (noUnit && nextIsAge(text, f, found[fi + 1])) {
@@ -532,6 +534,26 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
 
     let mentions: Array<{ id: string | null; start: number; end: number; age: boolean }> = [];
     let sex: Qualifier | undefined;
+    // "(≥ 50 mL/min for patients over 65 years)": an age that conditions the threshold before it
+    const lastGroup = groups[groups.length - 1];
+    if (
+      isAge &&
+      lastGroup &&
+      prevEnd > 0 &&
+      lastGroup.idx.every((i) => constraints[i].variable !== "age" && !constraints[i].qualifier) &&
+      /\b(?:for|in|if|among)\s+(?:(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+)?(?:(?:aged|who\s+are|age[sd]?)\s+)?$/i.test(text.slice(prevEnd, f.cmpStart))
+    ) {
+      const qs = text.slice(prevEnd, f.end).search(/\b(?:for|in|if|among)\b/i) + prevEnd;
+      const unitA = q.unit ?? "a";
+      const cond: Qualifier = {
+        text: text.slice(qs, f.end),
+        span: abs(qs, f.end),
+        condition: `age ${f.op === "range" ? `${q.value}-${f.q2!.value}` : `${f.op} ${q.value}`} ${unitA}`,
+      };
+      for (const i of lastGroup.idx) constraints[i].qualifier = cond;
+      prevEnd = f.end;
+      continue;
+    }
     if (isAge) {
       mentions = [{ id: "age", start: ageMention!.start, end: ageMention!.end, age: true }];
     } else {
