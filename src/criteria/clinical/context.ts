@@ -5,15 +5,15 @@
  * conditional clauses, comparison operators, number words and temporal windows.
  */
 import type { ComparisonOp, Span, TemporalWindow } from "../types.js";
-import { drugLexicon, procedureLexicon, type DrugTerm } from "./knowledge.js";
-import { tokenize, type LexiconMatch, type Token } from "./lexicon.js";
+import { conditionLexicon, drugLexicon, procedureLexicon, type DrugTerm } from "./knowledge.js";
+import { tokenize, type LexiconMatch, type Tokens } from "./lexicon.js";
 
 export interface ClinicalContext {
   text: string;
   /** The text lower-cased once, for cheap substring pre-filters (`hasAny`). */
   lower: string;
   offset: number;
-  tokens: Token[];
+  tokens: Tokens;
   /** Clause boundaries: [start, end) ranges split at ".", ";", ":" (not decimal points) and line breaks. */
   clauses: Span[];
   drugMatches: LexiconMatch<DrugTerm>[];
@@ -21,11 +21,19 @@ export interface ClinicalContext {
   windows: TemporalWindow[] | undefined;
   /** Gate words present in the text, found once on first use (see `hasAny`). */
   gateHits?: string[];
+  /** Per-criterion memos of the therapy extractor (line of therapy and cycles per clause). */
+  lineHint?: boolean;
+  lines?: Map<number, { line?: unknown; span?: [number, number] }>;
+  cycles?: Map<number, number | undefined>;
 }
 
 const CLAUSE_END_RE = /;|\.(?!\d)|:(?!\d)|\r?\n|\u3002|\uff1b/g;
 
 export function buildContext(text: string, offset: number): ClinicalContext {
+  // Build every lexicon before tokenising, so the tokens' first-token masks are current.
+  const drugs = drugLexicon();
+  const procedures = procedureLexicon();
+  conditionLexicon();
   const tokens = tokenize(text);
   const clauses: Span[] = [];
   let start = 0;
@@ -45,8 +53,8 @@ export function buildContext(text: string, offset: number): ClinicalContext {
     offset,
     tokens,
     clauses,
-    drugMatches: drugLexicon().scan(text, tokens),
-    procedureMatches: procedureLexicon().scan(text, tokens),
+    drugMatches: drugs.scan(text, tokens),
+    procedureMatches: procedures.scan(text, tokens),
     windows: undefined,
   };
 }

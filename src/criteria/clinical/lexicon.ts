@@ -19,7 +19,20 @@ export interface Token {
   raw: string;
   start: number;
   end: number;
+  /** Bit set of the lexicons that have a phrase starting with this token (see `Lexicon.scan`). */
+  mask: number;
 }
+
+/**
+ * First tokens of every phrase of every lexicon, as bit sets (one bit per lexicon), so a
+ * scan skips a token with one bit test instead of a map look-up per lexicon. `version`
+ * changes whenever a phrase is added; tokens carry the version they were made under and
+ * a scan trusts their masks only when it is current.
+ */
+const FIRST_TOKENS = new Map<string, number>();
+let firstTokensVersion = 0;
+let nextLexiconBit = 0;
+export type Tokens = Token[] & { version?: number };
 
 const TOKEN_RE = /[A-Za-z\u00C0-\u024F]+|[0-9]+/g;
 /** Between the tokens of a phrase: at most 3 of space, hyphen/dash, slash, apostrophe, dot. */
@@ -33,13 +46,15 @@ function isPhraseGap(text: string, from: number, to: number): boolean {
   return true;
 }
 
-export function tokenize(text: string): Token[] {
-  const out: Token[] = [];
+export function tokenize(text: string): Tokens {
+  const out: Tokens = [];
   TOKEN_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = TOKEN_RE.exec(text)) !== null) {
-    out.push({ lower: m[0].toLowerCase(), raw: m[0], start: m.index, end: m.index + m[0].length });
+    const lower = m[0].toLowerCase();
+    out.push({ lower, raw: m[0], start: m.index, end: m.index + m[0].length, mask: FIRST_TOKENS.get(lower) ?? 0 });
   }
+  out.version = firstTokensVersion;
   return out;
 }
 
@@ -101,6 +116,13 @@ function abbreviationStandsAlone(text: string, start: number, end: number): bool
 export class Lexicon<T> {
   private readonly byFirst = new Map<string, Phrase<T>[]>();
   private size = 0;
+  /** This lexicon's bit in FIRST_TOKENS (0 when all 31 bits are taken: scans then use the map). */
+  private readonly bit = nextLexiconBit < 31 ? 1 << nextLexiconBit++ : 0;
+
+  private markFirst(key: string): void {
+    if (this.bit) FIRST_TOKENS.set(key, (FIRST_TOKENS.get(key) ?? 0) | this.bit);
+    firstTokensVersion++;
+  }
 
   /** Adds a phrase; a phrase added twice keeps the first value. */
   add(phrase: string, value: T): void {
@@ -113,6 +135,7 @@ export class Lexicon<T> {
     // Longest phrases first, so the first full match at a position is the longest.
     list.sort((a, b) => b.tokens.length - a.tokens.length);
     this.byFirst.set(tokens[0], list);
+    this.markFirst(tokens[0]);
     this.size++;
     // A one-word phrase is also found through its plural ("lines", "therapies").
     if (tokens.length === 1 && tokens[0].length > 2 && /[a-z]$/.test(tokens[0])) {
@@ -126,6 +149,7 @@ export class Lexicon<T> {
             other.push(phrase);
             other.sort((a, b) => b.tokens.length - a.tokens.length);
             this.byFirst.set(pl, other);
+            this.markFirst(pl);
           }
         }
       }
@@ -158,10 +182,11 @@ export class Lexicon<T> {
   }
 
   /** All non-overlapping longest matches, left to right. */
-  scan(text: string, tokens: Token[] = tokenize(text)): LexiconMatch<T>[] {
+  scan(text: string, tokens: Tokens = tokenize(text)): LexiconMatch<T>[] {
     const out: LexiconMatch<T>[] = [];
+    const bit = this.bit !== 0 && tokens.version === firstTokensVersion ? this.bit : 0;
     for (let i = 0; i < tokens.length; ) {
-      if (!this.byFirst.has(tokens[i].lower)) {
+      if (bit ? (tokens[i].mask & bit) === 0 : !this.byFirst.has(tokens[i].lower)) {
         i++;
         continue;
       }

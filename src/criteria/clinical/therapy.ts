@@ -142,22 +142,18 @@ function timingOf(ctx: ClinicalContext, m: Mention, hasWindow: boolean): Therapy
 }
 
 type LineResult = { line?: TherapyConstraint["line"]; span?: [number, number] };
-const lineHintCache = new WeakMap<ClinicalContext, boolean>();
 /** Whether the criterion has any word of a line-of-therapy statement (once per criterion). */
 function mayStateLine(ctx: ClinicalContext): boolean {
-  let v = lineHintCache.get(ctx);
-  if (v === undefined) lineHintCache.set(ctx, (v = hasAny(ctx, LINE_GATE)));
-  return v;
+  if (ctx.lineHint === undefined) ctx.lineHint = hasAny(ctx, LINE_GATE);
+  return ctx.lineHint;
 }
-const lineCache = new WeakMap<ClinicalContext, Map<number, LineResult>>(); // per criterion, per clause
 const LINE_GATE = gate(["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran"]);
 const LINE_HINT_RE = /line|regimen|times|course|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
 
 /** Line of therapy stated in the clause around `start` (computed once per clause). */
 function lineOf(ctx: ClinicalContext, start: number): LineResult {
   const clause = clauseAt(ctx, start);
-  let cache = lineCache.get(ctx);
-  if (!cache) lineCache.set(ctx, (cache = new Map()));
+  const cache = (ctx.lines ??= new Map()) as Map<number, LineResult>;
   const hit = cache.get(clause[0]);
   if (hit) return hit;
   const text = ctx.text.slice(clause[0], clause[1]);
@@ -221,13 +217,11 @@ function readLine(text: string, clauseStart: number): LineResult {
 }
 
 const CYCLE_GATE = gate(["cycle", "course", "dose", "infusion"]);
-const cyclesCache = new WeakMap<ClinicalContext, Map<number, number | undefined>>(); // per criterion, per clause
 
 /** Minimum cycles stated in the clause around `start` (computed once per clause). */
 function cyclesOf(ctx: ClinicalContext, start: number): number | undefined {
   const clause = clauseAt(ctx, start);
-  let cache = cyclesCache.get(ctx);
-  if (!cache) cyclesCache.set(ctx, (cache = new Map()));
+  const cache = (ctx.cycles ??= new Map());
   if (cache.has(clause[0])) return cache.get(clause[0]);
   const n = hasAny(ctx, CYCLE_GATE) ? readCycles(ctx, clause) : undefined;
   cache.set(clause[0], n);
