@@ -241,8 +241,8 @@ ${t.criteria.length
 }
 
 export function renderMatchResultsPage(r: MatchResultView): string {
-  const by = { eligible: 0, possible: 0, ineligible: 0 };
-  for (const t of r.trials) by[t.verdict]++;
+  const by = r.counts ?? { eligible: 0, possible: 0, ineligible: 0 };
+  if (!r.counts) for (const t of r.trials) by[t.verdict]++;
   const body = html`<h1>Matching trials</h1>
 <section class="patient-summary" aria-labelledby="ps-h"><h2 id="ps-h">Patient</h2><p>${r.patientSummary}</p>
 <p class="muted">${r.evaluated} trials evaluated: ${by.eligible} eligible, ${by.possible} possibly eligible, ${by.ineligible} not eligible. Nothing was stored.</p>

@@ -6,7 +6,7 @@ import type { Patient } from "../../model/patient.js";
 import { parseStudy } from "../../model/study.js";
 import { openStore } from "../../store/sqlite.js";
 import { CONTENT_SECURITY_POLICY, createWebPlugin, readSearchQuery } from "./index.js";
-import { engineServices, type WebServices } from "./services.js";
+import { engineServices, reportToView, type WebServices } from "./services.js";
 
 const V2 = new URL("../../../../shared/data/ctgov-v2/", import.meta.url);
 
@@ -179,4 +179,27 @@ test("match: 'Add a lab row' without scripts returns the form with the typed val
   assert.match(more.body, /name="lab6.name"/, "4 filled + 1 spare + 2 asked for");
   assert.doesNotMatch(more.body, /name="lab7.name"/);
   assert.match(more.body, /name="lab3.name" list="known-labs" value="D"/);
+});
+
+test("match results list the best trials and count every verdict", async () => {
+  const { store } = await appWith();
+  const result = (i: number, verdict: "eligible" | "possible" | "ineligible") => ({
+    nctId: `NCT0000${String(i).padStart(4, "0")}`, briefTitle: `T${i}`, verdict, score: 100 - i, questions: [],
+    criteria: [{ kind: "inclusion" as const, text: "Age ≥ 18", status: "pass" as const, constraints: [], evidence: [
+      { constraint: 0, result: "true" as const, fact: "age 40 years", threshold: "≥ 18 a" },
+      { constraint: 0, result: "true" as const, fact: "age 40 years", threshold: "≥ 18 a" },
+    ] }],
+  });
+  const report = {
+    asOf: "2026-11-22",
+    patient: { conditions: [], biomarkers: [], observations: 0 },
+    results: [result(1, "eligible"), result(2, "possible"), result(3, "ineligible"), result(4, "ineligible")],
+    questions: [],
+  };
+  const view = reportToView(store, report, 2);
+  assert.deepEqual(view.trials.map((t) => t.nctId), ["NCT00000001", "NCT00000002"]);
+  assert.deepEqual(view.counts, { eligible: 1, possible: 1, ineligible: 2 });
+  assert.equal(view.evaluated, 4);
+  assert.deepEqual(view.warnings, ["Showing the best 2 of 4 trials evaluated."]);
+  assert.equal(view.trials[0].criteria[0].evidence, "age 40 years; threshold ≥ 18 years", "repeats dropped, UCUM years read as words");
 });

@@ -138,8 +138,13 @@ export function evidenceText(evidence: Evidence[]): string {
 
 const trialCache = new TrialCache();
 
-export function reportToView(store: SqliteStudyStore, report: MatchReport): Omit<MatchResultView, "patientSummary"> {
-  const trials: TrialMatchView[] = report.results.map((r) => ({
+/** Trials listed on the results page, best first; the rest are counted. */
+export const MAX_TRIALS_SHOWN = 50;
+
+export function reportToView(store: SqliteStudyStore, report: MatchReport, maxShown = MAX_TRIALS_SHOWN): Omit<MatchResultView, "patientSummary"> {
+  const counts = { eligible: 0, possible: 0, ineligible: 0 };
+  for (const r of report.results) counts[r.verdict]++;
+  const trials: TrialMatchView[] = report.results.slice(0, maxShown).map((r) => ({
     nctId: r.nctId,
     title: r.briefTitle ?? r.nctId,
     status: store.get(r.nctId)?.study.protocolSection.statusModule?.overallStatus ?? null,
@@ -148,7 +153,8 @@ export function reportToView(store: SqliteStudyStore, report: MatchReport): Omit
     criteria: r.criteria.map((c) => ({ kind: c.kind, text: c.text, outcome: c.status, evidence: evidenceText(c.evidence) || undefined })),
     questions: r.questions.map((q) => q.text),
   }));
-  return { trials, evaluated: report.results.length, warnings: [], topQuestions: report.questions.slice(0, 8).map((q) => ({ text: q.text, trials: q.trials.length })) };
+  const warnings = report.results.length > maxShown ? [`Showing the best ${maxShown} of ${report.results.length} trials evaluated.`] : [];
+  return { trials, evaluated: report.results.length, counts, warnings, topQuestions: report.questions.slice(0, 8).map((q) => ({ text: q.text, trials: q.trials.length })) };
 }
 
 export function engineMatch(store: SqliteStudyStore, req: MatchRequest): Omit<MatchResultView, "patientSummary"> {

@@ -120,6 +120,8 @@ export interface MatchResultView {
   trials: TrialMatchView[];
   /** Trials evaluated in total (the list may be cut). */
   evaluated: number;
+  /** Verdicts over every evaluated trial, when the list is cut. */
+  counts?: Record<Verdict, number>;
   warnings: string[];
   /** Questions that would settle the most undecided trials, with how many each decides. */
   topQuestions?: Array<{ text: string; trials: number }>;
