@@ -68,6 +68,30 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
 
 const NO_QUALIFIERS: undefined[] = [];
 const NO_ASSIGNMENT = new Map<string, boolean>();
+const NO_IDS: string[] = [];
+
+/** combine() over leaf results without qualifiers (the common case), with no closure per call. */
+function combineLeaves(logic: Logic, leaves: LeafResult[], anyComputable: boolean): Truth {
+  let sawTrue = false;
+  let sawFalse = false;
+  let sawUnknown = false;
+  let any = false;
+  for (const a of logic.args) {
+    let v: Truth;
+    if (typeof a === "number") {
+      const l = leaves[a];
+      v = !l.computable && anyComputable ? "na" : l.truth;
+    } else v = combineLeaves(a, leaves, anyComputable);
+    if (v === "na") continue;
+    any = true;
+    if (v === "true") sawTrue = true;
+    else if (v === "false") sawFalse = true;
+    else sawUnknown = true;
+  }
+  if (!any) return "na";
+  if (logic.op === "and") return sawFalse ? "false" : sawUnknown ? "unknown" : "true";
+  return sawTrue ? "true" : sawUnknown ? "unknown" : "false";
+}
 
 const sameDirection = (a: NumericConstraint, b: NumericConstraint) =>
   (a.op.startsWith("<") && b.op.startsWith("<")) || (a.op.startsWith(">") && b.op.startsWith(">")) || a.op === b.op;
@@ -180,8 +204,8 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
 
   // Unknown qualifier facts: evaluate under every assignment (there are few).
   const unknownFacts = new Map<string, QualifierFact>();
-  for (const q of qual) if (q && q !== "unreadable" && q.holds === undefined) unknownFacts.set(q.id, q);
-  const factIds = [...unknownFacts.keys()].sort().slice(0, 4);
+  if (plan.hasQualifier) for (const q of qual) if (q && q !== "unreadable" && q.holds === undefined) unknownFacts.set(q.id, q);
+  const factIds = plan.hasQualifier ? [...unknownFacts.keys()].sort().slice(0, 4) : NO_IDS;
 
   const evaluateUnder = (assign: Map<string, boolean>): Truth => {
     const applies = (i: number): Applies => {
@@ -224,7 +248,8 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
 
   let truth: Truth;
   const askQualifiers: Question[] = [];
-  if (!factIds.length) truth = evaluateUnder(NO_ASSIGNMENT);
+  if (!plan.hasQualifier) truth = combineLeaves(logic, leaves, anyComputable);
+  else if (!factIds.length) truth = evaluateUnder(NO_ASSIGNMENT);
   else {
     const outcomes = new Set<Truth>();
     for (let mask = 0; mask < 1 << factIds.length; mask++) {
@@ -239,14 +264,14 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
   }
 
   const status = statusOf(criterion.kind, truth);
-  const unknownLeaves = leaves.filter((l) => l.truth === "unknown");
   const questions: Question[] = [];
   if (status === "unknown") {
     for (const q of askQualifiers) pushQuestion(questions, q);
-    for (const l of unknownLeaves) if (l.question) pushQuestion(questions, l.question);
+    for (const l of leaves) if (l.truth === "unknown" && l.question) pushQuestion(questions, l.question);
   }
   const computable = status !== "unknown" || questions.length > 0;
-  const evidence = leaves.map((l, i) => annotate(l, qual[i]));
+  const evidence: Evidence[] = new Array(leaves.length);
+  for (let i = 0; i < leaves.length; i++) evidence[i] = plan.hasQualifier ? annotate(leaves[i], qual[i]) : leaves[i].evidence;
   if (!cs.length) evidence.push({ constraint: -1, result: "unknown", note: "no computable constraint found in this criterion" });
   return {
     result: { kind: criterion.kind, text: criterion.text, status, evidence, constraints: cs },

@@ -1,5 +1,5 @@
 /**
- * Candidate trials for matching, narrowed by indexed columns before any criterion is
+ * Candidate trials for matching, narrowed by the filter columns before any criterion is
  * evaluated: overall status, age range (days), sex, and condition family (keywords
  * matched against the trial's listed conditions). Returns light rows: no study JSON is
  * parsed here, so a caller can keep evaluated trials cached by (nctId, lastUpdate,
@@ -32,45 +32,99 @@ export interface CandidateRow {
 /** A year's slack on the maximum age: "70 Years" admits a patient of 70 years and 11 months. */
 const MAX_AGE_SLACK_DAYS = 366;
 
-export function findCandidates(store: SqliteStudyStore, f: CandidateFilter): CandidateRow[] {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.nctIds) {
-    if (!f.nctIds.length) return [];
-    where.push(`s.nct_id IN (${f.nctIds.map(() => "?").join(",")})`);
-    params.push(...f.nctIds);
-  } else {
-    if (f.statuses !== "all") {
-      if (!f.statuses.length) return [];
-      where.push(`s.overall_status IN (${f.statuses.map(() => "?").join(",")})`);
-      params.push(...f.statuses);
-    }
-    if (f.ageDays !== undefined) {
-      where.push("(s.min_age_days IS NULL OR s.min_age_days <= ?)", "(s.max_age_days IS NULL OR s.max_age_days + ? >= ?)");
-      params.push(f.ageDays, MAX_AGE_SLACK_DAYS, f.ageDays);
-    }
-    if (f.sex) {
-      where.push("(s.sex IS NULL OR s.sex = 'ALL' OR s.sex = ?)");
-      params.push(f.sex.toUpperCase());
-    }
-    if (f.conditionKeywords?.length) {
-      const likes = f.conditionKeywords.map(() => "s.conditions LIKE ? ESCAPE '\\'");
-      where.push(`(s.conditions = '' OR ${likes.join(" OR ")})`);
-      params.push(...f.conditionKeywords.map((k) => `%${k.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
-    }
-  }
-  const sql = `SELECT s.nct_id, s.brief_title, s.overall_status, s.conditions, s.last_update, c.parser_version
-    FROM studies s LEFT JOIN parsed_criteria c ON c.nct_id = s.nct_id
-    ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY s.nct_id`;
-  const rows = store.db.prepare(sql).raw().all(...params) as Array<[string, string | null, string | null, string, string | null, string | null]>;
-  return rows.map(([nctId, briefTitle, overallStatus, conditions, lastUpdate, parserVersion]) => ({
+interface IndexedRow extends CandidateRow {
+  minAgeDays: number | null;
+  maxAgeDays: number | null;
+  sex: string | null;
+  /** Lower-cased conditions joined with "; " (what the keywords are matched against). */
+  conditionsLower: string;
+}
+
+/**
+ * The filter columns of every study, read once and kept per store until the database
+ * changes (PRAGMA data_version for other connections' commits, total_changes() for this
+ * one's): a server matching many patients scans memory, not SQLite, and each distinct
+ * conditions text is tested against a keyword set once.
+ */
+interface FilterIndex {
+  version: string;
+  rows: IndexedRow[];
+  keywordMemo: Map<string, Map<string, boolean>>;
+}
+const indexes = new WeakMap<SqliteStudyStore, FilterIndex>();
+
+function filterIndex(store: SqliteStudyStore): FilterIndex {
+  const version = `${store.db.pragma("data_version", { simple: true })}:${store.db.prepare("SELECT total_changes()").pluck().get()}`;
+  let idx = indexes.get(store);
+  if (idx && idx.version === version) return idx;
+  const raw = store.db
+    .prepare(
+      `SELECT s.nct_id, s.brief_title, s.overall_status, s.conditions, s.last_update, c.parser_version, s.min_age_days, s.max_age_days, s.sex
+       FROM studies s LEFT JOIN parsed_criteria c ON c.nct_id = s.nct_id ORDER BY s.nct_id`,
+    )
+    .raw()
+    .all() as Array<[string, string | null, string | null, string, string | null, string | null, number | null, number | null, string | null]>;
+  const rows = raw.map(([nctId, briefTitle, overallStatus, conditions, lastUpdate, parserVersion, minAgeDays, maxAgeDays, sex]) => ({
     nctId,
     briefTitle,
     overallStatus,
     conditions: conditions ? conditions.split("; ").filter(Boolean) : [],
     lastUpdate,
     parserVersion,
+    minAgeDays,
+    maxAgeDays,
+    sex,
+    conditionsLower: (conditions ?? "").toLowerCase(),
   }));
+  idx = { version, rows, keywordMemo: new Map() };
+  indexes.set(store, idx);
+  return idx;
+}
+
+const strip = ({ nctId, briefTitle, overallStatus, conditions, lastUpdate, parserVersion }: IndexedRow): CandidateRow => ({
+  nctId,
+  briefTitle,
+  overallStatus,
+  conditions,
+  lastUpdate,
+  parserVersion,
+});
+
+export function findCandidates(store: SqliteStudyStore, f: CandidateFilter): CandidateRow[] {
+  const idx = filterIndex(store);
+  if (f.nctIds) {
+    const want = new Set(f.nctIds);
+    return idx.rows.filter((r) => want.has(r.nctId)).map(strip);
+  }
+  const statuses = f.statuses === "all" ? undefined : new Set(f.statuses);
+  if (statuses && statuses.size === 0) return [];
+  const sex = f.sex?.toUpperCase();
+  const keywords = f.conditionKeywords?.length ? f.conditionKeywords.map((k) => k.toLowerCase()) : undefined;
+  let memo: Map<string, boolean> | undefined;
+  if (keywords) {
+    const key = keywords.join("\u0000");
+    memo = idx.keywordMemo.get(key);
+    if (!memo) idx.keywordMemo.set(key, (memo = new Map()));
+  }
+  const out: CandidateRow[] = [];
+  for (const r of idx.rows) {
+    if (statuses && !statuses.has(r.overallStatus ?? "")) continue;
+    if (f.ageDays !== undefined) {
+      if (r.minAgeDays !== null && r.minAgeDays > f.ageDays) continue;
+      if (r.maxAgeDays !== null && r.maxAgeDays + MAX_AGE_SLACK_DAYS < f.ageDays) continue;
+    }
+    if (sex && r.sex !== null && r.sex !== "ALL" && r.sex !== sex) continue;
+    if (keywords && r.conditionsLower !== "") {
+      let hit = memo!.get(r.conditionsLower);
+      if (hit === undefined) {
+        hit = keywords.some((k) => r.conditionsLower.includes(k));
+        memo!.set(r.conditionsLower, hit);
+      }
+      if (!hit) continue;
+    }
+    out.push(strip(r));
+  }
+  return out;
 }
 
 export interface MatchRow {
