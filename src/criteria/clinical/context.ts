@@ -70,7 +70,10 @@ export interface Gate {
 const GATE_WORDS = new Set<string>();
 let gateRe: RegExp | undefined;
 
-/** Declares a gate (at module load); words are lower-case literals. */
+/**
+ * Declares a gate (at module load). Words are lower-case literals matched at the start of a
+ * word: list "intoleran" beside "toleran", "leptomening" beside "mening".
+ */
 export function gate(words: readonly string[]): Gate {
   for (const w of words) GATE_WORDS.add(w);
   gateRe = undefined;
@@ -81,7 +84,8 @@ function gateHits(ctx: ClinicalContext): string[] {
   if (ctx.gateHits) return ctx.gateHits;
   if (!gateRe) {
     const alts = [...GATE_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
-    gateRe = new RegExp(`(?=(${alts.join("|")}))`, "g");
+    // Gate words are word starts: trying them only at word boundaries skips most positions.
+    gateRe = new RegExp(`\\b(?=(${alts.join("|")}))`, "g");
   }
   const hits: string[] = [];
   const re = gateRe;

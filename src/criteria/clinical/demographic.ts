@@ -40,12 +40,12 @@ function sexBefore(ctx: ClinicalContext, at: number): "male" | "female" | undefi
   return male > female ? "male" : "female";
 }
 
-const PREGNANCY_GATE = gate(["pregnan", "gestation", "hcg"]);
-const LACTATION_GATE = gate(["breast", "lactat", "nursing"]);
+const PREGNANCY_GATE = gate(["pregnan", "nonpregnan", "gestation", "hcg", "bhcg", "βhcg"]);
+const LACTATION_GATE = gate(["breast", "lactat", "nonlactat", "nursing"]);
 const CHILDBEARING_GATE = gate(["child", "wocbp", "fertile", "reproductive", "bear", "pregnant"]);
 const CONTRACEPTION_GATE = gate(["contracep", "birth", "barrier", "abstinence", "intrauterine"]);
 // "men" alone is a substring of "treatment": it is tested as a word below.
-const SEX_GATE = gate(["male", "women", "woman", "menopausal", "sex", "gender"]);
+const SEX_GATE = gate(["male", "female", "women", "woman", "menopausal", "postmenopausal", "premenopausal", "perimenopausal", "sex", "gender"]);
 
 const PREGNANCY_NEGATIVE_RE = /\b(?:negative|not\s+pregnant|non-?pregnant)\b/i;
 

@@ -50,12 +50,12 @@ const MEASURABLE_RE =
   /\b(?:(?:at\s+least\s+)?(?:one|1|a|single)\s+)?(?:(?:uni|bi)dimensionally\s+)?(?:measurable|measureable)\s+(?:and\s+evaluable\s+)?(?:disease|lesions?|tumou?rs?|nidus|target\s+lesions?|foc(?:us|i))\b|\b(?:at\s+least\s+)?(?:one|1)\s+(?:target\s+lesion)\b/gi;
 const STANDARD_RE = /\b(?:RECIST|Response\s+Evaluation\s+Criteria\s+in\s+Solid\s+Tumou?rs)\s*(?:\(RECIST\))?\s*(?:v(?:ersion|\.)?\s*)?(1\.[01])|\b(mRECIST|iRECIST|irRECIST|RANO(?:-BM)?|Lugano|irRC|PCWG[23]|Choi|IMWG|GCIG|PERCIST)\b|\bRECIST\b/i;
 
-const METASTASIS_GATE = gate(["metasta", "mets", "involvement"]);
-const MENING_GATE = gate(["mening"]);
+const METASTASIS_GATE = gate(["metasta", "micrometasta", "mets", "involvement"]);
+const MENING_GATE = gate(["mening", "leptomening"]);
 const STAGE_GATE = gate(["stage"]);
 const EXTENT_GATE = gate(["extensive", "limited"]);
-const EXTENT_WORDS_GATE = gate(["advanced", "metastatic", "recurrent", "resectable", "operable", "early"]);
-const MEASURABLE_GATE = gate(["measur", "target"]);
+const EXTENT_WORDS_GATE = gate(["advanced", "metastatic", "recurrent", "resectable", "unresectable", "un-resectable", "operable", "inoperable", "early"]);
+const MEASURABLE_GATE = gate(["measur", "measureable", "target"]);
 const FAMILY_HISTORY_GATE = gate(["family", "familial", "relative", "parent", "sibling"]);
 
 const FAMILY_HISTORY_RE = /\b(?:family|familial|first[-\s]degree\s+relatives?|relatives?|parents?|siblings?)\b[^.;:]*$/i;

@@ -17,7 +17,7 @@ const RULES: JudgementRule[] = [
   { aspect: "consent", hint: gate(["consent", "assent", "icf"]), re: /\b(?:informed\s+consent|consent\s+form|ICF\b|(?:sign|signed|signing|give|provide)\s+(?:a\s+|the\s+|written\s+)*consent|written\s+consent|assent)\b/gi },
   {
     aspect: "compliance",
-    hint: gate(["complian", "comply", "adhere", "willing", "able to", "follow", "visit", "study procedure", "schedule"]),
+    hint: gate(["complian", "noncomplian", "comply", "adhere", "willing", "unwilling", "able to", "unable to", "follow", "visit", "study procedure", "schedule"]),
     re: /\b(?:complian(?:ce|t)|comply|adhere(?:nce)?\s+to|willing(?:ness)?\s+(?:and\s+able\s+)?to\s+(?:follow|participate|comply|attend|undergo)|able\s+to\s+(?:follow|comply)|follow[-\s]?up\s+visits?|study\s+(?:visits|procedures|schedule)|unable\s+to\s+(?:follow|comply|complete))\b/gi,
   },
   {

@@ -147,7 +147,7 @@ function mayStateLine(ctx: ClinicalContext): boolean {
   if (ctx.lineHint === undefined) ctx.lineHint = hasAny(ctx, LINE_GATE);
   return ctx.lineHint;
 }
-const LINE_GATE = gate(["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran"]);
+const LINE_GATE = gate(["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran", "intoleran"]);
 const LINE_HINT_RE = /line|regimen|times|course|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
 
 /** Line of therapy stated in the clause around `start` (computed once per clause). */
