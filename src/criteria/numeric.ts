@@ -46,7 +46,8 @@ interface Quantity {
 }
 
 /** Cheap test: a criterion without digits, "+" or a ULN-like word has no numeric constraint. */
-const MAY_HAVE_NUMBERS = /[\d+]|ULN|LLN|limit/i;
+const MAY_HAVE_NUMBERS = { test: (t: string) => /[\d+]/.test(t) || /ULN|LLN|limit/i.test(t) };
+const VERSION_BEFORE = /(?:^|[^\p{L}])(?:version|ver\.?|v)\s*\(?\s*$/iu;
 const SECOND_NUMBER_RE = /^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
 const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/m2|mg\/day|(?:mg|mcg|[µμu]g|ng)\/kg(?:\/(?:min|h|hr|day|d))?)$/i;
@@ -71,6 +72,15 @@ interface Found {
   bareRange?: boolean;
   /** Diastolic value of a blood-pressure pair "140/90 mmHg" (q is the systolic). */
   pair?: Quantity;
+}
+
+const ucumCache = new Map<string, string | undefined>();
+/** toUcumCased, memoised: a few dozen spellings cover nearly every unit written. */
+function ucumOf(raw: string): string | undefined {
+  if (ucumCache.has(raw)) return ucumCache.get(raw);
+  const u = toUcumCased(raw);
+  if (ucumCache.size < 5000) ucumCache.set(raw, u);
+  return u;
 }
 
 function readQuantity(text: string, at: number, numText: string, valueText = numText): Quantity {
@@ -114,7 +124,7 @@ function readQuantity(text: string, at: number, numText: string, valueText = num
   const u = UNIT_RE.exec(after);
   if (u) {
     const raw = u[1];
-    const ucum = toUcumCased(raw.replace(/^-/, ""));
+    const ucum = ucumOf(raw.replace(/^-/, ""));
     const uStart = end + u[0].indexOf(raw);
     q.unitRaw = raw;
     if (ucum) q.unit = ucum;
@@ -188,7 +198,7 @@ function findComparisons(text: string): Found[] {
     let q2: Quantity | undefined;
     // range continuation
     const join = RANGE_JOIN_RE.exec(text.slice(end, end + 12));
-    const beforeText = text.slice(Math.max(0, at - 60), at);
+    const beforeText = text.slice(Math.max(0, at - 48), at);
     const pre = PREFIX_RE.exec(beforeText);
     const between = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText);
     if (join) {
@@ -236,7 +246,7 @@ function findComparisons(text: string): Found[] {
         skip = ageWords[0].length;
         tail = tail.slice(skip);
       }
-      const post = POSTFIX_RE.exec(tail);
+      const post = /\b(?:or|and)\b|&/i.test(tail) ? POSTFIX_RE.exec(tail) : null;
       if (post) {
         op = postfixOp(post[1]);
         end = end + skip + post[0].length;
@@ -293,7 +303,7 @@ function findComparisons(text: string): Found[] {
     }
     if (!op) continue;
     if (op === "=" && pre?.[2] && /(?<![\p{L}])n\s*=?\s*$/iu.test(beforeText)) continue; // "(n=20)": a sample size
-    if (/(?<![\p{L}])(?:version|ver\.?|v)\s*$/iu.test(beforeText.replace(/\(\s*$/, ""))) continue; // "iOS version 10 or higher"
+    if (VERSION_BEFORE.test(beforeText.slice(-14))) continue; // "iOS version 10 or higher"
     const bareRange = op === "range" && !between && !!join && /[-–—~∼～－]/.test(join[0]);
     // post-qualifier: "≥2 for male", "(≤ 5 × ULN for patients with liver metastases)" handled by qualifier search
     out.push({ op, cmpStart, q, q2, end, postfixAge, cmpWord, bareRange });
