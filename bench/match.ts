@@ -1,5 +1,5 @@
 /**
- * `npm run bench:match -- [N…] [--runs R] [--patient FILE]`  (default N = 10000 100000, R = 7)
+ * `npm run bench:match -- [N…] [--runs R] [--whole-runs W] [--patient FILE]`  (default N = 10000 100000, R = 7, W = 3)
  *
  * One patient against N generated trials of every status. The generator (seeded,
  * deterministic) recombines real material: eligibility texts of the 247 LCT trials and the
@@ -8,7 +8,8 @@
  * pan-cancer and non-cancer trials; age limits, sex and status varied.
  *
  * Reports, per N: the prefilter's candidate count; the in-process median of `matchPatient`
- * with a warm trial cache (as a server runs it) and the first, cold call; and the
+ * with a warm trial cache (as a server runs it; wall and CPU time, the latter steadier on a
+ * shared machine) and the first, cold call; and the
  * whole-process median of `eligo match --status all --json` (node + tsx start-up, database
  * open, cold cache). Databases are kept in the OS temp dir between runs (keyed by N and
  * generator version); delete them to regenerate.
@@ -29,9 +30,10 @@ const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 const GENERATOR = "g1";
 
 function args(argv: string[]) {
-  const o = { sizes: [] as number[], runs: 7, patient: path.join(ROOT, "examples/crc-fits.json") };
+  const o = { sizes: [] as number[], runs: 7, wholeRuns: 3, patient: path.join(ROOT, "examples/crc-fits.json") };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--runs") o.runs = Number(argv[++i]);
+    else if (argv[i] === "--whole-runs") o.wholeRuns = Number(argv[++i]);
     else if (argv[i] === "--patient") o.patient = path.resolve(argv[++i]);
     else if (/^\d+$/.test(argv[i])) o.sizes.push(Number(argv[i]));
     else throw new Error(`unknown argument ${argv[i]}`);
@@ -133,17 +135,21 @@ function main() {
     const first = matchPatient(store, patient, opts);
     const cold = performance.now() - t;
     const warm: number[] = [];
+    const warmCpu: number[] = [];
     for (let r = 0; r < o.runs; r++) {
+      const c0 = process.cpuUsage();
       t = performance.now();
       matchPatient(store, patient, opts);
       warm.push(performance.now() - t);
+      const c = process.cpuUsage(c0);
+      warmCpu.push((c.user + c.system) / 1000);
     }
     const counts = { eligible: 0, possible: 0, ineligible: 0 };
     for (const r of first.results) counts[r.verdict]++;
     store.close();
 
     const whole: number[] = [];
-    for (let r = 0; r < Math.min(o.runs, 5); r++) {
+    for (let r = 0; r < Math.min(o.runs, o.wholeRuns); r++) {
       t = performance.now();
       const res = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), "match", o.patient, "--db", file, "--status", "all", "--as-of", "2026-11-01", "--json"], {
         cwd: ROOT,
@@ -156,7 +162,7 @@ function main() {
     }
     console.log(
       `N=${n}: ${first.results.length} candidates after prefilter (${counts.eligible} eligible, ${counts.possible} possible, ${counts.ineligible} ineligible); ` +
-        `in-process median ${median(warm).toFixed(1)} ms (warm cache; cold first call ${cold.toFixed(0)} ms); ` +
+        `in-process median ${median(warm).toFixed(1)} ms wall, ${median(warmCpu).toFixed(1)} ms CPU (warm cache; cold first call ${cold.toFixed(0)} ms); ` +
         `whole process median ${median(whole).toFixed(0)} ms`,
     );
   }
