@@ -57,6 +57,7 @@ export function readSearchQuery(query: Record<string, unknown>): SearchQuery {
     sex: one("sex"),
     near: one("near").trim(),
     radiusKm: Number.isFinite(radius) && radius > 0 ? radius : null,
+    sort: ["lastUpdate", "startDate", "distance"].includes(one("sort")) ? one("sort") : "",
     page: pageNo,
     pageSize: PAGE_SIZE,
   };

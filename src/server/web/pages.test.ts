@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parseStudy, type Study } from "../../model/study.js";
 import { statusClass } from "./format.js";
 import { renderMatchResultsPage, renderMatchFormPage, emptyPatientForm, verdictBadge } from "./match-page.js";
-import { renderSearchPage } from "./search-page.js";
+import { renderSearchPage, searchParams } from "./search-page.js";
 import { renderStudyPage, safeUrl } from "./study-page.js";
 import type { SearchQuery } from "./views.js";
 
@@ -29,7 +29,7 @@ function evilStudy(): Study {
 }
 
 const query = (over: Partial<SearchQuery> = {}): SearchQuery => ({
-  q: "", status: [], phase: [], studyType: [], country: [], sex: "", near: "", radiusKm: null, page: 1, pageSize: 20, ...over,
+  q: "", status: [], phase: [], studyType: [], country: [], sex: "", near: "", radiusKm: null, sort: "", page: 1, pageSize: 20, ...over,
 });
 
 test("status badge classes group statuses by what they mean for a patient", () => {
@@ -100,6 +100,7 @@ test("search page: escaped hits, facets with counts, pagination keeps the query"
   assert.match(out, /href="\/\?q=lung\+%3Cscript%3Ealert%28%22x%22%29%3C%2Fscript%3E&amp;status=RECRUITING&amp;page=3"/);
   assert.match(out, /Guangzhou, China <span class="distance">\(12 km\)<\/span>/);
   assert.match(out, /18 Years and older · all sexes/);
+  assert.equal(searchParams(query({ sort: "startDate", near: "Paris", radiusKm: 20 }), { page: 2 }), "?near=Paris&radius=20&sort=startDate&page=2", "links keep order and place");
 });
 
 test("match results: verdict badges, per-criterion marks with evidence, questions", () => {

@@ -84,12 +84,15 @@ test("search: words, facets and near a city", async () => {
   assert.equal(narnia.statusCode, 400);
   assert.match(narnia.body, /Search not understood: country: unknown country &#39;Narnia&#39;/);
   assert.match(narnia.body, /name="q" value="evil"/, "the form keeps the query");
+  const sorted = await app.inject({ url: "/?sort=startDate" });
+  assert.match(sorted.body, /<option value="startDate" selected>Start date<\/option>/);
+  assert.doesNotMatch(sorted.body, /value="distance"/, "nearest only with a place");
   const past = await app.inject({ url: "/?q=evil&page=7" });
   assert.match(past.body, /Page 7 is past the last page/);
   const rec = await app.inject({ url: "/?status=RECRUITING" });
   assert.match(rec.body, /value="RECRUITING" checked/);
   assert.deepEqual(readSearchQuery({ q: " x ", status: ["A", "B"], type: "INTERVENTIONAL", page: "-3", radius: "abc" }), {
-    q: "x", status: ["A", "B"], phase: [], studyType: ["INTERVENTIONAL"], country: [], sex: "", near: "", radiusKm: null, page: 1, pageSize: 20,
+    q: "x", status: ["A", "B"], phase: [], studyType: ["INTERVENTIONAL"], country: [], sex: "", near: "", radiusKm: null, sort: "", page: 1, pageSize: 20,
   });
 });
 

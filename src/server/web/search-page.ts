@@ -23,6 +23,7 @@ export function searchParams(q: SearchQuery, overrides: Partial<SearchQuery> = {
     sex: m.sex,
     near: m.near,
     radius: m.near && m.radiusKm ? m.radiusKm : undefined,
+    sort: m.sort || undefined,
     page: m.page > 1 ? m.page : undefined,
   });
 }
@@ -120,7 +121,17 @@ ${[["", "Any sex"], ["FEMALE", "Women"], ["MALE", "Men"]].map(([v, l]) => html`<
 ${q.status.length || q.phase.length || q.studyType.length || q.country.length || q.sex ? html` <a class="clear" href="/${searchParams(q, { status: [], phase: [], studyType: [], country: [], sex: "", page: 1 })}">Clear filters</a>` : ""}
 </aside>
 <section class="results" aria-labelledby="results-h">
+<div class="results-head">
 <h2 id="results-h" class="results-summary" aria-live="polite">${summary}</h2>
+<div class="sort"><label for="sort">Sort by</label> <select id="sort" name="sort">${[
+    ["", q.q ? "Best match" : q.near ? "Nearest site" : "Recently updated"],
+    ["lastUpdate", "Recently updated"],
+    ["startDate", "Start date"],
+    ...(q.near ? [["distance", "Nearest site"]] : []),
+  ]
+    .filter(([v, l], i, all) => i === 0 || all[0][1] !== l)
+    .map(([v, l]) => html`<option value="${v}"${q.sort === v ? html` selected` : ""}>${l}</option>`)}</select> <button type="submit" class="secondary">Sort</button></div>
+</div>
 ${v.notice ? html`<p class="notice" role="status">${v.notice}</p>` : ""}
 ${v.total > 0 && v.hits.length === 0 ? html`<p class="notice">Page ${q.page} is past the last page. <a href="/${searchParams(q, { page: 1 })}">Back to the first page</a>.</p>` : ""}
 ${v.hits.length ? html`<ol class="hits" start="${first}">${join(v.hits.map(renderHit))}</ol>` : ""}

@@ -79,6 +79,7 @@ export function engineSearch(store: SqliteStudyStore, q: SearchQuery): SearchOut
       notice = `Near “${q.near}”: ${(e as Error).message}. Showing results without distance.`;
     }
   }
+  if (q.sort === "lastUpdate" || q.sort === "startDate" || (q.sort === "distance" && params.near)) params.sort = q.sort;
   const r = searchPage(store, params, q.page, q.pageSize);
   const f = r.facets;
   return {

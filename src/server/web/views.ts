@@ -17,6 +17,8 @@ export interface SearchQuery {
   /** A city name ("Guangzhou", "Guangzhou, China"). */
   near: string;
   radiusKm: number | null;
+  /** "" (best match), "lastUpdate", "startDate" or "distance" (with near). */
+  sort: string;
   /** 1-based. */
   page: number;
   pageSize: number;
