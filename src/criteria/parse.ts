@@ -16,11 +16,12 @@ import type { Study } from "../model/study.js";
 import { extractClinicalConstraints } from "./clinical/index.js";
 import { labTableVersion } from "./lexicon.js";
 import { extractNumeric } from "./numeric.js";
+import { inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.0.0";
+export const PARSER_CODE_VERSION = "1.1.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -56,6 +57,7 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
     if (full) crit.logic = full;
     criteria.push(crit);
   }
+  inferMisplacedExclusions(criteria);
   return criteria;
 }
 

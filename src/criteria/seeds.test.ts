@@ -136,9 +136,12 @@ test("seed 002 (CT.gov mirror, NCT05001971): counts, escaped '\\>' and '10\\^4'"
 test("seed 003 (CT.gov mirror, NCT05807880): nested numbered lists, 'PLT: 100\\_109/L', '≥ 1\\*104 copies/ml'", () => {
   const text = seedEligibility("003_8f970ab34bf76094.txt", "Inclusion Criteria\n", "\nMinimum Eligible Age");
   const cs = parseCriteria(text, { numericOnly: true });
-  // the page lists nine exclusion-like items before its "Exclusion Criteria" heading: as written, they are inclusion items
-  assert.equal(top(cs, "inclusion"), 17);
-  assert.equal(top(cs, "exclusion"), 11);
+  // the page lists nine exclusion items before its "Exclusion Criteria" heading: the
+  // polarity stage reads that trailing block as exclusions, with a note (criteria/polarity.ts)
+  assert.equal(top(cs, "inclusion"), 8);
+  assert.equal(top(cs, "exclusion"), 20);
+  assert.equal(cs.filter((c) => c.kindNote).length, 9);
+  assert.ok(cs.find((c) => c.text.startsWith("Existed meningeal metastasis"))?.kindNote);
   const nested = cs.filter((c) => c.depth > 0);
   assert.equal(nested.length, 13);
   const hb = cs.find((c) => c.text.startsWith("Hemoglobin (HB)"))!;

@@ -155,6 +155,8 @@ export interface Criterion {
   span: Span;
   constraints: Constraint[];
   logic?: Logic;
+  /** Why `kind` differs from the heading the text lists the criterion under (see criteria/polarity.ts). */
+  kindNote?: string;
   /** Where the criterion came from: the text, or the eligibility module's structured fields. */
   source?: "text" | "module";
 }
