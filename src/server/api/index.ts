@@ -9,6 +9,7 @@ import { ApiError, installErrorHandler } from "./errors.js";
 import { registerImportRoute } from "./import.js";
 import { registerMatchRoute } from "./match.js";
 import { openApiDocument } from "./openapi.js";
+import { registerRegimenRoute } from "./regimen.js";
 import { registerStudyRoutes } from "./studies.js";
 
 export async function registerApi(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -28,6 +29,7 @@ export async function registerApi(app: FastifyInstance, ctx: AppContext): Promis
       await registerStudyRoutes(api, ctx);
       await registerImportRoute(api, ctx);
       await registerMatchRoute(api, ctx);
+      await registerRegimenRoute(api, ctx);
     },
     { prefix: "/api" },
   );

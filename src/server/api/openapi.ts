@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Study } from "../../model/study.js";
+import { StudyRegimenSchema } from "../../regimen/schema.js";
 import {
   ErrorResponse,
   HealthResponse,
@@ -78,6 +79,14 @@ export function openApiDocument(opts: { importEnabled: boolean; matchEnabled: bo
         summary: "The most similar studies, each with why",
         parameters: [...parameters(NctIdParams, "path"), ...parameters(RelatedQuery, "query")],
         responses: { 200: json(schemaOf(RelatedResponse), "Related studies, best first"), 400: bad, 404: json(ERR, "No such study") },
+      },
+    },
+    "/api/studies/{nctId}/regimen": {
+      get: {
+        operationId: "studyRegimen",
+        summary: "The study's arms as structured regimens: phases, drugs with dose, unit, route, frequency and cycle days; notes; unparsed text",
+        parameters: parameters(NctIdParams, "path"),
+        responses: { 200: json(schemaOf(StudyRegimenSchema), "The regimens"), 400: bad, 404: json(ERR, "No such study") },
       },
     },
     "/healthz": {

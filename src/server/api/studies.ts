@@ -135,7 +135,7 @@ export async function registerStudyRoutes(api: FastifyInstance, ctx: AppContext)
 }
 
 /** "nct05460481" is accepted as NCT05460481. */
-function normalizeId(params: unknown): unknown {
+export function normalizeId(params: unknown): unknown {
   const p = params as { nctId?: unknown };
   return typeof p?.nctId === "string" ? { ...p, nctId: p.nctId.trim().toUpperCase() } : params;
 }
