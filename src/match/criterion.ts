@@ -70,6 +70,36 @@ const NO_QUALIFIERS: undefined[] = [];
 const NO_ASSIGNMENT = new Map<string, boolean>();
 const NO_IDS: string[] = [];
 
+/** The criterion's truth when qualifiers decide which thresholds apply, under one assignment of the unknown qualifier facts. */
+function truthUnder(
+  assign: Map<string, boolean>,
+  logic: Logic,
+  leaves: LeafResult[],
+  qual: Array<QualifierFact | undefined | "unreadable">,
+  overriddenBy: number[][],
+  anyComputable: boolean,
+): Truth {
+  const applies = (i: number): Applies => {
+    const q = qual[i];
+    if (q === "unreadable") return "unknown";
+    if (q) {
+      const h = q.holds ?? (assign.has(q.id) ? assign.get(q.id) === q.polarity : undefined);
+      return h === true ? "yes" : h === false ? "no" : "unknown";
+    }
+    for (const j of overriddenBy[i]) if (applies(j) === "yes") return "no";
+    return "yes";
+  };
+  return combine(logic, (i) => {
+    const a = applies(i);
+    if (a === "no") return "na";
+    // What no patient fact can settle (investigator's judgement, an unknown variable) is left to
+    // the investigator when the criterion has something computable: it is shown, not counted.
+    if (!leaves[i].computable && anyComputable) return "na";
+    if (a === "unknown") return leaves[i].truth === "na" ? "na" : "unknown";
+    return leaves[i].truth;
+  });
+}
+
 /** combine() over leaf results without qualifiers (the common case), with no closure per call. */
 function combineLeaves(logic: Logic, leaves: LeafResult[], anyComputable: boolean): Truth {
   let sawTrue = false;
@@ -195,40 +225,18 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
     } else if (r.evidence.constraint !== i) r = { ...r, evidence: { ...r.evidence, constraint: i } };
     leaves[i] = r;
   }
-  const anyComputable = leaves.some((l) => l.computable && l.truth !== "na");
+  let anyComputable = false;
+  for (const l of leaves) if (l.computable && l.truth !== "na") anyComputable = true;
   // Qualifier facts per constraint, and the defaults they override.
   const qual: Array<QualifierFact | undefined | "unreadable"> = plan.hasQualifier
     ? cs.map((c) => (c.type === "numeric" && c.qualifier ? (qualifierFact(c.qualifier, ctx) ?? "unreadable") : undefined))
     : NO_QUALIFIERS;
-  const overriddenBy = plan.overriddenBy;
 
   // Unknown qualifier facts: evaluate under every assignment (there are few).
   const unknownFacts = new Map<string, QualifierFact>();
   if (plan.hasQualifier) for (const q of qual) if (q && q !== "unreadable" && q.holds === undefined) unknownFacts.set(q.id, q);
   const factIds = plan.hasQualifier ? [...unknownFacts.keys()].sort().slice(0, 4) : NO_IDS;
 
-  const evaluateUnder = (assign: Map<string, boolean>): Truth => {
-    const applies = (i: number): Applies => {
-      const q = qual[i];
-      if (q === "unreadable") return "unknown";
-      if (q) {
-        const h = q.holds ?? (assign.has(q.id) ? assign.get(q.id) === q.polarity : undefined);
-        return h === true ? "yes" : h === false ? "no" : "unknown";
-      }
-      for (const j of overriddenBy[i]) if (applies(j) === "yes") return "no";
-      return "yes";
-    };
-    const leafTruth = (i: number): Truth => {
-      const a = applies(i);
-      if (a === "no") return "na";
-      // What no patient fact can settle (investigator's judgement, an unknown variable) is left to
-      // the investigator when the criterion has something computable: it is shown, not counted.
-      if (!leaves[i].computable && anyComputable) return "na";
-      if (a === "unknown") return leaves[i].truth === "na" ? "na" : "unknown";
-      return leaves[i].truth;
-    };
-    return combine(logic, leafTruth);
-  };
   const logic = plan.logic;
   for (const i of plan.examples) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, result: "na", note: "an example of a broader term in the same criterion" } };
 
@@ -249,12 +257,12 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
   let truth: Truth;
   const askQualifiers: Question[] = [];
   if (!plan.hasQualifier) truth = combineLeaves(logic, leaves, anyComputable);
-  else if (!factIds.length) truth = evaluateUnder(NO_ASSIGNMENT);
+  else if (!factIds.length) truth = truthUnder(NO_ASSIGNMENT, logic, leaves, qual, plan.overriddenBy, anyComputable);
   else {
     const outcomes = new Set<Truth>();
     for (let mask = 0; mask < 1 << factIds.length; mask++) {
       const assign = new Map(factIds.map((id, b) => [id, Boolean(mask & (1 << b))]));
-      outcomes.add(evaluateUnder(assign));
+      outcomes.add(truthUnder(assign, logic, leaves, qual, plan.overriddenBy, anyComputable));
     }
     if (outcomes.size === 1) truth = [...outcomes][0];
     else {
