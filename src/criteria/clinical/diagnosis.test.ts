@@ -136,3 +136,25 @@ test("measurable disease and its standard", () => {
     assert.equal(m[0].standard, std, t);
   }
 });
+
+test("a condition named in a test or panel is not a diagnosis", () => {
+  assert.deepEqual(view(extractDiagnosis("Myocardial injury, heart failure three indexes examination, electrocardiogram results are normal", 0)), []);
+  assert.deepEqual(view(extractDiagnosis("Hepatitis B surface antigen test and HIV screening are required", 0)), []);
+  // A stated result is about the disease.
+  assert.deepEqual(view(extractDiagnosis("HIV test positive", 0)), [{ aspect: "condition", concept: "hiv-infection" }]);
+  assert.deepEqual(view(extractDiagnosis("Negative in HIV diagnostic test.", 0)), [{ aspect: "condition", concept: "hiv-infection", negated: true }]);
+  // Not a test: a diagnosis with a verb between.
+  assert.deepEqual(view(extractDiagnosis("heart failure requiring hospital admission", 0)).map((c) => c.concept), ["heart-failure"]);
+});
+
+test("the disease a therapy was given for is not a diagnosis", () => {
+  assert.deepEqual(view(extractDiagnosis("Disease progression within 6 months after the standard therapy of locoregional advanced nasopharyngeal carcinoma", 0)), []);
+  assert.deepEqual(view(extractDiagnosis("Prior treatment for hepatitis C", 0)), []);
+  assert.deepEqual(view(extractDiagnosis("Locoregionally advanced nasopharyngeal carcinoma", 0)).map((c) => c.aspect), ["stage", "condition"]);
+});
+
+test("exceptions reach through 'e.g.' lists", () => {
+  const cs = view(extractDiagnosis("active autoimmune disease, excluding type 1 diabetes, hypothyroidism that need hormone replacement therapy and dermatologic diseases that don't need systemic treatment (e.g. leucoderma, psoriasis and alopecia.)", 0));
+  assert.deepEqual(cs.filter((c) => !c.exception).map((c) => c.concept), ["autoimmune-disease"]);
+  assert.ok(cs.some((c) => c.concept === "psoriasis" && c.exception));
+});

@@ -138,6 +138,36 @@ function overlapsAny(spans: Array<[number, number]>, s: number, e: number): bool
   return false;
 }
 
+/**
+ * A condition word inside the name of a test or panel ("heart failure three indexes examination …
+ * results are normal", "hepatitis B surface antigen test") names the test, not a diagnosis — unless
+ * a positive result is stated ("HIV test positive").
+ */
+const TEST_AFTER_RE =
+  /^[\s-]*(?:[\w-]+\s+){0,3}?(?:examinations?|exams?|tests?|testing|panels?|ind(?:ex|exes|ices)|markers?|screening|assays?|work-?up|serology|titers?|titres?|levels?)\b([^.;:]{0,60})/i;
+const RESULT_RE = /\b(?:positive|negative|(?:non-?)?reactive|(?:un)?detect(?:ed|able)|seropositiv\w*|seronegativ\w*|confirm\w*)\b|\+/i;
+function namesTestNotDiagnosis(ctx: ClinicalContext, start: number, end: number): boolean {
+  const clause = clauseAt(ctx, start);
+  const m = TEST_AFTER_RE.exec(ctx.text.slice(end, clause[1]));
+  if (!m) return false;
+  // The words between the condition and the test noun must not carry a verb ("infection was tested").
+  if (/\b(?:is|are|was|were|has|have|had|with|who|requiring)\b/i.test(m[0].slice(0, m[0].length - m[1].length))) return false;
+  // A stated result ("HIV test positive", "negative in HIV diagnostic test") is about the disease itself.
+  return !RESULT_RE.test(ctx.text.slice(clause[0], clause[1]));
+}
+
+/**
+ * The disease a therapy was given for ("progression within 6 months after the standard therapy of
+ * locoregional advanced nasopharyngeal carcinoma") describes that therapy: it does not ask for (or
+ * exclude) the diagnosis.
+ */
+const TREATED_DISEASE_BEFORE_RE =
+  /\b(?:therap(?:y|ies)|treatments?|chemotherapy|radiotherapy|chemoradiotherapy|surgery|resection|management)\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$/i;
+function isTreatedDiseaseContext(ctx: ClinicalContext, start: number): boolean {
+  const clause = clauseAt(ctx, start);
+  return TREATED_DISEASE_BEFORE_RE.test(ctx.text.slice(Math.max(clause[0], start - 80), start));
+}
+
 /** Diagnosis constraints of one criterion text; spans are absolute (offset + index). */
 export function extractDiagnosis(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): DiagnosisConstraint[] {
   const taken: Array<[number, number]> = [];
@@ -183,6 +213,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   const conds = r.conds;
   for (const c of condMatches) {
     if (overlapsAny(r.metaSpans, c.start, c.end)) continue;
+    if (namesTestNotDiagnosis(ctx, c.start, c.end) || isTreatedDiseaseContext(ctx, c.start)) continue;
     conds.push({ id: c.value, start: c.start, end: c.end });
   }
   const seen = new Set<string>();

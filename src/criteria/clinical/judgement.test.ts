@@ -15,7 +15,11 @@ test("consent, compliance and investigator judgement are kept as text", () => {
   assert.deepEqual(aspects("Serious diseases that endanger patients' safety, according to the researchers' judgment"), ["investigator-judgement"]);
   assert.deepEqual(aspects("There are conditions that, in the investigator's judgment, seriously endanger patient safety"), ["investigator-judgement"]);
   assert.deepEqual(aspects("The investigator judged that the tumor is very likely to invade the important blood vessels"), ["investigator-judgement"]);
-  assert.deepEqual(aspects("Refuse the firs-line chemotherapy or could not tolerate chemotherapy as determined by treatment physician"), ["investigator-judgement"]);
+  assert.deepEqual(aspects("Refuse the firs-line chemotherapy or could not tolerate chemotherapy as determined by treatment physician"), ["investigator-judgement", "other"]);
+  // A refusal is in no record: a human asks.
+  assert.deepEqual(aspects("Patients who refused surgery"), ["other"]);
+  assert.deepEqual(aspects("Declined standard chemotherapy"), ["other"]);
+  assert.deepEqual(aspects("declining renal function"), []);
   assert.deepEqual(aspects("based on the judgement of the doctor in charge, can profit from the radiotherapy"), ["investigator-judgement"]);
   assert.deepEqual(aspects("Willing and able to comply with study procedures and follow-up visits"), ["compliance"]);
   assert.deepEqual(aspects("Hemoglobin ≥ 90 g/L"), []);

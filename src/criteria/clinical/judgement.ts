@@ -25,6 +25,12 @@ const RULES: JudgementRule[] = [
     hint: gate(["opinion", "judg", "discretion", "investigator", "physician", "researcher", "doctor", "clinician", "view of", "assess"]),
     re: /\b(?:(?:in\s+the\s+)?(?:opinion|judge?ment|discretion|view|assessment)\s+of\s+(?:the\s+)?(?:treating\s+|treatment\s+|principal\s+|study\s+|attending\s+)?(?:investigators?|physicians?|doctors?|clinicians?|researchers?)|(?:in\s+the\s+)?(?:principal\s+|treating\s+|study\s+)?(?:investigators?|physicians?|doctors?|researchers?|clinicians?)(?:['’]s?|s['’])?\s+(?:opinion|judge?ment|discretion|view|assessment)|(?:judged|considered|deemed|determined|assessed|evaluated)\s+by\s+(?:the\s+)?(?:treating\s+|treatment\s+|principal\s+|study\s+|attending\s+)?(?:investigators?|physicians?|doctors?|researchers?|clinicians?)|(?:investigators?|physicians?|researchers?)\s+(?:judges?|judged|considers?|considered|believes?|believed|thinks?|deems?|deemed)|according\s+to\s+(?:the\s+)?(?:investigators?|researchers?|physicians?))/gi,
   },
+  {
+    // A patient's refusal of a therapy is in no record: a human asks.
+    aspect: "other",
+    hint: gate(["refus", "declin", "unwilling"]),
+    re: /\b(?:refus(?:e|es|ed|ing|al)|declin(?:e|es|ed|ing)\s+(?:to|the|any|standard|further)|unwilling(?:ness)?\s+to\s+(?:receive|undergo|accept))\b/gi,
+  },
 ];
 
 /** Extracts judgement constraints; spans are absolute (offset + index in `text`). */

@@ -57,16 +57,15 @@ test("lines of therapy", () => {
   assert.deepEqual(more.get("immunotherapy")?.line?.min, 2);
   assert.deepEqual(byConcept("Completion of ≥2 previous platinum-containing regimens").get("platinum")?.line, { min: 2 });
   const atMost = byConcept("No more than 2 prior chemotherapy regimens").get("chemotherapy");
-  assert.deepEqual(atMost?.line, { max: 2 });
+  // An upper bound alone admits none at all.
+  assert.deepEqual(atMost?.line, { min: 0, max: 2 });
   assert.equal(atMost?.negated, false);
   const cycles = byConcept("progressed after ≥ 2 cycles of a PD-1 inhibitor").get("anti-pd-1");
   assert.deepEqual([cycles?.minCycles, cycles?.line?.outcome, cycles?.timing], [2, "progressed", "prior"]);
   assert.deepEqual(byConcept("received second-line or later therapy").get("systemic-anticancer-therapy")?.line, { min: 2, outcome: "received" });
-  const refused = extractTherapy("Refuse the firs-line chemotherapy or could not tolerate chemotherapy as determined by treatment physician", 0);
-  assert.deepEqual(refused.map((c) => [c.concept, c.negated, c.line?.outcome]), [
-    ["chemotherapy", false, "intolerant"],
-    ["chemotherapy", false, "intolerant"],
-  ]);
+  // Refusal is one side of the alternative and no record shows it: no therapy constraint (a judgement one instead).
+  assert.deepEqual(extractTherapy("Refuse the firs-line chemotherapy or could not tolerate chemotherapy as determined by treatment physician", 0), []);
+  assert.deepEqual(extractTherapy("Patients who declined standard chemotherapy or were intolerant of it", 0), []);
   const intolerant = byConcept("Participants must have received and progressed through or become intolerant to fluoropyrimidine, irinotecan, oxaliplatin");
   assert.deepEqual([...intolerant.keys()], ["fluoropyrimidine", "irinotecan", "oxaliplatin"]);
 });
@@ -130,11 +129,11 @@ test("corticosteroid doses are prednisone-equivalent mg/d", () => {
 
 test("negation and exceptions", () => {
   const never = extractTherapy("Never receive immune-checkpoint inhibitors (anti-PD-1 monoclonal antibody or anti PD-L1 monoclonal antibody, etc) treatment.", 0);
-  assert.deepEqual(never.map((c) => [c.concept, c.negated]), [
-    ["immune-checkpoint-inhibitor", true],
-    ["anti-pd-1", true],
-    ["anti-pd-l1", true],
-  ]);
+  // The class decides; its members listed in parentheses are examples, not alternatives to the denial.
+  assert.deepEqual(never.map((c) => [c.concept, c.negated]), [["immune-checkpoint-inhibitor", true]]);
+  // Not a member of the class, or not denied: kept.
+  assert.deepEqual(extractTherapy("No prior immune-checkpoint inhibitors (or bevacizumab)", 0).map((c) => c.concept), ["immune-checkpoint-inhibitor", "bevacizumab"]);
+  assert.deepEqual(extractTherapy("Prior immune checkpoint inhibitors (PD-1 or PD-L1 inhibitors)", 0).map((c) => c.concept), ["immune-checkpoint-inhibitor", "anti-pd-1", "anti-pd-l1"]);
   const transfusion = byConcept("No blood transfusion or blood product within the past 14 days, and no correction was used with G-CSF or other hematopoietic stimulating factors.");
   assert.equal(transfusion.get("blood-transfusion")?.negated, true);
   assert.equal(transfusion.get("blood-transfusion")?.window?.amount, 14);
@@ -169,4 +168,47 @@ test("not therapies: biomarkers, lab tests and PCR", () => {
   assert.deepEqual(extractTherapy("PD-L1 TPS ≥ 50%", 0), []);
   assert.deepEqual(extractTherapy("Real time polymerase chain reaction (RT-PCR) diagnosis of Sars-CoV2 infection", 0), []);
   assert.deepEqual(extractTherapy("Hemoglobin (Hb) ≥ 90 g/L, Platelet count (PLT) ≥ 75×109/L", 0), []);
+});
+
+test("conditional clauses reach from 'if' to the first comma outside parentheses", () => {
+  assert.deepEqual(
+    extractTherapy("If the patient received immune-checkpoint inhibitors (with or without other drugs) during radiotherapy, there should be no progression during treatment and within 6 months after treatment.", 0),
+    [],
+  );
+  // The consequent after the comma is not conditional.
+  const after = extractTherapy("If the patient had surgery, chemotherapy must have ended at least 4 weeks before", 0);
+  assert.deepEqual(after.map((c) => c.concept), ["chemotherapy"]);
+});
+
+test("late recurrence after a completed course is not a failure of it", () => {
+  const late = byConcept("was found with recurrence or metastasis in at least 6 months after completing chemotherapy and radiotherapy of the primary lesion");
+  assert.equal(late.get("chemotherapy")?.line, undefined);
+  assert.equal(late.get("chemotherapy")?.negated, false);
+  assert.equal(byConcept("recurrence more than 12 months after completion of adjuvant chemotherapy").get("chemotherapy")?.line, undefined);
+  // Early recurrence is a failure.
+  assert.equal(byConcept("disease progression within 6 months after completion of platinum-based chemotherapy").get("platinum")?.line?.outcome, "progressed");
+});
+
+test("an upper bound on prior therapies in a permission is no requirement", () => {
+  const t =
+    "In radical treatment phase of locoregional nasopharyngeal carcinoma, patients received no more than 1 type of immune-checkpoint inhibitor (limited to CTLA-4/PD-1/PD-L1 monoclonal antibody, not including bi-specific antibody or penpulimab) can be included";
+  assert.deepEqual(extractTherapy(t, 0), []);
+  // Without the permission, the bound is kept and starts at zero.
+  assert.deepEqual(byConcept("Patients who received no more than 1 type of immune-checkpoint inhibitor").get("immune-checkpoint-inhibitor")?.line, { min: 0, max: 1, outcome: "received" });
+  assert.deepEqual(byConcept("No more than 2 prior chemotherapy regimens are allowed").get("chemotherapy"), undefined);
+});
+
+test("therapies a patient could have, or that describe a disease, are not therapies received", () => {
+  assert.deepEqual(extractTherapy("Patient who has recurrent lesion that is suitable for operation or second-course radiotherapy", 0), []);
+  assert.deepEqual(extractTherapy("the target lesion cannot benefit from radiotherapy", 0), []);
+  assert.deepEqual(extractTherapy("Patients who are candidates for curative surgery", 0), []);
+  const autoimmune = extractTherapy(
+    "Patient has active immune or autoimmune disease history, excluding type 1 diabetes, hypothyroidism that need hormone replacement therapy and dermatologic diseases that don't need systemic treatment (e.g. leucoderma, psoriasis and alopecia.).",
+    0,
+  );
+  assert.deepEqual(autoimmune.map((c) => c.concept), []);
+  // A patient's needs are still a therapy constraint.
+  assert.equal(byConcept("Patients who require systemic corticosteroids").get("corticosteroid")?.timing, "concurrent");
+  // Received therapies beside the words stay.
+  assert.ok(byConcept("Patients who underwent surgery and are suitable for radiotherapy").has("surgery"));
 });

@@ -63,7 +63,7 @@ const PRIOR_RE =
 
 const LINE_ORDINAL_RE = /\b(first|second|third|fourth|1st|2nd|3rd|4th|[1-4])[\s-]*lines?\b/gi;
 const LINE_COUNT_RE = new RegExp(
-  String.raw`(?:(${OP_SRC})\s*)?(${NUMBER_SRC})\s*(?:(or\s+more|or\s+beyond|or\s+greater|or\s+fewer|or\s+less)\s+)?(?:\(\s*\d\s*\)\s*)?(?:prior\s+|previous\s+|systemic\s+|standard\s+|lines?\s+of\s+)*(?:[A-Za-z][\w-]*\s+){0,2}?(?:lines?|regimens?|times|courses\s+of\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy))\b(\s+or\s+(?:more|beyond|greater|fewer|less))?`,
+  String.raw`(?:(${OP_SRC})\s*)?(${NUMBER_SRC})\s*(?:(or\s+more|or\s+beyond|or\s+greater|or\s+fewer|or\s+less)\s+)?(?:\(\s*\d\s*\)\s*)?(?:prior\s+|previous\s+|systemic\s+|standard\s+|lines?\s+of\s+)*(?:[A-Za-z][\w-]*\s+){0,2}?(?:lines?|regimens?|times|courses\s+of\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)|(?:types?|kinds?)\s+of)\b(\s+or\s+(?:more|beyond|greater|fewer|less))?`,
   "gi",
 );
 const CYCLES_RE = new RegExp(String.raw`(?:(${OP_SRC})\s+)?(${NUMBER_SRC})\s*(?:consecutive\s+)?(?:treatment\s+|full\s+)?(?:cycles|courses|doses|infusions)\b`, "gi");
@@ -147,8 +147,8 @@ function mayStateLine(ctx: ClinicalContext): boolean {
   if (ctx.lineHint === undefined) ctx.lineHint = hasAny(ctx, LINE_GATE);
   return ctx.lineHint;
 }
-const LINE_GATE = gate(["line", "regimen", "times", "course", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran", "intoleran"]);
-const LINE_HINT_RE = /line|regimen|times|course|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
+const LINE_GATE = gate(["line", "regimen", "times", "course", "type", "kind", "fail", "refractor", "resist", "progress", "relaps", "recurr", "toleran", "intoleran"]);
+const LINE_HINT_RE = /line|regimen|times|course|type|kind|fail|refractor|resist|progress|relaps|recurr|intoleran|tolerat/i;
 
 /** Line of therapy stated in the clause around `start` (computed once per clause). */
 function lineOf(ctx: ClinicalContext, start: number): LineResult {
@@ -180,7 +180,7 @@ function readLine(text: string, clauseStart: number): LineResult {
     }
   }
   LINE_COUNT_RE.lastIndex = 0;
-  if (min === undefined && /line|regimen|times|course/i.test(text) && (m = LINE_COUNT_RE.exec(text)) !== null) {
+  if (min === undefined && /line|regimen|times|course|type|kind/i.test(text) && (m = LINE_COUNT_RE.exec(text)) !== null) {
     const n = parseNumber(m[2]);
     if (Number.isFinite(n)) {
       const opWord = m[1] ? parseOp(m[1]) : null;
@@ -190,8 +190,9 @@ function readLine(text: string, clauseStart: number): LineResult {
       if (/fewer|less/.test(tail)) op = "<=";
       if (op === ">=") min = n;
       else if (op === ">") min = n + 1;
-      else if (op === "<=") max = n;
-      else if (op === "<") max = n - 1;
+      // "no more than 2 prior regimens" admits none at all: an upper bound alone starts at zero.
+      else if (op === "<=") [min, max] = [0, n];
+      else if (op === "<") [min, max] = [0, n - 1];
       else {
         min = n;
         max = n;
@@ -206,6 +207,9 @@ function readLine(text: string, clauseStart: number): LineResult {
       break;
     }
   }
+  // "recurrence … at least 6 months after completing chemoradiotherapy": the course was completed and
+  // the disease came back later — the therapy was received, not failed ("within 6 months after" is a failure).
+  if ((outcome === "progressed" || outcome === "failed") && LATE_RECURRENCE_RE.test(text)) outcome = "received";
   if (min === undefined && max === undefined && outcome === undefined) return {};
   // An outcome alone ("received") says little; keep it only for failure/progression/intolerance or with a count.
   if (min === undefined && max === undefined && (outcome === "received" || outcome === undefined)) return {};
@@ -215,6 +219,11 @@ function readLine(text: string, clauseStart: number): LineResult {
   if (outcome) line.outcome = outcome;
   return { line, span };
 }
+
+const LATE_RECURRENCE_RE = new RegExp(
+  String.raw`\b(?:recurren\w*|relaps\w*|progress\w*|metasta\w*)\b[^.;:]*?(?:\\?[≥>]\s*=?|\b(?:at\s+least|more\s+than|greater\s+than|longer\s+than|over|beyond|after|no\s+less\s+than|not\s+less\s+than))\s*(?:the\s+)?${NUMBER_SRC}\s*(?:months?|years?|weeks?|days?)\s+(?:after|since|from|following)\s+(?:the\s+)?(?:complet(?:ing|ion\s+of|ed)|end\s+of|finish(?:ing)?)\b`,
+  "i",
+);
 
 const CYCLE_GATE = gate(["cycle", "course", "dose", "infusion"]);
 
@@ -276,6 +285,53 @@ function steroidDose(ctx: ClinicalContext, m: Mention, mentions: Mention[]): The
   return { op: best.op, value: Math.round(best.value * factor * 100) / 100, unit: "mg/d" };
 }
 
+const PERMISSION_RE = /\b(?:can|could|may|will)\s+(?:also\s+)?be\s+(?:included|enrolled|eligible|allowed|permitted|accepted)\b|\b(?:is|are)\s+(?:also\s+)?(?:allowed|permitted|acceptable)\b/i;
+
+/**
+ * "Never receive immune-checkpoint inhibitors (anti-PD-1 … or anti-PD-L1 …, etc)": members of a
+ * denied class listed in parentheses right after it add nothing — the class decides — and the
+ * list's "or" would read downstream as an alternative to the denial ("never A, or never B").
+ */
+function deniedExampleOf(ctx: ClinicalContext, m: Mention, mentions: Mention[]): boolean {
+  const text = ctx.text;
+  const clause = clauseAt(ctx, m.start);
+  const open = text.lastIndexOf("(", m.start);
+  if (open < clause[0] || text.slice(open, m.start).includes(")")) return false;
+  const parent = mentions.find((p) => p.end <= open && /^[\s-]*$/.test(text.slice(p.end, open)));
+  return parent !== undefined && parent.category === "class" && isAncestorOf(parent.concept, m) && negatedBefore(ctx, parent.start);
+}
+
+/** A short list run between a trigger and the mention: "operation or second-course ", "the ". */
+const LIST_RUN_SRC = String.raw`(?:[\w-]+[\s,/]+){0,6}?`;
+/** A therapy the patient could have, not one received: "suitable for operation or second-course radiotherapy", "can benefit from radiotherapy". */
+const CANDIDACY_RE = new RegExp(String.raw`\b(?:suitable|eligible|candidates?|amenable|appropriate|fit|unfit|benefit|profit|indicat(?:ed|ion)|contraindicat(?:ed|ion)s?)\s+(?:for|from|to)\s+${LIST_RUN_SRC}$`, "i");
+/** A therapy describing a disease: "dermatologic diseases that don't need systemic treatment", "hypothyroidism requiring hormone replacement". */
+const DISEASE_NEEDS_RE = new RegExp(
+  String.raw`\b(?!(?:patients?|subjects?|participants?|those|people|persons?|individuals?|women|men|who)\b)([A-Za-z][\w-]*)\s+(?:(?:that|which)\s+)?(?:(?:do|does|did)\s*(?:not|n[’']t)\s+|(?:do|does|did)\s+|not\s+)?(?:need|needs|needed|needing|require|requires|required|requiring)\s+${LIST_RUN_SRC}$`,
+  "i",
+);
+const DISEASE_WORD_RE = /^(?:diseases?|disorders?|conditions?|illness(?:es)?|infections?|syndromes?|diabetes|hypothyroidism|hyperthyroidism|psoriasis|vitiligo|eczema|asthma|arthritis|[a-z]+itis|[a-z]+osis|[a-z]+ism)$/i;
+/** Refusal as an alternative to intolerance or failure: "Refuse the first-line chemotherapy or could not tolerate chemotherapy". */
+const REFUSAL_RE = /\b(?:refus(?:e|es|ed|ing|al)|declin(?:e|es|ed|ing)\s+(?:to|the|any|standard|further)|unwilling(?:ness)?\s+to\s+(?:receive|undergo|accept))\b/i;
+const REFUSAL_GATE = gate(["refus", "declin", "unwilling"]);
+
+/**
+ * Mentions that name a therapy without saying the patient had (or must not have) it:
+ * a possible therapy (candidacy), a disease's treatment needs, or one side of a refusal
+ * alternative. Reading those as "received" fails patients wrongly; the criterion text stays
+ * for a human instead (refusal is also a judgement constraint).
+ */
+function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
+  const clause = clauseAt(ctx, m.start);
+  const before = ctx.text.slice(Math.max(clause[0], m.start - 120), m.start);
+  if (CANDIDACY_RE.test(before)) return true;
+  const need = DISEASE_NEEDS_RE.exec(before);
+  if (need && DISEASE_WORD_RE.test(need[1])) return true;
+  // The record shows what was given, never what was refused: both sides of "refuse X or could not tolerate X" are left to a human.
+  if (hasAny(ctx, REFUSAL_GATE) && REFUSAL_RE.test(ctx.text.slice(clause[0], clause[1]))) return true;
+  return false;
+}
+
 /**
  * Therapy constraints of one criterion text; spans are absolute (offset + index).
  * Corticosteroid doses are prednisone-equivalent mg/d; other doses are not read.
@@ -285,6 +341,7 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
   const out: TherapyConstraint[] = [];
   for (const m of mentions) {
     if (isConditional(ctx, m.start)) continue;
+    if (notAboutTherapyGiven(ctx, m)) continue;
     const window = windowFor(ctx, m.start, m.end);
     const c: TherapyConstraint = {
       type: "therapy",
@@ -295,10 +352,13 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       timing: timingOf(ctx, m, window !== undefined && window.relation === "within"),
       negated: negatedBefore(ctx, m.start) || /^[\s-]*na[iï]ve\b/i.test(text.slice(m.end)),
     };
+    if (c.negated && deniedExampleOf(ctx, m, mentions)) continue;
     if (isException(ctx, m.start)) c.exception = true;
     if (window) c.window = window;
     if (m.category !== "procedure") {
       const { line } = lineOf(ctx, m.start);
+      // "patients received no more than 1 type of immune-checkpoint inhibitor … can be included": an allowance, not a requirement.
+      if (line?.min === 0 && PERMISSION_RE.test(ctx.text.slice(...clauseAt(ctx, m.start)))) continue;
       if (line) c.line = line;
       const cycles = cyclesOf(ctx, m.start);
       if (cycles !== undefined) c.minCycles = cycles;
