@@ -1,6 +1,7 @@
 /** `eligo import PATH...`: files, directories and zip archives of ClinicalTrials.gov records. */
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
+import { PARSER_VERSION, reparseStale } from "../../criteria/persist.js";
 import { totalInputBytes } from "../../ingest/inputs.js";
 import { importPaths, type ImportCounts, type ImportProgress } from "../../ingest/run.js";
 import { addDbOption, dbPath, openDb, paint, useColor } from "../common.js";
@@ -8,6 +9,7 @@ import { addDbOption, dbPath, openDb, paint, useColor } from "../common.js";
 interface ImportOptions {
   db?: string;
   progress?: boolean;
+  parse?: boolean;
 }
 
 /** "77 studies: 77 imported, 0 updated, 0 unchanged; 0 failed" */
@@ -27,7 +29,8 @@ export function registerImport(program: Command): void {
       .command("import")
       .description("import ClinicalTrials.gov records: API v2 JSON (study, page, array, NDJSON), legacy XML, directories, zip archives")
       .argument("<paths...>", "files, directories or .zip archives (recognised by content)")
-      .option("--no-progress", "never show a progress bar (it is shown only on a terminal anyway)"),
+      .option("--no-progress", "never show a progress bar (it is shown only on a terminal anyway)")
+      .option("--no-parse", "do not parse eligibility criteria now (they are parsed when first needed)"),
   ).action(async (paths: string[], opts: ImportOptions) => {
     const store = openDb(opts);
     const showBar = opts.progress !== false && Boolean(process.stderr.isTTY);
@@ -56,8 +59,27 @@ export function registerImport(program: Command): void {
       };
     }
     let counts: ImportCounts;
+    let parsed = 0;
     try {
       counts = await importPaths(store, paths, { onProgress });
+      bar?.stop();
+      // Criteria of new and changed studies (and all, after a parser upgrade) are parsed
+      // once here and stored with the parser's version, so matching reads them ready.
+      if (opts.parse !== false) {
+        let parseBar: cliProgress.SingleBar | undefined;
+        parsed = reparseStale(store, (done, total) => {
+          if (!showBar) return;
+          if (!parseBar) {
+            parseBar = new cliProgress.SingleBar(
+              { stream: process.stderr, format: "parsing criteria [{bar}] {value}/{total}", hideCursor: true, clearOnComplete: true, barsize: 30 },
+              cliProgress.Presets.shades_classic,
+            );
+            parseBar.start(total, 0);
+          }
+          parseBar.update(done);
+        }).parsed;
+        parseBar?.stop();
+      }
     } finally {
       bar?.stop();
       store.close();
@@ -66,6 +88,7 @@ export function registerImport(program: Command): void {
       process.stderr.write(`${paint("error", "red", useColor(process.stderr))}: ${e.source}: ${e.reason}\n`);
     }
     process.stdout.write(`${summaryLine(counts)} (database ${dbPath(opts)})\n`);
+    if (parsed) process.stdout.write(`eligibility criteria parsed for ${parsed} ${parsed === 1 ? "study" : "studies"} (parser ${PARSER_VERSION})\n`);
     if (counts.failed > 0) process.exitCode = 1;
   });
 }
