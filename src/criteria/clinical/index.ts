@@ -22,7 +22,7 @@ export { conceptOf, drugClassesOf, isA, normaliseDrug } from "./knowledge.js";
 /** Version of the clinical extractors and their knowledge tables, for the parser version. */
 export function clinicalVersion(): string {
   const v = knowledgeVersions();
-  return `clinical-1;drugs-${v.drugClasses};conditions-${v.conditions};procedures-${v.procedures}`;
+  return `clinical-2;drugs-${v.drugClasses};conditions-${v.conditions};procedures-${v.procedures}`;
 }
 
 function spanStart(c: Constraint): number {
