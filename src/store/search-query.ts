@@ -429,8 +429,7 @@ export function searchStudies(db: Database.Database, p: SearchParams): SearchRes
   const rows = withDisplayColumns(db, ranked);
   const more = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
-  const total =
-    offset === 0 && !more ? page.length : (prepare(db, `SELECT count(*) FROM ${c.from} ${whereSql(c)}`).pluck().get(c.args) as number);
+  const total = offset === 0 && !more ? page.length : countOf(db, c);
   const locs = locationsOf(db, page.map((r) => r.nct_id), p.near);
   const studies = page.map((r) => {
     const l = locs.get(r.nct_id);
@@ -439,6 +438,14 @@ export function searchStudies(db: Database.Database, p: SearchParams): SearchRes
   const result: SearchResult = { total, studies, next: more ? encodeCursor(offset + pageSize, fp) : null, sort };
   if (p.facets) result.facets = facetsOf(db, c);
   return result;
+}
+
+/** The number of matches; words alone are counted in the full-text index, without the join. */
+function countOf(db: Database.Database, c: Compiled): number {
+  if (c.hasText && c.where.length === 1) {
+    return prepare(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH @match").pluck().get({ match: c.args.match }) as number;
+  }
+  return prepare(db, `SELECT count(*) FROM ${c.from} ${whereSql(c)}`).pluck().get(c.args) as number;
 }
 
 /** Every match in order (for CSV export), without pagination. */
@@ -464,44 +471,58 @@ export function* searchAll(db: Database.Database, p: SearchParams): IterableIter
 }
 
 function facetsOf(db: Database.Database, c: Compiled): Facets {
-  // The matched ids once, then each facet joins from them (work grows with the matches, not the store).
-  const matched = `WITH m(nct_id) AS MATERIALIZED (SELECT s.nct_id FROM ${c.from} ${whereSql(c)})`;
-  const group = (sql: string) =>
-    (prepare(db, sql).all(c.args) as Array<{ v: string | null; n: number }>)
-      .filter((r) => r.v !== null && r.v !== "")
-      .map((r) => ({ value: r.v as string, count: r.n }));
+  // One pass over the matches' narrow rows counts status, phase, type, conditions and
+  // interventions in JS (cheaper than one grouped join per facet); sites need a join.
   const status = new Map<string, number>();
   const phase = new Map<string, number>();
   const studyType = new Map<string, number>();
-  const bump = (m: Map<string, number>, k: string | null, n: number) => {
-    if (k) m.set(k, (m.get(k) ?? 0) + n);
+  const conditions = new Map<string, { value: string; count: number }>();
+  const interventions = new Map<string, { value: string; count: number }>();
+  const bump = (m: Map<string, number>, k: string | null) => {
+    if (k) m.set(k, (m.get(k) ?? 0) + 1);
   };
-  const combos = prepare(
+  const bumpFolded = (m: Map<string, { value: string; count: number }>, list: string) => {
+    const seen = new Set<string>();
+    for (const v of splitList(list, "; ")) {
+      const k = v.toLowerCase();
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const e = m.get(k);
+      if (e) e.count++;
+      else m.set(k, { value: v, count: 1 });
+    }
+  };
+  const rows = prepare(
     db,
-    `SELECT s.overall_status st, s.phases ph, s.study_type ty, count(*) n FROM ${c.from} ${whereSql(c)} GROUP BY 1, 2, 3`,
-  ).all(c.args) as Array<{ st: string | null; ph: string; ty: string | null; n: number }>;
-  for (const r of combos) {
-    bump(status, r.st, r.n);
-    bump(studyType, r.ty, r.n);
-    for (const p of splitList(r.ph, ",")) bump(phase, p, r.n);
+    `SELECT s.overall_status, s.phases, s.study_type, s.conditions, s.interventions FROM ${c.from} ${whereSql(c)}`,
+  )
+    .raw()
+    .iterate(c.args) as IterableIterator<[string | null, string, string | null, string, string]>;
+  for (const [st, ph, ty, co, iv] of rows) {
+    bump(status, st);
+    bump(studyType, ty);
+    for (const x of splitList(ph, ",")) bump(phase, x);
+    bumpFolded(conditions, co);
+    bumpFolded(interventions, iv);
   }
   const sortCounts = (m: Map<string, number>) =>
     [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const top = (m: Map<string, { value: string; count: number }>, n: number) =>
+    [...m.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, n);
+  const country = (
+    prepare(
+      db,
+      `WITH m(nct_id) AS MATERIALIZED (SELECT s.nct_id FROM ${c.from} ${whereSql(c)})
+       SELECT l.country v, count(DISTINCT l.nct_id) n FROM m CROSS JOIN study_locations l ON l.nct_id = m.nct_id
+       WHERE l.country IS NOT NULL AND l.country <> '' GROUP BY l.country ORDER BY n DESC, v LIMIT 20`,
+    ).all(c.args) as Array<{ v: string; n: number }>
+  ).map((r) => ({ value: r.v, count: r.n }));
   return {
     status: sortCounts(status),
     phase: sortCounts(phase),
     studyType: sortCounts(studyType),
-    country: group(
-      `${matched} SELECT l.country v, count(DISTINCT l.nct_id) n FROM m CROSS JOIN study_locations l ON l.nct_id = m.nct_id
-       GROUP BY l.country ORDER BY n DESC, v LIMIT 20`,
-    ),
-    conditions: group(
-      `${matched} SELECT c.condition v, count(DISTINCT c.nct_id) n FROM m CROSS JOIN study_conditions c ON c.nct_id = m.nct_id
-       WHERE c.source = 'condition' GROUP BY c.condition ORDER BY n DESC, v LIMIT 10`,
-    ),
-    interventions: group(
-      `${matched} SELECT i.name v, count(DISTINCT i.nct_id) n FROM m CROSS JOIN study_interventions i ON i.nct_id = m.nct_id
-       WHERE i.source = 'name' GROUP BY i.name ORDER BY n DESC, v LIMIT 10`,
-    ),
+    country,
+    conditions: top(conditions, 10),
+    interventions: top(interventions, 10),
   };
 }
