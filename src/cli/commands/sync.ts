@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import cliProgress from "cli-progress";
+import { reparseStale } from "../../criteria/persist.js";
 import { DEFAULT_BASE_URL, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type NormalisedQuery } from "../../ingest/sync/params.js";
 import type { RetryEvent } from "../../ingest/sync/http.js";
 import { SyncInterruptedError, syncStudies, type SyncProgress, type SyncResult } from "../../ingest/sync/sync.js";
@@ -129,6 +130,7 @@ export function registerSync(program: Command): void {
     const onSigint = () => ctrl.abort();
     process.once("SIGINT", onSigint);
     let result: SyncResult;
+    let parsed = 0;
     try {
       result = await syncStudies(store, {
         baseUrl: opts.baseUrl,
@@ -146,6 +148,8 @@ export function registerSync(program: Command): void {
         onProgress,
         signal: ctrl.signal,
       });
+      // Criteria of the new and changed studies, parsed once and stored (see `eligo import`).
+      parsed = reparseStale(store).parsed;
     } catch (e) {
       bar?.stop();
       if (e instanceof SyncInterruptedError) {
@@ -160,9 +164,10 @@ export function registerSync(program: Command): void {
       store.close();
     }
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ...result, criteriaParsed: parsed }, null, 2)}\n`);
       return;
     }
     for (const line of summaryLines(result, dbPath(opts), color)) process.stdout.write(`${line}\n`);
+    if (parsed) process.stdout.write(`eligibility criteria parsed for ${parsed} ${parsed === 1 ? "study" : "studies"}\n`);
   });
 }
