@@ -4,6 +4,7 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     duration?: number;
+    timeout?: number;
     requests?: Array<{ method?: string; setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }>;
   }
   interface Result {
