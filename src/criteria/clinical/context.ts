@@ -157,8 +157,9 @@ const EXCEPTION_BEFORE_RE = /\b(?:except(?:\s+for)?|excluding|with\s+the\s+excep
 /** True when the mention is listed as an exception ("except diphosphonate", "excluding cured skin cancer"). */
 export function isException(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
-  // "e.g." and "i.e." do not end the exception's reach: "excluding … diseases (e.g. leucoderma, psoriasis)".
-  const tail = ctx.text.slice(Math.max(clause[0], start - 160), start).replace(/\b(e\.g|i\.e)\./gi, (x) => x.replace(/\./g, "_"));
+  // "e.g." does not end the exception's reach: "excluding … diseases (e.g. leucoderma, psoriasis)" lists examples of
+  // the excepted. ("i.e." does: "conditions other than T1D known to affect bone (i.e., hypothyroidism, …)" defines the rest.)
+  const tail = ctx.text.slice(Math.max(clause[0], start - 160), start).replace(/\be\.g\./gi, "e_g_");
   const m = EXCEPTION_BEFORE_RE.exec(tail);
   if (!m) return false;
   // A new predicate after the exception word ends its reach: "except X, patients with Y".

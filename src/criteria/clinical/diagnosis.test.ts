@@ -143,13 +143,19 @@ test("a condition named in a test or panel is not a diagnosis", () => {
   // A stated result is about the disease.
   assert.deepEqual(view(extractDiagnosis("HIV test positive", 0)), [{ aspect: "condition", concept: "hiv-infection" }]);
   assert.deepEqual(view(extractDiagnosis("Negative in HIV diagnostic test.", 0)), [{ aspect: "condition", concept: "hiv-infection", negated: true }]);
-  // Not a test: a diagnosis with a verb between.
+  // Not a test: a diagnosis with a verb or preposition between.
   assert.deepEqual(view(extractDiagnosis("heart failure requiring hospital admission", 0)).map((c) => c.concept), ["heart-failure"]);
+  assert.deepEqual(view(extractDiagnosis("diagnosis of Atopic Dermatitis according to SCORAD index", 0)).map((c) => c.concept), ["atopic-dermatitis"]);
+  assert.deepEqual(view(extractDiagnosis("Patient with symptoms of neuropathy during the screening.", 0)).map((c) => c.concept), ["peripheral-neuropathy"]);
+  assert.deepEqual(view(extractDiagnosis("had a lung cancer screening test within the last year", 0)), []);
 });
 
 test("the disease a therapy was given for is not a diagnosis", () => {
   assert.deepEqual(view(extractDiagnosis("Disease progression within 6 months after the standard therapy of locoregional advanced nasopharyngeal carcinoma", 0)), []);
   assert.deepEqual(view(extractDiagnosis("Prior treatment for hepatitis C", 0)), []);
+  // A current or planned therapy still names the patient's disease.
+  assert.deepEqual(view(extractDiagnosis("receiving therapy for active ulcerative colitis", 0)).map((c) => c.concept), ["ulcerative-colitis"]);
+  assert.deepEqual(view(extractDiagnosis("Planning to undergo surgical resection of PDAC", 0)).map((c) => c.concept), ["pancreatic-cancer"]);
   assert.deepEqual(view(extractDiagnosis("Locoregionally advanced nasopharyngeal carcinoma", 0)).map((c) => c.aspect), ["stage", "condition"]);
 });
 
@@ -157,4 +163,7 @@ test("exceptions reach through 'e.g.' lists", () => {
   const cs = view(extractDiagnosis("active autoimmune disease, excluding type 1 diabetes, hypothyroidism that need hormone replacement therapy and dermatologic diseases that don't need systemic treatment (e.g. leucoderma, psoriasis and alopecia.)", 0));
   assert.deepEqual(cs.filter((c) => !c.exception).map((c) => c.concept), ["autoimmune-disease"]);
   assert.ok(cs.some((c) => c.concept === "psoriasis" && c.exception));
+  // "i.e." defines what the criterion is about: not exceptions.
+  const ie = view(extractDiagnosis("conditions other than T1D known to affect bone health (i.e., non-compensated hypothyroidism, rheumatoid arthritis)", 0));
+  assert.ok(ie.some((c) => c.concept === "rheumatoid-arthritis" && !c.exception));
 });

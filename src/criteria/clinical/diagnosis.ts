@@ -151,18 +151,21 @@ function namesTestNotDiagnosis(ctx: ClinicalContext, start: number, end: number)
   const m = TEST_AFTER_RE.exec(ctx.text.slice(end, clause[1]));
   if (!m) return false;
   // The words between the condition and the test noun must not carry a verb ("infection was tested").
-  if (/\b(?:is|are|was|were|has|have|had|with|who|requiring)\b/i.test(m[0].slice(0, m[0].length - m[1].length))) return false;
+  // The words between the condition and the test noun name the test ("three indexes", "surface antigen"): no verb or
+  // preposition ("atopic dermatitis according to SCORAD index", "neuropathy during the screening").
+  if (/\b(?:is|are|was|were|has|have|had|with|who|requiring|according|to|by|per|using|on|in|at|as|of|for|and|or|during|the|a|an|from|after|before|on)\b/i.test(m[0].slice(0, m[0].length - m[1].length))) return false;
   // A stated result ("HIV test positive", "negative in HIV diagnostic test") is about the disease itself.
   return !RESULT_RE.test(ctx.text.slice(clause[0], clause[1]));
 }
 
 /**
- * The disease a therapy was given for ("progression within 6 months after the standard therapy of
- * locoregional advanced nasopharyngeal carcinoma") describes that therapy: it does not ask for (or
- * exclude) the diagnosis.
+ * The disease a past therapy was given for ("progression within 6 months after the standard therapy of
+ * locoregional advanced nasopharyngeal carcinoma", "previous treatment for pancreas adenocarcinoma")
+ * describes that therapy: it does not ask for (or exclude) the diagnosis. A current or planned one
+ * ("receiving therapy for active ulcerative colitis") still names the patient's disease.
  */
 const TREATED_DISEASE_BEFORE_RE =
-  /\b(?:therap(?:y|ies)|treatments?|chemotherapy|radiotherapy|chemoradiotherapy|surgery|resection|management)\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$/i;
+  /\b(?:after|following|previous|prior|since|complet(?:ing|ion\s+of|ed))\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:therap(?:y|ies)|treatments?|chemotherapy|radiotherapy|chemoradiotherapy|surgery|resection|management)\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$/i;
 function isTreatedDiseaseContext(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
   return TREATED_DISEASE_BEFORE_RE.test(ctx.text.slice(Math.max(clause[0], start - 80), start));

@@ -66,6 +66,8 @@ test("lines of therapy", () => {
   // Refusal is one side of the alternative and no record shows it: no therapy constraint (a judgement one instead).
   assert.deepEqual(extractTherapy("Refuse the firs-line chemotherapy or could not tolerate chemotherapy as determined by treatment physician", 0), []);
   assert.deepEqual(extractTherapy("Patients who declined standard chemotherapy or were intolerant of it", 0), []);
+  // A refusal elsewhere in the list does not reach the therapies before it.
+  assert.deepEqual(extractTherapy("Previous cardiac or ipsilateral thoracic surgery, anemia, patient refusal", 0).map((c) => c.concept), ["surgery"]);
   const intolerant = byConcept("Participants must have received and progressed through or become intolerant to fluoropyrimidine, irinotecan, oxaliplatin");
   assert.deepEqual([...intolerant.keys()], ["fluoropyrimidine", "irinotecan", "oxaliplatin"]);
 });

@@ -328,7 +328,11 @@ function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
   const need = DISEASE_NEEDS_RE.exec(before);
   if (need && DISEASE_WORD_RE.test(need[1])) return true;
   // The record shows what was given, never what was refused: both sides of "refuse X or could not tolerate X" are left to a human.
-  if (hasAny(ctx, REFUSAL_GATE) && REFUSAL_RE.test(ctx.text.slice(clause[0], clause[1]))) return true;
+  // The refusal stands before the mention with no comma between ("patient refusal" after a list of surgeries does not reach back).
+  if (hasAny(ctx, REFUSAL_GATE)) {
+    const r = REFUSAL_RE.exec(before);
+    if (r && !/[,(]/.test(before.slice(r.index))) return true;
+  }
   return false;
 }
 
