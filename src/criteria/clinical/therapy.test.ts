@@ -204,11 +204,16 @@ test("therapies a patient could have, or that describe a disease, are not therap
   assert.deepEqual(extractTherapy("Patient who has recurrent lesion that is suitable for operation or second-course radiotherapy", 0), []);
   assert.deepEqual(extractTherapy("the target lesion cannot benefit from radiotherapy", 0), []);
   assert.deepEqual(extractTherapy("Patients who are candidates for curative surgery", 0), []);
+  // A benefit from a therapy received is about that therapy.
+  assert.deepEqual(extractTherapy("Patients who derived clinical benefit from prior pembrolizumab", 0).map((c) => c.concept), ["pembrolizumab"]);
+  assert.deepEqual(extractTherapy("benefit from previous chemotherapy", 0).map((c) => c.concept), ["chemotherapy"]);
   const autoimmune = extractTherapy(
     "Patient has active immune or autoimmune disease history, excluding type 1 diabetes, hypothyroidism that need hormone replacement therapy and dermatologic diseases that don't need systemic treatment (e.g. leucoderma, psoriasis and alopecia.).",
     0,
   );
   assert.deepEqual(autoimmune.map((c) => c.concept), []);
+  // A need that narrows the criterion stays.
+  assert.deepEqual(extractTherapy("Active autoimmune disease requiring corticosteroids within the past 2 years", 0).map((c) => c.concept), ["corticosteroid"]);
   // A patient's needs are still a therapy constraint.
   assert.equal(byConcept("Patients who require systemic corticosteroids").get("corticosteroid")?.timing, "concurrent");
   // Received therapies beside the words stay.

@@ -324,9 +324,13 @@ const REFUSAL_GATE = gate(["refus", "declin", "unwilling"]);
 function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
   const clause = clauseAt(ctx, m.start);
   const before = ctx.text.slice(Math.max(clause[0], m.start - 120), m.start);
-  if (CANDIDACY_RE.test(before)) return true;
+  const cand = CANDIDACY_RE.exec(before);
+  // "derived clinical benefit from prior pembrolizumab": a response to a therapy received, not a candidacy.
+  if (cand && !/\b(?:prior|previous|previously|earlier|initial|last)\b/i.test(cand[0]) && !/\b(?:clinical|derived|had|obtained|achieved|experienced|showed|shown|with)\s+$/i.test(before.slice(0, cand.index))) return true;
   const need = DISEASE_NEEDS_RE.exec(before);
-  if (need && DISEASE_WORD_RE.test(need[1])) return true;
+  // Only a need that is denied ("diseases that don't need systemic treatment") or excepted describes the disease alone;
+  // "infection requiring systemic antibiotics within 14 days" narrows an exclusion and stays.
+  if (need && DISEASE_WORD_RE.test(need[1]) && (/n[’']t|\bnot\b/i.test(need[0]) || isException(ctx, m.start))) return true;
   // The record shows what was given, never what was refused: both sides of "refuse X or could not tolerate X" are left to a human.
   // The refusal stands before the mention with no comma between ("patient refusal" after a list of surgeries does not reach back).
   if (hasAny(ctx, REFUSAL_GATE)) {
