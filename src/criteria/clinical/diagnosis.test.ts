@@ -114,6 +114,7 @@ test("conditions and histologies, with exceptions", () => {
   assert.deepEqual(view(extractDiagnosis("History of interstitial lung disease", 0)), [{ aspect: "condition", concept: "interstitial-lung-disease", status: ["history"] }]);
   assert.deepEqual(view(extractDiagnosis("Patients with hypertension history", 0)), [{ aspect: "condition", concept: "hypertension", status: ["history"] }]);
   assert.deepEqual(view(extractDiagnosis("Negative in HIV diagnostic test.", 0)), [{ aspect: "condition", concept: "hiv-infection", negated: true }]);
+  assert.deepEqual(view(extractDiagnosis("patients with a positive\n   HIV test at screening are eligible", 0)).map((c) => c.concept), ["hiv-infection"]);
   // "cancer" inside a therapy name is not a diagnosis; pregnancy is demographic.
   assert.deepEqual(extractDiagnosis("other experimental anticancer therapy", 0), []);
   assert.deepEqual(extractDiagnosis("Female patients who are pregnant or breastfeeding.", 0), []);
@@ -143,6 +144,7 @@ test("a condition named in a test or panel is not a diagnosis", () => {
   // A stated result is about the disease.
   assert.deepEqual(view(extractDiagnosis("HIV test positive", 0)), [{ aspect: "condition", concept: "hiv-infection" }]);
   assert.deepEqual(view(extractDiagnosis("Negative in HIV diagnostic test.", 0)), [{ aspect: "condition", concept: "hiv-infection", negated: true }]);
+  assert.deepEqual(view(extractDiagnosis("patients with a positive\n   HIV test at screening are eligible", 0)).map((c) => c.concept), ["hiv-infection"]);
   // Not a test: a diagnosis with a verb or preposition between.
   assert.deepEqual(view(extractDiagnosis("heart failure requiring hospital admission", 0)).map((c) => c.concept), ["heart-failure"]);
   assert.deepEqual(view(extractDiagnosis("diagnosis of Atopic Dermatitis according to SCORAD index", 0)).map((c) => c.concept), ["atopic-dermatitis"]);

@@ -155,7 +155,8 @@ function namesTestNotDiagnosis(ctx: ClinicalContext, start: number, end: number)
   // preposition ("atopic dermatitis according to SCORAD index", "neuropathy during the screening").
   if (/\b(?:is|are|was|were|has|have|had|with|who|requiring|according|to|by|per|using|on|in|at|as|of|for|and|or|during|the|a|an|from|after|before|on)\b/i.test(m[0].slice(0, m[0].length - m[1].length))) return false;
   // A stated result ("HIV test positive", "negative in HIV diagnostic test") is about the disease itself.
-  return !RESULT_RE.test(ctx.text.slice(clause[0], clause[1]));
+  // (Wrapped lines split clauses: look a little before the mention too — "a positive\n HIV test".)
+  return !RESULT_RE.test(ctx.text.slice(Math.min(clause[0], Math.max(0, start - 40)), clause[1]));
 }
 
 /**
