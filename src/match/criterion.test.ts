@@ -129,3 +129,22 @@ test("property: Kleene combination does not depend on the order of its arguments
     }),
   );
 });
+
+test("a denial distributes over 'or' in an inclusion: 'Never received pembrolizumab or nivolumab' excludes a patient who had either", () => {
+  const text = "Never received pembrolizumab or nivolumab";
+  const drug = (name: string, at: number): Constraint => ({
+    type: "therapy", category: "drug", concept: name, mention: name, mentionSpan: [at, at + name.length], timing: "prior", negated: true,
+  });
+  const c = crit("inclusion", [drug("pembrolizumab", 15), drug("nivolumab", 32)], { text, span: [0, text.length] });
+  const had = (name: string): Patient => ({ medications: [{ name, start: "2025-01-01", end: "2025-06-01" }] });
+  assert.equal(evaluateCriterion(c, ctx(had("nivolumab"))).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx(had("pembrolizumab"))).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx(had("capecitabine"))).result.status, "pass");
+});
+
+test("a criterion from which nothing computable was read is unknown, for a human, and does not block 'eligible'", () => {
+  const r = evaluateCriterion(crit("exclusion", [], { text: "Tumour vessels invading the great vessels on imaging" }), ctx({}));
+  assert.equal(r.result.status, "unknown");
+  assert.equal(r.computable, false);
+  assert.deepEqual(r.questions, []);
+});

@@ -206,6 +206,21 @@ function constraintKey(c: Constraint): string {
 }
 
 export function evaluateCriterion(input: Criterion, ctx: EvalContext): EvaluatedCriterion {
+  // Nothing computable was read from it: it is for a human to judge. Shown as unknown
+  // (never as a pass eligo did not check), and not counted against "eligible".
+  if (!input.constraints.length) {
+    return {
+      result: {
+        kind: input.kind,
+        text: input.text,
+        status: "unknown",
+        evidence: [{ constraint: -1, result: "unknown", note: "no computable constraint found in this criterion: left for a human reader" }],
+        constraints: [],
+      },
+      computable: false,
+      questions: [],
+    };
+  }
   const plan = planOf(input, ctx);
   const criterion = plan.criterion;
   const cs = criterion.constraints;
@@ -351,7 +366,10 @@ export function effectiveLogic(criterion: Criterion, ctx: EvalContext): Logic {
     }
     // "EGFR/ALK/ROS1 wild type": a slash between markers lists what must all hold.
     const markers = typeOf(units[j - 1].u) === "biomarker" && typeOf(units[j].u) === "biomarker" && !/\bor\b|[;,]/.test(between);
-    if (!markers && joinsAsAlternative(between, excl)) sentence.push([units[j].u]);
+    // "Never received A or B": a denial distributes over "or" (not A and not B).
+    const denial = (u: Logic | number) => typeof u === "number" && (cs[u] as { negated?: boolean }).negated === true;
+    const deniedList = denial(units[j - 1].u) && denial(units[j].u) && /\bor\b|\/|,/.test(between) && !/[.;]/.test(between);
+    if (!markers && !deniedList && joinsAsAlternative(between, excl)) sentence.push([units[j].u]);
     else sentence[sentence.length - 1].push(units[j].u);
   }
   const run = (g: Array<Logic | number>): Logic | number => (g.length === 1 ? g[0] : { op: "and", args: g });
