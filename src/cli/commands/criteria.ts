@@ -7,13 +7,16 @@
  * Without it: a readable listing, each criterion then its constraints.
  */
 import fs from "node:fs";
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { parseCriteria, parseEligibility, parserVersion } from "../../criteria/parse.js";
-import { reparseStale } from "../../criteria/persist.js";
 import type { Constraint, Criterion } from "../../criteria/types.js";
 import type { Study } from "../../model/study.js";
-import { addDbOption, openDb, paint, UserError } from "../common.js";
+import type * as Common from "../common.js";
+
+// ../common.js loads the SQLite store (about 0.2 s of start-up): `eligo criteria FILE... --jsonl`
+// does not need it, so it is loaded only for listings, stored studies, --reparse and errors.
+let common: typeof Common | undefined;
+const loadCommon = async (): Promise<typeof Common> => (common ??= await import("../common.js"));
 
 interface CriteriaOptions {
   db?: string;
@@ -49,8 +52,8 @@ export function describeConstraint(c: Constraint): string {
   }
 }
 
-/** The readable listing of criteria, as lines. */
-export function renderCriteria(criteria: Criterion[]): string[] {
+/** The readable listing of criteria, as lines; `paint` styles them (common.ts's `paint`). */
+export function renderCriteria(criteria: Criterion[], paint: typeof Common.paint): string[] {
   const lines: string[] = [];
   const counters = { inclusion: 0, exclusion: 0, unknown: 0 };
   for (const cr of criteria) {
@@ -108,13 +111,17 @@ export function registerCriteria(program: Command): void {
     .argument("[inputs...]", "eligibility text files, v2 study JSON files, or NCT ids of stored studies")
     .option("--jsonl", "one JSON line per input: {\"file\", \"criteria\"} (or {\"nctId\", …} for studies)")
     .option("--numeric-only", "numeric constraints only (skip diagnosis, therapy, biomarker … extraction)")
-    .option("--reparse", "re-parse stored studies whose criteria are missing or from another parser version, and store them");
-  addDbOption(cmd);
-  cmd.action((inputs: string[], opts: CriteriaOptions) => {
+    .option("--reparse", "re-parse stored studies whose criteria are missing or from another parser version, and store them")
+    .option("--db <path>", "database file (default: $ELIGO_DB, else ./eligo.db)"); // as common.ts's addDbOption, which this module does not load up front
+  cmd.action(async (inputs: string[], opts: CriteriaOptions) => {
     const output = new Output();
     const warn = (msg: string) => process.stderr.write(`eligo: ${msg}\n`);
+    const files = inputs.filter((x) => !NCT.test(x));
+    const { openDb, paint, UserError } = opts.jsonl && files.length === inputs.length && !opts.reparse && inputs.length ? ({} as Partial<typeof Common>) : await loadCommon();
     if (opts.reparse) {
-      const store = openDb(opts);
+      const { default: cliProgress } = await import("cli-progress");
+      const { reparseStale } = await import("../../criteria/persist.js");
+      const store = openDb!(opts);
       try {
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: "re-parsing criteria [{bar}] {value}/{total}", stream: process.stderr }, cliProgress.Presets.shades_classic)
@@ -134,10 +141,9 @@ export function registerCriteria(program: Command): void {
       }
       if (!inputs.length) return;
     }
-    if (!inputs.length) throw new UserError("criteria: give eligibility text files or NCT ids (or --reparse with --db)");
+    if (!inputs.length) throw new UserError!("criteria: give eligibility text files or NCT ids (or --reparse with --db)");
     const failed: string[] = [];
     const ids = inputs.filter((x) => NCT.test(x));
-    const files = inputs.filter((x) => !NCT.test(x));
     const parseOpts = {
       numericOnly: Boolean(opts.numericOnly),
       onClinicalError: (e: Error, text: string) => warn(`clinical extractor failed on "${text.slice(0, 60)}…": ${e.message}`),
@@ -157,13 +163,13 @@ export function registerCriteria(program: Command): void {
       else criteria = parseCriteria(text, parseOpts);
       if (opts.jsonl) output.line(JSON.stringify({ file, criteria }));
       else {
-        output.line(paint(file, "bold"));
-        for (const l of renderCriteria(criteria)) output.line(l);
+        output.line(paint!(file, "bold"));
+        for (const l of renderCriteria(criteria, paint!)) output.line(l);
         output.line("");
       }
     }
     if (ids.length) {
-      const store = openDb(opts, true);
+      const store = openDb!(opts, true);
       try {
         const version = parserVersion();
         for (const raw of ids) {
@@ -182,8 +188,8 @@ export function registerCriteria(program: Command): void {
           if (opts.jsonl) output.line(JSON.stringify({ nctId: id, parserVersion: version, criteria }));
           else {
             const title = rec.study.protocolSection?.identificationModule?.briefTitle;
-            output.line(paint(`${id}${title ? "  " + title : ""}`, "bold"));
-            for (const l of renderCriteria(criteria)) output.line(l);
+            output.line(paint!(`${id}${title ? "  " + title : ""}`, "bold"));
+            for (const l of renderCriteria(criteria, paint!)) output.line(l);
             output.line("");
           }
         }
@@ -192,7 +198,7 @@ export function registerCriteria(program: Command): void {
       }
     }
     output.flush();
-    if (failed.length) throw new UserError(`${failed.length} of ${inputs.length} input(s) could not be read: ${failed.slice(0, 5).join(", ")}${failed.length > 5 ? ", …" : ""}`);
+    if (failed.length) throw new (await loadCommon()).UserError(`${failed.length} of ${inputs.length} input(s) could not be read: ${failed.slice(0, 5).join(", ")}${failed.length > 5 ? ", …" : ""}`);
   });
 }
 
