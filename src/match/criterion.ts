@@ -159,6 +159,19 @@ interface Plan {
   info: { text: string; kind: string; start: number };
   /** Per constraint: a key under which its result can be shared by every criterion (of any trial) saying the same. */
   keys: string[];
+  /** Id of the whole criterion as parsed plus the trial's condition concepts: equal ids mean equal results for one patient. */
+  signature: number;
+}
+
+/**
+ * Signatures interned to small ids, so that looking a criterion up in a patient's memo
+ * hashes a number, not a long string. Grows with the distinct criteria seen (as the plans do).
+ */
+const signatureIds = new Map<string, number>();
+function signatureId(s: string): number {
+  let id = signatureIds.get(s);
+  if (id === undefined) signatureIds.set(s, (id = signatureIds.size));
+  return id;
 }
 
 const plans = new WeakMap<Criterion, Plan>();
@@ -195,6 +208,7 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
     hasQualifier: cs.some((c) => c.type === "numeric" && c.qualifier !== undefined),
     info,
     keys,
+    signature: signatureId(`${trialKey}|${JSON.stringify(input)}`),
   };
   plans.set(input, plan);
   return plan;
@@ -222,6 +236,18 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
     };
   }
   const plan = planOf(input, ctx);
+  const critMemo = ctx.criterionMemo as Map<number, EvaluatedCriterion> | undefined;
+  if (critMemo) {
+    const hit = critMemo.get(plan.signature);
+    if (hit) return hit;
+    const r = evaluatePlanned(plan, ctx);
+    critMemo.set(plan.signature, r);
+    return r;
+  }
+  return evaluatePlanned(plan, ctx);
+}
+
+function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
   const criterion = plan.criterion;
   const cs = criterion.constraints;
   let cctx: EvalContext | undefined; // built only when a constraint has to be evaluated (not found in the memo)

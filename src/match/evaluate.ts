@@ -60,6 +60,12 @@ export interface EvalContext {
   criterion?: { text: string; kind: string; start: number };
   /** Results of constraints already evaluated for this patient, by statement (shared across trials). */
   memo?: Map<string, LeafResult>;
+  /**
+   * Results of whole criteria already evaluated for this patient (shared across trials):
+   * keyed by the criterion as parsed (text, spans, constraints, logic) and the trial's
+   * condition concepts, which with the patient and the knowledge decide its result.
+   */
+  criterionMemo?: Map<number, unknown>;
   /** Concepts the criterion names as exceptions ("excluding cured basal cell carcinoma"): they do not count. */
   exceptions?: string[];
 }

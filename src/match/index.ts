@@ -199,7 +199,8 @@ export function matchPatient(store: StudyStore, patient: Patient, opts: MatchOpt
 
   // Trials not in the cache (or changed since) are read in batches.
   const keyOf = (row: CandidateRow) => `${row.lastUpdate ?? ""}|${row.parserVersion ?? ""}|${opts.parse ? "custom" : parserVersion()}|${k.version}`;
-  const missing = rows.filter((row) => !cache.get(row.nctId, keyOf(row)));
+  const keys = rows.map(keyOf);
+  const missing = rows.filter((row, i) => !cache.get(row.nctId, keys[i]));
   if (missing.length) {
     const byId = new Map(missing.map((row) => [row.nctId, row]));
     for (const m of store.matchRows(missing.map((row) => row.nctId))) {
@@ -213,9 +214,12 @@ export function matchPatient(store: StudyStore, patient: Patient, opts: MatchOpt
   const results: TrialResult[] = [];
   // Constraints repeat across trials ("ECOG 0–1", "Hb ≥ 90 g/L"): each statement is evaluated once per patient.
   const memo = new Map<string, LeafResult>();
-  for (const row of rows) {
-    const trial = cache.get(row.nctId, keyOf(row)) ?? cache.peek(row.nctId);
-    if (trial) results.push(evaluateTrial(trial, facts, k, memo));
+  // Whole criteria repeat too (registry boilerplate, a sponsor's template): each is evaluated once per patient.
+  const criterionMemo = new Map<number, unknown>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const trial = cache.get(row.nctId, keys[i]) ?? cache.peek(row.nctId);
+    if (trial) results.push(evaluateTrial(trial, facts, k, memo, criterionMemo));
   }
   results.sort(compareResults);
   const shown = opts.limit ? results.slice(0, opts.limit) : results;

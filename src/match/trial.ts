@@ -105,8 +105,14 @@ export function moduleCriteria(
   return { criteria: out, concepts };
 }
 
-export function evaluateTrial(trial: MatchableTrial, facts: PatientFacts, k: MatchKnowledge, memo?: Map<string, LeafResult>): TrialResult {
-  const ctx: EvalContext = { facts, k, trialConcepts: trial.conditionConcepts, ...(memo ? { memo } : {}) };
+export function evaluateTrial(
+  trial: MatchableTrial,
+  facts: PatientFacts,
+  k: MatchKnowledge,
+  memo?: Map<string, LeafResult>,
+  criterionMemo?: Map<number, unknown>,
+): TrialResult {
+  const ctx: EvalContext = { facts, k, trialConcepts: trial.conditionConcepts, ...(memo ? { memo } : {}), ...(criterionMemo ? { criterionMemo } : {}) };
   const evaluated = trial.criteria.map((c) => evaluateCriterion(c, ctx));
   let fail = 0;
   let pass = 0;
