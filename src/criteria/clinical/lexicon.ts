@@ -34,7 +34,6 @@ let firstTokensVersion = 0;
 let nextLexiconBit = 0;
 export type Tokens = Token[] & { version?: number };
 
-const TOKEN_RE = /[A-Za-z\u00C0-\u024F]+|[0-9]+/g;
 /** Between the tokens of a phrase: at most 3 of space, hyphen/dash, slash, apostrophe, dot. */
 function isPhraseGap(text: string, from: number, to: number): boolean {
   if (to - from > 3) return false;
@@ -46,17 +45,38 @@ function isPhraseGap(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/** A letter of TOKEN_RE's first alternative: A-Z, a-z, U+00C0–U+024F. */
+function isTokenLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f);
+}
+
+/**
+ * The tokens of `text`: the matches of TOKEN_RE, found by a character scan (the hottest loop of the
+ * clinical extractor: no match arrays; lexicon.test.ts checks it against TOKEN_RE).
+ */
 export function tokenize(text: string): Tokens {
   const out: Tokens = [];
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN_RE.exec(text)) !== null) {
-    const lower = m[0].toLowerCase();
-    out.push({ lower, raw: m[0], start: m.index, end: m.index + m[0].length, mask: FIRST_TOKENS.get(lower) ?? 0 });
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    let j = i + 1;
+    if (isTokenLetter(c)) while (j < n && isTokenLetter(text.charCodeAt(j))) j++;
+    else if (c >= 48 && c <= 57) while (j < n && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+    else {
+      i = j;
+      continue;
+    }
+    const raw = text.slice(i, j);
+    const lower = raw.toLowerCase();
+    out.push({ lower, raw, start: i, end: j, mask: FIRST_TOKENS.get(lower) ?? 0 });
+    i = j;
   }
   out.version = firstTokensVersion;
   return out;
 }
+
+/** The tokenizer's definition, for tests: letters (Latin, with accents) or digits. */
+export const TOKEN_RE = /[A-Za-z\u00C0-\u024F]+|[0-9]+/g;
 
 /** Compact key of a phrase: its tokens, lower-cased and joined — "Anti-PD-1" → "antipd1". */
 export function compactKey(text: string): string {
