@@ -1,5 +1,8 @@
 /**
- * `npm run bench:match -- [N…] [--runs R] [--whole-runs W] [--patient FILE]`  (default N = 10000 100000, R = 7, W = 3)
+ * `npm run bench:match -- [N…] [--runs R] [--whole-runs W] [--patient FILE] [--dist]`  (default N = 10000 100000, R = 7, W = 3)
+ *
+ * `--dist` measures the tsc-compiled build (run `npm run build` first): matching and the
+ * store are imported from `dist/`, and the whole process is `node dist/cli/main.js`.
  *
  * One patient against N generated trials of every status. The generator (seeded,
  * deterministic) recombines real material: eligibility texts of the 247 LCT trials and the
@@ -18,23 +21,24 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseCriteria, parserVersion } from "../src/criteria/parse.js";
 import { parseRegistryPage } from "../src/ingest/registry-page/index.js";
-import { matchPatient, parsePatientInput, TrialCache } from "../src/match/index.js";
+import * as srcMatch from "../src/match/index.js";
 import type { Study } from "../src/model/study.js";
-import { openStore } from "../src/store/sqlite.js";
+import * as srcStore from "../src/store/sqlite.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 const GENERATOR = "g1";
 
 function args(argv: string[]) {
-  const o = { sizes: [] as number[], runs: 7, wholeRuns: 3, patient: path.join(ROOT, "examples/crc-fits.json") };
+  const o = { sizes: [] as number[], runs: 7, wholeRuns: 3, patient: path.join(ROOT, "examples/crc-fits.json"), dist: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--runs") o.runs = Number(argv[++i]);
     else if (argv[i] === "--whole-runs") o.wholeRuns = Number(argv[++i]);
     else if (argv[i] === "--patient") o.patient = path.resolve(argv[++i]);
+    else if (argv[i] === "--dist") o.dist = true;
     else if (/^\d+$/.test(argv[i])) o.sizes.push(Number(argv[i]));
     else throw new Error(`unknown argument ${argv[i]}`);
   }
@@ -86,7 +90,7 @@ function buildDb(file: string, n: number): void {
   const pool = criteriaPool();
   const rand = rng(n);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-  const store = openStore(file + ".tmp");
+  const store = srcStore.openStore(file + ".tmp");
   const version = parserVersion();
   const importedAt = new Date().toISOString();
   store.transaction(() => {
@@ -120,11 +124,15 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function main() {
+async function main() {
   const o = args(process.argv.slice(2));
+  const distDir = path.join(ROOT, "dist");
+  if (o.dist && !fs.existsSync(path.join(distDir, "cli/main.js"))) throw new Error(`--dist: ${distDir}/cli/main.js not found; run npm run build first`);
+  const { matchPatient, parsePatientInput, TrialCache } = o.dist ? ((await import(pathToFileURL(path.join(distDir, "match/index.js")).href)) as typeof srcMatch) : srcMatch;
+  const { openStore } = o.dist ? ((await import(pathToFileURL(path.join(distDir, "store/sqlite.js")).href)) as typeof srcStore) : srcStore;
   const patientJson = JSON.parse(fs.readFileSync(o.patient, "utf8")) as unknown;
   const patient = parsePatientInput(patientJson, o.patient);
-  console.log(`bench:match — ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ""}, node ${process.version}, patient ${path.basename(o.patient)}, ${o.runs} runs`);
+  console.log(`bench:match — ${os.cpus().length} CPU(s) ${os.cpus()[0]?.model ?? ""}, node ${process.version}, ${o.dist ? "dist/ (tsc)" : "src/ (tsx)"}, patient ${path.basename(o.patient)}, ${o.runs} runs`);
   for (const n of o.sizes) {
     const file = path.join(os.tmpdir(), `eligo-bench-match-${GENERATOR}-${parserVersion().replace(/[^\w.]+/g, "_")}-${n}.db`);
     if (!fs.existsSync(file)) buildDb(file, n);
@@ -151,7 +159,8 @@ function main() {
     const whole: number[] = [];
     for (let r = 0; r < Math.min(o.runs, o.wholeRuns); r++) {
       t = performance.now();
-      const res = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "src/cli/main.ts"), "match", o.patient, "--db", file, "--status", "all", "--as-of", "2026-11-01", "--json"], {
+      const cli = o.dist ? [path.join(distDir, "cli/main.js")] : ["--import", "tsx", path.join(ROOT, "src/cli/main.ts")];
+      const res = spawnSync(process.execPath, [...cli, "match", o.patient, "--db", file, "--status", "all", "--as-of", "2026-11-01", "--json"], {
         cwd: ROOT,
         encoding: "utf8",
         maxBuffer: 1 << 30,
@@ -163,9 +172,9 @@ function main() {
     console.log(
       `N=${n}: ${first.results.length} candidates after prefilter (${counts.eligible} eligible, ${counts.possible} possible, ${counts.ineligible} ineligible); ` +
         `in-process median ${median(warm).toFixed(1)} ms wall, ${median(warmCpu).toFixed(1)} ms CPU (warm cache; cold first call ${cold.toFixed(0)} ms); ` +
-        `whole process median ${median(whole).toFixed(0)} ms`,
+        (whole.length ? `whole process median ${median(whole).toFixed(0)} ms` : "whole process not run"),
     );
   }
 }
 
-main();
+await main();
