@@ -110,12 +110,13 @@ export function findVariables(text: string): VariableMention[] {
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) toks.push({ s: m.index, e: m.index + m[0].length, t: m[0], l: m[0].toLowerCase() });
   const out: VariableMention[] = [];
+  const roots = [
+    [anyCase!, true],
+    [asWritten!, false],
+  ] as const;
   for (let i = 0; i < toks.length; i++) {
     let best: { id: string; end: number; j: number } | undefined;
-    for (const [root, lower] of [
-      [anyCase!, true],
-      [asWritten!, false],
-    ] as const) {
+    for (const [root, lower] of roots) {
       let node: TrieNode | undefined = root;
       for (let j = i; j < toks.length; j++) {
         if (j > i && !gapOk(text, toks[j - 1].e, toks[j].s)) break;
