@@ -159,7 +159,7 @@ interface Plan {
   info: { text: string; kind: string; start: number };
   /** Per constraint: a key under which its result can be shared by every criterion (of any trial) saying the same. */
   keys: string[];
-  /** Id of the whole criterion as parsed plus the trial's condition concepts: equal ids mean equal results for one patient. */
+  /** Id of the whole criterion as parsed plus (when it has a diagnosis constraint) the trial's condition concepts: equal ids mean equal results for one patient. */
   signature: number;
 }
 
@@ -208,7 +208,8 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
     hasQualifier: cs.some((c) => c.type === "numeric" && c.qualifier !== undefined),
     info,
     keys,
-    signature: signatureId(`${trialKey}|${JSON.stringify(input)}`),
+    // The trial's conditions matter only to diagnosis constraints ("other malignancies").
+    signature: signatureId(`${cs.some((c) => c.type === "diagnosis") ? trialKey : "-"}|${JSON.stringify(input)}`),
   };
   plans.set(input, plan);
   return plan;

@@ -229,12 +229,18 @@ export function matchPatient(store: StudyStore, patient: Patient, opts: MatchOpt
 /** Questions of the undecided ("possible") trials, merged, ordered by how many trials each would help decide. */
 export function mergeQuestions(results: TrialResult[]): MergedQuestion[] {
   const byId = new Map<string, MergedQuestion>();
+  const seen = new Map<string, Set<string>>(); // per question, its trials (a list scan was quadratic)
   for (const r of results) {
     if (r.verdict !== "possible") continue;
     for (const q of r.questions) {
-      const m = byId.get(q.id) ?? { id: q.id, text: q.text, trials: [] };
-      if (!m.trials.includes(r.nctId)) m.trials.push(r.nctId);
-      byId.set(q.id, m);
+      let m = byId.get(q.id);
+      if (!m) byId.set(q.id, (m = { id: q.id, text: q.text, trials: [] }));
+      let ids = seen.get(q.id);
+      if (!ids) seen.set(q.id, (ids = new Set()));
+      if (!ids.has(r.nctId)) {
+        ids.add(r.nctId);
+        m.trials.push(r.nctId);
+      }
     }
   }
   return [...byId.values()].sort((a, b) => b.trials.length - a.trials.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
