@@ -24,6 +24,7 @@ import { importPaths } from "../src/ingest/run.js";
 import { derivedWriters, type DerivedWriter } from "../src/store/derived.js";
 import { openStore } from "../src/store/sqlite.js";
 import { writeZip } from "../test/support/zip.js";
+import { rng } from "./support/rng.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SHARED = fileURLToPath(new URL("../../shared/data/", import.meta.url));
@@ -46,21 +47,6 @@ function parseArgs(argv: string[]) {
   return opts;
 }
 
-/** mulberry32: small, fast, seeded. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
-  const some = <T>(xs: readonly T[], max: number): T[] => Array.from({ length: 1 + int(max) }, () => pick(xs));
-  return { next, int, pick, some };
-}
 
 function loadRealStudies(): Study[] {
   const out: Study[] = [];
@@ -101,14 +87,14 @@ function makeGenerator(seed: number) {
     const day = 1 + r.int(28);
     const lastUpdate = `${2008 + r.int(16)}-${String(1 + r.int(12)).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
     const locCount = r.next() < 0.7 ? 1 + r.int(5) : 5 + r.int(60);
-    const meshes = r.next() < 0.6 ? r.some(pools.meshes, 4) : undefined;
+    const meshes = r.next() < 0.6 ? r.pickMany(pools.meshes, 4) : undefined;
     return {
       protocolSection: {
         identificationModule: { ...id, nctId: `NCT${String(10_000_000 + i).padStart(8, "0")}` },
         statusModule: { ...status, lastUpdatePostDateStruct: { date: lastUpdate, type: "ACTUAL" } },
         sponsorCollaboratorsModule: r.pick(pools.sponsors),
         descriptionModule: r.pick(pools.description),
-        conditionsModule: { conditions: r.some(pools.conditions, 4), keywords: r.some(pools.keywords, 6) },
+        conditionsModule: { conditions: r.pickMany(pools.conditions, 4), keywords: r.pickMany(pools.keywords, 6) },
         designModule: r.pick(pools.design),
         armsInterventionsModule: r.pick(pools.arms),
         outcomesModule: r.pick(pools.outcomes),

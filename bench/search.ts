@@ -20,6 +20,7 @@ import type { Study } from "../src/model/study.js";
 import { resolveNear, searchStudies, type SearchParams } from "../src/search/index.js";
 import { buildApp } from "../src/server/app.js";
 import { openStore, type SqliteStudyStore } from "../src/store/sqlite.js";
+import { rng } from "./support/rng.js";
 
 const SHARED = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 
@@ -40,21 +41,6 @@ function parseArgs(argv: string[]) {
   return o;
 }
 
-/** mulberry32. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
-  const some = <T>(xs: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + int(max) }, () => pick(xs)))];
-  return { next, int, pick, some };
-}
 
 function realStudies(): Study[] {
   const out: Study[] = [];
