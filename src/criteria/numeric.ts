@@ -35,14 +35,19 @@ import {
 import type { ComparisonOp, Logic, NumericConstraint, Qualifier, Span } from "./types.js";
 import { toUcumCased } from "./units.js";
 
+/** Every field is always present (undefined when absent): one object shape keeps V8's code monomorphic. */
 interface Quantity {
   value: number;
   valueSpan: Span; // local
   end: number; // local end of the whole quantity (incl. unit / ULN)
-  unitRaw?: string;
-  unit?: string;
-  unitSpan?: Span;
-  relativeTo?: "ULN" | "LLN";
+  unitRaw: string | undefined;
+  unit: string | undefined;
+  unitSpan: Span | undefined;
+  relativeTo: "ULN" | "LLN" | undefined;
+}
+
+function quantity(value: number, valueSpan: Span, end: number, relativeTo?: "ULN" | "LLN"): Quantity {
+  return { value, valueSpan, end, unitRaw: undefined, unit: undefined, unitSpan: undefined, relativeTo };
 }
 
 /** Cheap test: a criterion without digits, "+" or a ULN-like word has no numeric constraint. */
@@ -59,19 +64,18 @@ const TEMPORAL_AFTER =
 const PATIENT_WORDS =
   /^(?:[\s,:;()\-–•*]|\d+[.)]|patients?|subjects?|participants?|adults?|men|women|males?|females?|children|boys|girls|persons?|people|individuals?|volunteers?|healthy|be|are|is|must|should|who|aged?|of|and|or|both|sexes|genders?|all|any|either|sex|male\/female|inpatients?|outpatients?|the|a|an|with|were|was|will|at|time|enrolment|enrollment|screening|consent|signing|study|entry|years?)*$/i;
 
-/** A comparison found in a criterion, before mention resolution. */
+/** A comparison found in a criterion, before mention resolution (every field always present, as Quantity's). */
 interface Found {
   op: ComparisonOp;
   cmpStart: number; // local start of comparator (or of the value when none)
   q: Quantity;
-  q2?: Quantity;
+  q2: Quantity | undefined;
   end: number; // local end of the comparison
-  postfixAge?: boolean; // "or older" / "younger than"
-  cmpWord?: string;
+  postfixAge: boolean; // "or older" / "younger than"
   /** A range written with a dash or tilde ("18-65"), without "between"/"from". */
-  bareRange?: boolean;
+  bareRange: boolean;
   /** Diastolic value of a blood-pressure pair "140/90 mmHg" (q is the systolic). */
-  pair?: Quantity;
+  pair: Quantity | undefined;
 }
 
 const ucumCache = new Map<string, string | undefined>();
@@ -87,7 +91,7 @@ function readQuantity(text: string, at: number, numText: string, valueText = num
   let end = at + numText.length;
   const dotThousands = /^\d{1,3}\.\d{3}$/.test(numText) && /^\s*\/\s*(mmc|mm3|mm³|[µμu]l)/i.test(text.slice(end, end + 8));
   let value = parseNumber(valueText, dotThousands);
-  const q: Quantity = { value, valueSpan: [at, end], end };
+  const q = quantity(value, [at, end], end);
   // "10^3 CFU" written as a number
   const pow = /^(?:\^|\*\*)[ \t]*(-?\d{1,2})|^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})/.exec(text.slice(end, end + 6));
   if (numText === "10" && pow) {
@@ -185,7 +189,8 @@ function findComparisons(text: string): Found[] {
         const p2at = at + numText.length + slash[0].length - slash[1].length;
         const pair = readQuantity(text, p2at, slash[1]);
         const cmpStart = at - pre[0].length + (pre[0].length - pre[0].trimStart().length);
-        out.push({ op: prefixOp(pre[1], pre[2]), cmpStart, q: { ...q, unit: pair.unit, unitSpan: pair.unitSpan }, pair, end: pair.end });
+        const sys: Quantity = { value: q.value, valueSpan: q.valueSpan, end: q.end, unitRaw: q.unitRaw, unit: pair.unit, unitSpan: pair.unitSpan, relativeTo: q.relativeTo };
+        out.push({ op: prefixOp(pre[1], pre[2]), cmpStart, q: sys, q2: undefined, end: pair.end, postfixAge: false, bareRange: false, pair });
         consumed = pair.end;
         NUMBER_RE.lastIndex = pair.end;
       }
@@ -268,7 +273,7 @@ function findComparisons(text: string): Found[] {
         if (isScore || /\b(score|status|grade|class|scale)\b[^;.]{0,20}$/i.test(ctx)) {
           const lastStart = end + list[0].length - 1;
           const lastDigit = text[lastStart];
-          q2 = { value: Number(lastDigit), valueSpan: [lastStart, lastStart + 1], end: lastStart + 1 };
+          q2 = quantity(Number(lastDigit), [lastStart, lastStart + 1], lastStart + 1);
           const lo = Math.min(q.value, q2.value);
           const hi = Math.max(q.value, q2.value);
           if (hi - lo <= 4) {
@@ -306,7 +311,7 @@ function findComparisons(text: string): Found[] {
     if (VERSION_BEFORE.test(beforeText.slice(-14))) continue; // "iOS version 10 or higher"
     const bareRange = op === "range" && !between && !!join && /[-–—~∼～－]/.test(join[0]);
     // post-qualifier: "≥2 for male", "(≤ 5 × ULN for patients with liver metastases)" handled by qualifier search
-    out.push({ op, cmpStart, q, q2, end, postfixAge, cmpWord, bareRange });
+    out.push({ op, cmpStart, q, q2, end, postfixAge, bareRange, pair: undefined });
     consumed = end;
     NUMBER_RE.lastIndex = Math.max(NUMBER_RE.lastIndex, end);
   }
@@ -318,8 +323,8 @@ function findComparisons(text: string): Found[] {
     const wordEnd = m.index + m[0].length;
     if (out.some((f) => f.cmpStart < wordEnd && m!.index < f.end)) continue;
     const op = prefixOp(m[1], m[2]);
-    const q: Quantity = { value: 1, valueSpan: [wordStart, wordEnd], end: wordEnd, relativeTo: /^(LLN|lower)/i.test(m[3]) ? "LLN" : "ULN" };
-    out.push({ op, cmpStart: m.index + (m[0].length - m[0].trimStart().length), q, end: wordEnd });
+    const q = quantity(1, [wordStart, wordEnd], wordEnd, /^(LLN|lower)/i.test(m[3]) ? "LLN" : "ULN");
+    out.push({ op, cmpStart: m.index + (m[0].length - m[0].trimStart().length), q, q2: undefined, end: wordEnd, postfixAge: false, bareRange: false, pair: undefined });
   }
   out.sort((a, b) => a.cmpStart - b.cmpStart);
   return out;
@@ -372,10 +377,10 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
     const c = chosen[k];
     const inside = region.slice(c.start, c.end);
     if ((inside.match(/[(（]/g) ?? []).length > (inside.match(/[)）]/g) ?? []).length && /^[)）]/.test(region.slice(c.end)))
-      chosen[k] = { ...c, end: c.end + 1 };
+      chosen[k] = { id: c.id, start: c.start, end: c.end + 1 };
   }
   const closing = /^\s*[(（][^()（）]{1,15}[)）]/.exec(region.slice(lastC.end));
-  if (closing) chosen[chosen.length - 1] = { ...lastC, end: lastC.end + closing[0].length };
+  if (closing) chosen[chosen.length - 1] = { id: lastC.id, start: lastC.start, end: lastC.end + closing[0].length };
   return chosen;
 }
 
@@ -465,315 +470,449 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
   if (!MAY_HAVE_NUMBERS.test(text)) return { constraints: [] };
   const found = findComparisons(text);
   if (!found.length && !/protein/i.test(text)) return { constraints: [] };
-  const maybeCond = MAYBE_CONDITION.test(text);
-  // table names in the whole criterion, found once; regions take the ones inside them
-  let allVars: VariableMention[] | undefined;
-  const varsIn = (s: number, e: number): VariableMention[] => {
-    allVars ??= findVariables(text);
-    const out: VariableMention[] = [];
-    for (const v of allVars) if (v.start >= s && v.end <= e) out.push({ id: v.id, start: v.start - s, end: v.end - s });
-    return out;
+  const r: NumericRun = {
+    text,
+    offset,
+    found,
+    maybeCond: MAYBE_CONDITION.test(text),
+    allVars: undefined,
+    constraints: [],
+    groups: [],
+    prevEnd: 0,
+    prevMentions: [],
   };
-  const constraints: NumericConstraint[] = [];
-  const groups: Array<{ idx: number[]; joiner: "and" | "or"; listOr?: boolean }> = [];
-  let prevEnd = 0;
-  let prevMentions: Array<{ id: string | null; start: number; end: number; age: boolean }> = [];
-  const abs = (s: number, e: number): Span => [offset + s, offset + e];
+  for (let fi = 0; fi < found.length; fi++) readComparison(r, fi);
+  readDipsticks(r);
+  return { constraints: r.constraints, logic: buildLogic(r.groups) };
+}
 
-  for (let fi = 0; fi < found.length; fi++) {
-    const f = found[fi];
-    const q = f.q;
-    const cs = clauseStart(text, f.cmpStart, 0);
-    const regionStart = Math.max(cs, prevEnd);
-    const region = text.slice(regionStart, f.cmpStart);
-    const afterText = text.slice(f.end, Math.min(text.length, f.end + 60));
+/** A comparison's subject: a table variable (id), an unknown measurement (null) or the age. */
+interface Mention {
+  id: string | null;
+  start: number;
+  end: number;
+  age: boolean;
+}
 
-    // joiner with the previous comparison
-    const between = prevEnd > 0 ? text.slice(prevEnd, f.cmpStart) : "";
-    const connectorOnly =
-      prevEnd > 0 &&
-      (cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) &&
-      /^[\s,/;(（]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i.test(
-        between,
-      );
+function copyMention(m: Mention): Mention {
+  return { id: m.id, start: m.start, end: m.end, age: m.age };
+}
 
-    // ---- age? ----
-    const unit = q.unit ?? f.q2?.unit;
-    const valEnd0 = (f.q2 ?? q).valueSpan[1];
-    const isTime =
-      (unit !== undefined && TIME_UNITS.has(unit)) ||
-      /^[\s)]*(?:consecutive|full|complete|additional|calendar|continuous|gestational|straight)\s+(?:years?|months?|weeks?|days?|hours?)\b/i.test(text.slice(valEnd0, valEnd0 + 30));
-    const noUnit = unit === undefined;
-    AGE_WORD_BEFORE.lastIndex = 0;
-    let ageWord: { start: number; end: number } | undefined;
-    const ageRegion = text.slice(regionStart, q.valueSpan[0]);
-    for (let m = AGE_WORD_BEFORE.exec(ageRegion); m; m = AGE_WORD_BEFORE.exec(ageRegion)) {
-      if (NOT_AGE_BEFORE.test(ageRegion.slice(0, m.index))) continue;
-      ageWord = { start: regionStart + m.index, end: regionStart + m.index + m[0].length };
-    }
-    const valEnd = (f.q2 ?? q).valueSpan[1];
-    const ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
-    const regionVars = varsIn(regionStart, f.cmpStart);
-    const hasVarInRegion = regionVars.length > 0;
-    let isAge = false;
-    let ageMention: { start: number; end: number } | undefined;
-    if (isTime || noUnit) {
-      if (ageAfter && !(noUnit && /life/i.test(ageAfter[1]))) {
-        isAge = true;
-        const s = valEnd + ageAfter.index + ageAfter[0].length - ageAfter[1].length;
-        ageMention = ageWord ?? { start: s, end: s + ageAfter[1].length };
-      } else if (f.postfixAge || (ageWord && !hasVarInRegion)) {
-        isAge = true;
-        ageMention = ageWord;
-      } else if (isTime && /\b(?:for|in|if|among)\s+(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+(?:(?:aged|who\s+are)\s+)?$/i.test(region)) {
-        isAge = true; // "for patients over 65 years": an age condition (made a qualifier below)
-      } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30))) {
-        isAge = true;
-      } else if (noUnit && nextIsAge(text, f, found[fi + 1])) {
-        isAge = true;
-        ageMention = ageWord ?? nextIsAge(text, f, found[fi + 1]);
-      } else if (connectorOnly && prevMentions.length === 1 && prevMentions[0].age) {
-        isAge = true;
-        ageMention = { start: prevMentions[0].start, end: prevMentions[0].end };
-      }
-      if (isAge && !ageMention) {
-        const us = (f.q2 ?? q).unitSpan ?? q.unitSpan;
-        ageMention = us ? { start: us[0], end: us[1] } : { start: q.valueSpan[0], end: q.valueSpan[1] };
-      }
-    }
+/** Constraints made of one comparison, and how they join the ones before. */
+interface Group {
+  idx: number[];
+  joiner: "and" | "or";
+  listOr: boolean;
+}
 
-    let mentions: Array<{ id: string | null; start: number; end: number; age: boolean }> = [];
-    let sex: Qualifier | undefined;
-    // "(≥ 50 mL/min for patients over 65 years)": an age that conditions the threshold before it
-    const lastGroup = groups[groups.length - 1];
-    if (
-      isAge &&
-      lastGroup &&
-      prevEnd > 0 &&
-      lastGroup.idx.every((i) => constraints[i].variable !== "age" && !constraints[i].qualifier) &&
-      /\b(?:for|in|if|among)\s+(?:(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+)?(?:(?:aged|who\s+are|age[sd]?)\s+)?$/i.test(text.slice(prevEnd, f.cmpStart))
-    ) {
-      const qs = text.slice(prevEnd, f.end).search(/\b(?:for|in|if|among)\b/i) + prevEnd;
-      const unitA = q.unit ?? "a";
-      const cond: Qualifier = {
-        text: text.slice(qs, f.end),
-        span: abs(qs, f.end),
-        condition: `age ${f.op === "range" ? `${q.value}-${f.q2!.value}` : `${f.op} ${q.value}`} ${unitA}`,
-      };
-      for (const i of lastGroup.idx) constraints[i].qualifier = cond;
-      prevEnd = f.end;
-      continue;
-    }
-    if (isAge) {
-      mentions = [{ id: "age", start: ageMention!.start, end: ageMention!.end, age: true }];
-    } else {
-      const rawUnit = (f.q2 ?? q).unitRaw ?? q.unitRaw;
-      if (rawUnit && DOSE_UNITS.test(rawUnit.replace(/\s+/g, "")) && !hasVarInRegion) {
-        prevEnd = f.end;
-        continue;
-      }
-      // known variables in the clause: the last one, with names listed before it
-      // ("ALT, AST and total bilirubin ≤ 3 × ULN", "Hemoglobin (Hb)")
-      let chosen = chooseKnown(region, regionVars).map((c) => ({ ...c, start: regionStart + c.start, end: regionStart + c.end }));
-      // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
-      const afterVars = varsIn(f.end, Math.min(text.length, f.end + 40));
-      const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
-      const regionHasWords = afterVar ? words(text, regionStart, f.cmpStart) !== undefined : true;
-      if (!chosen.length && !afterVar && !connectorOnly) {
-        // inside brackets: "weight loss (by patient report, > 5 lbs)"
-        const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), prevEnd);
-        if (wideStart < regionStart) {
-          const wide = text.slice(wideStart, f.cmpStart);
-          chosen = chooseKnown(wide, varsIn(wideStart, f.cmpStart)).map((c) => ({ ...c, start: wideStart + c.start, end: wideStart + c.end }));
-        }
-      }
-      if (afterVar && !chosen.length && !regionHasWords) {
-        mentions = [{ id: afterVar.id, start: f.end + afterVar.start, end: f.end + afterVar.end, age: false }];
-      } else if (!chosen.length && connectorOnly && prevMentions.length) {
-        mentions = prevMentions.map((p) => ({ ...p }));
-      } else if (chosen.length) {
-        mentions = chosen.map((c) => ({ id: c.id, start: c.start, end: c.end, age: false }));
-      } else {
-        // an unknown measurement: the words before the comparator (within the clause, after the
-        // last comma when there is one), else the words after the value
-        const lastComma = Math.max(region.lastIndexOf(","), region.lastIndexOf("，"));
-        // "less than 50% of excess weight", "at least 5 on the 10-point numerical rating scale": the name follows
-        const ofAfter = /^[\s)]*(?:of|on|in)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\d][\p{L}\d'’\-]*\s*){1,5})/u.exec(afterText);
-        let w: { start: number; end: number } | undefined;
-        const pctAfter = /^[\s)]*((?:[\p{L}][\p{L}\d'’\-]*)(?:\s+[\p{L}][\p{L}\d'’\-]*){0,4})/u.exec(afterText);
-        if (q.unit === "%" && pctAfter && !/^(?:of|on|in|and|or|with|within|for|since|after|before|prior|during|past|by|at|from|over|to|per|is|are|was|were|the|than|below|above|under|predicted|normal|ULN|LLN)\b/i.test(pctAfter[1])) {
-          const st = f.end + pctAfter.index + pctAfter[0].length - pctAfter[1].length;
-          const tx = pctAfter[1].replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|before|after|prior|during|on)(?:\s.*)?$/i, "");
-          w = { start: st, end: st + tx.length };
-        }
-        if (!w && ofAfter && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
-          const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
-          const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
-          if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };
-        }
-        if (!w) w = words(text, regionStart + (lastComma >= 0 ? lastComma + 1 : 0), f.cmpStart);
-        if (!w && lastComma >= 0) w = words(text, regionStart, f.cmpStart);
-        if (!w) {
-          const after = /^[\s,)]*(?:of\s+|on\s+|in\s+)?((?:[\p{L}][\p{L}\d'’\-]*\s*){1,4})/u.exec(afterText);
-          if (after && after[1].trim() && !/^(?:and|or|with|within|for|since|after|before|prior|during|in|the|of|at|from|to|per|is|are|was|were|times?)\b/i.test(after[1])) {
-            const st = f.end + after.index + after[0].length - after[1].length;
-            const tx = after[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the)(?:\s.*)?$/i, "");
-            w = { start: st, end: st + tx.length };
-          }
-        }
-        if (!w) {
-          const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), prevEnd);
-          if (wideStart < regionStart) w = words(text, wideStart, f.cmpStart);
-        }
-        if (!w) {
-          if (connectorOnly && prevMentions.length) mentions = prevMentions.map((p) => ({ ...p }));
-          else {
-            prevEnd = f.end;
-            continue;
-          }
-        } else mentions = [{ id: null, start: w.start, end: w.end, age: false }];
-      }
-      // counts of treatment cycles / lines / types are therapy history (the clinical extractor's)
-      const valEndC = (f.q2 ?? q).valueSpan[1];
-      if (mentions.every((m) => m.id === null) && /^[\s)]*(?:(?:consecutive|prior|previous|treatment|complete|full)\s+){0,2}(?:cycles?|courses?|lines?|regimens?|doses?|types?\s+of|kinds?\s+of)\b/i.test(text.slice(valEndC, valEndC + 40))) {
-        prevEnd = f.end;
-        continue;
-      }
-      // "Grade 2 or higher myocardial ischemia": a grade of a condition, not a measurement
-      if (mentions.length === 1 && mentions[0].id === null && /^(?:grade|stage|level|class|type|phase|step|line|cycle|version|times?)$/i.test(text.slice(mentions[0].start, mentions[0].end))) {
-        prevEnd = f.end;
-        continue;
-      }
-      // "≥ 4 on a 0 to 10 numerical rating scale": the scale's span, not a threshold
-      if (f.op === "range" && /\b(?:on|of|using)\s+(?:a|an|the)\s*$/i.test(text.slice(Math.max(0, f.cmpStart - 12), f.cmpStart))) {
-        prevEnd = f.end;
-        continue;
-      }
-      // a bare "a-b" with neither unit nor a known measurement: a citation, a stage, a list
-      if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
-        prevEnd = f.end;
-        continue;
-      }
-      // temporal windows and durations ("within 4 weeks", "life expectancy ≥ 3 months") are not
-      // measurements: the clinical extractor reads windows
-      if (isTime) {
-        prevEnd = f.end;
-        continue;
-      }
-    }
+/**
+ * One criterion's numeric read, shared by the steps below (kept as small functions: V8's
+ * optimising compiler spends far less time on several small functions than on one big one).
+ */
+interface NumericRun {
+  text: string;
+  offset: number;
+  found: Found[];
+  maybeCond: boolean;
+  /** Table names in the whole criterion, found once on first use; regions take the ones inside them. */
+  allVars: VariableMention[] | undefined;
+  constraints: NumericConstraint[];
+  groups: Group[];
+  prevEnd: number;
+  prevMentions: Mention[];
+}
 
-    // qualifiers: sex before the comparator ("men ≥ 450 ms") or after ("≥2 for male")
-    let qualEnd = 0;
-    let sexBefore = SEX_RE.exec(text.slice(Math.max(regionStart, mentions[0].end), f.cmpStart));
-    let sexBase = Math.max(regionStart, mentions[0].end);
-    if (!sexBefore && !isAge) {
-      // "male QTc ≥ 450 ms; female QTc ≥ 470 ms"
-      sexBase = Math.max(regionStart, mentions[0].start - 12);
-      const m = /(?<![\p{L}])(men|males?|women|females?|boys|girls)\s*$/iu.exec(text.slice(sexBase, mentions[0].start));
-      sexBefore = m;
-    }
-    const sexAfter =
-      /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText) ??
-      /^[\s,]*\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
-    if (sexBefore) {
-      const s = sexBase + sexBefore.index;
-      sex = { text: sexBefore[1], span: abs(s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };
-    } else if (sexAfter) {
-      const s = f.end + sexAfter[0].lastIndexOf(sexAfter[1]);
-      qualEnd = f.end + sexAfter[0].length;
-      sex = { text: sexAfter[1], span: abs(s, s + sexAfter[1].length), sex: /^(wo|fe|girl)/i.test(sexAfter[1]) ? "female" : "male" };
-    }
-    // conditions: "if liver metastasis is present, ALT and AST < 5 ULN", "(≤ 5 × ULN for patients with liver metastases)"
-    let condition: Qualifier | undefined;
-    const condBefore = !maybeCond ? null : (CONDITION_RE.exec(region) ?? (CONDITION_ANY.test(region) ? CONDITION_ANY.exec(region) : null));
-    const nextStart = fi + 1 < found.length ? found[fi + 1].cmpStart : text.length;
-    const clauseEndRaw = (() => {
-      const m = /[;\n]|\.\s/.exec(text.slice(f.end));
-      return m ? f.end + m.index : text.length;
-    })();
-    const afterClauseEnd = Math.min(nextStart, clauseEndRaw);
-    const nextInClause = nextStart < clauseEndRaw;
-    const afterClause = text.slice(f.end, afterClauseEnd);
-    const condAfter = maybeCond ? CONDITION_RE.exec(afterClause) : null;
-    if (condBefore) {
-      const s = regionStart + condBefore.index;
-      condition = { text: condBefore[0], span: abs(s, s + condBefore[0].length), condition: conditionOf(condBefore[0]) };
-    } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
-      const s = f.end + condAfter.index;
-      condition = { text: condAfter[0], span: abs(s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
-    }
+function varsIn(r: NumericRun, s: number, e: number): VariableMention[] {
+  const all = (r.allVars ??= findVariables(r.text));
+  const out: VariableMention[] = [];
+  for (const v of all) if (v.start >= s && v.end <= e) out.push({ id: v.id, start: v.start - s, end: v.end - s });
+  return out;
+}
 
-    const idx: number[] = [];
-    if (f.pair && mentions.length) {
-      const mn = mentions[0];
-      for (const [id, qq] of [["sbp", f.q], ["dbp", f.pair]] as const) {
-        const c: NumericConstraint = {
-          type: "numeric",
-          variable: id,
-          mention: text.slice(mn.start, mn.end),
-          mentionSpan: abs(mn.start, mn.end),
-          op: f.op,
-          value: qq.value,
-          valueSpan: abs(qq.valueSpan[0], qq.valueSpan[1]),
-          unit: "mm[Hg]",
-        };
-        if (f.pair.unitSpan) c.unitSpan = abs(f.pair.unitSpan[0], f.pair.unitSpan[1]);
-        idx.push(constraints.length);
-        constraints.push(c);
-      }
-      // "BP > 140/90": either value; "BP < 140/90": both
-      const gapEndP = Math.max(prevEnd, Math.min(f.cmpStart, mn.start));
-      const joinerP: "and" | "or" = prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEndP)) ? "or" : "and";
-      groups.push({ idx, joiner: joinerP, listOr: f.op === ">" || f.op === ">=" });
-      prevEnd = f.end;
-      prevMentions = mentions;
-      continue;
-    }
-    for (const mn of mentions) {
-      const c: NumericConstraint = {
-        type: "numeric",
-        variable: mn.id,
-        mention: text.slice(mn.start, mn.end),
-        mentionSpan: abs(mn.start, mn.end),
-        op: f.op,
-        value: f.q.value,
-        valueSpan: abs(f.q.valueSpan[0], f.q.valueSpan[1]),
-      };
-      if (f.q2) {
-        c.value2 = f.q2.value;
-        c.value2Span = abs(f.q2.valueSpan[0], f.q2.valueSpan[1]);
-      }
-      const u = f.q2?.unit ?? f.q.unit;
-      const uSpan = f.q2?.unitSpan ?? f.q.unitSpan;
-      if (u) c.unit = u;
-      else if (mn.age) c.unit = "a";
-      if (uSpan && u) c.unitSpan = abs(uSpan[0], uSpan[1]);
-      const rel = f.q.relativeTo ?? f.q2?.relativeTo;
-      if (rel) c.relativeTo = rel;
-      // vitals and scores have one unit ("DBP ≥ 100", "ECOG 0-1"): normalise to the table's
-      if (!c.unit && !rel && mn.id) {
-        const v = variableById(mn.id);
-        if (v && (v.kind === "vital" || v.kind === "score" || v.id === "inr" || v.id === "bmi")) c.unit = v.unit;
-      }
-      const qual = sex && condition ? { ...condition, sex: sex.sex, text: `${condition.text}; ${sex.text}` } : (sex ?? condition);
-      if (qual) c.qualifier = qual;
-      idx.push(constraints.length);
-      constraints.push(c);
-    }
-    // "or" right after the previous comparison: "Cr ≤ 1.5 × ULN or CrCl ≥ 60 mL/min", "SBP ≥ 140 or < 100"
-    const gapEnd = Math.max(prevEnd, Math.min(f.cmpStart, ...mentions.map((m) => m.start)));
-    const joiner: "and" | "or" = prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEnd)) ? "or" : "and";
-    if (idx.length) {
-      const listJoin = mentions.length > 1 && /\bor\b/i.test(text.slice(mentions[0].end, mentions[mentions.length - 1].start)) ? "or" : "and";
-      const entry = { idx, joiner };
-      if (listJoin === "or" && idx.length > 1) (entry as { listOr?: boolean }).listOr = true;
-      groups.push(entry);
-    }
-    prevEnd = Math.max(f.end, qualEnd, ...mentions.map((m) => m.end));
-    prevMentions = mentions;
+function abs(r: NumericRun, s: number, e: number): Span {
+  return [r.offset + s, r.offset + e];
+}
+
+const CONNECTOR_ONLY_RE =
+  /^[\s,/;(（]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i;
+
+/** Where a comparison stands: its clause region before the comparator and whether only connectors separate it from the previous one. */
+interface Place {
+  regionStart: number;
+  region: string;
+  afterText: string;
+  connectorOnly: boolean;
+}
+
+function placeOf(r: NumericRun, f: Found): Place {
+  const text = r.text;
+  const prevEnd = r.prevEnd;
+  const cs = clauseStart(text, f.cmpStart, 0);
+  const regionStart = Math.max(cs, prevEnd);
+  // joiner with the previous comparison
+  const between = prevEnd > 0 ? text.slice(prevEnd, f.cmpStart) : "";
+  const connectorOnly = prevEnd > 0 && (cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between);
+  return {
+    regionStart,
+    region: text.slice(regionStart, f.cmpStart),
+    afterText: text.slice(f.end, Math.min(text.length, f.end + 60)),
+    connectorOnly,
+  };
+}
+
+/** Whether a comparison is an age, and the words that say so. */
+interface AgeRead {
+  isAge: boolean;
+  ageMention: { start: number; end: number } | undefined;
+  isTime: boolean;
+  regionVars: VariableMention[];
+}
+
+function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
+  const text = r.text;
+  const f = r.found[fi];
+  const q = f.q;
+  const { regionStart, region, connectorOnly } = p;
+  const unit = q.unit ?? f.q2?.unit;
+  const valEnd0 = (f.q2 ?? q).valueSpan[1];
+  const isTime =
+    (unit !== undefined && TIME_UNITS.has(unit)) ||
+    /^[\s)]*(?:consecutive|full|complete|additional|calendar|continuous|gestational|straight)\s+(?:years?|months?|weeks?|days?|hours?)\b/i.test(text.slice(valEnd0, valEnd0 + 30));
+  const noUnit = unit === undefined;
+  AGE_WORD_BEFORE.lastIndex = 0;
+  let ageWord: { start: number; end: number } | undefined;
+  const ageRegion = text.slice(regionStart, q.valueSpan[0]);
+  for (let m = AGE_WORD_BEFORE.exec(ageRegion); m; m = AGE_WORD_BEFORE.exec(ageRegion)) {
+    if (NOT_AGE_BEFORE.test(ageRegion.slice(0, m.index))) continue;
+    ageWord = { start: regionStart + m.index, end: regionStart + m.index + m[0].length };
   }
+  const valEnd = (f.q2 ?? q).valueSpan[1];
+  const ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
+  const regionVars = varsIn(r, regionStart, f.cmpStart);
+  const hasVarInRegion = regionVars.length > 0;
+  let isAge = false;
+  let ageMention: { start: number; end: number } | undefined;
+  if (isTime || noUnit) {
+    if (ageAfter && !(noUnit && /life/i.test(ageAfter[1]))) {
+      isAge = true;
+      const s = valEnd + ageAfter.index + ageAfter[0].length - ageAfter[1].length;
+      ageMention = ageWord ?? { start: s, end: s + ageAfter[1].length };
+    } else if (f.postfixAge || (ageWord && !hasVarInRegion)) {
+      isAge = true;
+      ageMention = ageWord;
+    } else if (isTime && /\b(?:for|in|if|among)\s+(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+(?:(?:aged|who\s+are)\s+)?$/i.test(region)) {
+      isAge = true; // "for patients over 65 years": an age condition (made a qualifier below)
+    } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30))) {
+      isAge = true;
+    } else if (noUnit && nextIsAge(text, f, r.found[fi + 1])) {
+      isAge = true;
+      ageMention = ageWord ?? nextIsAge(text, f, r.found[fi + 1]);
+    } else if (connectorOnly && r.prevMentions.length === 1 && r.prevMentions[0].age) {
+      isAge = true;
+      ageMention = { start: r.prevMentions[0].start, end: r.prevMentions[0].end };
+    }
+    if (isAge && !ageMention) {
+      const us = (f.q2 ?? q).unitSpan ?? q.unitSpan;
+      ageMention = us ? { start: us[0], end: us[1] } : { start: q.valueSpan[0], end: q.valueSpan[1] };
+    }
+  }
+  return { isAge, ageMention, isTime, regionVars };
+}
 
-  // dipstick urine protein: "urine protein ≥ ++", "proteinuria > 1+", "urine protein ++ or above"
+/**
+ * "(≥ 50 mL/min for patients over 65 years)": an age that conditions the threshold before it
+ * becomes that threshold's qualifier. True when it did.
+ */
+function ageQualifiesPrevious(r: NumericRun, f: Found): boolean {
+  const text = r.text;
+  const lastGroup = r.groups[r.groups.length - 1];
+  const prevEnd = r.prevEnd;
+  if (
+    !lastGroup ||
+    !(prevEnd > 0) ||
+    !lastGroup.idx.every((i) => r.constraints[i].variable !== "age" && !r.constraints[i].qualifier) ||
+    !/\b(?:for|in|if|among)\s+(?:(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+)?(?:(?:aged|who\s+are|age[sd]?)\s+)?$/i.test(text.slice(prevEnd, f.cmpStart))
+  )
+    return false;
+  const q = f.q;
+  const qs = text.slice(prevEnd, f.end).search(/\b(?:for|in|if|among)\b/i) + prevEnd;
+  const unitA = q.unit ?? "a";
+  const cond: Qualifier = {
+    text: text.slice(qs, f.end),
+    span: abs(r, qs, f.end),
+    condition: `age ${f.op === "range" ? `${q.value}-${f.q2!.value}` : `${f.op} ${q.value}`} ${unitA}`,
+  };
+  for (const i of lastGroup.idx) r.constraints[i].qualifier = cond;
+  return true;
+}
+
+/** The subjects of a comparison that is not an age; undefined when it is no measurement (a dose, a count of cycles, a grade, a duration …). */
+function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): Mention[] | undefined {
+  const text = r.text;
+  const q = f.q;
+  const { regionStart, region, afterText, connectorOnly } = p;
+  const regionVars = age.regionVars;
+  const hasVarInRegion = regionVars.length > 0;
+  let mentions: Mention[];
+  const rawUnit = (f.q2 ?? q).unitRaw ?? q.unitRaw;
+  if (rawUnit && DOSE_UNITS.test(rawUnit.replace(/\s+/g, "")) && !hasVarInRegion) return undefined;
+  // known variables in the clause: the last one, with names listed before it
+  // ("ALT, AST and total bilirubin ≤ 3 × ULN", "Hemoglobin (Hb)")
+  let chosen = chooseKnown(region, regionVars).map((c) => ({ id: c.id, start: regionStart + c.start, end: regionStart + c.end }));
+  // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
+  const afterVars = varsIn(r, f.end, Math.min(text.length, f.end + 40));
+  const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
+  const regionHasWords = afterVar ? words(text, regionStart, f.cmpStart) !== undefined : true;
+  if (!chosen.length && !afterVar && !connectorOnly) {
+    // inside brackets: "weight loss (by patient report, > 5 lbs)"
+    const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), r.prevEnd);
+    if (wideStart < regionStart) {
+      const wide = text.slice(wideStart, f.cmpStart);
+      chosen = chooseKnown(wide, varsIn(r, wideStart, f.cmpStart)).map((c) => ({ id: c.id, start: wideStart + c.start, end: wideStart + c.end }));
+    }
+  }
+  if (afterVar && !chosen.length && !regionHasWords) {
+    mentions = [{ id: afterVar.id, start: f.end + afterVar.start, end: f.end + afterVar.end, age: false }];
+  } else if (!chosen.length && connectorOnly && r.prevMentions.length) {
+    mentions = r.prevMentions.map(copyMention);
+  } else if (chosen.length) {
+    mentions = chosen.map((c) => ({ id: c.id, start: c.start, end: c.end, age: false }));
+  } else {
+    const w = unknownMeasurement(r, f, p);
+    if (!w) {
+      if (connectorOnly && r.prevMentions.length) mentions = r.prevMentions.map(copyMention);
+      else return undefined;
+    } else mentions = [{ id: null, start: w.start, end: w.end, age: false }];
+  }
+  // counts of treatment cycles / lines / types are therapy history (the clinical extractor's)
+  const valEndC = (f.q2 ?? q).valueSpan[1];
+  if (mentions.every((m) => m.id === null) && /^[\s)]*(?:(?:consecutive|prior|previous|treatment|complete|full)\s+){0,2}(?:cycles?|courses?|lines?|regimens?|doses?|types?\s+of|kinds?\s+of)\b/i.test(text.slice(valEndC, valEndC + 40))) {
+    return undefined;
+  }
+  // "Grade 2 or higher myocardial ischemia": a grade of a condition, not a measurement
+  if (mentions.length === 1 && mentions[0].id === null && /^(?:grade|stage|level|class|type|phase|step|line|cycle|version|times?)$/i.test(text.slice(mentions[0].start, mentions[0].end))) {
+    return undefined;
+  }
+  // "≥ 4 on a 0 to 10 numerical rating scale": the scale's span, not a threshold
+  if (f.op === "range" && /\b(?:on|of|using)\s+(?:a|an|the)\s*$/i.test(text.slice(Math.max(0, f.cmpStart - 12), f.cmpStart))) {
+    return undefined;
+  }
+  // a bare "a-b" with neither unit nor a known measurement: a citation, a stage, a list
+  const unit = q.unit ?? f.q2?.unit;
+  if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
+    return undefined;
+  }
+  // temporal windows and durations ("within 4 weeks", "life expectancy ≥ 3 months") are not
+  // measurements: the clinical extractor reads windows
+  if (age.isTime) return undefined;
+  return mentions;
+}
+
+/**
+ * An unknown measurement: the words before the comparator (within the clause, after the
+ * last comma when there is one), else the words after the value.
+ */
+function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number; end: number } | undefined {
+  const text = r.text;
+  const q = f.q;
+  const { regionStart, region, afterText } = p;
+  const lastComma = Math.max(region.lastIndexOf(","), region.lastIndexOf("，"));
+  // "less than 50% of excess weight", "at least 5 on the 10-point numerical rating scale": the name follows
+  const ofAfter = /^[\s)]*(?:of|on|in)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\d][\p{L}\d'’\-]*\s*){1,5})/u.exec(afterText);
+  let w: { start: number; end: number } | undefined;
+  const pctAfter = /^[\s)]*((?:[\p{L}][\p{L}\d'’\-]*)(?:\s+[\p{L}][\p{L}\d'’\-]*){0,4})/u.exec(afterText);
+  if (q.unit === "%" && pctAfter && !/^(?:of|on|in|and|or|with|within|for|since|after|before|prior|during|past|by|at|from|over|to|per|is|are|was|were|the|than|below|above|under|predicted|normal|ULN|LLN)\b/i.test(pctAfter[1])) {
+    const st = f.end + pctAfter.index + pctAfter[0].length - pctAfter[1].length;
+    const tx = pctAfter[1].replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|before|after|prior|during|on)(?:\s.*)?$/i, "");
+    w = { start: st, end: st + tx.length };
+  }
+  if (!w && ofAfter && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
+    const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
+    const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
+    if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };
+  }
+  if (!w) w = words(text, regionStart + (lastComma >= 0 ? lastComma + 1 : 0), f.cmpStart);
+  if (!w && lastComma >= 0) w = words(text, regionStart, f.cmpStart);
+  if (!w) {
+    const after = /^[\s,)]*(?:of\s+|on\s+|in\s+)?((?:[\p{L}][\p{L}\d'’\-]*\s*){1,4})/u.exec(afterText);
+    if (after && after[1].trim() && !/^(?:and|or|with|within|for|since|after|before|prior|during|in|the|of|at|from|to|per|is|are|was|were|times?)\b/i.test(after[1])) {
+      const st = f.end + after.index + after[0].length - after[1].length;
+      const tx = after[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the)(?:\s.*)?$/i, "");
+      w = { start: st, end: st + tx.length };
+    }
+  }
+  if (!w) {
+    const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), r.prevEnd);
+    if (wideStart < regionStart) w = words(text, wideStart, f.cmpStart);
+  }
+  return w;
+}
+
+/** Qualifiers of a comparison: sex ("men ≥ 450 ms", "≥2 for male") and condition ("if liver metastases …"). */
+interface Qualifiers {
+  sex: Qualifier | undefined;
+  condition: Qualifier | undefined;
+  qualEnd: number;
+}
+
+function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], isAge: boolean): Qualifiers {
+  const text = r.text;
+  const f = r.found[fi];
+  const { regionStart, region, afterText } = p;
+  let sex: Qualifier | undefined;
+  // qualifiers: sex before the comparator ("men ≥ 450 ms") or after ("≥2 for male")
+  let qualEnd = 0;
+  let sexBefore = SEX_RE.exec(text.slice(Math.max(regionStart, mentions[0].end), f.cmpStart));
+  let sexBase = Math.max(regionStart, mentions[0].end);
+  if (!sexBefore && !isAge) {
+    // "male QTc ≥ 450 ms; female QTc ≥ 470 ms"
+    sexBase = Math.max(regionStart, mentions[0].start - 12);
+    const m = /(?<![\p{L}])(men|males?|women|females?|boys|girls)\s*$/iu.exec(text.slice(sexBase, mentions[0].start));
+    sexBefore = m;
+  }
+  const sexAfter =
+    /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText) ??
+    /^[\s,]*\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
+  if (sexBefore) {
+    const s = sexBase + sexBefore.index;
+    sex = { text: sexBefore[1], span: abs(r, s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };
+  } else if (sexAfter) {
+    const s = f.end + sexAfter[0].lastIndexOf(sexAfter[1]);
+    qualEnd = f.end + sexAfter[0].length;
+    sex = { text: sexAfter[1], span: abs(r, s, s + sexAfter[1].length), sex: /^(wo|fe|girl)/i.test(sexAfter[1]) ? "female" : "male" };
+  }
+  // conditions: "if liver metastasis is present, ALT and AST < 5 ULN", "(≤ 5 × ULN for patients with liver metastases)"
+  let condition: Qualifier | undefined;
+  const maybeCond = r.maybeCond;
+  const condBefore = !maybeCond ? null : (CONDITION_RE.exec(region) ?? (CONDITION_ANY.test(region) ? CONDITION_ANY.exec(region) : null));
+  const found = r.found;
+  const nextStart = fi + 1 < found.length ? found[fi + 1].cmpStart : text.length;
+  const clauseEndRaw = (() => {
+    const m = /[;\n]|\.\s/.exec(text.slice(f.end));
+    return m ? f.end + m.index : text.length;
+  })();
+  const afterClauseEnd = Math.min(nextStart, clauseEndRaw);
+  const nextInClause = nextStart < clauseEndRaw;
+  const afterClause = text.slice(f.end, afterClauseEnd);
+  const condAfter = maybeCond ? CONDITION_RE.exec(afterClause) : null;
+  if (condBefore) {
+    const s = regionStart + condBefore.index;
+    condition = { text: condBefore[0], span: abs(r, s, s + condBefore[0].length), condition: conditionOf(condBefore[0]) };
+  } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
+    const s = f.end + condAfter.index;
+    condition = { text: condAfter[0], span: abs(r, s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
+  }
+  return { sex, condition, qualEnd };
+}
+
+/** Reads the comparison found[fi] into constraints (or into a qualifier of the previous ones, or into nothing). */
+function readComparison(r: NumericRun, fi: number): void {
+  const f = r.found[fi];
+  const p = placeOf(r, f);
+  const age = readAge(r, fi, p);
+  const isAge = age.isAge;
+  if (isAge && ageQualifiesPrevious(r, f)) {
+    r.prevEnd = f.end;
+    return;
+  }
+  let mentions: Mention[];
+  if (isAge) {
+    mentions = [{ id: "age", start: age.ageMention!.start, end: age.ageMention!.end, age: true }];
+  } else {
+    const ms = measurementMentions(r, f, p, age);
+    if (!ms) {
+      r.prevEnd = f.end;
+      return;
+    }
+    mentions = ms;
+  }
+  if (f.pair && mentions.length) {
+    emitPair(r, f, mentions);
+    return;
+  }
+  const { sex, condition, qualEnd } = qualifiersOf(r, fi, p, mentions, isAge);
+  emitConstraints(r, f, mentions, sex, condition, qualEnd);
+}
+
+/** "BP > 140/90 mmHg": systolic and diastolic constraints. */
+function emitPair(r: NumericRun, f: Found, mentions: Mention[]): void {
+  const text = r.text;
+  const mn = mentions[0];
+  const pair = f.pair!;
+  const idx: number[] = [];
+  for (const [id, qq] of [["sbp", f.q], ["dbp", pair]] as const) {
+    const c: NumericConstraint = {
+      type: "numeric",
+      variable: id,
+      mention: text.slice(mn.start, mn.end),
+      mentionSpan: abs(r, mn.start, mn.end),
+      op: f.op,
+      value: qq.value,
+      valueSpan: abs(r, qq.valueSpan[0], qq.valueSpan[1]),
+      unit: "mm[Hg]",
+    };
+    if (pair.unitSpan) c.unitSpan = abs(r, pair.unitSpan[0], pair.unitSpan[1]);
+    idx.push(r.constraints.length);
+    r.constraints.push(c);
+  }
+  // "BP > 140/90": either value; "BP < 140/90": both
+  const prevEnd = r.prevEnd;
+  const gapEndP = Math.max(prevEnd, Math.min(f.cmpStart, mn.start));
+  const joinerP: "and" | "or" = prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEndP)) ? "or" : "and";
+  r.groups.push({ idx, joiner: joinerP, listOr: f.op === ">" || f.op === ">=" });
+  r.prevEnd = f.end;
+  r.prevMentions = mentions;
+}
+
+function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qualifier | undefined, condition: Qualifier | undefined, qualEnd: number): void {
+  const text = r.text;
+  const idx: number[] = [];
+  for (const mn of mentions) {
+    const c: NumericConstraint = {
+      type: "numeric",
+      variable: mn.id,
+      mention: text.slice(mn.start, mn.end),
+      mentionSpan: abs(r, mn.start, mn.end),
+      op: f.op,
+      value: f.q.value,
+      valueSpan: abs(r, f.q.valueSpan[0], f.q.valueSpan[1]),
+    };
+    if (f.q2) {
+      c.value2 = f.q2.value;
+      c.value2Span = abs(r, f.q2.valueSpan[0], f.q2.valueSpan[1]);
+    }
+    const u = f.q2?.unit ?? f.q.unit;
+    const uSpan = f.q2?.unitSpan ?? f.q.unitSpan;
+    if (u) c.unit = u;
+    else if (mn.age) c.unit = "a";
+    if (uSpan && u) c.unitSpan = abs(r, uSpan[0], uSpan[1]);
+    const rel = f.q.relativeTo ?? f.q2?.relativeTo;
+    if (rel) c.relativeTo = rel;
+    // vitals and scores have one unit ("DBP ≥ 100", "ECOG 0-1"): normalise to the table's
+    if (!c.unit && !rel && mn.id) {
+      const v = variableById(mn.id);
+      if (v && (v.kind === "vital" || v.kind === "score" || v.id === "inr" || v.id === "bmi")) c.unit = v.unit;
+    }
+    const qual = sex && condition ? { ...condition, sex: sex.sex, text: `${condition.text}; ${sex.text}` } : (sex ?? condition);
+    if (qual) c.qualifier = qual;
+    idx.push(r.constraints.length);
+    r.constraints.push(c);
+  }
+  // "or" right after the previous comparison: "Cr ≤ 1.5 × ULN or CrCl ≥ 60 mL/min", "SBP ≥ 140 or < 100"
+  const prevEnd = r.prevEnd;
+  const gapEnd = Math.max(prevEnd, Math.min(f.cmpStart, ...mentions.map((m) => m.start)));
+  const joiner: "and" | "or" = prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEnd)) ? "or" : "and";
+  if (idx.length) {
+    const listJoin = mentions.length > 1 && /\bor\b/i.test(text.slice(mentions[0].end, mentions[mentions.length - 1].start)) ? "or" : "and";
+    r.groups.push({ idx, joiner, listOr: listJoin === "or" && idx.length > 1 });
+  }
+  r.prevEnd = Math.max(f.end, qualEnd, ...mentions.map((m) => m.end));
+  r.prevMentions = mentions;
+}
+
+/** Dipstick urine protein: "urine protein ≥ ++", "proteinuria > 1+", "urine protein ++ or above". */
+function readDipsticks(r: NumericRun): void {
+  const text = r.text;
   DIPSTICK_RE.lastIndex = 0;
   const mayDip = text.includes("+") && /protein/i.test(text);
   for (let m = mayDip ? DIPSTICK_RE.exec(text) : null; m; m = DIPSTICK_RE.exec(text)) {
@@ -786,16 +925,15 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
       type: "numeric",
       variable: "urine-protein-dipstick",
       mention: name,
-      mentionSpan: abs(m.index, m.index + name.length),
+      mentionSpan: abs(r, m.index, m.index + name.length),
       op,
       value,
-      valueSpan: abs(vs, vs + plus.length),
+      valueSpan: abs(r, vs, vs + plus.length),
       unit: "{dipstick}",
     };
-    groups.push({ idx: [constraints.length], joiner: "and" });
-    constraints.push(c);
+    r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
+    r.constraints.push(c);
   }
-  return { constraints, logic: buildLogic(groups) };
 }
 
 const DIPSTICK_RE =
