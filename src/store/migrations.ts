@@ -4,7 +4,7 @@
  * migration that has shipped.
  */
 import type Database from "better-sqlite3";
-import { rebuildSearchIndex, SEARCH_FILTERS_SQL, SEARCH_SCHEMA_SQL } from "./search-index.js";
+import { CONTENTLESS_FTS_SQL, rebuildFullText, rebuildSearchIndex, SEARCH_FILTERS_SQL, SEARCH_SCHEMA_SQL } from "./search-index.js";
 
 export interface Migration {
   version: number;
@@ -102,6 +102,23 @@ export const migrations: Migration[] = [
     up(db) {
       db.exec(SEARCH_FILTERS_SQL);
       rebuildSearchIndex(db);
+    },
+  },
+  // There is no version 4 (it was reserved and never used); versions only need to increase.
+  {
+    version: 5,
+    description: "import speed: drop the studies filter indexes nothing reads (search filters use search_docs); contentless full-text table without prefix indexes (refilled)",
+    up(db) {
+      db.exec(`
+        DROP INDEX IF EXISTS studies_status;
+        DROP INDEX IF EXISTS studies_type;
+        DROP INDEX IF EXISTS studies_last_update;
+        DROP INDEX IF EXISTS studies_start;
+        DROP INDEX IF EXISTS studies_sponsor;
+        DROP INDEX IF EXISTS studies_age;
+      `);
+      db.exec(CONTENTLESS_FTS_SQL);
+      rebuildFullText(db);
     },
   },
 ];

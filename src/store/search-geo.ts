@@ -104,6 +104,22 @@ function cityKeys(city: string): string[] {
   return [...new Set(out.filter(Boolean))];
 }
 
+const siteMemo = new Map<string, Place | null>();
+/**
+ * geocodeCity for a site at import, memoised by (city, country): registries repeat the same
+ * few thousand cities across studies, and each lookup tries several spellings. Bounded, so a
+ * long-running server's memory stays flat.
+ */
+export function geocodeSite(city: string, country?: string | null): Place | undefined {
+  const k = `${city}\u0000${country ?? ""}`;
+  let hit = siteMemo.get(k);
+  if (hit === undefined) {
+    if (siteMemo.size >= 50_000) siteMemo.clear();
+    siteMemo.set(k, (hit = geocodeCity(city, country) ?? null));
+  }
+  return hit ?? undefined;
+}
+
 /** The most populous place called `city` (in `country` when given), or undefined. */
 export function geocodeCity(city: string, country?: string | null): Place | undefined {
   const g = loadGazetteer();

@@ -7,6 +7,7 @@ import type { Study } from "../model/study.js";
 import { searchStudies } from "./search-query.js";
 import { relatedStudies } from "./search-related.js";
 import { ftsDocument } from "./search-index.js";
+import { migrations } from "./migrations.js";
 import { openStore } from "./sqlite.js";
 
 const prov = { sourceKind: "ctgov-v2-json" as const, source: "test", importedAt: "2026-01-01T00:00:00Z" };
@@ -66,8 +67,13 @@ test("a database from before the search index is indexed and geocoded by the mig
       UPDATE study_locations SET lat = NULL, lon = NULL; ALTER TABLE study_locations DROP COLUMN geocoded; PRAGMA user_version = 1;`);
     store.close();
     store = openStore(file);
-    assert.equal(store.db.pragma("user_version", { simple: true }), 3);
+    assert.equal(store.db.pragma("user_version", { simple: true }), Math.max(...migrations.map((m) => m.version)));
     assert.deepEqual(ids(searchStudies(store.db, { q: "numbat small cell lung cancer" })), ["NCT00000003"]);
+    // Migration 5: the full-text table keeps no copy of the text, and has no prefix indexes.
+    const ftsSql = store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").pluck().get() as string;
+    assert.match(ftsSql, /content = ''/);
+    assert.doesNotMatch(ftsSql, /prefix/);
+    assert.deepEqual(ids(searchStudies(store.db, { q: "numb" })), ["NCT00000003"], "prefix queries still work");
     const near = searchStudies(store.db, { near: { lat: 30.29, lon: 120.16 }, radiusKm: 10 });
     assert.deepEqual(ids(near), ["NCT00000003"]);
     assert.equal(near.studies[0].locations[0].geocoded, true);

@@ -8,7 +8,7 @@ import type Database from "better-sqlite3";
 import type { Study } from "../model/study.js";
 import { columnsOf } from "./columns.js";
 import { registerDerivedWriter, type DerivedWriter } from "./derived.js";
-import { geocodeCity } from "./search-geo.js";
+import { geocodeSite } from "./search-geo.js";
 import { familiesOf, synonymExpansion, synonymGroupsIn } from "./search-text.js";
 
 /** FTS columns in order, with their BM25 weights (titles > conditions, interventions, keywords > summary > the rest). */
@@ -63,6 +63,22 @@ export const SEARCH_FILTERS_SQL = `
   CREATE INDEX search_docs_status ON search_docs(overall_status);
   CREATE INDEX search_docs_last_update ON search_docs(last_update);
   CREATE INDEX search_docs_start ON search_docs(start_date);
+`;
+
+/**
+ * Migration 5: the full-text table becomes contentless (`content=''`, deletable) and loses its
+ * prefix indexes. Nothing reads column text back from it (results come from search_docs), and
+ * the copy of every study's text plus two prefix indexes were two thirds of its write cost at
+ * import. Prefix queries still work: FTS5 merges the terms that start with the prefix.
+ */
+export const CONTENTLESS_FTS_SQL = `
+  DROP TABLE search_fts;
+  CREATE VIRTUAL TABLE search_fts USING fts5(
+    ${FTS_COLUMNS.map((c) => c.name).join(", ")},
+    tokenize = 'unicode61 remove_diacritics 2',
+    content = '',
+    contentless_delete = 1
+  );
 `;
 
 const join = (xs: Array<string | undefined | null>) => xs.filter((x): x is string => Boolean(x && x.trim())).join(" ; ");
@@ -177,7 +193,11 @@ export const searchIndexWriter: DerivedWriter = {
   },
 };
 
-/** Fills lat/lon of sites that have a city but no coordinates, from the gazetteer. */
+/**
+ * Fills lat/lon of stored sites that have a city but no coordinates, from the gazetteer: the
+ * back-fill for databases from before geocoding (migration 3). New sites are geocoded as the
+ * store writes them (sqlite.ts), so this is not a registered derived writer.
+ */
 export const geocodeWriter: DerivedWriter = {
   name: "geocode-locations",
   // The store deletes and rewrites study_locations itself; nothing of ours to clear.
@@ -190,14 +210,30 @@ export const geocodeWriter: DerivedWriter = {
       country: string | null;
     }>;
     for (const r of rows) {
-      const place = geocodeCity(r.city, r.country);
+      const place = geocodeSite(r.city, r.country);
       if (place) s.setGeo.run(place.lat, place.lon, r.rowid);
     }
   },
 };
 
 registerDerivedWriter(searchIndexWriter);
-registerDerivedWriter(geocodeWriter);
+
+/** Migration 5's refill of the (new, empty) full-text table from every stored study. */
+export function rebuildFullText(db: Database.Database): void {
+  const s = stmts(db);
+  const batch = db.prepare(
+    "SELECT d.doc_id, s.json FROM search_docs d JOIN studies s ON s.nct_id = d.nct_id WHERE d.doc_id > ? ORDER BY d.doc_id LIMIT 500",
+  );
+  for (let last = Number.MIN_SAFE_INTEGER; ; ) {
+    const rows = batch.all(last) as Array<{ doc_id: number; json: string }>;
+    if (!rows.length) break;
+    for (const r of rows) {
+      const doc = ftsDocument(JSON.parse(r.json) as Study);
+      s.insFts.run(r.doc_id, ...FTS_COLUMNS.map((c) => doc[c.name]));
+    }
+    last = rows[rows.length - 1].doc_id;
+  }
+}
 
 /** Migration 3's (re)build: indexes and geocodes every stored study afresh. */
 export function rebuildSearchIndex(db: Database.Database): void {

@@ -62,3 +62,53 @@ test("property: any text gives either no query or an FTS5 expression SQLite acce
   );
   db.close();
 });
+
+/** The straightforward scan synonymGroupsIn replaced (tokenise everything, then look up): the oracle. */
+function synonymGroupsReference(text: string) {
+  const t = synonymTable();
+  const abbr = new Map<string, (typeof t.groups)[number]>();
+  for (const g of t.groups) for (const a of g.abbr) for (const f of [a, a.toUpperCase()]) abbr.set(f, g);
+  const phrases = t.groups
+    .flatMap((g) => g.terms.map((term) => ({ toks: tokens(term), group: g })))
+    .filter((p) => p.toks.length)
+    .sort((a, b) => b.toks.length - a.toks.length);
+  const byFirst = new Map<string, typeof phrases>();
+  for (const p of phrases) byFirst.set(p.toks[0], [...(byFirst.get(p.toks[0]) ?? []), p]);
+  const found = new Set<(typeof t.groups)[number]>();
+  const toks = tokens(text);
+  for (let i = 0; i < toks.length; i++) {
+    for (const p of byFirst.get(toks[i]) ?? []) {
+      if (p.toks.every((w, j) => toks[i + j] === w)) {
+        found.add(p.group);
+        i += p.toks.length - 1;
+        break;
+      }
+    }
+  }
+  // eslint-disable-next-line no-control-regex
+  const words = /^[\x00-\x7f]*$/.test(text) ? text.split(/[^A-Za-z0-9]+/) : text.split(/[^\p{L}\p{N}]+/u);
+  for (const w of words) {
+    const g = w && abbr.get(w);
+    if (g) found.add(g);
+  }
+  return [...found];
+}
+
+test("property: synonymGroupsIn finds the same groups, in the same order, as tokenising everything", () => {
+  const t = synonymTable();
+  const pieces = [
+    ...t.groups.flatMap((g) => [...g.abbr, ...g.terms, ...g.terms.map((x) => x.toUpperCase())]),
+    "non", "small", "cell", "lung", "cancer", "Non-Small", "ö", "é", "e\u0301", "\u0130", "漢", "𝐀", "\ud835", "\udc00", "≥",
+    "-", " ", ", ", "(", ")", "/", "\n", "ALL", "all", "mcrc", "1", "x",
+  ];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), fc.constantFrom("", " ", "-", ""), (parts, sep) => {
+      const text = parts.join(sep);
+      assert.deepEqual(synonymGroupsIn(text), synonymGroupsReference(text), JSON.stringify(text));
+    }),
+    { numRuns: 3000 },
+  );
+  for (const text of ["Small Cell Lung Cancer NSCLC non small cell lung cancer", "Sjögren NSCLC\u0301 SCLCé", "non-small-cell lung carcinoma; mCRC"]) {
+    assert.deepEqual(synonymGroupsIn(text), synonymGroupsReference(text));
+  }
+});

@@ -65,23 +65,6 @@ function indexPhrases(phrases: Phrase[]): PhraseIndex {
   return m;
 }
 
-/** Calls found for each phrase occurrence; a match consumes its tokens (longest match wins). */
-function scan(toks: string[], index: PhraseIndex, found: (p: Phrase) => void): void {
-  for (let i = 0; i < toks.length; i++) {
-    const list = index.get(toks[i]);
-    if (!list) continue;
-    for (const p of list) {
-      let ok = i + p.toks.length <= toks.length;
-      for (let j = 1; ok && j < p.toks.length; j++) ok = toks[i + j] === p.toks[j];
-      if (ok) {
-        found(p);
-        i += p.toks.length - 1;
-        break;
-      }
-    }
-  }
-}
-
 let compiled: { terms: PhraseIndex; families: PhraseIndex; abbr: Map<string, SynonymGroup> } | undefined;
 function compiledTable() {
   if (!compiled) {
@@ -101,17 +84,124 @@ function compiledTable() {
   return compiled;
 }
 
-/** The synonym groups a text mentions, by a written-out form or by an abbreviation. */
+/**
+ * Word characters as FTS5's unicode61 sees them (\p{L} or \p{N}), one entry per UTF-16 code
+ * unit: 0 = not yet classified, 1 = word, 2 = separator. Filled lazily; surrogates are
+ * classified per code point (see wordEnd).
+ */
+const wordClass = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) wordClass[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
+const WORD_RE = /^[\p{L}\p{N}]$/u;
+const astralWord = new Map<number, boolean>();
+
+/** Length in code units of the word character at i, or 0 when it is a separator. */
+function wordCharAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  let k = wordClass[c];
+  if (k === 0) {
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        const cp = text.codePointAt(i)!;
+        let w = astralWord.get(cp);
+        if (w === undefined) astralWord.set(cp, (w = WORD_RE.test(String.fromCodePoint(cp))));
+        return w ? 2 : 0;
+      }
+    }
+    // Lone surrogates are separators, as in the regular-expression split they replace; they
+    // stay unclassified in the table (0) so that a later pair is still read as a code point.
+    if (c >= 0xd800 && c <= 0xdfff) return 0;
+    k = wordClass[c] = WORD_RE.test(String.fromCharCode(c)) ? 1 : 2;
+  }
+  return k === 1 ? 1 : 0;
+}
+
+/** Calls visit(start, end) for each maximal run of word characters in text from `from`; stops when visit returns false. */
+function forEachWord(text: string, visit: (start: number, end: number) => boolean | void, from = 0): void {
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    let w = wordCharAt(text, i);
+    if (!w) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (w) {
+      i += w;
+      w = i < n ? wordCharAt(text, i) : 0;
+    }
+    if (visit(start, i) === false) return;
+  }
+}
+
+/** The text as tokens() sees it before splitting: lower case, diacritics removed. */
+function foldForTokens(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+}
+
+let abbrStats: { first: Uint8Array; min: number; max: number } | undefined;
+
+/**
+ * The synonym groups a text mentions, by a written-out form or by an abbreviation: the
+ * written-out forms in text order (longest match first, a match consumes its words), then
+ * the abbreviations in text order. Same result as scanning tokens(text), but in one pass over
+ * the characters that looks words up only when they can start a form: the search index runs
+ * it over every study's whole text at import.
+ */
 export function synonymGroupsIn(text: string): SynonymGroup[] {
   const { terms, abbr } = compiledTable();
   const found = new Set<SynonymGroup>();
-  scan(tokens(text), terms, (p) => found.add(p.group!));
-  // eslint-disable-next-line no-control-regex
-  const words = /^[\x00-\x7f]*$/.test(text) ? text.split(/[^A-Za-z0-9]+/) : text.split(/[^\p{L}\p{N}]+/u);
-  for (const w of words) {
-    const g = w && abbr.get(w);
-    if (g) found.add(g);
+  const folded = foldForTokens(text);
+  let skipUntil = 0;
+  forEachWord(folded, (start, end) => {
+    if (start < skipUntil) return;
+    const list = terms.get(folded.slice(start, end));
+    if (!list) return;
+    // Read as many following words as the longest phrase needs, then try longest first.
+    const want = list[0].toks.length;
+    const next: Array<[string, number]> = [];
+    if (want > 1) {
+      forEachWord(
+        folded,
+        (s, e) => {
+          next.push([folded.slice(s, e), e]);
+          return next.length < want - 1;
+        },
+        end,
+      );
+    }
+    for (const p of list) {
+      if (p.toks.length - 1 > next.length) continue;
+      let ok = true;
+      for (let j = 1; ok && j < p.toks.length; j++) ok = next[j - 1][0] === p.toks[j];
+      if (ok) {
+        found.add(p.group!);
+        if (p.toks.length > 1) skipUntil = next[p.toks.length - 2][1];
+        return;
+      }
+    }
+  });
+  if (!abbrStats) {
+    const first = new Uint8Array(65536);
+    let min = Infinity;
+    let max = 0;
+    for (const a of abbr.keys()) {
+      first[a.charCodeAt(0)] = 1;
+      min = Math.min(min, a.length);
+      max = Math.max(max, a.length);
+    }
+    abbrStats = { first, min, max };
   }
+  const { first, min, max } = abbrStats;
+  forEachWord(text, (start, end) => {
+    const len = end - start;
+    if (len < min || len > max || !first[text.charCodeAt(start)]) return;
+    const g = abbr.get(text.slice(start, end));
+    if (g) found.add(g);
+  });
   return [...found];
 }
 

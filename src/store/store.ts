@@ -25,7 +25,11 @@ export interface StudySummary {
 }
 
 export interface StudyStore {
-  /** Inserts or replaces a study; keeps the record with the newer lastUpdatePostDate. */
+  /**
+   * Inserts or replaces a study; keeps the record with the newer lastUpdatePostDate. Inside
+   * `transaction`/`transactionAsync` a throwing upsert may leave part of its rows written:
+   * the caller must let the error end (roll back) its transaction.
+   */
   upsert(study: Study, provenance: Provenance): UpsertOutcome;
   /** Runs fn in one transaction: all its writes land, or none. */
   transaction<T>(fn: () => T): T;
