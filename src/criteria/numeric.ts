@@ -153,169 +153,206 @@ function findComparisons(text: string): Found[] {
   let consumed = 0;
   NUMBER_RE.lastIndex = 0;
   for (let m = NUMBER_RE.exec(text); m; m = NUMBER_RE.exec(text)) {
-    const at = m.index;
-    if (at < consumed) continue;
-    let numText = m[1];
-    // "1,5 G/L" (decimal comma) and "100 000/mm3" (thousands with a space), as European texts write them
-    const tail = text.slice(at + numText.length, at + numText.length + 16);
-    const comma = /^,(\d{1,2})(?!\d)(?=\s*(?:[x×*]\s*10|G\s*\/\s*L|T\s*\/\s*L|g\s*\/|mg|[µμu]mol|mmol|%|ULN|LSN|N\b|x\s*(?:N|LSN|ULN)\b|fois))/.exec(tail);
-    const spaced = /^\d{1,3}$/.test(numText) && /^[  ]\d{3}(?!\d)(?=\s*(?:\/\s*(?:mm3|mm³|mmc|[µμu]l)|cells))/.exec(tail);
-    let numValueText = numText;
-    if (comma && /^\d+$/.test(numText)) {
-      numValueText = `${numText}.${comma[1]}`;
-      numText += comma[0];
-    } else if (spaced) {
-      numValueText = numText + spaced[0].slice(1);
-      numText += spaced[0];
-    }
-    // dates, times, ratios, list numbers, versions
-    const before1 = text[at - 1] ?? "";
-    const after1 = text[at + numText.length] ?? "";
-    // "10:30" is a time and "1:1" a ratio of arms; "Qp/Qs < 1.5:1" is a threshold on a ratio
-    const ratio = after1 === ":" && /^:1(?![\d.:])/.test(text.slice(at + numText.length, at + numText.length + 3));
-    if (after1 === ":" && /^\d/.test(text[at + numText.length + 1] ?? "") && !(ratio && PREFIX_RE.test(text.slice(Math.max(0, at - 60), at)))) continue;
-    if (after1 === "/" && /^\s?\d/.test(text.slice(at + numText.length + 1, at + numText.length + 3))) {
-      // "140/90 mmHg" is a blood pressure pair; 20/40 is a fraction; 12/2019 a date
-      const slash = /^\/\s?(\d{2,3})(?![\d/])/.exec(text.slice(at + numText.length, at + numText.length + 6));
-      const ctx = text.slice(Math.max(0, at - 60), at);
-      const pre = PREFIX_RE.exec(ctx);
-      if (
-        slash &&
-        pre &&
-        /^\d{2,3}$/.test(numText) &&
-        (/\b(?:blood\s+pressure|BP)\b/i.test(ctx) || /^\s*mm\s?hg/i.test(text.slice(at + numText.length + slash[0].length, at + numText.length + slash[0].length + 8)))
-      ) {
-        const q = readQuantity(text, at, numText);
-        const p2at = at + numText.length + slash[0].length - slash[1].length;
-        const pair = readQuantity(text, p2at, slash[1]);
-        const cmpStart = at - pre[0].length + (pre[0].length - pre[0].trimStart().length);
-        const sys: Quantity = { value: q.value, valueSpan: q.valueSpan, end: q.end, unitRaw: q.unitRaw, unit: pair.unit, unitSpan: pair.unitSpan, relativeTo: q.relativeTo };
-        out.push({ op: prefixOp(pre[1], pre[2]), cmpStart, q: sys, q2: undefined, end: pair.end, postfixAge: false, bareRange: false, pair });
-        consumed = pair.end;
-        NUMBER_RE.lastIndex = pair.end;
-      }
-      continue;
-    }
-    if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) continue; // second half of a range seen alone
-    const q = readQuantity(text, at, numText, numValueText);
-    if (ratio) q.end = Math.max(q.end, at + numText.length + 2);
-    let end = q.end;
-    let q2: Quantity | undefined;
-    // range continuation
-    const join = RANGE_JOIN_RE.exec(text.slice(end, end + 12));
-    const beforeText = text.slice(Math.max(0, at - 48), at);
-    const pre = PREFIX_RE.exec(beforeText);
-    const between = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText);
-    if (join) {
-      const j2 = end + join[0].length;
-      const m2 = SECOND_NUMBER_RE.exec(text.slice(j2, j2 + 20));
-      const isAnd = /and/i.test(join[0]);
-      if (m2 && (!isAnd || /between\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) {
-        const cand = readQuantity(text, j2, m2[1]);
-        const isTo = /to|through|until/i.test(join[0]);
-        // "≥ 18 to 65" is not written; "aged 4 to < 17" is a bound followed by another comparison
-        if (!(isTo && pre)) {
-          q2 = cand;
-          end = cand.end;
-        }
-      }
-      NUMBER_RE.lastIndex = Math.max(end, at + numText.length);
-    }
-    let op: ComparisonOp | undefined;
-    let cmpStart = at;
-    let cmpWord: string | undefined;
-    let postfixAge = false;
-    if (q2) {
-      op = "range";
-      if (between) {
-        const bm = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from)\s*(?:the\s+ages?\s+of\s*)?$/i.exec(beforeText);
-        if (bm) cmpStart = at - bm[0].length;
-      }
-      // units shared: "18-65 years", "1.5-2 × ULN"
-      if (!q.unit && q2.unit) {
-        q.unit = q2.unit;
-      }
-      if (!q.relativeTo && q2.relativeTo) q.relativeTo = q2.relativeTo;
-    } else if (pre) {
-      op = prefixOp(pre[1], pre[2]);
-      cmpStart = at - pre[0].length + (pre[0].length - pre[0].trimStart().length);
-      cmpWord = (pre[1] ?? pre[2]).toLowerCase();
-      if (/older|younger/.test(cmpWord)) postfixAge = true;
-    }
-    // postfix comparator ("18 years or older", "2 and above", "18+")
-    if (!op || (op === "=" && !pre?.[2])) {
-      let tail = text.slice(end, end + 40);
-      let skip = 0;
-      const ageWords = /^[ \t]*(?:years?|yrs?)?[ \t]*(?:of[ \t]+age|old)?/i.exec(tail);
-      if (ageWords && ageWords[0].trim()) {
-        skip = ageWords[0].length;
-        tail = tail.slice(skip);
-      }
-      const post = /\b(?:or|and)\b|&/i.test(tail) ? POSTFIX_RE.exec(tail) : null;
-      if (post) {
-        op = postfixOp(post[1]);
-        end = end + skip + post[0].length;
-        cmpWord = post[1].toLowerCase();
-        if (/older|younger/.test(cmpWord)) postfixAge = true;
-      } else if (text[q.valueSpan[1]] === "+" && !/^\+\s*\d/.test(text.slice(q.valueSpan[1], q.valueSpan[1] + 3))) {
-        op = ">=";
-        end = Math.max(end, q.valueSpan[1] + 1);
-      }
-    }
-    if (!op) {
-      // "ECOG 0 or 1", "ECOG 0, 1 or 2", "ICDAS score of 1,2 or 3": a score's admitted values
-      const list = /^(?:[ \t]*(?:,[ \t]*(?:or|and)?|or|and|\/)[ \t]*\d(?![\d]|[.,]\d))+/.exec(text.slice(end, end + 30));
-      if (list && /^\d$/.test(numText)) {
-        const ctx = text.slice(Math.max(0, at - 60), at);
-        const vars = findVariables(ctx);
-        const last = vars[vars.length - 1];
-        const isScore = last && variableById(last.id)?.kind === "score" && !/[;.]/.test(ctx.slice(last.end));
-        if (isScore || /\b(score|status|grade|class|scale)\b[^;.]{0,20}$/i.test(ctx)) {
-          const lastStart = end + list[0].length - 1;
-          const lastDigit = text[lastStart];
-          q2 = quantity(Number(lastDigit), [lastStart, lastStart + 1], lastStart + 1);
-          const lo = Math.min(q.value, q2.value);
-          const hi = Math.max(q.value, q2.value);
-          if (hi - lo <= 4) {
-            op = "range";
-            end = lastStart + 1;
-          } else q2 = undefined;
-        }
-      }
-    }
-    if (!op) {
-      // "PLT: 100×10⁹/L" in a list of lab minimums: the table says which side is limited
-      const ctx = text.slice(Math.max(0, at - 50), at);
-      const colon = /[:：]\s*$/.exec(ctx);
-      if (colon && (q.unit || q.relativeTo)) {
-        const vars = findVariables(ctx);
-        const last = vars[vars.length - 1];
-        const bound = last && /^\s*\)?\s*(?:\([^()]{1,12}\))?\s*[:：]\s*$/.test(ctx.slice(last.end)) ? variableById(last.id)?.bound : undefined;
-        if (bound) op = bound === "min" ? ">=" : "<=";
-      }
-    }
-    if (!op && !/^\d{4}$/.test(numText)) {
-      // "Hct 32%", "ASA 5", "a Clinical Dementia Rating of 0": a known measurement stated with a value, no comparator
-      const ctx = text.slice(Math.max(0, at - 50), at);
-      const vars = findVariables(ctx);
-      const last = vars[vars.length - 1];
-      if (
-        last &&
-        /^\s*(?:\([^()]{1,15}\)\s*)?(?:(?:score|level|value|grade|class|status)\s*)?(?:of\s*|:\s*|=\s*|is\s*)?$/i.test(ctx.slice(last.end)) &&
-        /^\s*(?:[;,.)\n]|$|and\b|or\b)/.test(text.slice(q.end, q.end + 6))
-      )
-        op = "=";
-    }
-    if (!op) continue;
-    if (op === "=" && pre?.[2] && /(?<![\p{L}])n\s*=?\s*$/iu.test(beforeText)) continue; // "(n=20)": a sample size
-    if (VERSION_BEFORE.test(beforeText.slice(-14))) continue; // "iOS version 10 or higher"
-    const bareRange = op === "range" && !between && !!join && /[-–—~∼～－]/.test(join[0]);
-    // post-qualifier: "≥2 for male", "(≤ 5 × ULN for patients with liver metastases)" handled by qualifier search
-    out.push({ op, cmpStart, q, q2, end, postfixAge, bareRange, pair: undefined });
-    consumed = end;
-    NUMBER_RE.lastIndex = Math.max(NUMBER_RE.lastIndex, end);
+    if (m.index < consumed) continue;
+    const f = comparisonAt(text, m.index, m[1]);
+    if (!f) continue;
+    out.push(f);
+    consumed = f.end;
+    NUMBER_RE.lastIndex = f.pair ? f.end : Math.max(NUMBER_RE.lastIndex, f.end);
   }
-  // "TSH ≤ ULN", "bilirubin > upper limit of normal": 1 × ULN
+  ulnOnlyComparisons(text, out);
+  out.sort((a, b) => a.cmpStart - b.cmpStart);
+  return out;
+}
+
+const DECIMAL_COMMA_RE = /^,(\d{1,2})(?!\d)(?=\s*(?:[x×*]\s*10|G\s*\/\s*L|T\s*\/\s*L|g\s*\/|mg|[µμu]mol|mmol|%|ULN|LSN|N\b|x\s*(?:N|LSN|ULN)\b|fois))/;
+const SPACED_THOUSANDS_RE = /^[  ]\d{3}(?!\d)(?=\s*(?:\/\s*(?:mm3|mm³|mmc|[µμu]l)|cells))/;
+
+/**
+ * The comparison that the number `numText` found at `at` is the value of, or undefined. May move
+ * NUMBER_RE.lastIndex past a range's second number.
+ */
+function comparisonAt(text: string, at: number, found: string): Found | undefined {
+  let numText = found;
+  // "1,5 G/L" (decimal comma) and "100 000/mm3" (thousands with a space), as European texts write them
+  const tail = text.slice(at + numText.length, at + numText.length + 16);
+  const comma = DECIMAL_COMMA_RE.exec(tail);
+  const spaced = /^\d{1,3}$/.test(numText) && SPACED_THOUSANDS_RE.exec(tail);
+  let numValueText = numText;
+  if (comma && /^\d+$/.test(numText)) {
+    numValueText = `${numText}.${comma[1]}`;
+    numText += comma[0];
+  } else if (spaced) {
+    numValueText = numText + spaced[0].slice(1);
+    numText += spaced[0];
+  }
+  // dates, times, ratios, list numbers, versions
+  const before1 = text[at - 1] ?? "";
+  const after1 = text[at + numText.length] ?? "";
+  // "10:30" is a time and "1:1" a ratio of arms; "Qp/Qs < 1.5:1" is a threshold on a ratio
+  const ratio = after1 === ":" && /^:1(?![\d.:])/.test(text.slice(at + numText.length, at + numText.length + 3));
+  if (after1 === ":" && /^\d/.test(text[at + numText.length + 1] ?? "") && !(ratio && PREFIX_RE.test(text.slice(Math.max(0, at - 60), at)))) return undefined;
+  if (after1 === "/" && /^\s?\d/.test(text.slice(at + numText.length + 1, at + numText.length + 3))) return bloodPressurePair(text, at, numText);
+  if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) return undefined; // second half of a range seen alone
+  return comparisonOfValue(text, at, numText, numValueText, ratio);
+}
+
+/** "140/90 mmHg" is a blood pressure pair; 20/40 is a fraction; 12/2019 a date. */
+function bloodPressurePair(text: string, at: number, numText: string): Found | undefined {
+  const slash = /^\/\s?(\d{2,3})(?![\d/])/.exec(text.slice(at + numText.length, at + numText.length + 6));
+  const ctx = text.slice(Math.max(0, at - 60), at);
+  const pre = PREFIX_RE.exec(ctx);
+  if (
+    !slash ||
+    !pre ||
+    !/^\d{2,3}$/.test(numText) ||
+    !(/\b(?:blood\s+pressure|BP)\b/i.test(ctx) || /^\s*mm\s?hg/i.test(text.slice(at + numText.length + slash[0].length, at + numText.length + slash[0].length + 8)))
+  )
+    return undefined;
+  const q = readQuantity(text, at, numText);
+  const p2at = at + numText.length + slash[0].length - slash[1].length;
+  const pair = readQuantity(text, p2at, slash[1]);
+  const cmpStart = at - pre[0].length + (pre[0].length - pre[0].trimStart().length);
+  const sys: Quantity = { value: q.value, valueSpan: q.valueSpan, end: q.end, unitRaw: q.unitRaw, unit: pair.unit, unitSpan: pair.unitSpan, relativeTo: q.relativeTo };
+  return { op: prefixOp(pre[1], pre[2]), cmpStart, q: sys, q2: undefined, end: pair.end, postfixAge: false, bareRange: false, pair };
+}
+
+const BETWEEN_BEFORE_RE = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i;
+
+/** The comparison around a value (a range, a prefix or postfix comparator, a score's values, a table's bound, a stated value), or undefined. */
+function comparisonOfValue(text: string, at: number, numText: string, numValueText: string, ratio: boolean): Found | undefined {
+  const q = readQuantity(text, at, numText, numValueText);
+  if (ratio) q.end = Math.max(q.end, at + numText.length + 2);
+  let end = q.end;
+  let q2: Quantity | undefined;
+  // range continuation
+  const join = RANGE_JOIN_RE.exec(text.slice(end, end + 12));
+  const beforeText = text.slice(Math.max(0, at - 48), at);
+  const pre = PREFIX_RE.exec(beforeText);
+  const between = BETWEEN_BEFORE_RE.test(beforeText);
+  if (join) {
+    q2 = rangeEnd(text, join[0], end, beforeText, pre !== null);
+    if (q2) end = q2.end;
+    NUMBER_RE.lastIndex = Math.max(end, at + numText.length);
+  }
+  let op: ComparisonOp | undefined;
+  let cmpStart = at;
+  let postfixAge = false;
+  if (q2) {
+    op = "range";
+    if (between) {
+      const bm = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from)\s*(?:the\s+ages?\s+of\s*)?$/i.exec(beforeText);
+      if (bm) cmpStart = at - bm[0].length;
+    }
+    // units shared: "18-65 years", "1.5-2 × ULN"
+    if (!q.unit && q2.unit) {
+      q.unit = q2.unit;
+    }
+    if (!q.relativeTo && q2.relativeTo) q.relativeTo = q2.relativeTo;
+  } else if (pre) {
+    op = prefixOp(pre[1], pre[2]);
+    cmpStart = at - pre[0].length + (pre[0].length - pre[0].trimStart().length);
+    if (/older|younger/.test((pre[1] ?? pre[2]).toLowerCase())) postfixAge = true;
+  }
+  // postfix comparator ("18 years or older", "2 and above", "18+")
+  if (!op || (op === "=" && !pre?.[2])) {
+    const post = postfixComparator(text, q, end);
+    if (post) {
+      op = post.op;
+      end = post.end;
+      if (post.age) postfixAge = true;
+    }
+  }
+  if (!op) {
+    // "ECOG 0 or 1", "ECOG 0, 1 or 2", "ICDAS score of 1,2 or 3": a score's admitted values
+    const last = scoreValues(text, at, numText, q, end);
+    if (last) {
+      q2 = last;
+      op = "range";
+      end = last.end;
+    }
+  }
+  // "PLT: 100×10⁹/L" in a list of lab minimums: the table says which side is limited
+  if (!op) op = tableBound(text, at, q);
+  // "Hct 32%", "ASA 5", "a Clinical Dementia Rating of 0": a known measurement stated with a value, no comparator
+  if (!op && !/^\d{4}$/.test(numText) && isStatedValue(text, at, q)) op = "=";
+  if (!op) return undefined;
+  if (op === "=" && pre?.[2] && /(?<![\p{L}])n\s*=?\s*$/iu.test(beforeText)) return undefined; // "(n=20)": a sample size
+  if (VERSION_BEFORE.test(beforeText.slice(-14))) return undefined; // "iOS version 10 or higher"
+  const bareRange = op === "range" && !between && !!join && /[-–—~∼～－]/.test(join[0]);
+  // post-qualifier: "≥2 for male", "(≤ 5 × ULN for patients with liver metastases)" handled by qualifier search
+  return { op, cmpStart, q, q2, end, postfixAge, bareRange, pair: undefined };
+}
+
+/** The second value of a range ("18-65", "between 18 and 65"), read after the joiner `join` ending at `end` + its length. */
+function rangeEnd(text: string, join: string, end: number, beforeText: string, hasPrefix: boolean): Quantity | undefined {
+  const j2 = end + join.length;
+  const m2 = SECOND_NUMBER_RE.exec(text.slice(j2, j2 + 20));
+  const isAnd = /and/i.test(join);
+  if (!m2 || (isAnd && !/between\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) return undefined;
+  const cand = readQuantity(text, j2, m2[1]);
+  const isTo = /to|through|until/i.test(join);
+  // "≥ 18 to 65" is not written; "aged 4 to < 17" is a bound followed by another comparison
+  return isTo && hasPrefix ? undefined : cand;
+}
+
+/** A postfix comparator after the value ("18 years or older", "2 and above", "18+"). */
+function postfixComparator(text: string, q: Quantity, end: number): { op: ComparisonOp; end: number; age: boolean } | undefined {
+  let tail = text.slice(end, end + 40);
+  let skip = 0;
+  const ageWords = /^[ \t]*(?:years?|yrs?)?[ \t]*(?:of[ \t]+age|old)?/i.exec(tail);
+  if (ageWords && ageWords[0].trim()) {
+    skip = ageWords[0].length;
+    tail = tail.slice(skip);
+  }
+  const post = /\b(?:or|and)\b|&/i.test(tail) ? POSTFIX_RE.exec(tail) : null;
+  if (post) return { op: postfixOp(post[1]), end: end + skip + post[0].length, age: /older|younger/.test(post[1].toLowerCase()) };
+  if (text[q.valueSpan[1]] === "+" && !/^\+\s*\d/.test(text.slice(q.valueSpan[1], q.valueSpan[1] + 3))) return { op: ">=", end: Math.max(end, q.valueSpan[1] + 1), age: false };
+  return undefined;
+}
+
+/** "ECOG 0 or 1", "ECOG 0, 1 or 2": the last of a score's admitted values (as the range's second value), or undefined. */
+function scoreValues(text: string, at: number, numText: string, q: Quantity, end: number): Quantity | undefined {
+  const list = /^(?:[ \t]*(?:,[ \t]*(?:or|and)?|or|and|\/)[ \t]*\d(?![\d]|[.,]\d))+/.exec(text.slice(end, end + 30));
+  if (!list || !/^\d$/.test(numText)) return undefined;
+  const ctx = text.slice(Math.max(0, at - 60), at);
+  const vars = findVariables(ctx);
+  const last = vars[vars.length - 1];
+  const isScore = last && variableById(last.id)?.kind === "score" && !/[;.]/.test(ctx.slice(last.end));
+  if (!isScore && !/\b(score|status|grade|class|scale)\b[^;.]{0,20}$/i.test(ctx)) return undefined;
+  const lastStart = end + list[0].length - 1;
+  const lastDigit = text[lastStart];
+  const q2 = quantity(Number(lastDigit), [lastStart, lastStart + 1], lastStart + 1);
+  const lo = Math.min(q.value, q2.value);
+  const hi = Math.max(q.value, q2.value);
+  return hi - lo <= 4 ? q2 : undefined;
+}
+
+/** "PLT: 100×10⁹/L" in a list of lab minimums: the side the table says is limited. */
+function tableBound(text: string, at: number, q: Quantity): ComparisonOp | undefined {
+  const ctx = text.slice(Math.max(0, at - 50), at);
+  const colon = /[:：]\s*$/.exec(ctx);
+  if (!colon || !(q.unit || q.relativeTo)) return undefined;
+  const vars = findVariables(ctx);
+  const last = vars[vars.length - 1];
+  const bound = last && /^\s*\)?\s*(?:\([^()]{1,12}\))?\s*[:：]\s*$/.test(ctx.slice(last.end)) ? variableById(last.id)?.bound : undefined;
+  return bound ? (bound === "min" ? ">=" : "<=") : undefined;
+}
+
+/** "Hct 32%", "ASA 5": a known measurement named right before the value. */
+function isStatedValue(text: string, at: number, q: Quantity): boolean {
+  const ctx = text.slice(Math.max(0, at - 50), at);
+  const vars = findVariables(ctx);
+  const last = vars[vars.length - 1];
+  return (
+    last !== undefined &&
+    /^\s*(?:\([^()]{1,15}\)\s*)?(?:(?:score|level|value|grade|class|status)\s*)?(?:of\s*|:\s*|=\s*|is\s*)?$/i.test(ctx.slice(last.end)) &&
+    /^\s*(?:[;,.)\n]|$|and\b|or\b)/.test(text.slice(q.end, q.end + 6))
+  );
+}
+
+/** "TSH ≤ ULN", "bilirubin > upper limit of normal": 1 × ULN, where no number was read. */
+function ulnOnlyComparisons(text: string, out: Found[]): void {
   ULN_ONLY_RE.lastIndex = 0;
   const mayUln = /ULN|LLN|limit/i.test(text);
   for (let m = mayUln ? ULN_ONLY_RE.exec(text) : null; m; m = ULN_ONLY_RE.exec(text)) {
@@ -326,8 +363,6 @@ function findComparisons(text: string): Found[] {
     const q = quantity(1, [wordStart, wordEnd], wordEnd, /^(LLN|lower)/i.test(m[3]) ? "LLN" : "ULN");
     out.push({ op, cmpStart: m.index + (m[0].length - m[0].trimStart().length), q, q2: undefined, end: wordEnd, postfixAge: false, bareRange: false, pair: undefined });
   }
-  out.sort((a, b) => a.cmpStart - b.cmpStart);
-  return out;
 }
 
 const ULN_ONLY_RE = new RegExp(
