@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildContext, isConditional, isException, negatedBefore, parseOp, temporalWindows } from "./context.js";
+import fc from "fast-check";
+import "./index.js"; // every extractor's gates
+import { buildContext, gate, gateWords, hasAny, isConditional, isException, negatedBefore, parseOp, temporalWindows } from "./context.js";
 import { Lexicon, compactKey, tokenize } from "./lexicon.js";
 
 const windows = (t: string, offset = 0) => temporalWindows(buildContext(t, offset)).map((w) => [w.relation, w.amount, w.unit, w.reference ?? null, w.text]);
@@ -94,4 +96,26 @@ test("lexicon: tokens, compact keys, abbreviations in capitals only, plurals, lo
   assert.deepEqual(ids("two lines"), [["line", "lines"]]);
   assert.equal(lx.exact("Non-Small Cell Lung Cancer"), "nsclc");
   assert.equal(lx.exact("lung cancer"), null);
+});
+
+test("gates: the trie scan finds a gate word exactly where the regex \\b(?=word) over the lower-cased text does", () => {
+  const words = [...gateWords()];
+  assert.ok(words.length > 100 && words.includes("βhcg") && words.includes("able to"));
+  const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const byRegex = (text: string, w: string) => new RegExp(`\\b(?=${esc(w)})`).test(text.toLowerCase());
+  const piece = fc.oneof(
+    fc.constantFrom(...words).map((w) => (w.length % 2 ? w.toUpperCase() : w)),
+    fc.constantFrom(..."aZ9_ -./(,;:\nβéİ\u00a0".split("")),
+    fc.string({ maxLength: 3 }),
+  );
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), fc.constantFrom(...words), fc.constantFrom(...words), (parts, probe, probe2) => {
+      const text = parts.join("");
+      const ctx = buildContext(text, 0);
+      const present = words.filter((w) => hasAny(ctx, gate([w])));
+      assert.deepEqual(present, words.filter((w) => byRegex(text, w)), text);
+      assert.equal(hasAny(ctx, gate([probe, probe2])), byRegex(text, probe) || byRegex(text, probe2));
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -19,8 +19,8 @@ export interface ClinicalContext {
   drugMatches: LexiconMatch<DrugTerm>[];
   procedureMatches: LexiconMatch<string>[];
   windows: TemporalWindow[] | undefined;
-  /** Gate words present in the text, found once on first use (see `hasAny`). */
-  gateHits?: string[];
+  /** Gate words present in the text (by GATE_WORDS index), found once on first use (see `hasAny`). */
+  gateHits?: Uint8Array;
   /** Per-criterion memos of the therapy extractor (line of therapy and cycles per clause). */
   lineHint?: boolean;
   lines?: Map<number, { line?: unknown; span?: [number, number] }>;
@@ -61,49 +61,114 @@ export function buildContext(text: string, offset: number): ClinicalContext {
 
 /**
  * Gates: cheap "does the text contain any of these words" tests run before costly
- * patterns. All gate words of all extractors are found in one pass over the lower-cased
- * criterion (`gateHits`), then every gate is a look-up in that short list.
+ * patterns. Every gate word of every extractor is looked for in one pass over the
+ * lower-cased criterion (`gateHits`): a character trie walked from each word start, which
+ * finds exactly what the regex `\b(?=word)` would (the boundary as `\b` reads it: ASCII word
+ * characters), then every gate is a few look-ups in a bit list.
  */
 export interface Gate {
   readonly words: readonly string[];
+  /** Indices of `words` in GATE_WORDS. */
+  readonly ids: readonly number[];
 }
-const GATE_WORDS = new Set<string>();
-let gateRe: RegExp | undefined;
+const GATE_WORDS: string[] = [];
+const GATE_WORD_IDS = new Map<string, number>();
+interface GateNode {
+  next: Map<number, GateNode>;
+  /** Index of the gate word ending here, or -1. */
+  word: number;
+}
+let gateTrie: GateNode | undefined;
+/** Gate words that do not start with a word character ("βhcg"): `\b` then stands before them only after a word character. */
+let gateOddWords: number[] = [];
 
 /**
  * Declares a gate (at module load). Words are lower-case literals matched at the start of a
  * word: list "intoleran" beside "toleran", "leptomening" beside "mening".
  */
 export function gate(words: readonly string[]): Gate {
-  for (const w of words) GATE_WORDS.add(w);
-  gateRe = undefined;
-  return { words };
+  const ids: number[] = [];
+  for (const w of words) {
+    let id = GATE_WORD_IDS.get(w);
+    if (id === undefined) {
+      id = GATE_WORDS.length;
+      GATE_WORDS.push(w);
+      GATE_WORD_IDS.set(w, id);
+    }
+    ids.push(id);
+  }
+  gateTrie = undefined;
+  return { words, ids };
 }
 
-function gateHits(ctx: ClinicalContext): string[] {
+/** Every gate word declared so far (tests compare the trie scan with the regex it replaces). */
+export function gateWords(): readonly string[] {
+  return GATE_WORDS;
+}
+
+/** `\w` of a non-unicode regex: [A-Za-z0-9_]. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function buildGateTrie(): GateNode {
+  const root: GateNode = { next: new Map(), word: -1 };
+  gateOddWords = [];
+  GATE_WORDS.forEach((w, id) => {
+    if (!w) return;
+    if (!isWordChar(w.charCodeAt(0))) gateOddWords.push(id);
+    let node = root;
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      let nx = node.next.get(c);
+      if (!nx) node.next.set(c, (nx = { next: new Map(), word: -1 }));
+      node = nx;
+    }
+    node.word = id;
+  });
+  return root;
+}
+
+/** Which gate words stand at a word boundary of the lower-cased criterion (1 = present), computed once per criterion. */
+function gateHits(ctx: ClinicalContext): Uint8Array {
   if (ctx.gateHits) return ctx.gateHits;
-  if (!gateRe) {
-    const alts = [...GATE_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
-    // Gate words are word starts: trying them only at word boundaries skips most positions.
-    gateRe = new RegExp(`\\b(?=(${alts.join("|")}))`, "g");
+  const root = (gateTrie ??= buildGateTrie());
+  const hits = new Uint8Array(GATE_WORDS.length);
+  const t = ctx.lower;
+  const n = t.length;
+  let prevWord = false;
+  for (let p = 0; p < n; p++) {
+    const c = t.charCodeAt(p);
+    const word = isWordChar(c);
+    // `\b` before a word character: the previous one is not a word character.
+    if (word && !prevWord) {
+      let node: GateNode | undefined = root.next.get(c);
+      for (let k = p + 1; node !== undefined; k++) {
+        if (node.word >= 0) hits[node.word] = 1;
+        if (k >= n) break;
+        node = node.next.get(t.charCodeAt(k));
+      }
+    }
+    prevWord = word;
   }
-  const hits: string[] = [];
-  const re = gateRe;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(ctx.lower)) !== null) {
-    // Two words found at one position are prefix and extension: keep the longer, test with startsWith.
-    if (!hits.includes(m[1])) hits.push(m[1]);
-    re.lastIndex = m.index + 1;
+  // Words starting with a non-word character: `\b` holds after a word character.
+  for (const id of gateOddWords) {
+    const w = GATE_WORDS[id];
+    for (let at = t.indexOf(w); at >= 0; at = t.indexOf(w, at + 1)) {
+      if (at > 0 && isWordChar(t.charCodeAt(at - 1))) {
+        hits[id] = 1;
+        break;
+      }
+    }
   }
   ctx.gateHits = hits;
   return hits;
 }
 
-/** True when the criterion contains any word of the gate (as a substring, case-insensitive). */
+/** True when the criterion contains any word of the gate at the start of a word (case-insensitive). */
 export function hasAny(ctx: ClinicalContext, g: Gate): boolean {
   const hits = gateHits(ctx);
-  for (const h of hits) for (const w of g.words) if (h.startsWith(w)) return true;
+  for (const id of g.ids) if (hits[id] === 1) return true;
   return false;
 }
 
