@@ -4,13 +4,13 @@
  * four: it reads line by line, and if the first line is not a complete JSON value it falls
  * back to reading the whole input as one document.
  */
-import type { ImportedStudy, ImportFormat } from "./types.js";
+import type { ImportedStudy, ImportFormat, LineReader } from "./types.js";
 import { toImportedStudy } from "./validate.js";
 
 const KIND = "ctgov-v2-json" as const;
 
 /** Incremental reader: feed lines, get studies; `end()` flushes a whole-document input. */
-class JsonStudyReader {
+class JsonStudyReader implements LineReader {
   private mode: "start" | "lines" | "document" = "start";
   private readonly docLines: string[] = [];
   private lineNo = 0;
@@ -101,5 +101,8 @@ export const ctgovJsonFormat: ImportFormat = {
     const reader = new JsonStudyReader(source);
     for await (const line of lines) yield* reader.push(line);
     yield* reader.end();
+  },
+  lineReader(source) {
+    return new JsonStudyReader(source);
   },
 };

@@ -21,4 +21,14 @@ export interface ImportFormat {
   sniff(head: string): boolean;
   parse(text: string, source: string): Iterable<ImportedStudy>;
   parseLines?(lines: AsyncIterable<string>, source: string): AsyncIterable<ImportedStudy>;
+  /**
+   * The same as parseLines, fed synchronously: push each line, then end(). Lets an import
+   * worker thread parse lines as they arrive in batches (./pipeline.ts).
+   */
+  lineReader?(source: string): LineReader;
+}
+
+export interface LineReader {
+  push(line: string): Iterable<ImportedStudy>;
+  end(): Iterable<ImportedStudy>;
 }

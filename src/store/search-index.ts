@@ -173,8 +173,17 @@ function stmts(db: Database.Database) {
   return s;
 }
 
-export const searchIndexWriter: DerivedWriter = {
+/** What the search index stores for a study: its full-text columns and condition families. */
+export interface SearchIndexData {
+  doc: ReturnType<typeof ftsDocument>;
+  families: string[];
+}
+
+export const searchIndexWriter: DerivedWriter<SearchIndexData> = {
   name: "search-index",
+  derive(study) {
+    return { doc: ftsDocument(study), families: conditionFamilies(study) };
+  },
   clear(db, nctId) {
     const s = stmts(db);
     const doc = s.docOf.get(nctId) as number | undefined;
@@ -182,14 +191,11 @@ export const searchIndexWriter: DerivedWriter = {
     s.delDoc.run(nctId);
     s.delFam.run(nctId);
   },
-  write(db, study) {
+  write(db, nctId, { doc, families }, cols) {
     const s = stmts(db);
-    const nctId = study.protocolSection.identificationModule.nctId;
-    const doc = ftsDocument(study);
-    const cols = columnsOf(study);
     const docId = s.insDoc.run(Object.fromEntries([["nct_id", nctId], ...DOC_COLUMNS.map((c) => [c, cols[c]])])).lastInsertRowid;
     s.insFts.run(docId, ...FTS_COLUMNS.map((c) => doc[c.name]));
-    for (const f of conditionFamilies(study)) s.insFam.run(nctId, f);
+    for (const f of families) s.insFam.run(nctId, f);
   },
 };
 
@@ -198,23 +204,14 @@ export const searchIndexWriter: DerivedWriter = {
  * back-fill for databases from before geocoding (migration 3). New sites are geocoded as the
  * store writes them (sqlite.ts), so this is not a registered derived writer.
  */
-export const geocodeWriter: DerivedWriter = {
-  name: "geocode-locations",
-  // The store deletes and rewrites study_locations itself; nothing of ours to clear.
-  clear() {},
-  write(db, study) {
-    const s = stmts(db);
-    const rows = s.ungeocoded.all(study.protocolSection.identificationModule.nctId) as Array<{
-      rowid: number;
-      city: string;
-      country: string | null;
-    }>;
-    for (const r of rows) {
-      const place = geocodeSite(r.city, r.country);
-      if (place) s.setGeo.run(place.lat, place.lon, r.rowid);
-    }
-  },
-};
+function geocodeStoredSites(db: Database.Database, nctId: string): void {
+  const s = stmts(db);
+  const rows = s.ungeocoded.all(nctId) as Array<{ rowid: number; city: string; country: string | null }>;
+  for (const r of rows) {
+    const place = geocodeSite(r.city, r.country);
+    if (place) s.setGeo.run(place.lat, place.lon, r.rowid);
+  }
+}
 
 registerDerivedWriter(searchIndexWriter);
 
@@ -245,8 +242,10 @@ export function rebuildSearchIndex(db: Database.Database): void {
     if (!rows.length) break;
     for (const r of rows) {
       const study = JSON.parse(r.json) as Study;
-      searchIndexWriter.write(db, study);
-      geocodeWriter.write(db, study);
+      const nctId = study.protocolSection.identificationModule.nctId;
+      const cols = columnsOf(study);
+      searchIndexWriter.write(db, nctId, searchIndexWriter.derive(study, cols), cols);
+      geocodeStoredSites(db, nctId);
     }
     last = rows[rows.length - 1].rowid;
   }

@@ -3,6 +3,7 @@
  * be added later by implementing this interface.
  */
 import type { Provenance, Study } from "../model/study.js";
+import type { PreparedStudy } from "./prepare.js";
 import type { CandidateFilter, CandidateRow, MatchRow } from "./candidates.js";
 
 export type UpsertOutcome = "imported" | "updated" | "unchanged";
@@ -31,6 +32,8 @@ export interface StudyStore {
    * the caller must let the error end (roll back) its transaction.
    */
   upsert(study: Study, provenance: Provenance): UpsertOutcome;
+  /** upsert for a study already prepared (e.g. on an import worker thread) by prepareStudy (./prepare.ts). */
+  upsertPrepared(prepared: PreparedStudy, provenance: Provenance): UpsertOutcome;
   /** Runs fn in one transaction: all its writes land, or none. */
   transaction<T>(fn: () => T): T;
   /**
