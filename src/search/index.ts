@@ -8,7 +8,7 @@ import { searchAll as searchAllRows, searchStudies as searchRows, type SearchHit
 import { relatedStudies as relatedRows, type RelatedStudy } from "../store/search-related.js";
 
 export type { Facets, FacetCount, SearchHit, SearchLocation, SearchParams, SearchResult, SortKey } from "../store/search-query.js";
-export { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_KM, MAX_PAGE_SIZE, SearchInputError } from "../store/search-query.js";
+export { DEFAULT_PAGE_SIZE, DEFAULT_RADIUS_KM, MAX_PAGE_SIZE, SearchInputError, setTextMatchCacheBytes } from "../store/search-query.js";
 export type { RelatedStudy } from "../store/search-related.js";
 export { resolveNear, geocodeCity, distanceKm, type NearPoint, type Place } from "../store/search-geo.js";
 

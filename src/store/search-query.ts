@@ -2,11 +2,17 @@
  * Study search over the store: FTS5 with BM25 field weights, filters, facets, distance to a
  * place, cursor pagination. Callers pass a `SearchParams` and get plain objects back; the SQL
  * stays here. Bad input raises `SearchInputError` naming the parameter.
+ *
+ * FTS5 finds the studies that mention the words (and scores them); filters, facets, distance
+ * and ordering run over the connection's in-memory snapshot of the narrow columns
+ * (./search-snapshot.ts); only the page's display columns and sites are read by SQL.
+ * The semantics are the SQL ones (search-query.test.ts compares with a plain SQL reference).
  */
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { boundingBox, countryCode, countryNames, distanceKm } from "./search-geo.js";
 import { FTS_COLUMNS } from "./search-index.js";
+import { compareBinary, foldNocase, searchSnapshot, type Lists, type SearchSnapshot } from "./search-snapshot.js";
 import { parseTextQuery } from "./search-text.js";
 
 export type SortKey = "relevance" | "lastUpdate" | "startDate" | "distance";
@@ -121,30 +127,32 @@ export const DEFAULT_RADIUS_KM = 50;
 const WEIGHTS = FTS_COLUMNS.map((c) => c.weight).join(", ");
 const DATE_RE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 
-const withFunctions = new WeakSet<Database.Database>();
-function ensureFunctions(db: Database.Database) {
-  if (withFunctions.has(db)) return;
-  db.function("eligo_distance_km", { deterministic: true }, (lat1, lon1, lat2, lon2) =>
-    lat1 === null || lon1 === null ? null : distanceKm(lat1 as number, lon1 as number, lat2 as number, lon2 as number),
-  );
+/** Refuses a database without the search index (a read-only connection cannot migrate it). */
+const checked = new WeakSet<Database.Database>();
+function setup(db: Database.Database) {
+  if (checked.has(db)) return;
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version < 3) {
     throw new Error(`database schema version ${version} has no search index; open it read-write once to upgrade it`);
   }
-  withFunctions.add(db);
+  checked.add(db);
 }
 
+/** A validated search: the FTS expression and the filters, not yet bound to a snapshot. */
 interface Compiled {
-  from: string;
-  where: string[];
-  args: Record<string, unknown>;
+  match: string | undefined;
   hasText: boolean;
+  p: SearchParams;
+  sponsorPattern?: string;
+  /** Every spelling of the countries asked for, NOCASE-folded. */
+  countries?: Set<string>;
+  cities?: Set<string>;
+  ageDays?: number;
+  near?: { lat: number; lon: number; radiusKm: number; box: ReturnType<typeof boundingBox> };
 }
 
-/** Builds the FROM and WHERE shared by the page, the count and the facets. */
+/** Validates the parameters in the order the API reports them; throws SearchInputError. */
 function compile(p: SearchParams): Compiled {
-  const where: string[] = [];
-  const args: Record<string, unknown> = {};
   const matches: string[] = [];
   if (p.q !== undefined) {
     const m = parseTextQuery(p.q).match;
@@ -161,94 +169,429 @@ function compile(p: SearchParams): Compiled {
     if (!m) throw new SearchInputError("intervention", "has no words to look for");
     matches.push(m);
   }
-  const hasText = matches.length > 0;
-  const from = hasText
-    ? // CROSS JOIN pins the full-text index as the outer loop: otherwise SQLite may drive from a
-      // filter's index and re-run the MATCH once per candidate row (orders of magnitude slower).
-      "search_fts CROSS JOIN search_docs s ON s.doc_id = search_fts.rowid"
-    : "search_docs s";
-  if (hasText) {
-    where.push("search_fts MATCH @match");
-    args.match = matches.map((m) => `(${m})`).join(" AND ");
-  }
-  const inList = (name: string, col: string, values: string[] | undefined) => {
-    if (!values?.length) return;
-    where.push(`${col} IN (${values.map((_, i) => `@${name}${i}`).join(", ")})`);
-    values.forEach((v, i) => (args[`${name}${i}`] = v));
-  };
-  inList("status", "s.overall_status", p.status);
-  inList("studyType", "s.study_type", p.studyType);
-  if (p.phase?.length) {
-    where.push(`(${p.phase.map((_, i) => `s.phases LIKE @phase${i}`).join(" OR ")})`);
-    p.phase.forEach((v, i) => (args[`phase${i}`] = `%,${v},%`));
-  }
+  const c: Compiled = { match: matches.length ? matches.map((m) => `(${m})`).join(" AND ") : undefined, hasText: matches.length > 0, p };
   if (p.sponsor !== undefined) {
     if (!p.sponsor.trim()) throw new SearchInputError("sponsor", "is empty");
-    where.push("s.lead_sponsor LIKE @sponsor ESCAPE '\\'");
-    args.sponsor = `%${p.sponsor.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    c.sponsorPattern = `%${p.sponsor.trim().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   }
   if (p.country?.length) {
-    const names = new Set<string>();
-    for (const c of p.country) {
-      names.add(c.trim());
-      const code = countryCode(c);
-      if (!code) throw new SearchInputError("country", `unknown country '${c}'`);
-      for (const n of countryNames(code)) names.add(n);
-    }
     // Every spelling of the country (CLDR name, registry aliases, what was typed), case-insensitively.
-    const list = [...names];
-    where.push(
-      `s.nct_id IN (SELECT nct_id FROM study_locations WHERE country IN (${list.map((_, i) => `@country${i}`).join(", ")}))`,
-    );
-    list.forEach((n, i) => (args[`country${i}`] = n));
+    const names = new Set<string>();
+    for (const x of p.country) {
+      names.add(foldNocase(x.trim()));
+      const code = countryCode(x);
+      if (!code) throw new SearchInputError("country", `unknown country '${x}'`);
+      for (const n of countryNames(code)) names.add(foldNocase(n));
+    }
+    c.countries = names;
   }
-  if (p.city?.length) {
-    where.push(`s.nct_id IN (SELECT nct_id FROM study_locations WHERE city IN (${p.city.map((_, i) => `@city${i}`).join(", ")}))`);
-    p.city.forEach((c, i) => (args[`city${i}`] = c.trim()));
-  }
+  if (p.city?.length) c.cities = new Set(p.city.map((x) => foldNocase(x.trim())));
   if (p.age !== undefined) {
     if (!Number.isFinite(p.age) || p.age < 0 || p.age > 150) throw new SearchInputError("age", "must be a number of years from 0 to 150");
-    const days = Math.floor(p.age * 365.25);
-    where.push("(s.min_age_days IS NULL OR s.min_age_days <= @ageDays) AND (s.max_age_days IS NULL OR s.max_age_days >= @ageDays)");
-    args.ageDays = days;
+    c.ageDays = Math.floor(p.age * 365.25);
   }
-  if (p.sex !== undefined) {
-    if (p.sex === "ALL") where.push("(s.sex IS NULL OR s.sex = 'ALL')");
-    else {
-      where.push("(s.sex IS NULL OR s.sex IN ('ALL', @sex))");
-      args.sex = p.sex;
-    }
+  for (const field of ["startFrom", "startTo", "updatedFrom", "updatedTo"] as const) {
+    const v = p[field];
+    if (v !== undefined && !DATE_RE.test(v)) throw new SearchInputError(field, `'${v}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)`);
   }
-  if (p.healthyVolunteers !== undefined) {
-    where.push(p.healthyVolunteers ? "s.healthy_volunteers = 1" : "(s.healthy_volunteers IS NULL OR s.healthy_volunteers = 0)");
-  }
-  const dateRange = (field: keyof SearchParams, col: string, dir: ">=" | "<=") => {
-    const v = p[field] as string | undefined;
-    if (v === undefined) return;
-    if (!DATE_RE.test(v)) throw new SearchInputError(field, `'${v}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)`);
-    // Compare at the coarser precision of the two, so "2019-05" is within 2019-05-10..2019-06-30.
-    if (dir === ">=") where.push(`${col} IS NOT NULL AND ${col} >= substr(@${field}, 1, length(${col}))`);
-    else where.push(`${col} IS NOT NULL AND substr(${col}, 1, length(@${field})) <= @${field}`);
-    args[field] = v;
-  };
-  dateRange("startFrom", "s.start_date", ">=");
-  dateRange("startTo", "s.start_date", "<=");
-  dateRange("updatedFrom", "s.last_update", ">=");
-  dateRange("updatedTo", "s.last_update", "<=");
   if (p.near) {
     const r = p.radiusKm ?? DEFAULT_RADIUS_KM;
     if (!(r > 0 && r <= 20040)) throw new SearchInputError("radius", "must be more than 0 and at most 20040 km");
-    const box = boundingBox(p.near.lat, p.near.lon, r);
-    where.push(`s.nct_id IN (SELECT nct_id FROM study_locations WHERE lat BETWEEN @minLat AND @maxLat
-      AND lon BETWEEN @minLon AND @maxLon AND eligo_distance_km(lat, lon, @nearLat, @nearLon) <= @radius)`);
-    Object.assign(args, box, { nearLat: p.near.lat, nearLon: p.near.lon, radius: r });
+    c.near = { lat: p.near.lat, lon: p.near.lon, radiusKm: r, box: boundingBox(p.near.lat, p.near.lon, r) };
   } else if (p.radiusKm !== undefined) {
     throw new SearchInputError("radius", "needs near");
   }
-  return { from, where, args, hasText };
+  return c;
 }
 
-const whereSql = (c: Compiled) => (c.where.length ? `WHERE ${c.where.join(" AND ")}` : "");
+/** Which distinct values of a column pass: evaluated by SQLite with the expression the column filter would use. */
+function passingValues(db: Database.Database, values: Array<string | null>, condition: string, args: Record<string, unknown>): Uint8Array {
+  const out = new Uint8Array(values.length);
+  const keys = prepare(db, `SELECT key FROM json_each(@values) WHERE ${condition}`)
+    .pluck()
+    .all({ ...args, values: JSON.stringify(values) }) as number[];
+  for (const k of keys) out[k] = 1;
+  return out;
+}
+
+const inSet = (values: Array<string | null>, wanted: string[]) => Uint8Array.from(values, (v) => (v !== null && wanted.includes(v) ? 1 : 0));
+
+/** A filter over the snapshot, as data, so each is applied by its own tight loop. */
+type Filter =
+  /** The study's value of a column (its id in `ids`) passes. */
+  | { kind: "value"; ids: Int32Array; pass: Uint8Array }
+  /** One of the study's list items (sites' countries, cities, coordinates) passes. */
+  | { kind: "any"; lists: Lists; pass: Uint8Array }
+  /** The study is marked (mark[idx] === 1). */
+  | { kind: "mark"; mark: Uint8Array }
+  | { kind: "age"; days: number }
+  | { kind: "healthyVolunteers"; want: boolean };
+
+/** The filters of a search over the snapshot (the text match is applied before them). */
+function filtersOf(db: Database.Database, snap: SearchSnapshot, c: Compiled): Filter[] {
+  const p = c.p;
+  const col = snap.cols;
+  const out: Filter[] = [];
+  const byValue = (ids: Int32Array, pass: Uint8Array) => out.push({ kind: "value", ids, pass });
+  if (p.status?.length) byValue(col.status, inSet(snap.statusValues, p.status));
+  if (p.studyType?.length) byValue(col.studyType, inSet(snap.studyTypeValues, p.studyType));
+  if (p.phase?.length) {
+    const args: Record<string, string> = {};
+    p.phase.forEach((v, i) => (args[`phase${i}`] = `%,${v},%`));
+    byValue(col.phases, passingValues(db, snap.phasesValues, `(${p.phase.map((_, i) => `value LIKE @phase${i}`).join(" OR ")})`, args));
+  }
+  if (c.sponsorPattern !== undefined) {
+    byValue(col.sponsor, passingValues(db, snap.sponsorValues, "value LIKE @sponsor ESCAPE '\\'", { sponsor: c.sponsorPattern }));
+  }
+  if (c.ageDays !== undefined) out.push({ kind: "age", days: c.ageDays });
+  if (p.sex !== undefined) {
+    const sex = p.sex;
+    byValue(col.sex, Uint8Array.from(snap.sexValues, (v) => (v === null || v === "ALL" || (sex !== "ALL" && v === sex) ? 1 : 0)));
+  }
+  if (p.healthyVolunteers !== undefined) out.push({ kind: "healthyVolunteers", want: p.healthyVolunteers });
+  // Dates compare at the coarser precision of the two, so "2019-05" is within 2019-05-10..2019-06-30.
+  const dateRange = (field: "startFrom" | "startTo" | "updatedFrom" | "updatedTo", ids: Int32Array, dir: ">=" | "<=") => {
+    const v = p[field];
+    if (v === undefined) return;
+    const cond =
+      dir === ">="
+        ? "value IS NOT NULL AND value >= substr(@v, 1, length(value))"
+        : "value IS NOT NULL AND substr(value, 1, length(@v)) <= @v";
+    byValue(ids, passingValues(db, snap.dateValues, cond, { v }));
+  };
+  dateRange("startFrom", col.startDate, ">=");
+  dateRange("startTo", col.startDate, "<=");
+  dateRange("updatedFrom", col.lastUpdate, ">=");
+  dateRange("updatedTo", col.lastUpdate, "<=");
+  if (c.countries) out.push({ kind: "any", lists: snap.countries, pass: Uint8Array.from(snap.countryGroups, (g) => (c.countries!.has(g) ? 1 : 0)) });
+  if (c.cities) out.push({ kind: "any", lists: snap.cities, pass: Uint8Array.from(snap.cityGroups, (g) => (c.cities!.has(g) ? 1 : 0)) });
+  if (c.near) {
+    const { lat, lon, radiusKm, box } = c.near;
+    const pass = new Uint8Array(snap.pointLat.length);
+    for (let k = 0; k < pass.length; k++) {
+      const a = snap.pointLat[k];
+      const b = snap.pointLon[k];
+      if (a >= box.minLat && a <= box.maxLat && b >= box.minLon && b <= box.maxLon && distanceKm(a, b, lat, lon) <= radiusKm) pass[k] = 1;
+    }
+    // The studies with a site at a passing point, marked by the point's own list of studies.
+    const mark = new Uint8Array(snap.n);
+    const { start, items } = snap.studiesAtPoint;
+    for (let k = 0; k < pass.length; k++) if (pass[k] === 1) for (let j = start[k]; j < start[k + 1]; j++) mark[items[j]] = 1;
+    out.push({ kind: "mark", mark });
+  }
+  return out;
+}
+
+/** Keeps the entries of idx (and score) whose study passes f, in place; returns how many. */
+function applyFilter(snap: SearchSnapshot, f: Filter, idx: Int32Array, score: Float64Array | undefined, count: number): number {
+  const pass = new Uint8Array(count);
+  switch (f.kind) {
+    case "value": {
+      const { ids, pass: ok } = f;
+      for (let k = 0; k < count; k++) pass[k] = ok[ids[idx[k]]];
+      break;
+    }
+    case "any": {
+      const { start, items } = f.lists;
+      const ok = f.pass;
+      for (let k = 0; k < count; k++) {
+        const i = idx[k];
+        for (let j = start[i], end = start[i + 1]; j < end; j++) {
+          if (ok[items[j]] === 1) {
+            pass[k] = 1;
+            break;
+          }
+        }
+      }
+      break;
+    }
+    case "mark": {
+      const mark = f.mark;
+      for (let k = 0; k < count; k++) pass[k] = mark[idx[k]];
+      break;
+    }
+    case "age": {
+      const d = f.days;
+      const min = snap.cols.minAgeDays;
+      const max = snap.cols.maxAgeDays;
+      // NaN (NULL) admits every age: a comparison with NaN is false, so test "not outside".
+      for (let k = 0; k < count; k++) pass[k] = !(min[idx[k]] > d) && !(max[idx[k]] < d) ? 1 : 0;
+      break;
+    }
+    case "healthyVolunteers": {
+      const hv = snap.cols.healthyVolunteers;
+      if (f.want) for (let k = 0; k < count; k++) pass[k] = hv[idx[k]] === 1 ? 1 : 0;
+      else for (let k = 0; k < count; k++) pass[k] = hv[idx[k]] === 0 || Number.isNaN(hv[idx[k]]) ? 1 : 0;
+      break;
+    }
+  }
+  let n = 0;
+  if (score) {
+    for (let k = 0; k < count; k++) {
+      if (pass[k] === 1) {
+        score[n] = score[k];
+        idx[n++] = idx[k];
+      }
+    }
+  } else {
+    for (let k = 0; k < count; k++) if (pass[k] === 1) idx[n++] = idx[k];
+  }
+  return n;
+}
+
+/** The studies matching a search, ascending idx, with their BM25 scores when asked. */
+interface Matches {
+  idx: Int32Array;
+  score?: Float64Array;
+}
+
+// ---- Text matches: FTS5 rowids (and BM25 scores), kept per snapshot in a bounded LRU cache ----
+
+let textCacheLimit = 16 * 1024 * 1024;
+/**
+ * Bytes of text matches (12 per matching study with scores) each connection keeps for
+ * repeated FTS expressions until the data changes; 0 turns the cache off. Default 16 MiB.
+ */
+export function setTextMatchCacheBytes(bytes: number): void {
+  if (!(bytes >= 0)) throw new RangeError(`text match cache size must be ≥ 0 bytes, got ${bytes}`);
+  textCacheLimit = bytes;
+}
+
+const bytesOf = (m: Matches) => m.idx.byteLength + (m.score?.byteLength ?? 0);
+
+let collected: { ids: Float64Array; scores: Float64Array; n: number } | undefined;
+const withCollector = new WeakSet<Database.Database>();
+
+function textMatches(db: Database.Database, snap: SearchSnapshot, match: string, withScores: boolean): Matches {
+  const cache = snap.textCache as Map<string, Matches>;
+  const hit = cache.get(match);
+  if (hit && (hit.score || !withScores)) {
+    cache.delete(match);
+    cache.set(match, hit);
+    return hit;
+  }
+  const m = withScores ? scoredMatches(db, snap, match) : rowidMatches(db, snap, match);
+  if (hit) {
+    cache.delete(match);
+    snap.textCacheBytes -= bytesOf(hit);
+  }
+  const size = bytesOf(m);
+  if (size <= textCacheLimit) {
+    cache.set(match, m);
+    snap.textCacheBytes += size;
+    for (const [k, v] of cache) {
+      if (snap.textCacheBytes <= textCacheLimit) break;
+      cache.delete(k);
+      snap.textCacheBytes -= bytesOf(v);
+    }
+  }
+  return m;
+}
+
+/** Rowids of the matches, as one string from SQLite (a row per match through the driver costs ~1 µs each). */
+function rowidMatches(db: Database.Database, snap: SearchSnapshot, match: string): Matches {
+  const list = prepare(db, "SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH @match").pluck().get({ match }) as string | null;
+  const out: number[] = [];
+  if (list) {
+    let v = 0;
+    for (let k = 0; k <= list.length; k++) {
+      const ch = k < list.length ? list.charCodeAt(k) : 44;
+      if (ch === 44) {
+        const i = snap.idxOf(v);
+        if (i >= 0) out.push(i);
+        v = 0;
+      } else if (ch === 45) {
+        throw new Error("search_fts has a negative rowid");
+      } else v = v * 10 + (ch - 48);
+    }
+  }
+  const idx = Int32Array.from(out);
+  if (!isAscending(idx)) idx.sort();
+  return { idx };
+}
+
+/** Rowids and BM25 scores (exact doubles) of every match, gathered by an aggregate function. */
+function scoredMatches(db: Database.Database, snap: SearchSnapshot, match: string): Matches {
+  if (!withCollector.has(db)) {
+    db.aggregate("eligo_collect_scores", {
+      start: 0,
+      varargs: false,
+      // better-sqlite3's typings know two-argument steps only; the function takes (n, id, score).
+      step: ((n: number, id: unknown, score: unknown) => {
+        const c = collected!;
+        if (c.n === c.ids.length) {
+          const ids = new Float64Array(c.ids.length * 2);
+          const scores = new Float64Array(c.ids.length * 2);
+          ids.set(c.ids);
+          scores.set(c.scores);
+          c.ids = ids;
+          c.scores = scores;
+        }
+        c.ids[c.n] = id as number;
+        c.scores[c.n++] = score as number;
+        return n + 1;
+      }) as unknown as (total: number, next: number) => number,
+    });
+    withCollector.add(db);
+  }
+  collected = { ids: new Float64Array(1024), scores: new Float64Array(1024), n: 0 };
+  try {
+    // bm25() cannot be an aggregate's argument; a materialised CTE computes it row by row first.
+    prepare(
+      db,
+      `WITH m(id, score) AS MATERIALIZED (SELECT rowid, bm25(search_fts, ${WEIGHTS}) FROM search_fts WHERE search_fts MATCH @match)
+       SELECT eligo_collect_scores(id, score) FROM m`,
+    )
+      .pluck()
+      .get({ match });
+    const { ids, scores, n } = collected;
+    const order: number[] = [];
+    const idxs: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = snap.idxOf(ids[k]);
+      if (i >= 0) {
+        order.push(k);
+        idxs.push(i);
+      }
+    }
+    let idx = Int32Array.from(idxs);
+    let score = Float64Array.from(order, (k) => scores[k]);
+    if (!isAscending(idx)) {
+      const perm = Array.from(idx.keys()).sort((a, b) => idx[a] - idx[b]);
+      idx = Int32Array.from(perm, (k) => idxs[k]);
+      score = Float64Array.from(perm, (k) => scores[order[k]]);
+    }
+    return { idx, score };
+  } finally {
+    collected = undefined;
+  }
+}
+
+function isAscending(a: Int32Array): boolean {
+  for (let k = 1; k < a.length; k++) if (a[k] <= a[k - 1]) return false;
+  return true;
+}
+
+/** The studies that pass the text match (if any) and every filter, ascending idx. */
+function allStudies(n: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  return idx;
+}
+
+function matchesOf(db: Database.Database, snap: SearchSnapshot, c: Compiled, withScores: boolean): Matches {
+  let filters = filtersOf(db, snap, c);
+  const text = c.match !== undefined ? textMatches(db, snap, c.match, withScores) : undefined;
+  if (text && !filters.length) return text;
+  // Copies (the text matches may be cached), narrowed by each filter in turn. Without words,
+  // a marking filter (near) gives the candidates instead of every study.
+  let idx: Int32Array;
+  const mark = text ? undefined : filters.find((f): f is Extract<Filter, { kind: "mark" }> => f.kind === "mark");
+  if (text) idx = text.idx.slice();
+  else if (mark) {
+    filters = filters.filter((f) => f !== mark);
+    idx = marked(mark.mark);
+  } else idx = allStudies(snap.n);
+  const score = text?.score?.slice();
+  let n = idx.length;
+  for (const f of filters) n = applyFilter(snap, f, idx, score, n);
+  return { idx: idx.subarray(0, n), score: score?.subarray(0, n) };
+}
+
+function marked(mark: Uint8Array): Int32Array {
+  let n = 0;
+  for (let i = 0; i < mark.length; i++) n += mark[i];
+  const idx = new Int32Array(n);
+  for (let i = 0, k = 0; i < mark.length; i++) if (mark[i] === 1) idx[k++] = i;
+  return idx;
+}
+
+// ---- Ordering ----
+
+/** Distances from `near` to each study's closest site (NaN: no site with coordinates), per point memoised. */
+function distances(snap: SearchSnapshot, near: { lat: number; lon: number }) {
+  const memo = new Float64Array(snap.pointLat.length).fill(Number.NaN);
+  const { start, items } = snap.points;
+  return (i: number): number => {
+    let best = Number.NaN;
+    for (let j = start[i]; j < start[i + 1]; j++) {
+      const k = items[j];
+      let d = memo[k];
+      if (Number.isNaN(d)) memo[k] = d = distanceKm(snap.pointLat[k], snap.pointLon[k], near.lat, near.lon);
+      if (!(d >= best)) best = d;
+    }
+    return best;
+  };
+}
+
+/** A comparator over positions in `m`: the search's order, nct_id breaking ties. */
+function orderOf(snap: SearchSnapshot, m: Matches, sort: SortKey, c: Compiled, dist: ((i: number) => number) | undefined): (a: number, b: number) => number {
+  const { idx } = m;
+  const nct = snap.cols.nctRank;
+  switch (sort) {
+    case "relevance":
+      if (c.hasText) {
+        const s = m.score!;
+        return (a, b) => s[a] - s[b] || nct[idx[a]] - nct[idx[b]];
+      }
+      return orderOf(snap, m, "lastUpdate", c, dist);
+    case "lastUpdate": {
+      const r = snap.cols.lastUpdateRank;
+      return (a, b) => r[idx[a]] - r[idx[b]];
+    }
+    case "startDate": {
+      const r = snap.cols.startDateRank;
+      return (a, b) => r[idx[a]] - r[idx[b]];
+    }
+    case "distance": {
+      const d = new Float64Array(idx.length);
+      for (let k = 0; k < idx.length; k++) d[k] = dist!(idx[k]);
+      // NULL (no coordinates) last.
+      return (a, b) => {
+        const x = d[a];
+        const y = d[b];
+        if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? nct[idx[a]] - nct[idx[b]] : Number.isNaN(x) ? 1 : -1;
+        return x - y || nct[idx[a]] - nct[idx[b]];
+      };
+    }
+  }
+}
+
+/** The first k positions of `count` in comparator order (a bounded heap: O(count · log k)). */
+function firstK(count: number, k: number, cmp: (a: number, b: number) => number): number[] {
+  if (k >= count / 4) return Array.from({ length: count }, (_, j) => j).sort(cmp).slice(0, k);
+  // Max-heap of the best k so far: the root is the worst kept.
+  const heap: number[] = [];
+  const down = (j: number) => {
+    for (;;) {
+      const l = 2 * j + 1;
+      const r = l + 1;
+      let w = j;
+      if (l < heap.length && cmp(heap[l], heap[w]) > 0) w = l;
+      if (r < heap.length && cmp(heap[r], heap[w]) > 0) w = r;
+      if (w === j) return;
+      [heap[j], heap[w]] = [heap[w], heap[j]];
+      j = w;
+    }
+  };
+  for (let x = 0; x < count; x++) {
+    if (heap.length < k) {
+      heap.push(x);
+      for (let j = heap.length - 1; j > 0; ) {
+        const parent = (j - 1) >> 1;
+        if (cmp(heap[j], heap[parent]) <= 0) break;
+        [heap[j], heap[parent]] = [heap[parent], heap[j]];
+        j = parent;
+      }
+    } else if (k > 0 && cmp(x, heap[0]) < 0) {
+      heap[0] = x;
+      down(0);
+    }
+  }
+  return heap.sort(cmp);
+}
+
+// ---- Pages ----
 
 function fingerprint(p: SearchParams): string {
   const { cursor: _c, pageSize: _s, facets: _f, ...rest } = p;
@@ -270,44 +613,6 @@ function decodeCursor(cursor: string, fp: string): number {
   return c.o;
 }
 const encodeCursor = (offset: number, fp: string) => Buffer.from(JSON.stringify({ o: offset, f: fp })).toString("base64url");
-
-function orderSql(sort: SortKey, c: Compiled): string {
-  switch (sort) {
-    case "relevance":
-      return c.hasText ? "score, s.nct_id" : "s.last_update DESC, s.nct_id";
-    // NULLs sort last in DESC order; no "IS NULL" term, so the date index serves the sort.
-    case "lastUpdate":
-      return "s.last_update DESC, s.nct_id";
-    case "startDate":
-      return "s.start_date DESC, s.nct_id";
-    case "distance":
-      return "dist IS NULL, dist, s.nct_id";
-  }
-}
-
-/** The ranking query: narrow rows (id, sort keys), so sorting many matches stays cheap. */
-function selectSql(p: SearchParams, c: Compiled): string {
-  const cols = [
-    "s.doc_id, s.nct_id, s.last_update, s.start_date",
-    c.hasText ? `bm25(search_fts, ${WEIGHTS}) AS score` : "NULL AS score",
-    p.near
-      ? "(SELECT min(eligo_distance_km(l.lat, l.lon, @nearLat, @nearLon)) FROM study_locations l WHERE l.nct_id = s.nct_id AND l.lat IS NOT NULL) AS dist"
-      : "NULL AS dist",
-  ];
-  return `SELECT ${cols.join(", ")} FROM ${c.from} ${whereSql(c)}`;
-}
-
-/** The display columns of the ranked rows, in rank order. */
-function withDisplayColumns(db: Database.Database, ranked: Array<{ doc_id: number; score: number | null; dist: number | null }>): Row[] {
-  if (!ranked.length) return [];
-  const rows = prepare(
-    db,
-    `SELECT doc_id, nct_id, brief_title, overall_status, phases, study_type, conditions, interventions, lead_sponsor,
-       start_date, last_update, min_age_days, max_age_days, sex FROM search_docs WHERE doc_id IN (${ranked.map(() => "?").join(", ")})`,
-  ).all(...ranked.map((r) => r.doc_id)) as Array<Row & { doc_id: number }>;
-  const byId = new Map(rows.map((r) => [r.doc_id, r]));
-  return ranked.map((r) => ({ ...byId.get(r.doc_id)!, score: r.score, dist: r.dist }));
-}
 
 function defaultSort(p: SearchParams, hasText: boolean): SortKey {
   if (p.sort) return p.sort;
@@ -333,6 +638,18 @@ interface Row {
   dist: number | null;
 }
 
+/** The display columns of ranked studies, in rank order (studies gone from the table are skipped). */
+function withDisplayColumns(db: Database.Database, ranked: Array<{ docId: number; score: number | null; dist: number | null }>): Row[] {
+  if (!ranked.length) return [];
+  const rows = prepare(
+    db,
+    `SELECT doc_id, nct_id, brief_title, overall_status, phases, study_type, conditions, interventions, lead_sponsor,
+       start_date, last_update, min_age_days, max_age_days, sex FROM search_docs WHERE doc_id IN (${ranked.map(() => "?").join(", ")})`,
+  ).all(...ranked.map((r) => r.docId)) as Array<Row & { doc_id: number }>;
+  const byId = new Map(rows.map((r) => [r.doc_id, r]));
+  return ranked.filter((r) => byId.has(r.docId)).map((r) => ({ ...byId.get(r.docId)!, score: r.score, dist: r.dist }));
+}
+
 const splitList = (s: string, sep: string) => (s ?? "").split(sep).filter(Boolean);
 
 function toHit(r: Row): Omit<SearchHit, "locations" | "locationCount"> {
@@ -355,16 +672,14 @@ function toHit(r: Row): Omit<SearchHit, "locations" | "locationCount"> {
   if (r.dist !== null) hit.distanceKm = Math.round(r.dist * 10) / 10;
   return hit;
 }
-
 function locationsOf(db: Database.Database, ids: string[], near: SearchParams["near"]): Map<string, { count: number; list: SearchLocation[] }> {
   const out = new Map<string, { count: number; list: SearchLocation[] }>();
   if (!ids.length) return out;
-  const rows = db
-    .prepare(
-      `SELECT rowid, nct_id, facility, city, state, country, status, lat, lon, geocoded FROM study_locations
+  const rows = prepare(
+    db,
+    `SELECT rowid, nct_id, facility, city, state, country, status, lat, lon, geocoded FROM study_locations
        WHERE nct_id IN (${ids.map(() => "?").join(", ")})`,
-    )
-    .all(...ids) as Array<Omit<SearchLocation, "geocoded" | "distanceKm"> & { rowid: number; nct_id: string; geocoded: number }>;
+  ).all(...ids) as Array<Omit<SearchLocation, "geocoded" | "distanceKm"> & { rowid: number; nct_id: string; geocoded: number }>;
   // Record order (sorting here, not in SQL, keeps the nct_id index in use).
   rows.sort((a, b) => a.rowid - b.rowid);
   for (const r of rows) {
@@ -405,8 +720,67 @@ function prepare(db: Database.Database, sql: string): Database.Statement {
   return st;
 }
 
-function setup(db: Database.Database) {
-  if (!withFunctions.has(db)) ensureFunctions(db);
+
+/** Runs fn in a read transaction (or the caller's), so the snapshot check and every read see one state. */
+function reading<T>(db: Database.Database, fn: (callerInTransaction: boolean) => T): T {
+  if (db.inTransaction) return fn(true);
+  prepare(db, "BEGIN").run();
+  try {
+    return fn(false);
+  } finally {
+    if (db.inTransaction) prepare(db, "COMMIT").run();
+  }
+}
+
+/** The ordered matches of a search, before display columns are read. */
+interface Ranked {
+  snap: SearchSnapshot;
+  /** The FTS expression, if the search has words. */
+  match: string | undefined;
+  matches: Matches;
+  /** Positions in `matches`, in the search's order (the first `limit` of them). */
+  order: number[];
+  dist?: (i: number) => number;
+}
+
+function rank(db: Database.Database, c: Compiled, sort: SortKey, limit: number, callerInTransaction: boolean): Ranked {
+  const snap = searchSnapshot(db, callerInTransaction);
+  const matches = matchesOf(db, snap, c, sort === "relevance" && c.hasText);
+  const dist = c.near ? distances(snap, c.near) : undefined;
+  const order = firstK(matches.idx.length, limit, orderOf(snap, matches, sort, c, dist));
+  return { snap, match: c.match, matches, order, dist };
+}
+
+function rankedRows(db: Database.Database, r: Ranked, positions: number[]): Row[] {
+  const { snap, matches, dist } = r;
+  const pageScores = r.match !== undefined && !matches.score ? scoresOf(db, r.match, positions.map((k) => snap.cols.docId[matches.idx[k]])) : undefined;
+  return withDisplayColumns(
+    db,
+    positions.map((k) => {
+      const i = matches.idx[k];
+      const docId = snap.cols.docId[i];
+      const d = dist ? dist(i) : Number.NaN;
+      const score = matches.score ? matches.score[k] : (pageScores?.get(docId) ?? null);
+      return { docId, score, dist: Number.isNaN(d) ? null : d };
+    }),
+  );
+}
+
+/**
+ * BM25 scores of a few matches (a page not ordered by relevance still shows them). The
+ * rowid range lets FTS5 read only that stretch of its lists; "+rowid IN" is tested per row
+ * (as a plain "rowid IN" FTS5 would restart the query, and bm25's statistics, per rowid).
+ */
+function scoresOf(db: Database.Database, match: string, docIds: number[]): Map<number, number> {
+  if (!docIds.length) return new Map();
+  const rows = prepare(
+    db,
+    `SELECT rowid, bm25(search_fts, ${WEIGHTS}) FROM search_fts
+     WHERE search_fts MATCH @match AND rowid BETWEEN @lo AND @hi AND +rowid IN (SELECT value FROM json_each(@ids))`,
+  )
+    .raw()
+    .all({ match, lo: Math.min(...docIds), hi: Math.max(...docIds), ids: JSON.stringify(docIds) }) as Array<[number, number]>;
+  return new Map(rows);
 }
 
 /** One page of results, the total and (when asked) the facets. */
@@ -421,31 +795,19 @@ export function searchStudies(db: Database.Database, p: SearchParams): SearchRes
   if (sort === "distance" && !p.near) throw new SearchInputError("sort", "distance needs near");
   const fp = fingerprint(p);
   const offset = p.cursor ? decodeCursor(p.cursor, fp) : 0;
-  const ranked = prepare(db, `${selectSql(p, c)} ORDER BY ${orderSql(sort, c)} LIMIT @limit OFFSET @offset`).all({
-    ...c.args,
-    limit: pageSize + 1,
-    offset,
-  }) as Array<{ doc_id: number; score: number | null; dist: number | null }>;
-  const rows = withDisplayColumns(db, ranked);
-  const more = rows.length > pageSize;
-  const page = rows.slice(0, pageSize);
-  const total = offset === 0 && !more ? page.length : countOf(db, c);
-  const locs = locationsOf(db, page.map((r) => r.nct_id), p.near);
-  const studies = page.map((r) => {
-    const l = locs.get(r.nct_id);
-    return { ...toHit(r), locationCount: l?.count ?? 0, locations: l?.list ?? [] };
+  return reading(db, (inTx) => {
+    const r = rank(db, c, sort, offset + pageSize, inTx);
+    const total = r.matches.idx.length;
+    const page = rankedRows(db, r, r.order.slice(offset));
+    const locs = locationsOf(db, page.map((row) => row.nct_id), p.near);
+    const studies = page.map((row) => {
+      const l = locs.get(row.nct_id);
+      return { ...toHit(row), locationCount: l?.count ?? 0, locations: l?.list ?? [] };
+    });
+    const result: SearchResult = { total, studies, next: offset + pageSize < total ? encodeCursor(offset + pageSize, fp) : null, sort };
+    if (p.facets) result.facets = facetsOf(r.snap, r.matches);
+    return result;
   });
-  const result: SearchResult = { total, studies, next: more ? encodeCursor(offset + pageSize, fp) : null, sort };
-  if (p.facets) result.facets = facetsOf(db, c);
-  return result;
-}
-
-/** The number of matches; words alone are counted in the full-text index, without the join. */
-function countOf(db: Database.Database, c: Compiled): number {
-  if (c.hasText && c.where.length === 1) {
-    return prepare(db, "SELECT count(*) FROM search_fts WHERE search_fts MATCH @match").pluck().get({ match: c.args.match }) as number;
-  }
-  return prepare(db, `SELECT count(*) FROM ${c.from} ${whereSql(c)}`).pluck().get(c.args) as number;
 }
 
 /** Every match in order (for CSV export), without pagination. */
@@ -454,75 +816,88 @@ export function* searchAll(db: Database.Database, p: SearchParams): IterableIter
   const c = compile(p);
   const sort = defaultSort(p, c.hasText);
   if (sort === "distance" && !p.near) throw new SearchInputError("sort", "distance needs near");
-  const sql = `${selectSql(p, c)} ORDER BY ${orderSql(sort, c)} LIMIT @limit OFFSET @offset`;
-  // Pages of 500 so no read cursor stays open across the caller's work.
-  for (let offset = 0; ; offset += 500) {
-    const rows = withDisplayColumns(
-      db,
-      prepare(db, sql).all({ ...c.args, limit: 500, offset }) as Array<{ doc_id: number; score: number | null; dist: number | null }>,
-    );
-    const locs = locationsOf(db, rows.map((r) => r.nct_id), p.near);
-    for (const r of rows) {
-      const l = locs.get(r.nct_id);
-      yield { ...toHit(r), locationCount: l?.count ?? 0, locations: l?.list ?? [] };
+  const r = reading(db, (inTx) => rank(db, c, sort, Number.MAX_SAFE_INTEGER, inTx));
+  // Pages of 500, so no read cursor stays open across the caller's work.
+  for (let from = 0; from < r.order.length; from += 500) {
+    const rows = rankedRows(db, r, r.order.slice(from, from + 500));
+    const locs = locationsOf(db, rows.map((row) => row.nct_id), p.near);
+    for (const row of rows) {
+      const l = locs.get(row.nct_id);
+      yield { ...toHit(row), locationCount: l?.count ?? 0, locations: l?.list ?? [] };
     }
-    if (rows.length < 500) return;
   }
 }
 
-function facetsOf(db: Database.Database, c: Compiled): Facets {
-  // One pass over the matches' narrow rows counts status, phase, type, conditions and
-  // interventions in JS (cheaper than one grouped join per facet); sites need a join.
-  const status = new Map<string, number>();
-  const phase = new Map<string, number>();
-  const studyType = new Map<string, number>();
-  const conditions = new Map<string, { value: string; count: number }>();
-  const interventions = new Map<string, { value: string; count: number }>();
-  const bump = (m: Map<string, number>, k: string | null) => {
-    if (k) m.set(k, (m.get(k) ?? 0) + 1);
-  };
-  const bumpFolded = (m: Map<string, { value: string; count: number }>, list: string) => {
-    const seen = new Set<string>();
-    for (const v of splitList(list, "; ")) {
-      const k = v.toLowerCase();
-      if (seen.has(k)) continue;
-      seen.add(k);
-      const e = m.get(k);
-      if (e) e.count++;
-      else m.set(k, { value: v, count: 1 });
-    }
-  };
-  const rows = prepare(
-    db,
-    `SELECT s.overall_status, s.phases, s.study_type, s.conditions, s.interventions FROM ${c.from} ${whereSql(c)}`,
-  )
-    .raw()
-    .iterate(c.args) as IterableIterator<[string | null, string, string | null, string, string]>;
-  for (const [st, ph, ty, co, iv] of rows) {
-    bump(status, st);
-    bump(studyType, ty);
-    for (const x of splitList(ph, ",")) bump(phase, x);
-    bumpFolded(conditions, co);
-    bumpFolded(interventions, iv);
+// ---- Facets: one pass over the matches' interned columns ----
+
+const byCountThenValue = (a: FacetCount, b: FacetCount) => b.count - a.count || a.value.localeCompare(b.value);
+
+/** The first n of xs in `cmp` order, sorting only the entries whose count can reach the top n. */
+function topByCount(xs: FacetCount[], n: number, cmp: (a: FacetCount, b: FacetCount) => number): FacetCount[] {
+  if (xs.length > n) {
+    const counts = xs.map((x) => x.count).sort((a, b) => b - a);
+    const least = counts[n - 1];
+    xs = xs.filter((x) => x.count >= least);
   }
-  const sortCounts = (m: Map<string, number>) =>
-    [...m].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  const top = (m: Map<string, { value: string; count: number }>, n: number) =>
-    [...m.values()].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, n);
-  const country = (
-    prepare(
-      db,
-      `WITH m(nct_id) AS MATERIALIZED (SELECT s.nct_id FROM ${c.from} ${whereSql(c)})
-       SELECT l.country v, count(DISTINCT l.nct_id) n FROM m CROSS JOIN study_locations l ON l.nct_id = m.nct_id
-       WHERE l.country IS NOT NULL AND l.country <> '' GROUP BY l.country ORDER BY n DESC, v LIMIT 20`,
-    ).all(c.args) as Array<{ v: string; n: number }>
-  ).map((r) => ({ value: r.v, count: r.n }));
+  return xs.sort(cmp).slice(0, n);
+}
+
+function facetsOf(snap: SearchSnapshot, m: Matches): Facets {
+  const col = snap.cols;
+  const { idx } = m;
+  const status = new Int32Array(snap.statusValues.length);
+  const phases = new Int32Array(snap.phasesValues.length);
+  const studyType = new Int32Array(snap.studyTypeValues.length);
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k];
+    status[col.status[i]]++;
+    phases[col.phases[i]]++;
+    studyType[col.studyType[i]]++;
+  }
+  const counted = (values: Array<string | null>, counts: Int32Array) => {
+    const out = new Map<string, number>();
+    counts.forEach((n, v) => {
+      if (!n) return;
+      // As the per-row count did: a value once per study, a phase list split on ",".
+      for (const x of values === snap.phasesValues ? splitList(values[v] ?? "", ",") : [values[v]]) if (x) out.set(x, (out.get(x) ?? 0) + n);
+    });
+    return [...out].map(([value, count]) => ({ value, count })).sort(byCountThenValue);
+  };
+  // Keyed lists: counts per key, shown with the spelling of the key's first occurrence (ascending doc_id).
+  const keyed = (lists: { start: Int32Array; items: Int32Array }, spelling: Int32Array, spellings: string[], keys: number, n: number) => {
+    const count = new Int32Array(keys);
+    const shown = new Int32Array(keys);
+    const touched: number[] = [];
+    for (let k = 0; k < idx.length; k++) {
+      const i = idx[k];
+      for (let j = lists.start[i]; j < lists.start[i + 1]; j++) {
+        const key = lists.items[j];
+        if (count[key]++ === 0) {
+          shown[key] = spelling[j];
+          touched.push(key);
+        }
+      }
+    }
+    return { count, shown, touched, spellings, n };
+  };
+  const top = (x: ReturnType<typeof keyed>, cmp: (a: FacetCount, b: FacetCount) => number) =>
+    topByCount(
+      x.touched.map((key) => ({ value: x.spellings[x.shown[key]], count: x.count[key] })),
+      x.n,
+      cmp,
+    );
+  const conditions = keyed(snap.conditions, snap.conditionSpelling, snap.conditionSpellings, snap.conditionKeyCount, 10);
+  const interventions = keyed(snap.interventions, snap.interventionSpelling, snap.interventionSpellings, snap.interventionKeyCount, 10);
+  const countries = keyed(snap.countries, snap.countrySpelling, snap.countrySpellings, snap.countryGroups.length, 20);
+  // Sites' countries: studies per country (NOCASE, as the column), none for an empty name;
+  // ties in the order SQL's "ORDER BY n DESC, country" gives (NOCASE).
+  countries.touched = countries.touched.filter((g) => snap.countryGroups[g] !== "");
   return {
-    status: sortCounts(status),
-    phase: sortCounts(phase),
-    studyType: sortCounts(studyType),
-    country,
-    conditions: top(conditions, 10),
-    interventions: top(interventions, 10),
+    status: counted(snap.statusValues, status),
+    phase: counted(snap.phasesValues, phases),
+    studyType: counted(snap.studyTypeValues, studyType),
+    country: top(countries, (a, b) => b.count - a.count || compareBinary(foldNocase(a.value), foldNocase(b.value))),
+    conditions: top(conditions, byCountThenValue),
+    interventions: top(interventions, byCountThenValue),
   };
 }
