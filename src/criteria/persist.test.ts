@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Study, type Provenance } from "../model/study.js";
 import { openStore, type SqliteStudyStore } from "../store/sqlite.js";
-import { PARSER_VERSION, parseAndStore, reparseStale, storedCriteria } from "./persist.js";
+import type { StudyStore } from "../store/store.js";
+import { PARSER_VERSION, parseAndStore, reparseStale, reparseStaleParallel, storedCriteria } from "./persist.js";
 import type { ParsedCriteria } from "./types.js";
 
 const V2 = new URL("../../../shared/data/ctgov-v2/", import.meta.url);
@@ -92,4 +93,39 @@ test("module criteria: minimum/maximum age and sex become constraints with sourc
 test("parseAndStore names the problem when the study has no NCT id", (t) => {
   const store = withStore(t);
   assert.throws(() => parseAndStore(store, { protocolSection: {} } as unknown as Study), /no protocolSection\.identificationModule\.nctId/);
+});
+
+test("reparseStaleParallel stores exactly what reparseStale stores, in batches, with progress; a study gone from the store counts as missing", { timeout: 120_000 }, async (t) => {
+  const ids = studies.map((s) => s.protocolSection.identificationModule.nctId);
+  const seq = withStore(t);
+  for (const s of studies) seq.upsert(s, prov);
+  reparseStale(seq);
+  for (const opts of [
+    { workers: 1, batchSize: 3 },
+    { workers: 2, batchSize: 200 },
+    { workers: 0, batchSize: 4 },
+  ]) {
+    const store = withStore(t);
+    for (const s of studies) store.upsert(s, prov);
+    // the stale list is read first; one study disappears before its turn comes
+    const gone = ids[5];
+    const flaky = new Proxy(store, {
+      get(target, key) {
+        if (key === "get") return (id: string) => (id === gone ? undefined : target.get(id));
+        const v = Reflect.get(target, key) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as StudyStore;
+    const progress: Array<[number, number]> = [];
+    const sum = await reparseStaleParallel(flaky, (d, n) => progress.push([d, n]), opts);
+    assert.deepEqual(sum, { parsed: ids.length - 1, missing: 1 }, JSON.stringify(opts));
+    assert.deepEqual(progress[progress.length - 1], [ids.length, ids.length]);
+    assert.ok(progress.every(([d], i) => i === 0 || d > progress[i - 1][0]), "progress only grows");
+    if (opts.batchSize < ids.length) assert.ok(progress.length >= Math.ceil((ids.length - 1) / opts.batchSize), "one report per written batch");
+    for (const id of ids) {
+      if (id === gone) assert.equal(store.getParsedCriteria(id), undefined);
+      else assert.equal(store.getParsedCriteria(id)?.json, seq.getParsedCriteria(id)!.json, id);
+    }
+    assert.deepEqual(store.staleCriteria(PARSER_VERSION), [gone]);
+  }
 });

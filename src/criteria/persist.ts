@@ -6,6 +6,7 @@
 import type { Study } from "../model/study.js";
 import type { StudyStore } from "../store/store.js";
 import { parseEligibility, parserVersion, type ParseOptions } from "./parse.js";
+import type { PoolResult, PoolTask } from "./pool-task.js";
 import type { ParsedCriteria } from "./types.js";
 
 /** Parser code version + lab table version: stored parses from another version are stale. */
@@ -44,7 +45,10 @@ export function reparseStale(
   onProgress?: (done: number, total: number) => void,
   opts: ParseOptions & { batchSize?: number } = {},
 ): ReparseSummary {
-  const ids = store.staleCriteria(PARSER_VERSION);
+  return reparseIds(store, store.staleCriteria(PARSER_VERSION), onProgress, opts);
+}
+
+function reparseIds(store: StudyStore, ids: string[], onProgress: ((done: number, total: number) => void) | undefined, opts: ParseOptions & { batchSize?: number }): ReparseSummary {
   const batch = Math.max(1, opts.batchSize ?? 200);
   const summary: ReparseSummary = { parsed: 0, missing: 0 };
   for (let i = 0; i < ids.length; i += batch) {
@@ -62,5 +66,92 @@ export function reparseStale(
     });
     onProgress?.(Math.min(i + batch, ids.length), ids.length);
   }
+  return summary;
+}
+
+export interface ParallelReparseOptions {
+  /** Studies per write transaction (default 200): a crash loses at most the batch being written. */
+  batchSize?: number;
+  /** Worker threads (default: one fewer than the cores); with 0, or when there are fewer stale studies than pay for a worker's start-up, this thread parses alone. */
+  workers?: number;
+  numericOnly?: boolean;
+  /** Let a clinical extractor error fail the re-parse (tests). */
+  strict?: boolean;
+  /** Called (on this thread) for each criterion on which the clinical extractor threw; it keeps its numeric constraints. */
+  onClinicalError?: (error: Error, criterionText: string) => void;
+}
+
+/** The part of a study record that parseEligibility reads: less to copy to a worker thread. */
+function eligibilityPart(study: Study): Study {
+  const ps = study.protocolSection;
+  return { protocolSection: { identificationModule: ps?.identificationModule, eligibilityModule: ps?.eligibilityModule } } as unknown as Study;
+}
+
+/**
+ * reparseStale with the parsing spread over worker threads (./pool.ts): this thread reads the
+ * stale studies from the store and writes the results in transactions of `batchSize`, in
+ * order (the store stays on this thread; workers never open it), while the workers — and this
+ * thread between batches — parse. Same stored results as reparseStale; a crash loses at most
+ * the batch being written (what is written is whole batches). With few stale studies it runs
+ * reparseStale's single-thread path. onProgress(done, total) after each written batch.
+ */
+export async function reparseStaleParallel(
+  store: StudyStore,
+  onProgress?: (done: number, total: number) => void,
+  opts: ParallelReparseOptions = {},
+): Promise<ReparseSummary> {
+  const ids = store.staleCriteria(PARSER_VERSION);
+  const batch = Math.max(1, Math.floor(opts.batchSize ?? 200));
+  const { poolWorthwhile, runParsePool } = await import("./pool.js");
+  if (opts.workers === 0 || (opts.workers === undefined && !poolWorthwhile(ids.length))) {
+    const parseOpts: ParseOptions & { batchSize?: number } = { batchSize: batch, numericOnly: opts.numericOnly, strict: opts.strict };
+    if (opts.onClinicalError) parseOpts.onClinicalError = opts.onClinicalError;
+    return reparseIds(store, ids, onProgress, parseOpts);
+  }
+  const summary: ReparseSummary = { parsed: 0, missing: 0 };
+  /** Position in `ids` of each task handed to the pool, by nctId. */
+  const position = new Map<string, number>();
+  function* tasks(): Generator<PoolTask> {
+    for (let i = 0; i < ids.length; i++) {
+      const rec = store.get(ids[i]);
+      if (!rec) {
+        summary.missing++;
+        continue;
+      }
+      position.set(ids[i], i);
+      yield { kind: "study", nctId: ids[i], study: eligibilityPart(rec.study) };
+    }
+  }
+  let reported = 0;
+  let pendingIds: string[] = [];
+  let pendingJson: string[] = [];
+  const write = () => {
+    if (!pendingIds.length) return;
+    const [wIds, wJson] = [pendingIds, pendingJson];
+    pendingIds = [];
+    pendingJson = [];
+    store.transaction(() => {
+      for (let k = 0; k < wIds.length; k++) store.setParsedCriteria(wIds[k], PARSER_VERSION, wJson[k]);
+    });
+    summary.parsed += wIds.length;
+    reported = position.get(wIds[wIds.length - 1])! + 1;
+    onProgress?.(reported, ids.length);
+  };
+  await runParsePool(
+    tasks(),
+    (done: PoolTask[], results: PoolResult[]) => {
+      results.forEach((r, k) => {
+        const nctId = (done[k] as { nctId: string }).nctId;
+        for (const ce of r.clinicalErrors) opts.onClinicalError?.(new Error(ce.message), ce.text);
+        if (r.json === undefined) throw new Error(`re-parsing the criteria of ${nctId}: ${r.error ?? "no result"}`);
+        pendingIds.push(nctId);
+        pendingJson.push(r.json);
+        if (pendingIds.length >= batch) write();
+      });
+    },
+    { numericOnly: opts.numericOnly, strict: opts.strict, ...(opts.workers !== undefined ? { workers: opts.workers } : {}) },
+  );
+  write();
+  if (reported < ids.length) onProgress?.(ids.length, ids.length); // stale ids no longer in the store, after the last one written
   return summary;
 }

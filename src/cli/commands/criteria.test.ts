@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,4 +83,24 @@ test("stored studies by NCT id: readable listing; --reparse stores parses; unkno
   const missing = eligo("NCT99999999", "--db", db);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /NCT99999999: not in the database/);
+});
+
+test("--jsonl --threads: worker threads print the same lines, in input order, as one thread; a missing file is still named", { timeout: 120_000 }, () => {
+  const files = readdirSync(docs)
+    .filter((f) => f.endsWith(".txt"))
+    .sort()
+    .slice(0, 30)
+    .map((f) => join(docs, f));
+  const args = ["--jsonl", ...files.slice(0, 12), join(docs, "absent.txt"), ...files.slice(12)];
+  const one = eligo(...args, "--threads", "0");
+  const pool = eligo(...args, "--threads", "2");
+  assert.equal(one.status, 1);
+  assert.equal(pool.status, 1, pool.stderr);
+  assert.equal(pool.stdout, one.stdout);
+  assert.equal(pool.stdout.trim().split("\n").length, files.length);
+  assert.match(pool.stderr, /cannot read .*absent\.txt: no such file/);
+  assert.match(pool.stderr, /1 of 31 input\(s\) could not be read/);
+  const bad = eligo("--jsonl", files[0], "--threads", "two");
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--threads: expected a whole number of worker threads \(0 for none\), got "two"/);
 });
