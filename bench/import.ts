@@ -1,11 +1,13 @@
 /**
- * `npm run bench:import -- [N] [--runs R] [--format ndjson|zip] [--keep]`
+ * `npm run bench:import -- [N] [--runs R] [--format ndjson|zip] [--keep] [--only no-parse|parse] [--input FILE]`
  *
  * Generates N realistic studies with a seeded, deterministic generator that recombines
  * fields of the real records in ../shared/data (titles, conditions, keywords, criteria
  * texts, arms and interventions, outcomes, sponsors, locations), writes them as one
  * NDJSON file (or a zip with one JSON file per study, like the registry's bulk download),
- * then times a whole-process `eligo import` into a fresh database, R times. Reports
+ * then times a whole-process `eligo import` into a fresh database, R times, in two variants
+ * run alternately: `--no-parse` (the import itself) and the default (import, then the
+ * eligibility criteria of every new study parsed and stored). Reports
  * studies per wall-clock second, studies per CPU second of the child (steadier on a shared
  * machine), and the child's peak RSS; medians of the runs.
  *
@@ -13,8 +15,8 @@
  * index, geocoding) switched off, to separate ingest + store core from what later issues add.
  */
 import { spawnSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ctgovJsonFormat } from "../src/ingest/ctgov-json.js";
@@ -30,7 +32,16 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SHARED = fileURLToPath(new URL("../../shared/data/", import.meta.url));
 
 function parseArgs(argv: string[]) {
-  const opts = { n: 10_000, runs: 1, format: "ndjson" as "ndjson" | "zip", keep: false, seed: 42, core: false };
+  const opts = {
+    n: 10_000,
+    runs: 1,
+    format: "ndjson" as "ndjson" | "zip",
+    keep: false,
+    seed: 42,
+    core: false,
+    variant: "both" as "both" | "no-parse" | "parse",
+    input: undefined as string | undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--runs") opts.runs = Number(argv[++i]);
@@ -38,10 +49,13 @@ function parseArgs(argv: string[]) {
     else if (a === "--seed") opts.seed = Number(argv[++i]);
     else if (a === "--keep") opts.keep = true;
     else if (a === "--core") opts.core = true;
+    else if (a === "--only") opts.variant = argv[++i] as "no-parse" | "parse";
+    else if (a === "--input") opts.input = argv[++i];
     else if (/^\d+$/.test(a)) opts.n = Number(a);
     else throw new Error(`bench:import: unknown argument "${a}"`);
   }
   if (!(opts.runs >= 1)) throw new Error("--runs must be ≥ 1");
+  if (!["both", "no-parse", "parse"].includes(opts.variant)) throw new Error('--only must be "no-parse" or "parse"');
   if (opts.format !== "ndjson" && opts.format !== "zip") throw new Error('--format must be "ndjson" or "zip"');
   if (opts.format === "zip" && opts.n > 65_535) throw new Error("--format zip holds at most 65,535 studies (no zip64)");
   return opts;
@@ -142,7 +156,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "eligo-bench-import-"));
   try {
     const t0 = performance.now();
-    const input = await writeInput(dir, opts.n, opts.format, opts.seed);
+    // --input reuses a file written by an earlier run (--keep): generating 100k studies takes minutes.
+    const input = opts.input ?? (await writeInput(dir, opts.n, opts.format, opts.seed));
     const mb = statSync(input).size / 1e6;
     process.stdout.write(
       `bench:import — ${opts.n.toLocaleString("en")} generated studies (seed ${opts.seed}), ${opts.format}, ${mb.toFixed(1)} MB, ` +
@@ -177,37 +192,50 @@ async function main() {
       );
       return;
     }
+    // The product as users run it: the tsc build when there is one (npm run build), else the sources through tsx.
+    const dist = join(ROOT, "dist", "cli", "main.js");
+    const entry = existsSync(dist) ? ["--import", join(ROOT, "bench", "rss-probe.mjs"), dist] : ["--import", "tsx", "--import", join(ROOT, "bench", "rss-probe.mjs"), join(ROOT, "src", "cli", "main.ts")];
+    process.stdout.write(`whole process: node ${existsSync(dist) ? "dist/cli/main.js" : "src/cli/main.ts (tsx; npm run build to measure the build)"} import; 2 × ${cpus()[0]?.model ?? "CPU"}\n`);
+    const variants = [
+      { name: "import only (--no-parse)", args: ["--no-parse"] },
+      { name: "import + criteria parse (default)", args: [] as string[] },
+    ].filter((v) => opts.variant === "both" || (opts.variant === "no-parse") === (v.args.length > 0));
+    const results = new Map(variants.map((v) => [v.name, { rates: [] as number[], cpuRates: [] as number[], rss: [] as number[] }]));
     for (let run = 1; run <= opts.runs; run++) {
-      const db = join(dir, `run${run}.db`);
-      const rssFile = join(dir, `run${run}.rss`);
-      const start = performance.now();
-      const r = spawnSync(
-        process.execPath,
-        ["--import", "tsx", "--import", join(ROOT, "bench", "rss-probe.mjs"), join(ROOT, "src", "cli", "main.ts"), "import", "--db", db, input],
-        { cwd: ROOT, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1", ELIGO_BENCH_RSS_FILE: rssFile } },
-      );
-      const seconds = (performance.now() - start) / 1000;
-      if (r.status !== 0) throw new Error(`eligo import failed (status ${r.status}): ${r.stderr || r.stdout}`);
-      if (!r.stdout.includes(`${opts.n} imported`)) throw new Error(`unexpected import summary: ${r.stdout}`);
-      const usage = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRssKb: number; cpuSeconds: number };
-      const peakMb = usage.maxRssKb / 1024;
-      rates.push(opts.n / seconds);
-      cpuRates.push(opts.n / usage.cpuSeconds);
-      rss.push(peakMb);
-      process.stdout.write(
-        `  run ${run}: ${seconds.toFixed(2)} s whole process (${usage.cpuSeconds.toFixed(2)} s CPU), ` +
-          `${Math.round(opts.n / seconds).toLocaleString("en")} studies/s, ${Math.round(opts.n / usage.cpuSeconds).toLocaleString("en")} studies/CPU-s, ` +
-          `peak RSS ${peakMb.toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}\n`,
-      );
-      rmSync(db, { force: true });
-      rmSync(`${db}-wal`, { force: true });
-      rmSync(`${db}-shm`, { force: true });
+      // Interleaved, so a change in the machine's load hits both variants alike.
+      for (const v of variants) {
+        const db = join(dir, `run${run}.db`);
+        const rssFile = join(dir, `run${run}.rss`);
+        const start = performance.now();
+        const r = spawnSync(process.execPath, [...entry, "import", ...v.args, "--db", db, input], {
+          cwd: ROOT,
+          encoding: "utf8",
+          env: { ...process.env, NODE_NO_WARNINGS: "1", ELIGO_BENCH_RSS_FILE: rssFile },
+        });
+        const seconds = (performance.now() - start) / 1000;
+        if (r.status !== 0) throw new Error(`eligo import failed (status ${r.status}): ${r.stderr || r.stdout}`);
+        if (!r.stdout.includes(`${opts.n} imported`)) throw new Error(`unexpected import summary: ${r.stdout}`);
+        const usage = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRssKb: number; cpuSeconds: number };
+        const peakMb = usage.maxRssKb / 1024;
+        const res = results.get(v.name)!;
+        res.rates.push(opts.n / seconds);
+        res.cpuRates.push(opts.n / usage.cpuSeconds);
+        res.rss.push(peakMb);
+        process.stdout.write(
+          `  run ${run}, ${v.name}: ${seconds.toFixed(2)} s whole process (${usage.cpuSeconds.toFixed(2)} s CPU, both threads), ` +
+            `${Math.round(opts.n / seconds).toLocaleString("en")} studies/s, ${Math.round(opts.n / usage.cpuSeconds).toLocaleString("en")} studies/CPU-s, ` +
+            `peak RSS ${peakMb.toFixed(0)} MB, load average ${loadavg()[0].toFixed(1)}\n`,
+        );
+        for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+      }
     }
-    process.stdout.write(
-      `median of ${opts.runs}: ${Math.round(median(rates)).toLocaleString("en")} studies/s, ` +
-        `${Math.round(median(cpuRates)).toLocaleString("en")} studies/CPU-s, peak RSS ${median(rss).toFixed(0)} MB ` +
-        `(target ≥ 2,000 studies/s, memory flat in N)\n`,
-    );
+    for (const [name, r] of results) {
+      process.stdout.write(
+        `${name}, median of ${opts.runs}: ${Math.round(median(r.rates)).toLocaleString("en")} studies/s, ` +
+          `${Math.round(median(r.cpuRates)).toLocaleString("en")} studies/CPU-s, peak RSS ${median(r.rss).toFixed(0)} MB ` +
+          `(target ≥ 2,000 studies/s, memory flat in N)\n`,
+      );
+    }
   } finally {
     if (!opts.keep) rmSync(dir, { recursive: true, force: true });
     else process.stdout.write(`kept ${dir}\n`);

@@ -100,10 +100,18 @@ test("property: synonymGroupsIn finds the same groups, in the same order, as tok
     ...t.groups.flatMap((g) => [...g.abbr, ...g.terms, ...g.terms.map((x) => x.toUpperCase())]),
     "non", "small", "cell", "lung", "cancer", "Non-Small", "ö", "é", "e\u0301", "\u0130", "漢", "𝐀", "\ud835", "\udc00", "≥",
     "-", " ", ", ", "(", ")", "/", "\n", "ALL", "all", "mcrc", "1", "x",
+    "\u212A", "\u212B", "Σ", "ς", "\u0345", "ǅ", "ﬁ", "한", "\u200d", "\u00ad", "\u0338", "≠", "N\u0303", "\u1FEE",
   ];
   fc.assert(
     fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), fc.constantFrom("", " ", "-", ""), (parts, sep) => {
       const text = parts.join(sep);
+      assert.deepEqual(synonymGroupsIn(text), synonymGroupsReference(text), JSON.stringify(text));
+    }),
+    { numRuns: 3000 },
+  );
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: "binary", maxLength: 3 })), { maxLength: 20 }), (parts) => {
+      const text = parts.join(" ");
       assert.deepEqual(synonymGroupsIn(text), synonymGroupsReference(text), JSON.stringify(text));
     }),
     { numRuns: 3000 },

@@ -65,7 +65,7 @@ function indexPhrases(phrases: Phrase[]): PhraseIndex {
   return m;
 }
 
-let compiled: { terms: PhraseIndex; families: PhraseIndex; abbr: Map<string, SynonymGroup> } | undefined;
+let compiled: { terms: PhraseIndex; families: PhraseIndex; abbr: Map<string, SynonymGroup>; firstTrie: AsciiTrie } | undefined;
 function compiledTable() {
   if (!compiled) {
     const t = synonymTable();
@@ -75,71 +75,93 @@ function compiledTable() {
       // is not found in every "all"; an all-caps form is also accepted for mixed-case ones.
       for (const a of g.abbr) for (const f of [a, a.toUpperCase()]) abbr.set(f, g);
     }
+    const terms = indexPhrases(t.groups.flatMap((g) => g.terms.map((term) => ({ toks: tokens(term), group: g }))));
+    const firstTrie = new AsciiTrie();
+    for (const w of terms.keys()) {
+      // A first word with other characters is still found, by the non-ASCII path only.
+      if (/^[a-z0-9]+$/.test(w)) firstTrie.add(w);
+      else throw new Error(`search-synonyms.json: the term word '${w}' is not lower-case ASCII letters and digits`);
+    }
     compiled = {
-      terms: indexPhrases(t.groups.flatMap((g) => g.terms.map((term) => ({ toks: tokens(term), group: g })))),
+      terms,
       families: indexPhrases(t.families.flatMap((f) => f.phrases.map((ph) => ({ toks: tokens(ph), family: f.name })))),
       abbr,
+      firstTrie,
     };
   }
   return compiled;
 }
 
 /**
- * Word characters as FTS5's unicode61 sees them (\p{L} or \p{N}), one entry per UTF-16 code
- * unit: 0 = not yet classified, 1 = word, 2 = separator. Filled lazily; surrogates are
- * classified per code point (see wordEnd).
+ * Character classes for scanning raw text as tokens() would see it after folding, one entry
+ * per UTF-16 code unit: 0 = not yet classified, 1 = word (\p{L} or \p{N}), 2 = separator,
+ * 3 = combining mark (\p{M}: folding removes it, so it neither ends nor starts a word).
+ * Filled lazily; surrogate pairs are classified per code point (charAt below).
  */
-const wordClass = new Uint8Array(65536);
-for (let c = 0; c < 128; c++) wordClass[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
+const charClass = new Uint8Array(65536);
+for (let c = 0; c < 128; c++) charClass[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
 const WORD_RE = /^[\p{L}\p{N}]$/u;
-const astralWord = new Map<number, boolean>();
+const MARK_RE = /^\p{M}$/u;
+const classify = (ch: string) => (WORD_RE.test(ch) ? 1 : MARK_RE.test(ch) ? 3 : 2);
+const astralClass = new Map<number, number>();
 
-/** Length in code units of the word character at i, or 0 when it is a separator. */
-function wordCharAt(text: string, i: number): number {
+/** The class of the character at i (1 word, 2 separator, 3 mark) in the low bits, its length in code units above. */
+function charAt(text: string, i: number): number {
   const c = text.charCodeAt(i);
-  let k = wordClass[c];
-  if (k === 0) {
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        const cp = text.codePointAt(i)!;
-        let w = astralWord.get(cp);
-        if (w === undefined) astralWord.set(cp, (w = WORD_RE.test(String.fromCodePoint(cp))));
-        return w ? 2 : 0;
-      }
+  const k = charClass[c];
+  if (k !== 0) return k | 4;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) {
+      const cp = text.codePointAt(i)!;
+      let a = astralClass.get(cp);
+      if (a === undefined) astralClass.set(cp, (a = classify(String.fromCodePoint(cp))));
+      return a | 8;
     }
-    // Lone surrogates are separators, as in the regular-expression split they replace; they
-    // stay unclassified in the table (0) so that a later pair is still read as a code point.
-    if (c >= 0xd800 && c <= 0xdfff) return 0;
-    k = wordClass[c] = WORD_RE.test(String.fromCharCode(c)) ? 1 : 2;
   }
-  return k === 1 ? 1 : 0;
+  // A lone surrogate is a separator (as in the regular-expression split); it stays unclassified
+  // in the table so that a later pair starting with the same unit is still read as a code point.
+  if (c >= 0xd800 && c <= 0xdfff) return 2 | 4;
+  return (charClass[c] = classify(String.fromCharCode(c))) | 4;
 }
 
-/** Calls visit(start, end) for each maximal run of word characters in text from `from`; stops when visit returns false. */
-function forEachWord(text: string, visit: (start: number, end: number) => boolean | void, from = 0): void {
+/**
+ * The next word of text at or after i, as [start, end, ascii, marks]: a run of word characters
+ * and marks holding at least one word character (tokens() folds the marks away, so they join
+ * their neighbours). Undefined at the end of the text.
+ */
+function nextWord(text: string, i: number): [number, number, boolean, boolean] | undefined {
   const n = text.length;
-  let i = from;
   while (i < n) {
-    let w = wordCharAt(text, i);
-    if (!w) {
-      i++;
+    const k = charAt(text, i);
+    const cls = k & 3;
+    if (cls === 2) {
+      i += k >> 2;
       continue;
     }
     const start = i;
-    while (w) {
-      i += w;
-      w = i < n ? wordCharAt(text, i) : 0;
+    let words = 0;
+    let ascii = true;
+    let marks = false;
+    for (; i < n; ) {
+      const c = text.charCodeAt(i);
+      const kk = c < 128 ? charClass[c] | 4 : charAt(text, i);
+      const cl = kk & 3;
+      if (cl === 2) break;
+      if (cl === 1) words++;
+      else marks = true;
+      if (c >= 128) ascii = false;
+      i += kk >> 2;
     }
-    if (visit(start, i) === false) return;
+    if (words) return [start, i, ascii, marks];
   }
+  return undefined;
 }
 
-/** The text as tokens() sees it before splitting: lower case, diacritics removed. */
-function foldForTokens(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
-  return text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+/** A word as tokens() spells it: lower case, diacritics and marks removed. */
+function foldWord(text: string, start: number, end: number, ascii: boolean): string {
+  const w = text.slice(start, end);
+  return ascii ? w.toLowerCase() : w.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
 }
 
 let abbrStats: { first: Uint8Array; min: number; max: number } | undefined;
@@ -147,43 +169,12 @@ let abbrStats: { first: Uint8Array; min: number; max: number } | undefined;
 /**
  * The synonym groups a text mentions, by a written-out form or by an abbreviation: the
  * written-out forms in text order (longest match first, a match consumes its words), then
- * the abbreviations in text order. Same result as scanning tokens(text), but in one pass over
- * the characters that looks words up only when they can start a form: the search index runs
- * it over every study's whole text at import.
+ * the abbreviations in text order. The result of scanning tokens(text), but in one pass over
+ * the raw characters that spells out a word only when it can start a form: the search index
+ * runs this over every study's whole text at import.
  */
 export function synonymGroupsIn(text: string): SynonymGroup[] {
-  const { terms, abbr } = compiledTable();
-  const found = new Set<SynonymGroup>();
-  const folded = foldForTokens(text);
-  let skipUntil = 0;
-  forEachWord(folded, (start, end) => {
-    if (start < skipUntil) return;
-    const list = terms.get(folded.slice(start, end));
-    if (!list) return;
-    // Read as many following words as the longest phrase needs, then try longest first.
-    const want = list[0].toks.length;
-    const next: Array<[string, number]> = [];
-    if (want > 1) {
-      forEachWord(
-        folded,
-        (s, e) => {
-          next.push([folded.slice(s, e), e]);
-          return next.length < want - 1;
-        },
-        end,
-      );
-    }
-    for (const p of list) {
-      if (p.toks.length - 1 > next.length) continue;
-      let ok = true;
-      for (let j = 1; ok && j < p.toks.length; j++) ok = next[j - 1][0] === p.toks[j];
-      if (ok) {
-        found.add(p.group!);
-        if (p.toks.length > 1) skipUntil = next[p.toks.length - 2][1];
-        return;
-      }
-    }
-  });
+  const { terms, abbr, firstTrie } = compiledTable();
   if (!abbrStats) {
     const first = new Uint8Array(65536);
     let min = Infinity;
@@ -196,13 +187,83 @@ export function synonymGroupsIn(text: string): SynonymGroup[] {
     abbrStats = { first, min, max };
   }
   const { first, min, max } = abbrStats;
-  forEachWord(text, (start, end) => {
-    const len = end - start;
-    if (len < min || len > max || !first[text.charCodeAt(start)]) return;
-    const g = abbr.get(text.slice(start, end));
-    if (g) found.add(g);
-  });
-  return [...found];
+  const byTerm: SynonymGroup[] = [];
+  const byAbbr: SynonymGroup[] = [];
+  let skipUntil = 0;
+  for (let w = nextWord(text, 0); w; w = nextWord(text, w[1])) {
+    const [start, end, ascii, marks] = w;
+    // Abbreviations are matched on the raw words, as written, where a mark separates words.
+    if (marks) {
+      for (const part of text.slice(start, end).split(/\p{M}+/u)) {
+        const g = part.length >= min && part.length <= max ? abbr.get(part) : undefined;
+        if (g) byAbbr.push(g);
+      }
+    } else if (end - start >= min && end - start <= max && first[text.charCodeAt(start)]) {
+      const g = abbr.get(text.slice(start, end));
+      if (g) byAbbr.push(g);
+    }
+    if (start < skipUntil) continue;
+    let list: Phrase[] | undefined;
+    if (ascii) {
+      // Walk the trie of first words (lower-case ASCII) without building the word.
+      let node = 0;
+      for (let i = start; i < end && node >= 0; i++) {
+        let c = text.charCodeAt(i);
+        if (c >= 65 && c <= 90) c += 32;
+        node = firstTrie.next(node, c);
+      }
+      if (node < 0 || !firstTrie.terminal(node)) continue;
+      list = terms.get(text.slice(start, end).toLowerCase());
+    } else {
+      list = terms.get(foldWord(text, start, end, false));
+    }
+    if (!list) continue;
+    // Read as many following words as the longest phrase needs, then try longest first.
+    const want = list[0].toks.length;
+    const next: Array<[string, number]> = [];
+    for (let x = want > 1 ? nextWord(text, end) : undefined; x && next.length < want - 1; x = nextWord(text, x[1])) {
+      next.push([foldWord(text, x[0], x[1], x[2]), x[1]]);
+    }
+    for (const p of list) {
+      if (p.toks.length - 1 > next.length) continue;
+      let ok = true;
+      for (let j = 1; ok && j < p.toks.length; j++) ok = next[j - 1][0] === p.toks[j];
+      if (ok) {
+        byTerm.push(p.group!);
+        if (p.toks.length > 1) skipUntil = next[p.toks.length - 2][1];
+        break;
+      }
+    }
+  }
+  return [...new Set([...byTerm, ...byAbbr])];
+}
+
+/** A character trie over lower-case ASCII letters and digits. */
+class AsciiTrie {
+  private readonly edges: number[][] = [[]];
+  private readonly ends: boolean[] = [false];
+  add(word: string): void {
+    let node = 0;
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      let to = this.edges[node][c];
+      if (to === undefined) {
+        to = this.edges.length;
+        this.edges.push([]);
+        this.ends.push(false);
+        this.edges[node][c] = to;
+      }
+      node = to;
+    }
+    this.ends[node] = true;
+  }
+  /** The child of node by character code c, or -1. */
+  next(node: number, c: number): number {
+    return this.edges[node][c] ?? -1;
+  }
+  terminal(node: number): boolean {
+    return this.ends[node];
+  }
 }
 
 /** Words to index beside a text so that its abbreviations and written-out forms find each other. */
