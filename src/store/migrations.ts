@@ -121,6 +121,13 @@ export const migrations: Migration[] = [
       rebuildFullText(db);
     },
   },
+  {
+    version: 6,
+    description: "import speed: the full-text table buffers 16 MB of new terms before writing a segment (was 1 MB): fewer segments to merge",
+    up(db) {
+      db.exec("INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 16777216)");
+    },
+  },
 ];
 
 export function migrate(db: Database.Database): void {

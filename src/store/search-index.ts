@@ -157,7 +157,7 @@ function stmts(db: Database.Database) {
       docOf: db.prepare("SELECT doc_id FROM search_docs WHERE nct_id = ?").pluck(),
       delDoc: db.prepare("DELETE FROM search_docs WHERE nct_id = ?"),
       delFts: db.prepare("DELETE FROM search_fts WHERE rowid = ?"),
-      insDoc: db.prepare(`INSERT INTO search_docs (nct_id, ${DOC_COLUMNS.join(", ")}) VALUES (@nct_id, ${DOC_COLUMNS.map((c) => `@${c}`).join(", ")})`),
+      insDoc: db.prepare(`INSERT INTO search_docs (nct_id, ${DOC_COLUMNS.join(", ")}) VALUES (?, ${DOC_COLUMNS.map(() => "?").join(", ")})`),
       insFts: db.prepare(
         `INSERT INTO search_fts (rowid, ${FTS_COLUMNS.map((c) => c.name).join(", ")}) VALUES (?, ${FTS_COLUMNS.map(() => "?").join(", ")})`,
       ),
@@ -193,7 +193,7 @@ export const searchIndexWriter: DerivedWriter<SearchIndexData> = {
   },
   write(db, nctId, { doc, families }, cols) {
     const s = stmts(db);
-    const docId = s.insDoc.run(Object.fromEntries([["nct_id", nctId], ...DOC_COLUMNS.map((c) => [c, cols[c]])])).lastInsertRowid;
+    const docId = s.insDoc.run(nctId, ...DOC_COLUMNS.map((c) => cols[c])).lastInsertRowid;
     s.insFts.run(docId, ...FTS_COLUMNS.map((c) => doc[c.name]));
     for (const f of families) s.insFam.run(nctId, f);
   },

@@ -61,8 +61,9 @@ export class SqliteStudyStore implements StudyStore {
       count: d.prepare("SELECT count(*) FROM studies").pluck(),
       // A plain INSERT for new studies and an UPDATE for replaced ones: with foreign keys on,
       // INSERT OR REPLACE on the parent table made every insert ~5x slower.
-      insert: d.prepare(`INSERT INTO studies (nct_id, ${STUDY_COLUMNS.join(", ")}) VALUES (@nct_id, ${STUDY_COLUMNS.map((c) => `@${c}`).join(", ")})`),
-      update: d.prepare(`UPDATE studies SET ${STUDY_COLUMNS.map((c) => `${c} = @${c}`).join(", ")} WHERE nct_id = @nct_id`),
+      // Positional parameters (cheaper to bind than named ones): the columns, then nct_id.
+      insert: d.prepare(`INSERT INTO studies (${STUDY_COLUMNS.join(", ")}, nct_id) VALUES (${STUDY_COLUMNS.map(() => "?").join(", ")}, ?)`),
+      update: d.prepare(`UPDATE studies SET ${STUDY_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE nct_id = ?`),
       delConditions: d.prepare("DELETE FROM study_conditions WHERE nct_id = ?"),
       delInterventions: d.prepare("DELETE FROM study_interventions WHERE nct_id = ?"),
       delLocations: d.prepare("DELETE FROM study_locations WHERE nct_id = ?"),
@@ -129,7 +130,8 @@ export class SqliteStudyStore implements StudyStore {
         // Keep the newer record; on equal dates the later import wins (a corrected page, say).
         if ((old.last_update ?? "") > (cols.last_update ?? "")) return "unchanged";
       }
-      (old ? this.stmts.update : this.stmts.insert).run({ ...cols, json: p.json, provenance: JSON.stringify(provenance) });
+      const values = { ...cols, json: p.json, provenance: JSON.stringify(provenance) };
+      (old ? this.stmts.update : this.stmts.insert).run(...STUDY_COLUMNS.map((c) => values[c]), p.nctId);
       this.writeChildren(p, old !== undefined);
       // The criteria text may have changed: drop the parse so it is redone.
       if (old) this.stmts.delCriteria.run(p.nctId);
