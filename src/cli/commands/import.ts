@@ -2,7 +2,7 @@
 import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import cliProgress from "cli-progress";
-import { PARSER_VERSION, reparseStale } from "../../criteria/persist.js";
+import { PARSER_VERSION, reparseStaleParallel } from "../../criteria/persist.js";
 import { totalInputBytes } from "../../ingest/inputs.js";
 import { importPaths, type ImportCounts, type ImportProgress } from "../../ingest/run.js";
 import { addDbOption, dbPath, openDb, paint, useColor } from "../common.js";
@@ -80,7 +80,8 @@ export function registerImport(program: Command): void {
       // once here and stored with the parser's version, so matching reads them ready.
       if (opts.parse !== false) {
         let parseBar: cliProgress.SingleBar | undefined;
-        parsed = reparseStale(store, (done, total) => {
+        // On the parse pool's worker threads when there are enough studies to pay for them.
+        const summary = await reparseStaleParallel(store, (done, total) => {
           if (!showBar) return;
           if (!parseBar) {
             parseBar = new cliProgress.SingleBar(
@@ -90,7 +91,8 @@ export function registerImport(program: Command): void {
             parseBar.start(total, 0);
           }
           parseBar.update(done);
-        }).parsed;
+        });
+        parsed = summary.parsed;
         parseBar?.stop();
       }
     } finally {
