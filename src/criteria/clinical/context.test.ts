@@ -98,7 +98,7 @@ test("lexicon: tokens, compact keys, abbreviations in capitals only, plurals, lo
   assert.equal(lx.exact("lung cancer"), null);
 });
 
-test("gates: the trie scan finds a gate word exactly where the regex \\b(?=word) over the lower-cased text does", () => {
+test("gates: a gate word is found exactly where the regex \\b(?=word) finds it in the lower-cased text", () => {
   const words = [...gateWords()];
   assert.ok(words.length > 100 && words.includes("βhcg") && words.includes("able to"));
   const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");

@@ -20,7 +20,7 @@ export interface ClinicalContext {
   procedureMatches: LexiconMatch<string>[];
   windows: TemporalWindow[] | undefined;
   /** Gate words present in the text (by GATE_WORDS index), found once on first use (see `hasAny`). */
-  gateHits?: Uint8Array;
+  gateHits?: number[];
   /** Per-criterion memos of the therapy extractor (line of therapy and cycles per clause). */
   lineHint?: boolean;
   lines?: Map<number, { line?: unknown; span?: [number, number] }>;
@@ -62,9 +62,9 @@ export function buildContext(text: string, offset: number): ClinicalContext {
 /**
  * Gates: cheap "does the text contain any of these words" tests run before costly
  * patterns. Every gate word of every extractor is looked for in one pass over the
- * lower-cased criterion (`gateHits`): a character trie walked from each word start, which
- * finds exactly what the regex `\b(?=word)` would (the boundary as `\b` reads it: ASCII word
- * characters), then every gate is a few look-ups in a bit list.
+ * lower-cased criterion (`gateHits`, one regex `\b(?=(w1|w2|…))`), which gives the longest
+ * word at each position; the words that are prefixes of it are there too. The hits are kept
+ * as a short list of word ids, so a gate is a few integer comparisons.
  */
 export interface Gate {
   readonly words: readonly string[];
@@ -73,14 +73,9 @@ export interface Gate {
 }
 const GATE_WORDS: string[] = [];
 const GATE_WORD_IDS = new Map<string, number>();
-interface GateNode {
-  next: Map<number, GateNode>;
-  /** Index of the gate word ending here, or -1. */
-  word: number;
-}
-let gateTrie: GateNode | undefined;
-/** Gate words that do not start with a word character ("βhcg"): `\b` then stands before them only after a word character. */
-let gateOddWords: number[] = [];
+let gateRe: RegExp | undefined;
+/** For each gate word, the ids of the gate words that are prefixes of it (itself included). */
+let gatePrefixes: Map<string, number[]> | undefined;
 
 /**
  * Declares a gate (at module load). Words are lower-case literals matched at the start of a
@@ -97,69 +92,33 @@ export function gate(words: readonly string[]): Gate {
     }
     ids.push(id);
   }
-  gateTrie = undefined;
+  gateRe = undefined;
   return { words, ids };
 }
 
-/** Every gate word declared so far (tests compare the trie scan with the regex it replaces). */
+/** Every gate word declared so far (tests compare gates with the regex \b(?=word) of each word). */
 export function gateWords(): readonly string[] {
   return GATE_WORDS;
 }
 
-/** `\w` of a non-unicode regex: [A-Za-z0-9_]. */
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
-
-function buildGateTrie(): GateNode {
-  const root: GateNode = { next: new Map(), word: -1 };
-  gateOddWords = [];
-  GATE_WORDS.forEach((w, id) => {
-    if (!w) return;
-    if (!isWordChar(w.charCodeAt(0))) gateOddWords.push(id);
-    let node = root;
-    for (let i = 0; i < w.length; i++) {
-      const c = w.charCodeAt(i);
-      let nx = node.next.get(c);
-      if (!nx) node.next.set(c, (nx = { next: new Map(), word: -1 }));
-      node = nx;
-    }
-    node.word = id;
-  });
-  return root;
-}
-
-/** Which gate words stand at a word boundary of the lower-cased criterion (1 = present), computed once per criterion. */
-function gateHits(ctx: ClinicalContext): Uint8Array {
+/** Ids of the gate words standing at a word start of the lower-cased criterion, computed once per criterion. */
+function gateHits(ctx: ClinicalContext): number[] {
   if (ctx.gateHits) return ctx.gateHits;
-  const root = (gateTrie ??= buildGateTrie());
-  const hits = new Uint8Array(GATE_WORDS.length);
-  const t = ctx.lower;
-  const n = t.length;
-  let prevWord = false;
-  for (let p = 0; p < n; p++) {
-    const c = t.charCodeAt(p);
-    const word = isWordChar(c);
-    // `\b` before a word character: the previous one is not a word character.
-    if (word && !prevWord) {
-      let node: GateNode | undefined = root.next.get(c);
-      for (let k = p + 1; node !== undefined; k++) {
-        if (node.word >= 0) hits[node.word] = 1;
-        if (k >= n) break;
-        node = node.next.get(t.charCodeAt(k));
-      }
-    }
-    prevWord = word;
+  if (!gateRe || !gatePrefixes) {
+    const alts = [...GATE_WORDS].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+    // Gate words are word starts: trying them only at word boundaries skips most positions.
+    gateRe = new RegExp(`\\b(?=(${alts.join("|")}))`, "g");
+    gatePrefixes = new Map(GATE_WORDS.map((w) => [w, GATE_WORDS.flatMap((p, id) => (w.startsWith(p) ? [id] : []))]));
   }
-  // Words starting with a non-word character: `\b` holds after a word character.
-  for (const id of gateOddWords) {
-    const w = GATE_WORDS[id];
-    for (let at = t.indexOf(w); at >= 0; at = t.indexOf(w, at + 1)) {
-      if (at > 0 && isWordChar(t.charCodeAt(at - 1))) {
-        hits[id] = 1;
-        break;
-      }
-    }
+  const hits: number[] = [];
+  const re = gateRe;
+  const prefixes = gatePrefixes;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(ctx.lower)) !== null) {
+    // The longest word found at this position; every word that is a prefix of it is there too.
+    for (const id of prefixes.get(m[1])!) if (!hits.includes(id)) hits.push(id);
+    re.lastIndex = m.index + 1;
   }
   ctx.gateHits = hits;
   return hits;
@@ -168,7 +127,8 @@ function gateHits(ctx: ClinicalContext): Uint8Array {
 /** True when the criterion contains any word of the gate at the start of a word (case-insensitive). */
 export function hasAny(ctx: ClinicalContext, g: Gate): boolean {
   const hits = gateHits(ctx);
-  for (const id of g.ids) if (hits[id] === 1) return true;
+  if (hits.length === 0) return false;
+  for (const id of g.ids) if (hits.includes(id)) return true;
   return false;
 }
 
