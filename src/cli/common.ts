@@ -13,7 +13,11 @@ export function dbPath(opts: { db?: string }): string {
 }
 
 export function openDb(opts: { db?: string }, readonly = false): SqliteStudyStore {
-  return openStore(dbPath(opts), { readonly });
+  return openStore(dbPath(opts), {
+    readonly,
+    // A schema upgrade can rebuild the search index over every study: say what is happening.
+    onMigration: (m, i, n) => process.stderr.write(`upgrading ${dbPath(opts)} (${i + 1}/${n}): ${m.description}\n`),
+  });
 }
 
 /** Colour only on a TTY and when NO_COLOR is unset (https://no-color.org). */

@@ -130,14 +130,19 @@ export const migrations: Migration[] = [
   },
 ];
 
-export function migrate(db: Database.Database): void {
+/** Called before each migration a database needs, with how many there are in all (for a message). */
+export type MigrationProgress = (m: Migration, index: number, count: number) => void;
+
+export function migrate(db: Database.Database, onMigration?: MigrationProgress): void {
   const current = db.pragma("user_version", { simple: true }) as number;
   const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
   if (current > latest) {
     throw new Error(`database schema version ${current} is newer than this eligo (${latest}); upgrade eligo`);
   }
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (m.version <= current) continue;
+  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
+  for (const [i, m] of pending.entries()) {
+    // Only upgrades of a database with studies in it take long enough to mention.
+    if (current > 0) onMigration?.(m, i, pending.length);
     db.transaction(() => {
       m.up(db);
       db.pragma(`user_version = ${m.version}`);

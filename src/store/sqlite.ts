@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { Provenance, type Study } from "../model/study.js";
 import { findCandidates, loadMatchRows, type CandidateFilter, type CandidateRow, type MatchRow } from "./candidates.js";
 import { derivedWriters } from "./derived.js";
-import { migrate } from "./migrations.js";
+import { migrate, type MigrationProgress } from "./migrations.js";
 import { prepareStudy, type PreparedStudy } from "./prepare.js";
 import type { StoredStudy, StudyStore, StudySummary, UpsertOutcome } from "./store.js";
 
@@ -35,6 +35,8 @@ const STUDY_COLUMNS = [
 
 export interface OpenOptions {
   readonly?: boolean;
+  /** Told before each schema migration of an existing database (some rebuild indexes over every study). */
+  onMigration?: MigrationProgress;
 }
 
 export class SqliteStudyStore implements StudyStore {
@@ -53,7 +55,7 @@ export class SqliteStudyStore implements StudyStore {
       this.db.pragma("synchronous = NORMAL");
     }
     this.db.pragma("foreign_keys = ON");
-    if (!opts.readonly) migrate(this.db);
+    if (!opts.readonly) migrate(this.db, opts.onMigration);
     const d = this.db;
     this.stmts = {
       getRow: d.prepare("SELECT json, provenance, last_update FROM studies WHERE nct_id = ?"),
