@@ -5,10 +5,16 @@
  *                   extractor) and numeric only; documents/s, median of runs after a warm-up
  *   whole process   `eligo criteria --jsonl FILE...` as a user runs it (node + CLI start-up,
  *                   reading files, printing JSON lines): once with the 247 files, once with
- *                   them listed 20 times (4,940 documents) so start-up is amortised
+ *                   them listed 20 times (4,940 documents) so start-up is amortised — as the
+ *                   CLI chooses (worker threads from 400 files on a multi-core machine), and
+ *                   the 4,940 on one thread (--threads 0) for comparison
+ *   --break-even    also the whole process at 1-4 copies of the texts, one thread vs one worker
+ *                   thread beside the main one, to see where the pool starts to pay
  *
- *   npm run bench:criteria [-- --runs 7]
+ *   npm run bench:criteria [-- --runs 7] [--break-even]
  * Uses dist/cli/main.js when it exists (npm run build), else the sources through tsx.
+ * Wall times on a shared machine measure the neighbours too: compare CPU-seconds, and runs of
+ * two variants interleaved.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -57,37 +63,52 @@ function inProcess(label: string, opts: { numericOnly?: boolean }): void {
   );
 }
 
-function wholeProcess(copies: number): void {
+interface Variant {
+  copies: number;
+  /** --threads; undefined: as the CLI chooses. */
+  threads?: number;
+}
+
+/** Whole-process runs of the variants, interleaved (one run of each per round), then medians of each. */
+function wholeProcess(variants: Variant[]): void {
   const built = existsSync(`${root}dist/cli/main.js`);
   const cmd = built ? [`${root}dist/cli/main.js`] : ["--import", "tsx", `${root}src/cli/main.ts`];
-  const args = [...cmd, "criteria", "--jsonl"];
-  for (let i = 0; i < copies; i++) args.push(...files);
-  const times: number[] = [];
-  const cpu: number[] = [];
-  const n = Math.max(3, Math.min(runs, 5));
+  const n = Math.max(3, Math.min(runs, 7));
   // /usr/bin/time reports the child's CPU seconds: on a shared machine wall time measures the neighbours too
   const timed = existsSync("/usr/bin/time");
+  const times = variants.map((): number[] => []);
+  const cpu = variants.map((): number[] => []);
   for (let r = 0; r < n; r++) {
-    const t0 = performance.now();
-    const res = timed
-      ? spawnSync("/usr/bin/time", ["-f", "CPU %U %S", process.execPath, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: "utf8" })
-      : spawnSync(process.execPath, args, { cwd: root, maxBuffer: 1 << 30, encoding: "utf8" });
-    const ms = performance.now() - t0;
-    if (res.status !== 0) throw new Error(`eligo criteria failed (${res.status}): ${res.stderr.slice(0, 500)}`);
-    const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(res.stderr);
-    if (m) cpu.push(Number(m[1]) + Number(m[2]));
-    const lines = res.stdout.split("\n").filter(Boolean).length;
-    if (lines !== files.length * copies) throw new Error(`expected ${files.length * copies} JSON lines, got ${lines}`);
-    times.push(ms);
+    variants.forEach((v, i) => {
+      const args = [...cmd, "criteria", "--jsonl", ...(v.threads === undefined ? [] : ["--threads", String(v.threads)])];
+      for (let k = 0; k < v.copies; k++) args.push(...files);
+      const t0 = performance.now();
+      const res = timed
+        ? spawnSync("/usr/bin/time", ["-f", "CPU %U %S", process.execPath, ...args], { cwd: root, maxBuffer: 1 << 30, encoding: "utf8" })
+        : spawnSync(process.execPath, args, { cwd: root, maxBuffer: 1 << 30, encoding: "utf8" });
+      const ms = performance.now() - t0;
+      if (res.status !== 0) throw new Error(`eligo criteria failed (${res.status}): ${res.stderr.slice(0, 500)}`);
+      const m = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(res.stderr);
+      if (m) cpu[i].push(Number(m[1]) + Number(m[2]));
+      const lines = res.stdout.split("\n").filter(Boolean).length;
+      if (lines !== files.length * v.copies) throw new Error(`expected ${files.length * v.copies} JSON lines, got ${lines}`);
+      times[i].push(ms);
+    });
   }
-  const docsN = files.length * copies;
-  console.log(
-    `whole process, ${String(docsN).padStart(5)} documents ${built ? "(dist)" : "(tsx) "} ${fmt(docsN / (median(times) / 1000)).padStart(7)} documents/s wall${cpu.length ? `, ${fmt(docsN / median(cpu)).padStart(7)} per CPU-second` : ""} (median wall ${fmt(median(times))} ms of ${n} runs)`,
-  );
+  variants.forEach((v, i) => {
+    const docsN = files.length * v.copies;
+    const how = v.threads === undefined ? "" : v.threads === 0 ? ", one thread" : `, ${v.threads} worker${v.threads > 1 ? "s" : ""}`;
+    console.log(
+      `whole process, ${String(docsN).padStart(5)} documents ${built ? "(dist)" : "(tsx) "} ${fmt(docsN / (median(times[i]) / 1000)).padStart(7)} documents/s wall${cpu[i].length ? `, ${fmt(docsN / median(cpu[i])).padStart(7)} per CPU-second` : ""} (median wall ${fmt(median(times[i]))} ms of ${n} runs${how})`,
+    );
+  });
 }
 
 console.log(`criteria bench: ${docs.length} development texts; ${availableParallelism()} × ${cpus()[0]?.model ?? "cpu"}; node ${process.version}`);
 inProcess("whole pipeline", {});
 inProcess("numeric only", { numericOnly: true });
-wholeProcess(1);
-wholeProcess(20);
+wholeProcess([{ copies: 1 }]);
+wholeProcess([{ copies: 20 }, { copies: 20, threads: 0 }]);
+if (process.argv.includes("--break-even")) {
+  for (const copies of [1, 2, 3, 4]) wholeProcess([{ copies, threads: 0 }, { copies, threads: 1 }]);
+}

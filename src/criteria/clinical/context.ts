@@ -34,7 +34,8 @@ export function buildContext(text: string, offset: number): ClinicalContext {
   const drugs = drugLexicon();
   const procedures = procedureLexicon();
   conditionLexicon();
-  const tokens = tokenize(text);
+  const lower = text.toLowerCase();
+  const tokens = tokenize(text, lower);
   const clauses: Span[] = [];
   let start = 0;
   CLAUSE_END_RE.lastIndex = 0;
@@ -49,7 +50,7 @@ export function buildContext(text: string, offset: number): ClinicalContext {
   clauses.push([start, text.length]);
   return {
     text,
-    lower: text.toLowerCase(),
+    lower,
     offset,
     tokens,
     clauses,

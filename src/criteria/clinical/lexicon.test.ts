@@ -46,3 +46,16 @@ test("tokenize: a criterion's tokens, lower-cased, with spans", () => {
     { raw: "Ménétrier", lower: "ménétrier", start: 23, end: 32 },
   ]);
 });
+
+test("tokenize: lower-casing keeps every UTF-16 unit in place except U+0130 (the reason tokens may be cut from the lower-cased text)", () => {
+  const changed: number[] = [];
+  for (let cp = 0; cp <= 0x10ffff; cp++) {
+    if (cp >= 0xd800 && cp <= 0xdfff) continue;
+    const ch = String.fromCodePoint(cp);
+    if (ch.toLowerCase().length !== ch.length) changed.push(cp);
+  }
+  assert.deepEqual(changed, [0x130]);
+  // and with it in the text, tokens are still right
+  assert.deepEqual(plain("İSTANBUL İzmir x"), byRegex("İSTANBUL İzmir x"));
+  assert.equal(tokenize("İzmir")[0].lower, "i̇zmir");
+});

@@ -50,13 +50,33 @@ function isTokenLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f);
 }
 
+/** A token; its text as written is cut from the source only when asked for (few phrases are case-sensitive). */
+class WordToken implements Token {
+  constructor(
+    readonly lower: string,
+    readonly start: number,
+    readonly end: number,
+    readonly mask: number,
+    private readonly source: string,
+  ) {}
+  get raw(): string {
+    return this.source.slice(this.start, this.end);
+  }
+}
+
 /**
  * The tokens of `text`: the matches of TOKEN_RE, found by a character scan (the hottest loop of the
  * clinical extractor: no match arrays; lexicon.test.ts checks it against TOKEN_RE).
+ *
+ * `lowerText` must be `text.toLowerCase()` (callers that have it pass it). A token's lower case is
+ * cut from it: lower-casing maps every UTF-16 unit to one unit except "İ" (U+0130, two), so when the
+ * lengths agree the positions do (lexicon.test.ts checks this over every code point); else each
+ * token is lower-cased alone.
  */
-export function tokenize(text: string): Tokens {
+export function tokenize(text: string, lowerText: string = text.toLowerCase()): Tokens {
   const out: Tokens = [];
   const n = text.length;
+  const aligned = lowerText.length === n;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
     let j = i + 1;
@@ -66,9 +86,8 @@ export function tokenize(text: string): Tokens {
       i = j;
       continue;
     }
-    const raw = text.slice(i, j);
-    const lower = raw.toLowerCase();
-    out.push({ lower, raw, start: i, end: j, mask: FIRST_TOKENS.get(lower) ?? 0 });
+    const lower = aligned ? lowerText.slice(i, j) : text.slice(i, j).toLowerCase();
+    out.push(new WordToken(lower, i, j, FIRST_TOKENS.get(lower) ?? 0, text));
     i = j;
   }
   out.version = firstTokensVersion;
