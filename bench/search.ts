@@ -4,8 +4,12 @@
  * Builds a store of N (default 100,000) generated studies — a seeded, deterministic
  * recombination of the real records in ../shared/data (titles, conditions, keywords,
  * descriptions, criteria, arms, sponsors, sites, MeSH terms) — then measures:
+ *   0. the first search's cost (it builds the connection's in-memory search snapshot) and the
+ *      snapshot's size;
  *   1. in-process latency of a query mix: words only; words + filters; facets; near a place
- *      (median and p99 per kind, median over R runs);
+ *      (median and p99 per kind, median over R runs), with the result cache on (the default)
+ *      and off (every query's words matched and BM25-scored, and facets counted, afresh), and
+ *      CPU-s per run;
  *   2. HTTP: `GET /api/studies` over the same mix with autocannon, 16 concurrent clients.
  * With --db PATH an existing bench database is reused (built there first if missing).
  */
@@ -17,7 +21,14 @@ import autocannon from "autocannon";
 import { ctgovJsonFormat } from "../src/ingest/ctgov-json.js";
 import { legacyXmlFormat } from "../src/ingest/legacy-xml.js";
 import type { Study } from "../src/model/study.js";
-import { resolveNear, searchStudies, type SearchParams } from "../src/search/index.js";
+import {
+  DEFAULT_SEARCH_CACHE_BYTES,
+  resolveNear,
+  searchMemory,
+  searchStudies,
+  setSearchCacheBytes,
+  type SearchParams,
+} from "../src/search/index.js";
 import { buildApp } from "../src/server/app.js";
 import { openStore, type SqliteStudyStore } from "../src/store/sqlite.js";
 import { rng } from "./support/rng.js";
@@ -159,6 +170,43 @@ const pct = (xs: number[], p: number) => {
 };
 const median = (xs: number[]) => pct(xs, 50);
 
+function inProcess(store: SqliteStudyStore, mix: ReturnType<typeof queryMix>, runs: number, cache: "on" | "off") {
+  // Warm-up: first-use costs (statement preparation, the gazetteer, page cache) are not latency.
+  for (const m of mix.slice(0, 40)) searchStudies(store, m.params);
+  const perRun: Record<Kind | "all", { p50: number[]; p99: number[] }> = {
+    words: { p50: [], p99: [] },
+    "words+filters": { p50: [], p99: [] },
+    facets: { p50: [], p99: [] },
+    near: { p50: [], p99: [] },
+    all: { p50: [], p99: [] },
+  };
+  const cpuSeconds: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const times: Record<Kind, number[]> = { words: [], "words+filters": [], facets: [], near: [] };
+    const cpu = process.cpuUsage();
+    for (const m of mix) {
+      const t = performance.now();
+      searchStudies(store, m.params);
+      times[m.kind].push(performance.now() - t);
+    }
+    const used = process.cpuUsage(cpu);
+    cpuSeconds.push((used.user + used.system) / 1e6);
+    const all = Object.values(times).flat();
+    for (const k of Object.keys(times) as Kind[]) {
+      perRun[k].p50.push(median(times[k]));
+      perRun[k].p99.push(pct(times[k], 99));
+    }
+    perRun.all.p50.push(median(all));
+    perRun.all.p99.push(pct(all, 99));
+  }
+  console.log(`\nin-process, result cache ${cache}, ${mix.length} queries per run, ${runs} runs (median of runs):`);
+  console.log("kind            p50 ms   p99 ms");
+  for (const [k, v] of Object.entries(perRun)) {
+    console.log(`${k.padEnd(15)} ${median(v.p50).toFixed(2).padStart(6)}   ${median(v.p99).toFixed(2).padStart(6)}`);
+  }
+  console.log(`CPU per run: median ${median(cpuSeconds).toFixed(2)} s (${cpuSeconds.map((x) => x.toFixed(2)).join(", ")})`);
+}
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   const dir = o.db ? undefined : mkdtempSync(join(tmpdir(), "eligo-bench-search-"));
@@ -170,36 +218,26 @@ async function main() {
     const n = store.count();
     console.log(`store: ${n} studies (${dbPath})`);
     const mix = queryMix(o.seed + 1, o.queries);
-    // Warm-up: first-use costs (statement preparation, the gazetteer, page cache) are not latency.
-    for (const m of mix.slice(0, 40)) searchStudies(store, m.params);
+    // The first search builds the connection's in-memory snapshot of the search columns.
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    searchStudies(store, { q: "zzzzqx" });
+    const cpu1 = process.cpuUsage(cpu0);
+    const mem = searchMemory(store);
+    console.log(
+      `search snapshot: built in ${((performance.now() - t0) / 1000).toFixed(2)} s (${((cpu1.user + cpu1.system) / 1e6).toFixed(2)} CPU-s), ` +
+        `${mem?.studies} studies, ~${((mem?.bytes ?? 0) / 2 ** 20).toFixed(1)} MiB`,
+    );
 
-    const perRun: Record<Kind | "all", { p50: number[]; p99: number[] }> = {
-      words: { p50: [], p99: [] },
-      "words+filters": { p50: [], p99: [] },
-      facets: { p50: [], p99: [] },
-      near: { p50: [], p99: [] },
-      all: { p50: [], p99: [] },
-    };
-    for (let run = 0; run < o.runs; run++) {
-      const times: Record<Kind, number[]> = { words: [], "words+filters": [], facets: [], near: [] };
-      for (const m of mix) {
-        const t = performance.now();
-        searchStudies(store, m.params);
-        times[m.kind].push(performance.now() - t);
-      }
-      const all = Object.values(times).flat();
-      for (const k of Object.keys(times) as Kind[]) {
-        perRun[k].p50.push(median(times[k]));
-        perRun[k].p99.push(pct(times[k], 99));
-      }
-      perRun.all.p50.push(median(all));
-      perRun.all.p99.push(pct(all, 99));
+    // With the default result cache, then without it: every query's words matched and scored,
+    // and its facets counted, afresh.
+    for (const cache of ["on", "off"] as const) {
+      setSearchCacheBytes(cache === "on" ? DEFAULT_SEARCH_CACHE_BYTES : 0);
+      inProcess(store, mix, o.runs, cache);
+      const m = searchMemory(store);
+      console.log(`search memory: ~${((m?.bytes ?? 0) / 2 ** 20).toFixed(1)} MiB, of which cached results ~${((m?.cacheBytes ?? 0) / 2 ** 20).toFixed(1)} MiB`);
     }
-    console.log(`\nin-process, ${mix.length} queries per run, ${o.runs} runs (median of runs):`);
-    console.log("kind            p50 ms   p99 ms");
-    for (const [k, v] of Object.entries(perRun)) {
-      console.log(`${k.padEnd(15)} ${median(v.p50).toFixed(2).padStart(6)}   ${median(v.p99).toFixed(2).padStart(6)}`);
-    }
+    setSearchCacheBytes(DEFAULT_SEARCH_CACHE_BYTES);
 
     const app = await buildApp({ store });
     const address = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -14,7 +14,17 @@ import type Database from "better-sqlite3";
 import type { Study } from "../model/study.js";
 import { boundingBox, countryCode, countryNames, distanceKm } from "./search-geo.js";
 import { FTS_COLUMNS } from "./search-index.js";
-import { searchAll, searchStudies, setTextMatchCacheBytes, type Facets, type SearchParams, type SortKey } from "./search-query.js";
+import {
+  DEFAULT_SEARCH_CACHE_BYTES,
+  searchAll,
+  searchStudies,
+  setSearchCacheBytes,
+  type Facets,
+  type SearchLocation,
+  type SearchParams,
+  type SortKey,
+} from "./search-query.js";
+import { searchSnapshotInfo } from "./search-snapshot.js";
 import { parseTextQuery } from "./search-text.js";
 import { openStore, type SqliteStudyStore } from "./sqlite.js";
 
@@ -99,7 +109,7 @@ function generated(n: number, seed: number): Study[] {
           sex: r.maybe(r.pick(["ALL", "FEMALE", "MALE"])),
           healthyVolunteers: r.maybe(r.next() < 0.5, 0.7),
         },
-        contactsLocationsModule: { locations: Array.from({ length: r.int(5) }, () => r.pick(SITES)) },
+        contactsLocationsModule: { locations: Array.from({ length: r.next() < 0.1 ? 8 + r.int(10) : r.int(5) }, () => r.pick(SITES)) },
       },
     } as unknown as Study;
     made.push(study);
@@ -256,6 +266,31 @@ function referenceSearch(db: Database.Database, p: SearchParams) {
   return { rows, facets, sort };
 }
 
+/** Sites as first written: every site of the studies read, sorted in JS. */
+function referenceLocations(db: Database.Database, ids: string[], near: SearchParams["near"]) {
+  const out = new Map<string, { count: number; list: SearchLocation[] }>();
+  if (!ids.length) return out;
+  const rows = db
+    .prepare(
+      `SELECT rowid, nct_id, facility, city, state, country, status, lat, lon, geocoded FROM study_locations
+       WHERE nct_id IN (${ids.map(() => "?").join(", ")}) ORDER BY rowid`,
+    )
+    .all(...ids) as Array<Omit<SearchLocation, "geocoded" | "distanceKm"> & { nct_id: string; geocoded: number }>;
+  for (const r of rows) {
+    const loc: SearchLocation = { facility: r.facility, city: r.city, state: r.state, country: r.country, status: r.status, lat: r.lat, lon: r.lon, geocoded: r.geocoded === 1 };
+    if (near && r.lat !== null && r.lon !== null) loc.distanceKm = Math.round(distanceKm(near.lat, near.lon, r.lat, r.lon) * 10) / 10;
+    let e = out.get(r.nct_id);
+    if (!e) out.set(r.nct_id, (e = { count: 0, list: [] }));
+    e.count++;
+    e.list.push(loc);
+  }
+  for (const e of out.values()) {
+    if (near) e.list.sort((a, b) => (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity));
+    e.list = e.list.slice(0, 10);
+  }
+  return out;
+}
+
 // ---- Parameters ----
 
 /** Mostly absent, so that searches combine a few filters and still match something. */
@@ -327,8 +362,15 @@ function assertSame(db: Database.Database, params: SearchParams) {
     ref.rows.map((r) => r.nct_id),
     label,
   );
+  const sites = referenceLocations(
+    db,
+    hits.map((h) => h.nctId),
+    p.near,
+  );
   hits.forEach((h, i) => {
     const r = ref.rows[i];
+    assert.equal(h.locationCount, sites.get(h.nctId)?.count ?? 0, label);
+    assert.deepEqual(h.locations, sites.get(h.nctId)?.list ?? [], label);
     assert.equal(h.score, r.score === null ? undefined : Math.round(-r.score * 1000) / 1000, label);
     assert.equal(h.distanceKm, r.dist === null ? undefined : Math.round(r.dist * 10) / 10, label);
   });
@@ -368,27 +410,53 @@ test("property: the snapshot search gives the SQL reference's totals, order, sco
     );
     // The generated searches do match studies, and many span several pages.
     assert.ok(matched > 200 && paged > 80, `${matched} searches matched, ${paged} had several pages`);
+    // Without the result cache, every search matches, scores and counts afresh.
+    setSearchCacheBytes(0);
+    try {
+      fc.assert(
+        fc.property(params, (p) => void assertSame(store.db, p)),
+        { numRuns: 150 },
+      );
+    } finally {
+      setSearchCacheBytes(DEFAULT_SEARCH_CACHE_BYTES);
+    }
   } finally {
     store.close();
   }
 });
 
-test("the text match cache changes no result, and a cache of 0 bytes keeps nothing", () => {
+test("the result cache changes no result, and a cache of 0 bytes keeps nothing", () => {
   const store = storeOf(generated(150, 21));
   try {
     const ps: SearchParams[] = [{ q: "cancer", facets: true }, { q: "cancer", status: ["RECRUITING"] }, { q: "pain sleep", sort: "lastUpdate" }, { q: "cancer", pageSize: 3 }];
     const warm = ps.map((p) => searchStudies(store.db, p));
-    setTextMatchCacheBytes(0);
+    assert.ok(searchSnapshotInfo(store.db)!.cacheBytes > 0);
+    // Cached facets are the caller's to change: the cache keeps its own.
+    const again = searchStudies(store.db, ps[0]);
+    assert.deepEqual(again, warm[0]);
+    again.facets!.status[0].count = -1;
+    again.facets!.status.length = 0;
+    assert.deepEqual(searchStudies(store.db, ps[0]), warm[0]);
+    setSearchCacheBytes(0);
     try {
       assert.deepEqual(
         ps.map((p) => searchStudies(store.db, p)),
         warm,
       );
+      assert.equal(searchSnapshotInfo(store.db)!.cacheBytes, 0);
     } finally {
-      setTextMatchCacheBytes(16 * 1024 * 1024);
+      setSearchCacheBytes(DEFAULT_SEARCH_CACHE_BYTES);
+    }
+    // A small cache keeps the most recent expressions only.
+    setSearchCacheBytes(1000);
+    try {
+      for (const p of ps) searchStudies(store.db, p);
+      assert.ok(searchSnapshotInfo(store.db)!.cacheBytes <= 1000);
+    } finally {
+      setSearchCacheBytes(DEFAULT_SEARCH_CACHE_BYTES);
     }
     for (const p of ps) assertSame(store.db, p);
-    assert.throws(() => setTextMatchCacheBytes(-1), /cache size/);
+    assert.throws(() => setSearchCacheBytes(-1), /cache size/);
   } finally {
     store.close();
   }

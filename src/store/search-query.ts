@@ -135,6 +135,10 @@ function setup(db: Database.Database) {
   if (version < 3) {
     throw new Error(`database schema version ${version} has no search index; open it read-write once to upgrade it`);
   }
+  // A site's distance from `near` as shown (km, one decimal); NULL without coordinates.
+  db.function("eligo_site_km", { deterministic: true }, (lat, lon, nearLat, nearLon) =>
+    lat === null || lon === null ? null : Math.round(distanceKm(nearLat as number, nearLon as number, lat as number, lon as number) * 10) / 10,
+  );
   checked.add(db);
 }
 
@@ -216,6 +220,51 @@ function passingValues(db: Database.Database, values: Array<string | null>, cond
 
 const inSet = (values: Array<string | null>, wanted: string[]) => Uint8Array.from(values, (v) => (v !== null && wanted.includes(v) ? 1 : 0));
 
+/** The sites' points as seen from `near`. */
+interface NearPoints {
+  /** Points that pass the filter (in the box and within the radius), as SQL tested them. */
+  passing: number[];
+  /** Points within the radius, nearest first, with their distances. */
+  within: Int32Array;
+  withinKm: Float64Array;
+}
+
+/** Kilometres per degree of latitude, as distanceKm measures them. */
+const KM_PER_DEGREE = distanceKm(0, 0, 1, 0);
+
+/**
+ * Distances are computed for the points in the band of latitudes the radius can reach (a
+ * great-circle distance is at least R·|Δlatitude|), found by binary search.
+ */
+function nearPoints(snap: SearchSnapshot, near: NonNullable<Compiled["near"]>): NearPoints {
+  const { lat, lon, radiusKm, box } = near;
+  const band = radiusKm / KM_PER_DEGREE + 1e-6;
+  const lats = snap.latOfPointsByLat;
+  let lo = 0;
+  let hi = lats.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lats[mid] < lat - band) lo = mid + 1;
+    else hi = mid;
+  }
+  const passing: number[] = [];
+  const within: number[] = [];
+  const km: number[] = [];
+  for (let x = lo; x < lats.length && lats[x] <= lat + band; x++) {
+    const k = snap.pointsByLat[x];
+    const a = snap.pointLat[k];
+    const b = snap.pointLon[k];
+    const d = distanceKm(a, b, lat, lon);
+    if (d <= radiusKm) {
+      within.push(k);
+      km.push(d);
+      if (a >= box.minLat && a <= box.maxLat && b >= box.minLon && b <= box.maxLon) passing.push(k);
+    }
+  }
+  const order = Array.from(within.keys()).sort((x, y) => km[x] - km[y]);
+  return { passing, within: Int32Array.from(order, (x) => within[x]), withinKm: Float64Array.from(order, (x) => km[x]) };
+}
+
 /** A filter over the snapshot, as data, so each is applied by its own tight loop. */
 type Filter =
   /** The study's value of a column (its id in `ids`) passes. */
@@ -228,7 +277,7 @@ type Filter =
   | { kind: "healthyVolunteers"; want: boolean };
 
 /** The filters of a search over the snapshot (the text match is applied before them). */
-function filtersOf(db: Database.Database, snap: SearchSnapshot, c: Compiled): Filter[] {
+function filtersOf(db: Database.Database, snap: SearchSnapshot, c: Compiled, near: NearPoints | undefined): Filter[] {
   const p = c.p;
   const col = snap.cols;
   const out: Filter[] = [];
@@ -265,18 +314,11 @@ function filtersOf(db: Database.Database, snap: SearchSnapshot, c: Compiled): Fi
   dateRange("updatedTo", col.lastUpdate, "<=");
   if (c.countries) out.push({ kind: "any", lists: snap.countries, pass: Uint8Array.from(snap.countryGroups, (g) => (c.countries!.has(g) ? 1 : 0)) });
   if (c.cities) out.push({ kind: "any", lists: snap.cities, pass: Uint8Array.from(snap.cityGroups, (g) => (c.cities!.has(g) ? 1 : 0)) });
-  if (c.near) {
-    const { lat, lon, radiusKm, box } = c.near;
-    const pass = new Uint8Array(snap.pointLat.length);
-    for (let k = 0; k < pass.length; k++) {
-      const a = snap.pointLat[k];
-      const b = snap.pointLon[k];
-      if (a >= box.minLat && a <= box.maxLat && b >= box.minLon && b <= box.maxLon && distanceKm(a, b, lat, lon) <= radiusKm) pass[k] = 1;
-    }
+  if (near) {
     // The studies with a site at a passing point, marked by the point's own list of studies.
     const mark = new Uint8Array(snap.n);
     const { start, items } = snap.studiesAtPoint;
-    for (let k = 0; k < pass.length; k++) if (pass[k] === 1) for (let j = start[k]; j < start[k + 1]; j++) mark[items[j]] = 1;
+    for (const k of near.passing) for (let j = start[k]; j < start[k + 1]; j++) mark[items[j]] = 1;
     out.push({ kind: "mark", mark });
   }
   return out;
@@ -345,17 +387,52 @@ interface Matches {
   score?: Float64Array;
 }
 
-// ---- Text matches: FTS5 rowids (and BM25 scores), kept per snapshot in a bounded LRU cache ----
+// ---- A per-snapshot LRU of text matches and facet counts (dropped when the data changes) ----
 
-let textCacheLimit = 16 * 1024 * 1024;
+export const DEFAULT_SEARCH_CACHE_BYTES = 16 * 2 ** 20;
+let cacheLimit = DEFAULT_SEARCH_CACHE_BYTES;
 /**
- * Bytes of text matches (12 per matching study with scores) each connection keeps for
- * repeated FTS expressions until the data changes; 0 turns the cache off. Default 16 MiB.
+ * Bytes each connection keeps, until the data changes, for searches that repeat: the studies
+ * matching an FTS expression (4 bytes each, 12 with BM25 scores) and the facet counts of a
+ * whole search. 0 turns the cache off: every search matches, scores and counts afresh.
  */
-export function setTextMatchCacheBytes(bytes: number): void {
-  if (!(bytes >= 0)) throw new RangeError(`text match cache size must be ≥ 0 bytes, got ${bytes}`);
-  textCacheLimit = bytes;
+export function setSearchCacheBytes(bytes: number): void {
+  if (!(bytes >= 0)) throw new RangeError(`search cache size must be ≥ 0 bytes, got ${bytes}`);
+  cacheLimit = bytes;
 }
+
+function cached<T>(snap: SearchSnapshot, key: string): T | undefined {
+  trimCache(snap);
+  const hit = snap.cache.get(key);
+  if (!hit) return undefined;
+  // Most recently used last.
+  snap.cache.delete(key);
+  snap.cache.set(key, hit);
+  return hit.value as T;
+}
+
+function keep(snap: SearchSnapshot, key: string, value: unknown, bytes: number): void {
+  const old = snap.cache.get(key);
+  if (old) {
+    snap.cache.delete(key);
+    snap.cacheBytes -= old.bytes;
+  }
+  if (bytes > cacheLimit) return;
+  snap.cache.set(key, { value, bytes });
+  snap.cacheBytes += bytes;
+  trimCache(snap);
+}
+
+/** Drops the least recently used entries until the cache fits its limit. */
+function trimCache(snap: SearchSnapshot): void {
+  for (const [k, v] of snap.cache) {
+    if (snap.cacheBytes <= cacheLimit) break;
+    snap.cache.delete(k);
+    snap.cacheBytes -= v.bytes;
+  }
+}
+
+// ---- Text matches: FTS5 rowids (and BM25 scores) ----
 
 const bytesOf = (m: Matches) => m.idx.byteLength + (m.score?.byteLength ?? 0);
 
@@ -363,28 +440,11 @@ let collected: { ids: Float64Array; scores: Float64Array; n: number } | undefine
 const withCollector = new WeakSet<Database.Database>();
 
 function textMatches(db: Database.Database, snap: SearchSnapshot, match: string, withScores: boolean): Matches {
-  const cache = snap.textCache as Map<string, Matches>;
-  const hit = cache.get(match);
-  if (hit && (hit.score || !withScores)) {
-    cache.delete(match);
-    cache.set(match, hit);
-    return hit;
-  }
+  const key = `text:${match}`;
+  const hit = cached<Matches>(snap, key);
+  if (hit && (hit.score || !withScores)) return hit;
   const m = withScores ? scoredMatches(db, snap, match) : rowidMatches(db, snap, match);
-  if (hit) {
-    cache.delete(match);
-    snap.textCacheBytes -= bytesOf(hit);
-  }
-  const size = bytesOf(m);
-  if (size <= textCacheLimit) {
-    cache.set(match, m);
-    snap.textCacheBytes += size;
-    for (const [k, v] of cache) {
-      if (snap.textCacheBytes <= textCacheLimit) break;
-      cache.delete(k);
-      snap.textCacheBytes -= bytesOf(v);
-    }
-  }
+  keep(snap, key, m, bytesOf(m));
   return m;
 }
 
@@ -479,9 +539,11 @@ function allStudies(n: number): Int32Array {
   return idx;
 }
 
-function matchesOf(db: Database.Database, snap: SearchSnapshot, c: Compiled, withScores: boolean): Matches {
-  let filters = filtersOf(db, snap, c);
-  const text = c.match !== undefined ? textMatches(db, snap, c.match, withScores) : undefined;
+function matchesOf(db: Database.Database, snap: SearchSnapshot, c: Compiled, withScores: boolean, near: NearPoints | undefined): Matches {
+  let filters = filtersOf(db, snap, c, near);
+  // With filters, the words' matches are fetched without scores (unless cached with them):
+  // only the studies that pass the filters need scoring.
+  const text = c.match !== undefined ? textMatches(db, snap, c.match, withScores && !filters.length) : undefined;
   if (text && !filters.length) return text;
   // Copies (the text matches may be cached), narrowed by each filter in turn. Without words,
   // a marking filter (near) gives the candidates instead of every study.
@@ -492,10 +554,39 @@ function matchesOf(db: Database.Database, snap: SearchSnapshot, c: Compiled, wit
     filters = filters.filter((f) => f !== mark);
     idx = marked(mark.mark);
   } else idx = allStudies(snap.n);
-  const score = text?.score?.slice();
+  let score: Float64Array | undefined = text?.score?.slice();
   let n = idx.length;
   for (const f of filters) n = applyFilter(snap, f, idx, score, n);
-  return { idx: idx.subarray(0, n), score: score?.subarray(0, n) };
+  idx = idx.subarray(0, n);
+  if (withScores && text && !score) score = survivorScores(db, snap, c.match!, text, idx);
+  return { idx, score: score?.subarray(0, n) };
+}
+
+/**
+ * BM25 scores of the matches that passed the filters. When the cache can keep every match's
+ * score, or most matches passed: score them all (and cache that, for the next search with
+ * these words); else just those that passed (FTS5 still reads its lists, but runs bm25()
+ * for those only).
+ */
+function survivorScores(db: Database.Database, snap: SearchSnapshot, match: string, text: Matches, idx: Int32Array): Float64Array {
+  const score = new Float64Array(idx.length);
+  if (idx.length > text.idx.length / 2 || text.idx.length * 12 <= cacheLimit) {
+    const all = textMatches(db, snap, match, true);
+    // Both ascending: a merge.
+    for (let k = 0, j = 0; k < idx.length; k++) {
+      while (all.idx[j] !== idx[k]) j++;
+      score[k] = all.score![j];
+    }
+    return score;
+  }
+  const docIds = Array.from(idx, (i) => snap.cols.docId[i]);
+  const scores = scoresOf(db, match, docIds);
+  docIds.forEach((d, k) => {
+    const s = scores.get(d);
+    if (s === undefined) throw new Error(`search: no BM25 score for doc ${d} (the full-text index and search_docs disagree)`);
+    score[k] = s;
+  });
+  return score;
 }
 
 function marked(mark: Uint8Array): Int32Array {
@@ -512,83 +603,117 @@ function marked(mark: Uint8Array): Int32Array {
 function distances(snap: SearchSnapshot, near: { lat: number; lon: number }) {
   const memo = new Float64Array(snap.pointLat.length).fill(Number.NaN);
   const { start, items } = snap.points;
+  const { pointLat, pointLon } = snap;
+  const { lat, lon } = near;
   return (i: number): number => {
     let best = Number.NaN;
-    for (let j = start[i]; j < start[i + 1]; j++) {
+    for (let j = start[i], end = start[i + 1]; j < end; j++) {
       const k = items[j];
       let d = memo[k];
-      if (Number.isNaN(d)) memo[k] = d = distanceKm(snap.pointLat[k], snap.pointLon[k], near.lat, near.lon);
+      if (d !== d) memo[k] = d = distanceKm(pointLat[k], pointLon[k], lat, lon);
       if (!(d >= best)) best = d;
     }
     return best;
   };
 }
 
-/** A comparator over positions in `m`: the search's order, nct_id breaking ties. */
-function orderOf(snap: SearchSnapshot, m: Matches, sort: SortKey, c: Compiled, dist: ((i: number) => number) | undefined): (a: number, b: number) => number {
+/**
+ * Each match's distance to its closest site. A match has a site within the radius, so its
+ * closest site is among the points within it: walking those nearest first, a study's first
+ * point is its closest. (Any match not reached is measured site by site.)
+ */
+function matchDistances(snap: SearchSnapshot, m: Matches, near: NearPoints, dist: (i: number) => number): Float64Array {
   const { idx } = m;
-  const nct = snap.cols.nctRank;
+  const d = new Float64Array(idx.length).fill(Number.NaN);
+  const position = new Int32Array(snap.n).fill(-1);
+  for (let k = 0; k < idx.length; k++) position[idx[k]] = k;
+  const { start, items } = snap.studiesAtPoint;
+  let left = idx.length;
+  for (let x = 0; x < near.within.length && left > 0; x++) {
+    const p = near.within[x];
+    const km = near.withinKm[x];
+    for (let j = start[p], end = start[p + 1]; j < end; j++) {
+      const k = position[items[j]];
+      if (k >= 0 && d[k] !== d[k]) {
+        d[k] = km;
+        left--;
+      }
+    }
+  }
+  if (left > 0) for (let k = 0; k < idx.length; k++) if (d[k] !== d[k]) d[k] = dist(idx[k]);
+  return d;
+}
+
+/**
+ * The search's order as sort keys per position in `m`: `primary` ascending, then `tie`
+ * (nct_id rank) ascending; undefined tie when primary is already unique.
+ */
+function sortKeys(
+  snap: SearchSnapshot,
+  m: Matches,
+  sort: SortKey,
+  c: Compiled,
+  near: NearPoints | undefined,
+  dist: ((i: number) => number) | undefined,
+): { primary: Float64Array | Int32Array; tie?: Int32Array } {
+  const { idx } = m;
+  const gather = (by: Int32Array) => {
+    const out = new Int32Array(idx.length);
+    for (let k = 0; k < idx.length; k++) out[k] = by[idx[k]];
+    return out;
+  };
   switch (sort) {
     case "relevance":
-      if (c.hasText) {
-        const s = m.score!;
-        return (a, b) => s[a] - s[b] || nct[idx[a]] - nct[idx[b]];
-      }
-      return orderOf(snap, m, "lastUpdate", c, dist);
-    case "lastUpdate": {
-      const r = snap.cols.lastUpdateRank;
-      return (a, b) => r[idx[a]] - r[idx[b]];
-    }
-    case "startDate": {
-      const r = snap.cols.startDateRank;
-      return (a, b) => r[idx[a]] - r[idx[b]];
-    }
+      if (c.hasText) return { primary: m.score!, tie: gather(snap.cols.nctRank) };
+      return sortKeys(snap, m, "lastUpdate", c, near, dist);
+    // The ranks of "date DESC, nct_id" orders: unique, no tie-break needed.
+    case "lastUpdate":
+      return { primary: gather(snap.cols.lastUpdateRank) };
+    case "startDate":
+      return { primary: gather(snap.cols.startDateRank) };
     case "distance": {
-      const d = new Float64Array(idx.length);
-      for (let k = 0; k < idx.length; k++) d[k] = dist!(idx[k]);
+      const d = matchDistances(snap, m, near!, dist!);
       // NULL (no coordinates) last.
-      return (a, b) => {
-        const x = d[a];
-        const y = d[b];
-        if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? nct[idx[a]] - nct[idx[b]] : Number.isNaN(x) ? 1 : -1;
-        return x - y || nct[idx[a]] - nct[idx[b]];
-      };
+      for (let k = 0; k < d.length; k++) if (d[k] !== d[k]) d[k] = Infinity;
+      return { primary: d, tie: gather(snap.cols.nctRank) };
     }
   }
 }
 
-/** The first k positions of `count` in comparator order (a bounded heap: O(count · log k)). */
-function firstK(count: number, k: number, cmp: (a: number, b: number) => number): number[] {
-  if (k >= count / 4) return Array.from({ length: count }, (_, j) => j).sort(cmp).slice(0, k);
-  // Max-heap of the best k so far: the root is the worst kept.
+/** The first k positions in key order (a bounded heap, O(count · log k), for a small k). */
+function firstK(count: number, k: number, keys: { primary: Float64Array | Int32Array; tie?: Int32Array }): number[] {
+  const { primary: p, tie: t } = keys;
+  const before = t ? (a: number, b: number) => p[a] < p[b] || (p[a] === p[b] && t[a] < t[b]) : (a: number, b: number) => p[a] < p[b];
+  if (k >= count / 4) {
+    const all = Array.from({ length: count }, (_, j) => j);
+    return all.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)).slice(0, k);
+  }
+  // Max-heap of the best k so far: the root is the last of them.
   const heap: number[] = [];
-  const down = (j: number) => {
-    for (;;) {
-      const l = 2 * j + 1;
-      const r = l + 1;
-      let w = j;
-      if (l < heap.length && cmp(heap[l], heap[w]) > 0) w = l;
-      if (r < heap.length && cmp(heap[r], heap[w]) > 0) w = r;
-      if (w === j) return;
-      [heap[j], heap[w]] = [heap[w], heap[j]];
-      j = w;
-    }
-  };
   for (let x = 0; x < count; x++) {
     if (heap.length < k) {
       heap.push(x);
       for (let j = heap.length - 1; j > 0; ) {
         const parent = (j - 1) >> 1;
-        if (cmp(heap[j], heap[parent]) <= 0) break;
+        if (!before(heap[parent], heap[j])) break;
         [heap[j], heap[parent]] = [heap[parent], heap[j]];
         j = parent;
       }
-    } else if (k > 0 && cmp(x, heap[0]) < 0) {
+    } else if (k > 0 && p[x] <= p[heap[0]] && before(x, heap[0])) {
       heap[0] = x;
-      down(0);
+      for (let j = 0; ; ) {
+        const l = 2 * j + 1;
+        const r = l + 1;
+        let w = j;
+        if (l < heap.length && before(heap[w], heap[l])) w = l;
+        if (r < heap.length && before(heap[w], heap[r])) w = r;
+        if (w === j) break;
+        [heap[j], heap[w]] = [heap[w], heap[j]];
+        j = w;
+      }
     }
   }
-  return heap.sort(cmp);
+  return heap.sort((a, b) => (before(a, b) ? -1 : 1));
 }
 
 // ---- Pages ----
@@ -672,36 +797,32 @@ function toHit(r: Row): Omit<SearchHit, "locations" | "locationCount"> {
   if (r.dist !== null) hit.distanceKm = Math.round(r.dist * 10) / 10;
   return hit;
 }
+/**
+ * The sites of the page's studies: how many each has, and the first 10 in record order (the
+ * closest 10 with `near`, ties in record order). Per study, so SQL reads 10 sites of a study
+ * with hundreds; raw rows, as objects cost twice as much.
+ */
 function locationsOf(db: Database.Database, ids: string[], near: SearchParams["near"]): Map<string, { count: number; list: SearchLocation[] }> {
   const out = new Map<string, { count: number; list: SearchLocation[] }>();
   if (!ids.length) return out;
-  const rows = prepare(
-    db,
-    `SELECT rowid, nct_id, facility, city, state, country, status, lat, lon, geocoded FROM study_locations
-       WHERE nct_id IN (${ids.map(() => "?").join(", ")})`,
-  ).all(...ids) as Array<Omit<SearchLocation, "geocoded" | "distanceKm"> & { rowid: number; nct_id: string; geocoded: number }>;
-  // Record order (sorting here, not in SQL, keeps the nct_id index in use).
-  rows.sort((a, b) => a.rowid - b.rowid);
-  for (const r of rows) {
-    const loc: SearchLocation = {
-      facility: r.facility,
-      city: r.city,
-      state: r.state,
-      country: r.country,
-      status: r.status,
-      lat: r.lat,
-      lon: r.lon,
-      geocoded: r.geocoded === 1,
-    };
-    if (near && r.lat !== null && r.lon !== null) loc.distanceKm = Math.round(distanceKm(near.lat, near.lon, r.lat, r.lon) * 10) / 10;
-    let e = out.get(r.nct_id);
-    if (!e) out.set(r.nct_id, (e = { count: 0, list: [] }));
-    e.count++;
-    e.list.push(loc);
-  }
-  for (const e of out.values()) {
-    if (near) e.list.sort((a, b) => (a.distanceKm ?? Infinity) - (b.distanceKm ?? Infinity));
-    e.list = e.list.slice(0, 10);
+  const count = prepare(db, "SELECT count(*) FROM study_locations WHERE nct_id = ?").pluck();
+  const first = near
+    ? prepare(
+        db,
+        `SELECT facility, city, state, country, status, lat, lon, geocoded, eligo_site_km(lat, lon, @lat, @lon) AS km
+         FROM study_locations WHERE nct_id = @id ORDER BY km IS NULL, km, rowid LIMIT 10`,
+      ).raw()
+    : prepare(db, "SELECT facility, city, state, country, status, lat, lon, geocoded, NULL FROM study_locations WHERE nct_id = @id ORDER BY rowid LIMIT 10").raw();
+  for (const id of ids) {
+    const rows = first.all(near ? { id, lat: near.lat, lon: near.lon } : { id }) as Array<
+      [string | null, string | null, string | null, string | null, string | null, number | null, number | null, number, number | null]
+    >;
+    const list = rows.map(([facility, city, state, country, status, lat, lon, geocoded, km]) => {
+      const loc: SearchLocation = { facility, city, state, country, status, lat, lon, geocoded: geocoded === 1 };
+      if (km !== null) loc.distanceKm = km;
+      return loc;
+    });
+    out.set(id, { count: rows.length < 10 ? rows.length : (count.get(id) as number), list });
   }
   return out;
 }
@@ -745,9 +866,10 @@ interface Ranked {
 
 function rank(db: Database.Database, c: Compiled, sort: SortKey, limit: number, callerInTransaction: boolean): Ranked {
   const snap = searchSnapshot(db, callerInTransaction);
-  const matches = matchesOf(db, snap, c, sort === "relevance" && c.hasText);
+  const near = c.near ? nearPoints(snap, c.near) : undefined;
+  const matches = matchesOf(db, snap, c, sort === "relevance" && c.hasText, near);
   const dist = c.near ? distances(snap, c.near) : undefined;
-  const order = firstK(matches.idx.length, limit, orderOf(snap, matches, sort, c, dist));
+  const order = firstK(matches.idx.length, limit, sortKeys(snap, matches, sort, c, near, dist));
   return { snap, match: c.match, matches, order, dist };
 }
 
@@ -773,13 +895,19 @@ function rankedRows(db: Database.Database, r: Ranked, positions: number[]): Row[
  */
 function scoresOf(db: Database.Database, match: string, docIds: number[]): Map<number, number> {
   if (!docIds.length) return new Map();
+  let lo = docIds[0];
+  let hi = docIds[0];
+  for (const d of docIds) {
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
   const rows = prepare(
     db,
     `SELECT rowid, bm25(search_fts, ${WEIGHTS}) FROM search_fts
      WHERE search_fts MATCH @match AND rowid BETWEEN @lo AND @hi AND +rowid IN (SELECT value FROM json_each(@ids))`,
   )
     .raw()
-    .all({ match, lo: Math.min(...docIds), hi: Math.max(...docIds), ids: JSON.stringify(docIds) }) as Array<[number, number]>;
+    .all({ match, lo, hi, ids: JSON.stringify(docIds) }) as Array<[number, number]>;
   return new Map(rows);
 }
 
@@ -805,7 +933,7 @@ export function searchStudies(db: Database.Database, p: SearchParams): SearchRes
       return { ...toHit(row), locationCount: l?.count ?? 0, locations: l?.list ?? [] };
     });
     const result: SearchResult = { total, studies, next: offset + pageSize < total ? encodeCursor(offset + pageSize, fp) : null, sort };
-    if (p.facets) result.facets = facetsOf(r.snap, r.matches);
+    if (p.facets) result.facets = cachedFacets(r.snap, p, r.matches);
     return result;
   });
 }
@@ -829,6 +957,27 @@ export function* searchAll(db: Database.Database, p: SearchParams): IterableIter
 }
 
 // ---- Facets: one pass over the matches' interned columns ----
+
+/** The facets of a search, from the cache when the same search (any page or order) was counted before. */
+function cachedFacets(snap: SearchSnapshot, p: SearchParams, m: Matches): Facets {
+  const { cursor: _c, pageSize: _s, facets: _f, sort: _o, ...rest } = p;
+  const key = `facets:${JSON.stringify(rest)}`;
+  let f = cached<Facets>(snap, key);
+  if (!f) {
+    f = facetsOf(snap, m);
+    keep(snap, key, f, 2 * JSON.stringify(f).length + 64);
+  }
+  // Callers get their own arrays: the cached ones stay as counted.
+  const copy = (xs: FacetCount[]) => xs.map((x) => ({ ...x }));
+  return {
+    status: copy(f.status),
+    phase: copy(f.phase),
+    studyType: copy(f.studyType),
+    country: copy(f.country),
+    conditions: copy(f.conditions),
+    interventions: copy(f.interventions),
+  };
+}
 
 const byCountThenValue = (a: FacetCount, b: FacetCount) => b.count - a.count || a.value.localeCompare(b.value);
 
@@ -866,15 +1015,23 @@ function facetsOf(snap: SearchSnapshot, m: Matches): Facets {
   // Keyed lists: counts per key, shown with the spelling of the key's first occurrence (ascending doc_id).
   const keyed = (lists: { start: Int32Array; items: Int32Array }, spelling: Int32Array, spellings: string[], keys: number, n: number) => {
     const count = new Int32Array(keys);
-    const shown = new Int32Array(keys);
-    const touched: number[] = [];
+    const { start, items } = lists;
     for (let k = 0; k < idx.length; k++) {
       const i = idx[k];
-      for (let j = lists.start[i]; j < lists.start[i + 1]; j++) {
-        const key = lists.items[j];
-        if (count[key]++ === 0) {
-          shown[key] = spelling[j];
-          touched.push(key);
+      for (let j = start[i], end = start[i + 1]; j < end; j++) count[items[j]]++;
+    }
+    // The spelling of each key's first occurrence: found by a second pass that stops as soon
+    // as every counted key has one.
+    const touched: number[] = [];
+    for (let key = 0; key < keys; key++) if (count[key] > 0) touched.push(key);
+    const shown = new Int32Array(keys).fill(-1);
+    let missing = touched.length;
+    for (let k = 0; k < idx.length && missing > 0; k++) {
+      const i = idx[k];
+      for (let j = start[i], end = start[i + 1]; j < end; j++) {
+        if (shown[items[j]] < 0) {
+          shown[items[j]] = spelling[j];
+          missing--;
         }
       }
     }

@@ -73,31 +73,98 @@ class IntBuffer {
     }
     this.a[this.n++] = v;
   }
+  get length(): number {
+    return this.n;
+  }
   view(): Int32Array {
     return this.a.subarray(0, this.n);
   }
 }
 
+/** Builds Lists one study at a time: add its items, then end() it. */
 class ListBuilder {
-  private items: number[] = [];
-  private readonly start: number[] = [0];
-  /** Appends one study's items (call once per study, in idx order). */
-  push(items: Iterable<number>): void {
-    for (const x of items) this.items.push(x);
+  private readonly items = new IntBuffer();
+  private readonly start = new IntBuffer();
+  constructor() {
+    this.start.push(0);
+  }
+  add(x: number): void {
+    this.items.push(x);
+  }
+  end(): void {
     this.start.push(this.items.length);
   }
   build(): Lists {
-    const out = { start: Int32Array.from(this.start), items: Int32Array.from(this.items) };
-    this.items = [];
-    return out;
+    return { start: this.start.view().slice(), items: this.items.view().slice() };
+  }
+}
+
+/**
+ * A "; "-joined list column (conditions, interventions) as the facets read it: each key
+ * (the lower-cased value) once per study, with the spelling of its first occurrence.
+ */
+class FoldedLists {
+  readonly keys = new Interner<string>();
+  readonly spellings = new Interner<string>();
+  readonly lists = new ListBuilder();
+  readonly spelling = new IntBuffer();
+  private readonly keyOfSpelling: number[] = [];
+  /** Whole column texts seen before (registries repeat "Placebo", "Healthy"...): [key, spelling, ...]. */
+  private readonly byText = new Map<string, Int32Array>();
+  add(text: string | null): void {
+    if (text) {
+      let pairs = this.byText.get(text);
+      if (!pairs) {
+        const out: number[] = [];
+        for (const v of text.split("; ")) {
+          if (!v) continue;
+          const sp = this.spellings.id(v);
+          let key = this.keyOfSpelling[sp];
+          if (key === undefined) this.keyOfSpelling[sp] = key = this.keys.id(v.toLowerCase());
+          let dup = false;
+          for (let j = 0; j < out.length; j += 2) if (out[j] === key) dup = true;
+          if (!dup) out.push(key, sp);
+        }
+        pairs = Int32Array.from(out);
+        this.byText.set(text, pairs);
+      }
+      for (let j = 0; j < pairs.length; j += 2) {
+        this.lists.add(pairs[j]);
+        this.spelling.push(pairs[j + 1]);
+      }
+    }
+    this.lists.end();
   }
 }
 
 const NO_VALUE = Number.NaN;
 
 type SiteHandler = (nct: unknown, country: unknown, city: unknown, lat: unknown, lon: unknown) => null;
-let siteHandler: SiteHandler | undefined;
-const withSiteFunction = new WeakSet<Database.Database>();
+type DocHandler = (...values: unknown[]) => null;
+let onSiteRow: SiteHandler | undefined;
+let onDocRow: DocHandler | undefined;
+const withRowFunctions = new WeakSet<Database.Database>();
+
+/**
+ * Runs sql, whose eligo_snapshot_site(5 values) / eligo_snapshot_doc(14 values) calls hand
+ * each row to the handler: one JS call per row, no row array through the driver (~3x less
+ * CPU). Fixed arities: a rest parameter would allocate an array per row.
+ */
+function eachRow(db: Database.Database, sql: string, handlers: { site?: SiteHandler; doc?: DocHandler }): void {
+  if (!withRowFunctions.has(db)) {
+    const fn = { deterministic: false, directOnly: true } as const;
+    db.function("eligo_snapshot_site", fn, (a, b, c, d, e) => onSiteRow!(a, b, c, d, e));
+    db.function("eligo_snapshot_doc", fn, (a, b, c, d, e, f, g, h, i, j, k, l, m, n) => onDocRow!(a, b, c, d, e, f, g, h, i, j, k, l, m, n));
+    withRowFunctions.add(db);
+  }
+  onSiteRow = handlers.site;
+  onDocRow = handlers.doc;
+  try {
+    db.prepare(sql).pluck().get();
+  } finally {
+    onSiteRow = onDocRow = undefined;
+  }
+}
 
 export interface SnapshotColumns {
   /** idx → doc_id (the search_fts rowid), ascending. */
@@ -155,9 +222,12 @@ export class SearchSnapshot {
   readonly pointLon: Float64Array;
   /** Per point: the studies with a site there. */
   readonly studiesAtPoint: Lists;
-  /** Text matches per FTS expression (see search-query.ts), dropped with the snapshot. */
-  readonly textCache = new Map<string, unknown>();
-  textCacheBytes = 0;
+  /** Point ids in ascending latitude, and their latitudes: a band of latitudes is a binary search. */
+  readonly pointsByLat: Int32Array;
+  readonly latOfPointsByLat: Float64Array;
+  /** Results of repeated searches (see search-query.ts), least recently used first; dropped with the snapshot. */
+  readonly cache = new Map<string, { value: unknown; bytes: number }>();
+  cacheBytes = 0;
   private readonly idxOfDoc: Int32Array | undefined;
 
   constructor(db: Database.Database) {
@@ -179,55 +249,34 @@ export class SearchSnapshot {
     const minAge: number[] = [];
     const maxAge: number[] = [];
     const hv: number[] = [];
-    const condKeys = new Interner<string>();
-    const condSpellings = new Interner<string>();
-    const ivKeys = new Interner<string>();
-    const ivSpellings = new Interner<string>();
-    const conds = new ListBuilder();
-    const condSp: number[] = [];
-    const ivs = new ListBuilder();
-    const ivSp: number[] = [];
-    // A doc's conditions/interventions as the facets read them: split on "; ", each key once
-    // per study (lower-cased), with the spelling of its first occurrence.
-    const foldList = (list: string | null, keys: Interner<string>, spellings: Interner<string>, out: ListBuilder, sp: number[]) => {
-      const seen: number[] = [];
-      if (list) {
-        for (const v of list.split("; ")) {
-          if (!v) continue;
-          const k = keys.id(v.toLowerCase());
-          if (seen.includes(k)) continue;
-          seen.push(k);
-          sp.push(spellings.id(v));
-        }
-      }
-      out.push(seen);
-    };
+    const conds = new FoldedLists();
+    const ivs = new FoldedLists();
     const num = (v: unknown) => (v === null || v === undefined ? NO_VALUE : Number(v));
-    const rows = db
-      .prepare(
-        `SELECT doc_id, nct_id, overall_status, phases, study_type, start_date, last_update, min_age_days, max_age_days,
-           sex, healthy_volunteers, lead_sponsor, conditions, interventions FROM search_docs ORDER BY doc_id`,
-      )
-      .raw()
-      .iterate() as IterableIterator<
-      [number, string, string | null, string | null, string | null, string | null, string | null, unknown, unknown, string | null, unknown, string | null, string | null, string | null]
-    >;
-    for (const r of rows) {
-      docId.push(r[0]);
-      nctId.push(r[1]);
-      st.push(status.id(r[2]));
-      ph.push(phases.id(r[3]));
-      ty.push(studyType.id(r[4]));
-      sd.push(dates.id(r[5]));
-      lu.push(dates.id(r[6]));
+    const onDoc: DocHandler = (...r) => {
+      if (docId.length && (r[0] as number) <= docId[docId.length - 1]) throw new Error("search_docs rows came out of doc_id order");
+      docId.push(r[0] as number);
+      nctId.push(r[1] as string);
+      st.push(status.id(r[2] as string | null));
+      ph.push(phases.id(r[3] as string | null));
+      ty.push(studyType.id(r[4] as string | null));
+      sd.push(dates.id(r[5] as string | null));
+      lu.push(dates.id(r[6] as string | null));
       minAge.push(num(r[7]));
       maxAge.push(num(r[8]));
-      sx.push(sex.id(r[9]));
+      sx.push(sex.id(r[9] as string | null));
       hv.push(num(r[10]));
-      sp.push(sponsor.id(r[11]));
-      foldList(r[12], condKeys, condSpellings, conds, condSp);
-      foldList(r[13], ivKeys, ivSpellings, ivs, ivSp);
-    }
+      sp.push(sponsor.id(r[11] as string | null));
+      conds.add(r[12] as string | null);
+      ivs.add(r[13] as string | null);
+      return null;
+    };
+    // Table order is doc_id order.
+    eachRow(
+      db,
+      `SELECT count(eligo_snapshot_doc(doc_id, nct_id, overall_status, phases, study_type, start_date, last_update, min_age_days,
+         max_age_days, sex, healthy_volunteers, lead_sponsor, conditions, interventions)) FROM search_docs`,
+      { doc: onDoc },
+    );
     const n = docId.length;
     this.n = n;
 
@@ -273,14 +322,14 @@ export class SearchSnapshot {
     this.sexValues = sex.values;
     this.sponsorValues = sponsor.values;
     this.dateValues = dates.values;
-    this.conditions = conds.build();
-    this.conditionSpelling = Int32Array.from(condSp);
-    this.conditionSpellings = condSpellings.values;
-    this.conditionKeyCount = condKeys.values.length;
-    this.interventions = ivs.build();
-    this.interventionSpelling = Int32Array.from(ivSp);
-    this.interventionSpellings = ivSpellings.values;
-    this.interventionKeyCount = ivKeys.values.length;
+    this.conditions = conds.lists.build();
+    this.conditionSpelling = conds.spelling.view().slice();
+    this.conditionSpellings = conds.spellings.values;
+    this.conditionKeyCount = conds.keys.values.length;
+    this.interventions = ivs.lists.build();
+    this.interventionSpelling = ivs.spelling.view().slice();
+    this.interventionSpellings = ivs.spellings.values;
+    this.interventionKeyCount = ivs.keys.values.length;
 
     // doc_id → idx: a table when doc ids are dense enough, else binary search.
     const maxDoc = n ? docId[n - 1] : 0;
@@ -302,34 +351,65 @@ export class SearchSnapshot {
     const pointIds = new Map<number, Map<number, number>>();
     const pointLat: number[] = [];
     const pointLon: number[] = [];
-    const site = { doc: new IntBuffer(), country: new IntBuffer(), spelling: new IntBuffer(), city: new IntBuffer(), point: new IntBuffer() };
+    // Flat per-site arrays, sized by a count first (grown if the table grew meanwhile).
+    let cap = Math.max(16, (db.prepare("SELECT count(*) FROM study_locations").pluck().get() as number) + 16);
+    let sDoc = new Int32Array(cap);
+    let sCountry = new Int32Array(cap);
+    let sSpelling = new Int32Array(cap);
+    let sCity = new Int32Array(cap);
+    let sPoint = new Int32Array(cap);
+    let sites = 0;
+    const grow = () => {
+      cap *= 2;
+      const more = (a: Int32Array) => {
+        const b = new Int32Array(cap);
+        b.set(a);
+        return b;
+      };
+      [sDoc, sCountry, sSpelling, sCity, sPoint] = [sDoc, sCountry, sSpelling, sCity, sPoint].map(more);
+    };
     let lastNct: unknown;
     let cur = -1;
     let lastLat: unknown;
     let lastLon: unknown;
     let lastPoint = -1;
+    let lastCountry: string | undefined;
+    let lastSpelling = -1;
+    let lastCountryGroup = -1;
+    let lastCity: string | undefined;
+    let lastCityGroup = -1;
     const onSite: SiteHandler = (nct, country, city, lat, lon) => {
       if (nct !== lastNct) {
         lastNct = nct;
         cur = idxOfNct.get(nct as string) ?? -1;
       }
       if (cur < 0) return null;
-      site.doc.push(cur);
+      if (sites === cap) grow();
+      const k = sites++;
+      sDoc[k] = cur;
       if (typeof country === "string") {
-        const spelling = countrySpellings.id(country);
-        let g = groupOfCountry[spelling];
-        if (g === undefined) groupOfCountry[spelling] = g = countryGroups.id(foldNocase(country));
-        site.country.push(g);
-        site.spelling.push(spelling);
+        if (country !== lastCountry) {
+          lastCountry = country;
+          lastSpelling = countrySpellings.id(country);
+          let g = groupOfCountry[lastSpelling];
+          if (g === undefined) groupOfCountry[lastSpelling] = g = countryGroups.id(foldNocase(country));
+          lastCountryGroup = g;
+        }
+        sCountry[k] = lastCountryGroup;
+        sSpelling[k] = lastSpelling;
       } else {
-        site.country.push(-1);
-        site.spelling.push(-1);
+        sCountry[k] = -1;
+        sSpelling[k] = -1;
       }
       if (typeof city === "string") {
-        let g = cityGroupOf.get(city);
-        if (g === undefined) cityGroupOf.set(city, (g = cityGroups.id(foldNocase(city))));
-        site.city.push(g);
-      } else site.city.push(-1);
+        if (city !== lastCity) {
+          lastCity = city;
+          let g = cityGroupOf.get(city);
+          if (g === undefined) cityGroupOf.set(city, (g = cityGroups.id(foldNocase(city))));
+          lastCityGroup = g;
+        }
+        sCity[k] = lastCityGroup;
+      } else sCity[k] = -1;
       if (typeof lat === "number" && typeof lon === "number") {
         if (lat !== lastLat || lon !== lastLon) {
           let byLon = pointIds.get(lat);
@@ -344,23 +424,14 @@ export class SearchSnapshot {
           lastLon = lon;
           lastPoint = pt;
         }
-        site.point.push(lastPoint);
-      } else site.point.push(-1);
+        sPoint[k] = lastPoint;
+      } else sPoint[k] = -1;
       return null;
     };
-    if (!withSiteFunction.has(db)) {
-      db.function("eligo_snapshot_site", { deterministic: false, directOnly: true }, (a, b, c, d, e) => siteHandler!(a, b, c, d, e));
-      withSiteFunction.add(db);
-    }
-    siteHandler = onSite;
-    try {
-      // Table order (rowid): a study's sites in record order.
-      db.prepare("SELECT count(eligo_snapshot_site(nct_id, country, city, lat, lon)) FROM study_locations").pluck().get();
-    } finally {
-      siteHandler = undefined;
-    }
+    // Table order (rowid): a study's sites in record order.
+    eachRow(db, "SELECT count(eligo_snapshot_site(nct_id, country, city, lat, lon)) FROM study_locations", { site: onSite });
     // Sites grouped by study, in table order within a study (a stable counting sort).
-    const siteDoc = site.doc.view();
+    const siteDoc = sDoc.subarray(0, sites);
     const bySite = new Int32Array(siteDoc.length);
     const first = new Int32Array(n + 1);
     for (const d of siteDoc) first[d + 1]++;
@@ -368,32 +439,30 @@ export class SearchSnapshot {
     const fill = first.slice(0, n);
     siteDoc.forEach((d, k) => (bySite[fill[d]++] = k));
     /** Per study, the distinct non-negative values of one site field (first occurrence first). */
-    const distinctPerStudy = (field: Int32Array, values: number, also?: { from: Int32Array; into: number[] }): Lists => {
+    const distinctPerStudy = (field: Int32Array, values: number, also?: { from: Int32Array; into: IntBuffer }): Lists => {
       const stamp = new Int32Array(values);
       const out = new ListBuilder();
-      const items: number[] = [];
       for (let i = 0; i < n; i++) {
-        items.length = 0;
         for (let j = first[i]; j < first[i + 1]; j++) {
           const k = bySite[j];
           const v = field[k];
           if (v < 0 || stamp[v] === i + 1) continue;
           stamp[v] = i + 1;
-          items.push(v);
+          out.add(v);
           also?.into.push(also.from[k]);
         }
-        out.push(items);
+        out.end();
       }
       return out.build();
     };
-    const countrySpelling: number[] = [];
-    this.countries = distinctPerStudy(site.country.view(), countryGroups.values.length, { from: site.spelling.view(), into: countrySpelling });
-    this.countrySpelling = Int32Array.from(countrySpelling);
+    const countrySpelling = new IntBuffer();
+    this.countries = distinctPerStudy(sCountry, countryGroups.values.length, { from: sSpelling, into: countrySpelling });
+    this.countrySpelling = countrySpelling.view().slice();
     this.countrySpellings = countrySpellings.values;
     this.countryGroups = countryGroups.values;
-    this.cities = distinctPerStudy(site.city.view(), cityGroups.values.length);
+    this.cities = distinctPerStudy(sCity, cityGroups.values.length);
     this.cityGroups = cityGroups.values;
-    this.points = distinctPerStudy(site.point.view(), pointLat.length);
+    this.points = distinctPerStudy(sPoint, pointLat.length);
     this.pointLat = Float64Array.from(pointLat);
     this.pointLon = Float64Array.from(pointLon);
     // And the other way round: the studies with a site at each point, ascending idx.
@@ -404,6 +473,8 @@ export class SearchSnapshot {
     const at = pointStart.slice(0, pointLat.length);
     for (let i = 0; i < n; i++) for (let j = this.points.start[i]; j < this.points.start[i + 1]; j++) pointItems[at[this.points.items[j]]++] = i;
     this.studiesAtPoint = { start: pointStart, items: pointItems };
+    this.pointsByLat = Int32Array.from(pointLat.keys()).sort((a, b) => pointLat[a] - pointLat[b]);
+    this.latOfPointsByLat = Float64Array.from(this.pointsByLat, (k) => pointLat[k]);
   }
 
   /** The idx of a doc_id, or -1 when the snapshot has no such study. */
@@ -435,6 +506,8 @@ export class SearchSnapshot {
     typed(this.countrySpelling);
     typed(this.pointLat);
     typed(this.pointLon);
+    typed(this.pointsByLat);
+    typed(this.latOfPointsByLat);
     if (this.idxOfDoc) typed(this.idxOfDoc);
     const str = (xs: Array<string | null>) => {
       for (const s of xs) b += 16 + (s ? s.length * 2 : 0);
@@ -455,7 +528,7 @@ export class SearchSnapshot {
     ]) {
       str(xs);
     }
-    return b + this.textCacheBytes;
+    return b + this.cacheBytes;
   }
 }
 
@@ -483,6 +556,12 @@ export function searchSnapshot(db: Database.Database, callerInTransaction: boole
   if (callerInTransaction) held.delete(db);
   else held.set(db, { snapshot, dataVersion, totalChanges });
   return snapshot;
+}
+
+/** What the connection's snapshot holds: studies, approximate bytes (of which cached results), or undefined before the first search. */
+export function searchSnapshotInfo(db: Database.Database): { studies: number; bytes: number; cacheBytes: number } | undefined {
+  const h = held.get(db);
+  return h && { studies: h.snapshot.n, bytes: h.snapshot.bytes(), cacheBytes: h.snapshot.cacheBytes };
 }
 
 /** Drops the connection's snapshot (tests, and callers that know the data changed). */
