@@ -12,6 +12,9 @@
  * per distinct value (with the same SQL expression where SQL semantics are subtle: LIKE and
  * the date ranges) and per study it is a table lookup.
  *
+ * It also holds a bounded result cache (text matches, facet counts) for searches that
+ * repeat, dropped with it.
+ *
  * A snapshot belongs to one connection and is rebuilt when the database changes:
  * `PRAGMA data_version` changes when another connection commits, `total_changes()` when
  * this one writes. A snapshot built inside the caller's open transaction is used for that
@@ -530,6 +533,58 @@ export class SearchSnapshot {
     }
     return b + this.cacheBytes;
   }
+}
+
+// ---- The result cache: an LRU per snapshot of text matches and facet counts (dropped with it) ----
+
+export const DEFAULT_SEARCH_CACHE_BYTES = 16 * 2 ** 20;
+let cacheLimit = DEFAULT_SEARCH_CACHE_BYTES;
+/**
+ * Bytes each connection keeps, until the data changes, for searches that repeat: the studies
+ * matching an FTS expression (4 bytes each, 12 with BM25 scores) and the facet counts of a
+ * whole search. 0 turns the cache off: every search matches, scores and counts afresh.
+ */
+export function setSearchCacheBytes(bytes: number): void {
+  if (!(bytes >= 0)) throw new RangeError(`search cache size must be ≥ 0 bytes, got ${bytes}`);
+  cacheLimit = bytes;
+}
+
+/** A cached result, now the most recently used; undefined if absent. */
+export function cached<T>(snap: SearchSnapshot, key: string): T | undefined {
+  trimCache(snap);
+  const hit = snap.cache.get(key);
+  if (!hit) return undefined;
+  // Most recently used last.
+  snap.cache.delete(key);
+  snap.cache.set(key, hit);
+  return hit.value as T;
+}
+
+/** Caches a result of about `bytes` (not if it alone exceeds the limit), dropping the least recently used to fit. */
+export function keep(snap: SearchSnapshot, key: string, value: unknown, bytes: number): void {
+  const old = snap.cache.get(key);
+  if (old) {
+    snap.cache.delete(key);
+    snap.cacheBytes -= old.bytes;
+  }
+  if (bytes > cacheLimit) return;
+  snap.cache.set(key, { value, bytes });
+  snap.cacheBytes += bytes;
+  trimCache(snap);
+}
+
+/** Drops the least recently used entries until the cache fits its limit. */
+function trimCache(snap: SearchSnapshot): void {
+  for (const [k, v] of snap.cache) {
+    if (snap.cacheBytes <= cacheLimit) break;
+    snap.cache.delete(k);
+    snap.cacheBytes -= v.bytes;
+  }
+}
+
+/** The cache's limit in bytes (0: off). */
+export function searchCacheBytes(): number {
+  return cacheLimit;
 }
 
 interface Held {

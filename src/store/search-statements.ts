@@ -1,0 +1,17 @@
+/** Prepared statements of the search modules, cached per connection: the same query shapes recur (the API, the bench). */
+import type Database from "better-sqlite3";
+
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+export function prepare(db: Database.Database, sql: string): Database.Statement {
+  let m = prepared.get(db);
+  if (!m) prepared.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) {
+    st = db.prepare(sql);
+    if (m.size > 500) m.clear();
+    m.set(sql, st);
+  }
+  return st;
+}
+
+
