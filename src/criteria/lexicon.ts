@@ -36,7 +36,8 @@ interface TrieNode {
 }
 let anyCase: TrieNode | undefined;
 let asWritten: TrieNode | undefined;
-const TOKEN = /[\p{L}\d]+/gu;
+/** A word of a name, or of the text: a run of letters and digits (the tokenizer's definition; `variableTokens` scans for it). */
+export const TOKEN = /[\p{L}\d]+/gu;
 
 function load(): LabTable {
   if (table) return table;
@@ -103,12 +104,61 @@ function gapOk(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/** BMP code units by whether they are letters (\p{L}): 1 yes, 2 no, 0 not asked yet. */
+const letterUnits = new Uint8Array(0x10000);
+const LETTER_RE = /^\p{L}$/u;
+
+/** UTF-16 units of the token character (a letter or an ASCII digit, as TOKEN reads them) at i, or 0. */
+function tokenCharLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 0;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return LETTER_RE.test(text.slice(i, i + 2)) ? 2 : 0;
+  }
+  let k = letterUnits[c];
+  if (k === 0) letterUnits[c] = k = LETTER_RE.test(String.fromCharCode(c)) ? 1 : 2;
+  return k === 1 ? 1 : 0;
+}
+
+export interface VariableToken {
+  s: number;
+  e: number;
+  /** As written. */
+  t: string;
+  /** Lower-cased. */
+  l: string;
+}
+
+/**
+ * The matches of TOKEN (runs of letters and digits) with their lower case, by a character scan.
+ * Lower case is cut from the whole text lower-cased when that is the same thing: every code point
+ * but U+0130 keeps its length (so positions agree), and only "Σ" lower-cases by its context.
+ */
+export function variableTokens(text: string): VariableToken[] {
+  const toks: VariableToken[] = [];
+  const n = text.length;
+  const lowerText = text.toLowerCase();
+  const aligned = lowerText.length === n && !text.includes("Σ");
+  for (let i = 0; i < n; ) {
+    let k = tokenCharLength(text, i);
+    if (k === 0) {
+      i++;
+      continue;
+    }
+    let j = i + k;
+    while (j < n && (k = tokenCharLength(text, j)) > 0) j += k;
+    const t = text.slice(i, j);
+    toks.push({ s: i, e: j, t, l: aligned ? lowerText.slice(i, j) : t.toLowerCase() });
+    i = j;
+  }
+  return toks;
+}
+
 /** Every table name in `text` (positions local to text), longest first, left to right, not overlapping. */
 export function findVariables(text: string): VariableMention[] {
   load();
-  const toks: Array<{ s: number; e: number; t: string; l: string }> = [];
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) toks.push({ s: m.index, e: m.index + m[0].length, t: m[0], l: m[0].toLowerCase() });
+  const toks = variableTokens(text);
   const out: VariableMention[] = [];
   const roots = [
     [anyCase!, true],

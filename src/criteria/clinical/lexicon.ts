@@ -152,8 +152,17 @@ function abbreviationStandsAlone(text: string, start: number, end: number): bool
   return true;
 }
 
+/** Puts a phrase into a list kept longest first: after every phrase at least as long (as a stable sort would). */
+function insertLongestFirst<T>(list: Phrase<T>[], p: Phrase<T>): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1].tokens.length < p.tokens.length) i--;
+  list.splice(i, 0, p);
+}
+
 export class Lexicon<T> {
   private readonly byFirst = new Map<string, Phrase<T>[]>();
+  /** For each list of byFirst, the phrases in it as "tokens joined\0case-sensitive": the duplicate check. */
+  private readonly listed = new Map<string, Set<string>>();
   private size = 0;
   /** This lexicon's bit in FIRST_TOKENS (0 when all 31 bits are taken: scans then use the map). */
   private readonly bit = nextLexiconBit < 31 ? 1 << nextLexiconBit++ : 0;
@@ -169,10 +178,13 @@ export class Lexicon<T> {
     if (toks.length === 0) return;
     const tokens = toks.map((t) => t.lower);
     const list = this.byFirst.get(tokens[0]) ?? [];
-    if (list.some((p) => p.tokens.join(" ") === tokens.join(" ") && p.caseSensitive === isShortCapitalised(phrase))) return;
-    list.push({ tokens, raw: toks.map((t) => t.raw), caseSensitive: isShortCapitalised(phrase), value });
+    const caseSensitive = isShortCapitalised(phrase);
+    const listed = this.listedIn(tokens[0]);
+    const key = `${tokens.join(" ")}\0${caseSensitive}`;
+    if (listed.has(key)) return;
     // Longest phrases first, so the first full match at a position is the longest.
-    list.sort((a, b) => b.tokens.length - a.tokens.length);
+    insertLongestFirst(list, { tokens, raw: toks.map((t) => t.raw), caseSensitive, value });
+    listed.add(key);
     this.byFirst.set(tokens[0], list);
     this.markFirst(tokens[0]);
     this.size++;
@@ -185,14 +197,20 @@ export class Lexicon<T> {
         if (!other.includes(list[list.length - 1]) && !other.some((o) => o.tokens.length === 1 && o.tokens[0] === pl)) {
           const phrase = list.find((x) => x.tokens.length === 1 && x.tokens[0] === w);
           if (phrase) {
-            other.push(phrase);
-            other.sort((a, b) => b.tokens.length - a.tokens.length);
+            insertLongestFirst(other, phrase);
+            this.listedIn(pl).add(`${phrase.tokens.join(" ")}\0${phrase.caseSensitive}`);
             this.byFirst.set(pl, other);
             this.markFirst(pl);
           }
         }
       }
     }
+  }
+
+  private listedIn(key: string): Set<string> {
+    let set = this.listed.get(key);
+    if (!set) this.listed.set(key, (set = new Set()));
+    return set;
   }
 
   get phraseCount(): number {
