@@ -16,7 +16,7 @@ import { scoresOf } from "./search-fts.js";
 import { boundingBox, countryCode, countryNames, distanceKm } from "./search-geo.js";
 import { matchesOf, nearPoints, type Matches, type NearPoints, type SearchPlan } from "./search-matches.js";
 import { foldNocase, searchSnapshot, type SearchSnapshot } from "./search-snapshot.js";
-import { prepare } from "./search-statements.js";
+import { prepare, reading } from "./search-statements.js";
 import { parseTextQuery } from "./search-text.js";
 
 export { DEFAULT_SEARCH_CACHE_BYTES, setSearchCacheBytes } from "./search-snapshot.js";
@@ -430,16 +430,6 @@ function locationsOf(db: Database.Database, ids: string[], near: SearchParams["n
   return out;
 }
 
-/** Runs fn in a read transaction (or the caller's), so the snapshot check and every read see one state. */
-function reading<T>(db: Database.Database, fn: (callerInTransaction: boolean) => T): T {
-  if (db.inTransaction) return fn(true);
-  prepare(db, "BEGIN").run();
-  try {
-    return fn(false);
-  } finally {
-    if (db.inTransaction) prepare(db, "COMMIT").run();
-  }
-}
 
 /** The ordered matches of a search, before display columns are read. */
 interface Ranked {

@@ -8,6 +8,8 @@
 import type Database from "better-sqlite3";
 import type { Study } from "../model/study.js";
 import { FTS_COLUMNS } from "./search-index.js";
+import { searchSnapshot } from "./search-snapshot.js";
+import { reading } from "./search-statements.js";
 import { synonymTable, tokens } from "./search-text.js";
 
 export interface RelatedStudy {
@@ -58,6 +60,11 @@ function interventionWords(db: Database.Database, nctId: string): Map<string, "d
 
 /** The related studies of nctId, best first; undefined when nctId is not stored. */
 export function relatedStudies(db: Database.Database, nctId: string, limit = 10): RelatedStudy[] | undefined {
+  // One read transaction: the snapshot and the tables seen in one state.
+  return reading(db, (callerInTransaction) => related(db, nctId, limit, callerInTransaction));
+}
+
+function related(db: Database.Database, nctId: string, limit: number, callerInTransaction: boolean): RelatedStudy[] | undefined {
   const row = db.prepare("SELECT json, phases FROM studies WHERE nct_id = ?").get(nctId) as { json: string; phases: string } | undefined;
   if (!row) return undefined;
   const study = JSON.parse(row.json) as Study;
@@ -174,38 +181,43 @@ export function relatedStudies(db: Database.Database, nctId: string, limit = 10)
     }
   }
 
-  // Same phase only adds to trials already related by something else.
+  // Same phase only adds to trials already related by something else. The candidates'
+  // phases come from the search snapshot (common conditions make tens of thousands of
+  // candidates); titles and statuses are read for the best `limit` only.
   const phases = row.phases.split(",").filter(Boolean);
-  const ids = [...acc.keys()];
-  const info = new Map<string, { brief_title: string | null; overall_status: string | null; phases: string }>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    for (const r of db
-      .prepare(`SELECT nct_id, brief_title, overall_status, phases FROM studies WHERE nct_id IN (${chunk.map(() => "?").join(",")})`)
-      .all(...chunk) as Array<{ nct_id: string; brief_title: string | null; overall_status: string | null; phases: string }>) {
-      info.set(r.nct_id, r);
-    }
-  }
-  const out: RelatedStudy[] = [];
+  const snap = searchSnapshot(db, callerInTransaction);
+  const ranked: Array<{ nctId: string; a: Acc; score: number }> = [];
   for (const [id, a] of acc) {
-    const r = info.get(id);
-    if (!r) continue;
-    const shared = phases.filter((p) => r.phases.includes(`,${p},`));
+    const i = snap.idxOfNct(id);
+    if (i < 0) continue;
+    const theirs = snap.phasesValues[snap.cols.phases[i]] ?? "";
+    const shared = phases.filter((p) => theirs.includes(`,${p},`));
     if (shared.length && a.kinds.size) {
       a.score += BASE.phase;
       a.reasons.push(`same phase: ${shared.join(", ").toLowerCase().replace("phase", "phase ")}`);
     }
     if (a.kinds.has("text") && a.kinds.size === 1) a.reasons.push("similar title");
-    out.push({
+    ranked.push({ nctId: id, a, score: Math.round(a.score * 100) / 100 });
+  }
+  ranked.sort((x, y) => y.score - x.score || x.nctId.localeCompare(y.nctId));
+  const best = ranked.slice(0, limit);
+  const info = new Map(
+    (
+      db
+        .prepare(`SELECT nct_id, brief_title, overall_status, phases FROM search_docs WHERE nct_id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(best.map((r) => r.nctId))) as Array<{ nct_id: string; brief_title: string | null; overall_status: string | null; phases: string }>
+    ).map((r) => [r.nct_id, r]),
+  );
+  return best.map(({ nctId: id, a, score }) => {
+    const r = info.get(id)!;
+    return {
       nctId: id,
       briefTitle: r.brief_title,
       overallStatus: r.overall_status,
       phases: r.phases.split(",").filter(Boolean),
-      score: Math.round(a.score * 100) / 100,
+      score,
       why: a.reasons.join("; "),
       reasons: a.reasons,
-    });
-  }
-  out.sort((x, y) => y.score - x.score || x.nctId.localeCompare(y.nctId));
-  return out.slice(0, limit);
+    };
+  });
 }

@@ -173,8 +173,9 @@ export interface SnapshotColumns {
   /** idx → doc_id (the search_fts rowid), ascending. */
   docId: Float64Array;
   nctId: string[];
-  /** idx → position in nct_id order (the tie-break of every sort). */
+  /** idx → position in nct_id order (the tie-break of every sort), and back. */
   nctRank: Int32Array;
+  byNct: Int32Array;
   status: Int32Array;
   phases: Int32Array;
   studyType: Int32Array;
@@ -306,6 +307,7 @@ export class SearchSnapshot {
       docId: Float64Array.from(docId),
       nctId,
       nctRank,
+      byNct: Int32Array.from(byNct),
       status: Int32Array.from(st),
       phases: Int32Array.from(ph),
       studyType: Int32Array.from(ty),
@@ -478,6 +480,21 @@ export class SearchSnapshot {
     this.studiesAtPoint = { start: pointStart, items: pointItems };
     this.pointsByLat = Int32Array.from(pointLat.keys()).sort((a, b) => pointLat[a] - pointLat[b]);
     this.latOfPointsByLat = Float64Array.from(this.pointsByLat, (k) => pointLat[k]);
+  }
+
+  /** The idx of an nct_id, or -1 (a binary search in nct_id order). */
+  idxOfNct(nctId: string): number {
+    const { byNct, nctId: ids } = this.cols;
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareBinary(ids[byNct[mid]], nctId);
+      if (c === 0) return byNct[mid];
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   /** The idx of a doc_id, or -1 when the snapshot has no such study. */

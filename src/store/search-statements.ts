@@ -1,4 +1,4 @@
-/** Prepared statements of the search modules, cached per connection: the same query shapes recur (the API, the bench). */
+/** Prepared statements of the search modules, cached per connection (the same query shapes recur), and their read transactions. */
 import type Database from "better-sqlite3";
 
 const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
@@ -14,4 +14,13 @@ export function prepare(db: Database.Database, sql: string): Database.Statement 
   return st;
 }
 
-
+/** Runs fn in a read transaction (or the caller's), so the snapshot check and every read see one state. */
+export function reading<T>(db: Database.Database, fn: (callerInTransaction: boolean) => T): T {
+  if (db.inTransaction) return fn(true);
+  prepare(db, "BEGIN").run();
+  try {
+    return fn(false);
+  } finally {
+    if (db.inTransaction) prepare(db, "COMMIT").run();
+  }
+}
