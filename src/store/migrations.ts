@@ -128,6 +128,22 @@ export const migrations: Migration[] = [
       db.exec("INSERT INTO search_fts (search_fts, rank) VALUES ('hashsize', 16777216)");
     },
   },
+  {
+    version: 7,
+    description:
+      "import speed: drop the indexes searches no longer read (filters, sort and sites near a place run over the in-memory search snapshot): sites by country, city and coordinates; search rows by status, update and start date; interventions by name",
+    up(db) {
+      db.exec(`
+        DROP INDEX IF EXISTS study_locations_country;
+        DROP INDEX IF EXISTS study_locations_city;
+        DROP INDEX IF EXISTS study_locations_latlon;
+        DROP INDEX IF EXISTS search_docs_status;
+        DROP INDEX IF EXISTS search_docs_last_update;
+        DROP INDEX IF EXISTS search_docs_start;
+        DROP INDEX IF EXISTS study_interventions_name;
+      `);
+    },
+  },
 ];
 
 /** Called before each migration a database needs, with how many there are in all (for a message). */
