@@ -112,6 +112,7 @@ test("reparseStaleParallel stores exactly what reparseStale stores, in batches, 
     const flaky = new Proxy(store, {
       get(target, key) {
         if (key === "get") return (id: string) => (id === gone ? undefined : target.get(id));
+        if (key === "eligibilityModuleOf") return (id: string) => (id === gone ? undefined : target.eligibilityModuleOf(id));
         const v = Reflect.get(target, key) as unknown;
         return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },

@@ -135,3 +135,16 @@ test("property: whatever order versions arrive in, the newest is kept and re-imp
     { numRuns: 60 },
   );
 });
+
+test("eligibilityModuleOf reads just the eligibility module: equal to the stored record's, null without one, undefined for no study", (t) => {
+  const store = withStore(t);
+  const s = real("NCT03418623");
+  store.upsert(s, prov("a"));
+  assert.deepEqual(store.eligibilityModuleOf("NCT03418623"), store.get("NCT03418623")!.study.protocolSection.eligibilityModule);
+  const bare = structuredClone(s);
+  bare.protocolSection.identificationModule.nctId = "NCT00000001";
+  delete bare.protocolSection.eligibilityModule;
+  store.upsert(bare, prov("b"));
+  assert.equal(store.eligibilityModuleOf("NCT00000001"), null);
+  assert.equal(store.eligibilityModuleOf("NCT99999999"), undefined);
+});

@@ -2,7 +2,7 @@
  * The storage interface callers see. No SQL leaves `src/store/`: a server database can
  * be added later by implementing this interface.
  */
-import type { Provenance, Study } from "../model/study.js";
+import type { ProtocolSection, Provenance, Study } from "../model/study.js";
 import type { PreparedStudy } from "./prepare.js";
 import type { CandidateFilter, CandidateRow, MatchRow } from "./candidates.js";
 
@@ -42,6 +42,11 @@ export interface StudyStore {
    */
   transactionAsync<T>(fn: () => Promise<T>): Promise<T>;
   get(nctId: string): StoredStudy | undefined;
+  /**
+   * Only a study's eligibility module (what criteria parsing reads), without reading the whole
+   * record: null when the study has none, undefined when there is no such study.
+   */
+  eligibilityModuleOf(nctId: string): NonNullable<ProtocolSection["eligibilityModule"]> | null | undefined;
   has(nctId: string): boolean;
   count(): number;
   /** Summaries ordered by NCT id. */
