@@ -7,7 +7,8 @@
  */
 
 /** Bullet markers: "-", "*", "•", "·", "o", and numbered / lettered items ("1.", "a)", "(ii)"). */
-const BULLET = /^(?:([-*•·▪◦o])\s+|((?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s+|(\((?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})\))\s+)/;
+// A marker alone on its line starts an item whose text is on the next line(s).
+const BULLET = /^(?:([-*•·▪◦o])(?:\s+|$)|((?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])(?:\s+|$)|(\((?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})\))(?:\s+|$))/;
 
 interface Line {
   text: string;
@@ -38,7 +39,7 @@ export function normaliseTextblock(raw: string): string {
       out.push({ text: text.slice(m[0].length), bullet: marker, level: indents.length - 1 });
     } else if (prev && !prevBlank && !/:$/.test(prev.text)) {
       // A wrapped continuation of the previous line.
-      prev.text += " " + text;
+      prev.text += prev.text ? " " + text : text;
     } else {
       indents.length = 0;
       out.push({ text, level: 0 });
@@ -49,7 +50,7 @@ export function normaliseTextblock(raw: string): string {
   for (let i = 0; i < out.length; i++) {
     const l = out[i];
     if (i > 0) result += l.bullet && out[i - 1].bullet ? "\n" : "\n\n";
-    result += l.bullet ? `${"  ".repeat(l.level)}${l.bullet} ${l.text}` : l.text;
+    result += l.bullet ? `${"  ".repeat(l.level)}${l.bullet}${l.text ? " " + l.text : ""}` : l.text;
   }
   return result;
 }
