@@ -160,26 +160,34 @@ export function findVariables(text: string): VariableMention[] {
   load();
   const toks = variableTokens(text);
   const out: VariableMention[] = [];
-  const roots = [
-    [anyCase!, true],
-    [asWritten!, false],
-  ] as const;
   for (let i = 0; i < toks.length; i++) {
-    let best: { id: string; end: number; j: number } | undefined;
-    for (const [root, lower] of roots) {
-      let node: TrieNode | undefined = root;
-      for (let j = i; j < toks.length; j++) {
-        if (j > i && !gapOk(text, toks[j - 1].e, toks[j].s)) break;
-        node = node.next.get(lower ? toks[j].l : toks[j].t);
-        if (!node) break;
-        if (node.id && (!best || toks[j].e > best.end)) best = { id: node.id, end: toks[j].e, j };
-      }
-    }
+    // names in any case, then abbreviations as written: the longer wins (the first on a tie)
+    const a = longestFrom(anyCase!, true, text, toks, i, undefined);
+    const best = longestFrom(asWritten!, false, text, toks, i, a);
     if (best) {
       out.push({ id: best.id, start: toks[i].s, end: best.end });
       i = best.j;
     }
   }
   return out;
+}
+
+/** The longest name of a trie starting at token i, if longer than `best` (else `best`). */
+function longestFrom(
+  root: TrieNode,
+  lower: boolean,
+  text: string,
+  toks: VariableToken[],
+  i: number,
+  best: { id: string; end: number; j: number } | undefined,
+): { id: string; end: number; j: number } | undefined {
+  let node: TrieNode | undefined = root;
+  for (let j = i; j < toks.length; j++) {
+    if (j > i && !gapOk(text, toks[j - 1].e, toks[j].s)) break;
+    node = node.next.get(lower ? toks[j].l : toks[j].t);
+    if (!node) break;
+    if (node.id && (!best || toks[j].e > best.end)) best = { id: node.id, end: toks[j].e, j };
+  }
+  return best;
 }
 

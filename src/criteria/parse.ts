@@ -38,7 +38,7 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
   const criteria: Criterion[] = [];
   for (const seg of segments) {
     const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0]);
-    const constraints: Constraint[] = [...numeric];
+    const constraints: Constraint[] = numeric.slice();
     if (!opts.numericOnly) {
       let clinical: Constraint[] = [];
       if (opts.strict) clinical = extractClinicalConstraints(seg.text, seg.span[0]);
