@@ -11,9 +11,15 @@
  * exits rejects the promise with an error naming the input it was parsing. Workers are
  * terminated when the promise settles, so nothing is left running.
  *
- * A worker pays its own start-up (loading the parser and the knowledge tables, compiling
- * regexes, warming the JIT: about 0.2-0.3 CPU-seconds), so the pool pays only for batches of
- * several hundred documents; callers decide (see `poolWorthwhile`).
+ * A worker pays its own start-up and warm-up: loading the parser and the knowledge tables,
+ * compiling some 350 regexes, and above all V8's optimising compiler, which for the parser's code
+ * costs about a CPU-second per thread (measured with callgrind: 35% of all the instructions of
+ * a 4,940-document `eligo criteria` run). That compiler runs on background threads: on a 2-core
+ * machine the worker competes with it and with the main thread, and was measured no faster than
+ * one thread at 4,940 documents (2-core AMD EPYC VM, quiet: median wall 2.08 s vs 2.03 s; shared
+ * with other work: 4.0-4.2 s vs 2.8-3.0 s). So by default the pool is used only on machines
+ * with at least 3 cores, leaving one core to the compiler and the garbage collector; callers
+ * can still ask for workers (`eligo criteria --threads N`). See `poolWorthwhile`.
  *
  * The worker runs from dist (compiled JS); under tsx (tests, benchmarks from sources) it runs
  * the TypeScript source (see workerUrl).
@@ -35,18 +41,17 @@ export interface ParsePoolOptions extends PoolTaskOptions {
 }
 
 /**
- * Documents below which one thread is faster than the pool: a worker's start-up costs about as
- * much as parsing a few hundred documents (measured on the 2-core VM: the pool gained from
- * about 400 development texts on; see bench/criteria.ts).
+ * Documents below which one thread is faster than the pool, with a core to spare: a worker's
+ * start-up and warm-up cost about a CPU-second, what one thread needs for ~2,000 documents once warm.
  */
-export const POOL_MIN_DOCUMENTS = 400;
+export const POOL_MIN_DOCUMENTS = 2000;
 
-/** Worker threads to use beside the calling thread: one fewer than the cores (0 on one core). */
+/** Worker threads beside the calling thread: the cores but two (one for V8's compiler and GC threads), at most 6. */
 export function poolWorkers(): number {
-  return Math.max(0, availableParallelism() - 1);
+  return Math.min(6, Math.max(0, availableParallelism() - 2));
 }
 
-/** True when `documents` are enough to pay for the pool's start-up on this machine. */
+/** True when `documents` are enough to pay for the pool's start-up on this machine (never on fewer than 3 cores). */
 export function poolWorthwhile(documents: number): boolean {
   return poolWorkers() > 0 && documents >= POOL_MIN_DOCUMENTS;
 }

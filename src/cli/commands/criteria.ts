@@ -113,7 +113,7 @@ export function registerCriteria(program: Command): void {
     .option("--jsonl", "one JSON line per input: {\"file\", \"criteria\"} (or {\"nctId\", …} for studies)")
     .option("--numeric-only", "numeric constraints only (skip diagnosis, therapy, biomarker … extraction)")
     .option("--reparse", "re-parse stored studies whose criteria are missing or from another parser version, and store them")
-    .option("--threads <n>", "worker threads parsing files (with --jsonl) or re-parsed studies, 0 for none (default: one fewer than the cores, when there are enough to pay for their start-up)")
+    .option("--threads <n>", "worker threads parsing files (with --jsonl) or re-parsed studies, 0 for none (default: none on fewer than 3 cores, else the cores but two, from 2,000 inputs)")
     .option("--db <path>", "database file (default: $ELIGO_DB, else ./eligo.db)"); // as common.ts's addDbOption, which this module does not load up front
   cmd.action(async (inputs: string[], opts: CriteriaOptions) => {
     const output = new Output();
@@ -157,7 +157,7 @@ export function registerCriteria(program: Command): void {
     };
     const threads = threadsOption(opts.threads);
     if (opts.jsonl && files.length && (threads === undefined ? (await import("../../criteria/pool.js")).poolWorthwhile(files.length) : threads > 0)) {
-      // Many files: parsed on worker threads (and this one), printed in input order.
+      // Many files on a machine with cores to spare (or --threads): parsed on worker threads and this one, printed in input order.
       const { runParsePool } = await import("../../criteria/pool.js");
       await runParsePool(
         files.map((file) => ({ kind: "file" as const, file })),
