@@ -529,8 +529,21 @@ interface Mention {
   age: boolean;
 }
 
-function copyMention(m: Mention): Mention {
-  return { id: m.id, start: m.start, end: m.end, age: m.age };
+// Arrays here are built by push onto [] rather than by map(): map() makes "holey" arrays, and
+// arrays of two kinds reaching the same code make V8 throw away its optimised code (then compile
+// it again) when the second kind first shows up.
+
+function copyMentions(ms: Mention[]): Mention[] {
+  const out: Mention[] = [];
+  for (const m of ms) out.push({ id: m.id, start: m.start, end: m.end, age: m.age });
+  return out;
+}
+
+/** Variable mentions moved by `by` (from region-local to criterion-local offsets). */
+function shifted(vars: VariableMention[], by: number): VariableMention[] {
+  const out: VariableMention[] = [];
+  for (const v of vars) out.push({ id: v.id, start: by + v.start, end: by + v.end });
+  return out;
 }
 
 /** Constraints made of one comparison, and how they join the ones before. */
@@ -693,7 +706,7 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   if (rawUnit && DOSE_UNITS.test(rawUnit.replace(/\s+/g, "")) && !hasVarInRegion) return undefined;
   // known variables in the clause: the last one, with names listed before it
   // ("ALT, AST and total bilirubin ≤ 3 × ULN", "Hemoglobin (Hb)")
-  let chosen = chooseKnown(region, regionVars).map((c) => ({ id: c.id, start: regionStart + c.start, end: regionStart + c.end }));
+  let chosen = shifted(chooseKnown(region, regionVars), regionStart);
   // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
   const afterVars = varsIn(r, f.end, Math.min(text.length, f.end + 40));
   const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
@@ -703,19 +716,20 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     const wideStart = Math.max(clauseStart(text, f.cmpStart, 0, true), r.prevEnd);
     if (wideStart < regionStart) {
       const wide = text.slice(wideStart, f.cmpStart);
-      chosen = chooseKnown(wide, varsIn(r, wideStart, f.cmpStart)).map((c) => ({ id: c.id, start: wideStart + c.start, end: wideStart + c.end }));
+      chosen = shifted(chooseKnown(wide, varsIn(r, wideStart, f.cmpStart)), wideStart);
     }
   }
   if (afterVar && !chosen.length && !regionHasWords) {
     mentions = [{ id: afterVar.id, start: f.end + afterVar.start, end: f.end + afterVar.end, age: false }];
   } else if (!chosen.length && connectorOnly && r.prevMentions.length) {
-    mentions = r.prevMentions.map(copyMention);
+    mentions = copyMentions(r.prevMentions);
   } else if (chosen.length) {
-    mentions = chosen.map((c) => ({ id: c.id, start: c.start, end: c.end, age: false }));
+    mentions = [];
+    for (const c of chosen) mentions.push({ id: c.id, start: c.start, end: c.end, age: false });
   } else {
     const w = unknownMeasurement(r, f, p);
     if (!w) {
-      if (connectorOnly && r.prevMentions.length) mentions = r.prevMentions.map(copyMention);
+      if (connectorOnly && r.prevMentions.length) mentions = copyMentions(r.prevMentions);
       else return undefined;
     } else mentions = [{ id: null, start: w.start, end: w.end, age: false }];
   }
@@ -994,7 +1008,8 @@ function buildLogic(groups: Array<{ idx: number[]; joiner: "and" | "or"; listOr?
     if (i > 0 && g.joiner === "or") andParts[andParts.length - 1].push(leaf(g));
     else andParts.push([leaf(g)]);
   });
-  const args = andParts.map((p) => (p.length === 1 ? p[0] : { op: "or" as const, args: p }));
+  const args: Array<Logic | number> = [];
+  for (const p of andParts) args.push(p.length === 1 ? p[0] : { op: "or" as const, args: p });
   if (args.length === 1) return typeof args[0] === "number" ? undefined : (args[0] as Logic);
   return { op: "and", args };
 }
