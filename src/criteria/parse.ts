@@ -38,9 +38,8 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
   const criteria: Criterion[] = [];
   for (const seg of segments) {
     const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0]);
-    const constraints: Constraint[] = numeric.slice();
+    let clinical: Constraint[] = [];
     if (!opts.numericOnly) {
-      let clinical: Constraint[] = [];
       if (opts.strict) clinical = extractClinicalConstraints(seg.text, seg.span[0]);
       else {
         try {
@@ -49,8 +48,9 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
           opts.onClinicalError?.(e as Error, seg.text);
         }
       }
-      for (const c of clinical) constraints.push(c);
     }
+    // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
+    const constraints: Constraint[] = (numeric as Constraint[]).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
     if (seg.parent !== undefined) crit.parent = seg.parent;
     const full = withRest(logic, numeric.length, constraints.length);

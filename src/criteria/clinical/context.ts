@@ -295,51 +295,65 @@ export function temporalWindows(ctx: ClinicalContext): TemporalWindow[] {
       scannedTo = hit.index + 1;
       continue;
     }
-    const [whole, lead, num, unitRaw, refWord, refText] = m;
-    const idx = m.indices as unknown as Array<[number, number]>;
-    const unit = unitOf(unitRaw);
-    const amount = parseNumber(num);
-    if (!unit || unit === "hour" || !Number.isFinite(amount)) continue;
-    const unitEnd = idx[3][1];
-    // One-letter units only right after digits ("28d", "4 w"), never as the start of "m/s" or "d1".
-    if (unitRaw.length === 1 && (!/\d\s?$/.test(text.slice(idx[2][0], idx[3][0])) || /^[/\w]/.test(text.slice(unitEnd, unitEnd + 1)))) continue;
-    const leadWord = (lead ?? "").toLowerCase().replace(/\s+/g, " ");
-    const ref = (refWord ?? "").toLowerCase().replace(/\s+/g, " ");
-    // Ages ("18 years of age"), life expectancy ("at least 3 months") and durations are not windows.
-    const after = text.slice(unitEnd, unitEnd + 12).toLowerCase();
-    const beforeText = text.slice(Math.max(0, m.index - 40), m.index).toLowerCase();
-    if (/^\s*(?:of\s+age|old|of\s+life)/.test(after) || (ref === "of" && /^(?:age|life)/.test((refText ?? "").trim().toLowerCase()))) continue;
-    if (/(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+time|survival|aged?|duration|lasting|for)\s*(?:of|:|is|\s)?\s*$/.test(beforeText)) continue;
-    const lookBack = /^(?:before|prior to|preceding)$/.test(ref);
-    const since = /^(?:since|from|after|following)$/.test(ref);
-    const pastWord = /\b(?:past|last|previous|recent|preceding|prior)\s*$/.test(text.slice(m.index, idx[2][0]));
-    const op = lead ? parseOp(lead) : null;
-    let relation: TemporalWindow["relation"] | null = null;
-    // "over the 3 months prior to enrolment" is a look-back, not "more than 3 months".
-    const overThe = (leadWord === "over" || leadWord === "for") && /^(?:over|for)\s+the\b/i.test(whole);
-    if (/^(?:within|in|during|last|past|previous|recent)$/.test(leadWord) || pastWord || (overThe && (lookBack || pastWord))) relation = since && !/^(?:within|in)$/.test(leadWord) ? "at-least-since" : "within";
-    else if (op === ">=" || op === ">") relation = "at-least-since";
-    else if (op === "<=" || op === "<") relation = "within";
-    else if (lookBack) relation = "within";
-    else if (since) relation = "at-least-since";
-    if (!relation) continue;
-    let reference: string | undefined;
-    let end = unitEnd;
-    if (refText && (lookBack || since)) {
-      const r = refText.replace(REF_STOP_RE, "").trim();
-      const bare = r.replace(/^(?:the|this)\s+/i, "");
-      if (bare) {
-        reference = bare;
-        end = idx[5][0] + r.length;
-      }
-    }
-    const start = m.index;
-    out.push({ relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] });
+    const w = windowOfMatch(ctx, m);
+    if (!w) continue;
+    out.push(w);
+    const end = w.span[1] - ctx.offset;
     scannedTo = Math.max(scannedTo, end);
     NUMBER_UNIT_RE.lastIndex = Math.max(NUMBER_UNIT_RE.lastIndex, end);
   }
   ctx.windows = out;
   return out;
+}
+
+/** The window a WINDOW_RE match states, or undefined (an age, a life expectancy, a duration, no relation). */
+function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow | undefined {
+  const text = ctx.text;
+  const whole = m[0];
+  const lead: string | undefined = m[1];
+  const num = m[2];
+  const unitRaw = m[3];
+  const refWord: string | undefined = m[4];
+  const refText: string | undefined = m[5];
+  const idx = m.indices as unknown as Array<[number, number]>;
+  const unit = unitOf(unitRaw);
+  const amount = parseNumber(num);
+  if (!unit || unit === "hour" || !Number.isFinite(amount)) return undefined;
+  const unitEnd = idx[3][1];
+  // One-letter units only right after digits ("28d", "4 w"), never as the start of "m/s" or "d1".
+  if (unitRaw.length === 1 && (!/\d\s?$/.test(text.slice(idx[2][0], idx[3][0])) || /^[/\w]/.test(text.slice(unitEnd, unitEnd + 1)))) return undefined;
+  const leadWord = (lead ?? "").toLowerCase().replace(/\s+/g, " ");
+  const ref = (refWord ?? "").toLowerCase().replace(/\s+/g, " ");
+  // Ages ("18 years of age"), life expectancy ("at least 3 months") and durations are not windows.
+  const after = text.slice(unitEnd, unitEnd + 12).toLowerCase();
+  const beforeText = text.slice(Math.max(0, m.index - 40), m.index).toLowerCase();
+  if (/^\s*(?:of\s+age|old|of\s+life)/.test(after) || (ref === "of" && /^(?:age|life)/.test((refText ?? "").trim().toLowerCase()))) return undefined;
+  if (/(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+time|survival|aged?|duration|lasting|for)\s*(?:of|:|is|\s)?\s*$/.test(beforeText)) return undefined;
+  const lookBack = /^(?:before|prior to|preceding)$/.test(ref);
+  const since = /^(?:since|from|after|following)$/.test(ref);
+  const pastWord = /\b(?:past|last|previous|recent|preceding|prior)\s*$/.test(text.slice(m.index, idx[2][0]));
+  const op = lead ? parseOp(lead) : null;
+  let relation: TemporalWindow["relation"] | null = null;
+  // "over the 3 months prior to enrolment" is a look-back, not "more than 3 months".
+  const overThe = (leadWord === "over" || leadWord === "for") && /^(?:over|for)\s+the\b/i.test(whole);
+  if (/^(?:within|in|during|last|past|previous|recent)$/.test(leadWord) || pastWord || (overThe && (lookBack || pastWord))) relation = since && !/^(?:within|in)$/.test(leadWord) ? "at-least-since" : "within";
+  else if (op === ">=" || op === ">") relation = "at-least-since";
+  else if (op === "<=" || op === "<") relation = "within";
+  else if (lookBack) relation = "within";
+  else if (since) relation = "at-least-since";
+  if (!relation) return undefined;
+  let reference: string | undefined;
+  let end = unitEnd;
+  if (refText && (lookBack || since)) {
+    const r = refText.replace(REF_STOP_RE, "").trim();
+    const bare = r.replace(/^(?:the|this)\s+/i, "");
+    if (bare) {
+      reference = bare;
+      end = idx[5][0] + r.length;
+    }
+  }
+  const start = m.index;
+  return { relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] };
 }
 
 /** The window in the same clause nearest to [start, end), preferring one after the mention. */

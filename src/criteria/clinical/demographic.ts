@@ -57,16 +57,40 @@ function pushDemographic(out: DemographicConstraint[], text: string, offset: num
 
 /** Demographic constraints of one criterion text; spans are absolute (offset + index). */
 export function extractDemographics(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): DemographicConstraint[] {
-  const out: DemographicConstraint[] = [];
-  const push = pushDemographic.bind(null, out, text, offset);
-  let m: RegExpExecArray | null;
+  const d: Run = { out: [], text, offset, ctx };
+  // Each aspect in a function of its own, read only when its gate opens: V8 then optimises the
+  // few that run often without the code of the rest.
+  if (hasAny(ctx, PREGNANCY_GATE)) readPregnancy(d);
+  if (hasAny(ctx, LACTATION_GATE)) readLactation(d);
+  if (hasAny(ctx, CHILDBEARING_GATE)) readChildbearing(d);
+  if (hasAny(ctx, CONTRACEPTION_GATE)) readContraception(d);
+  // Explicit sex restriction.
+  if ((hasAny(ctx, SEX_GATE) || ctx.tokens.some((t) => t.lower === "men")) && !BOTH_SEXES_RE.test(text)) readSex(d);
+  d.out.sort((a, b) => a.mentionSpan[0] - b.mentionSpan[0]);
+  return d.out;
+}
 
-  // Pregnancy: "pregnant or breastfeeding" names the state; "negative pregnancy test" and
-  // "non-pregnant" deny it. One constraint per sentence.
+interface Run {
+  out: DemographicConstraint[];
+  text: string;
+  offset: number;
+  ctx: ClinicalContext;
+}
+
+function push(d: Run, aspect: DemographicConstraint["aspect"], s: number, e: number, negated: boolean, sex?: "male" | "female"): void {
+  pushDemographic(d.out, d.text, d.offset, aspect, s, e, negated, sex);
+}
+
+/**
+ * Pregnancy: "pregnant or breastfeeding" names the state; "negative pregnancy test" and
+ * "non-pregnant" deny it. One constraint per sentence.
+ */
+function readPregnancy(d: Run): void {
+  const { text, ctx } = d;
+  let m: RegExpExecArray | null;
   const pregnancySeen = new Set<number>();
   PREGNANCY_RE.lastIndex = 0;
-  const hasPregnancy = hasAny(ctx, PREGNANCY_GATE);
-  while (hasPregnancy && (m = PREGNANCY_RE.exec(text)) !== null) {
+  while ((m = PREGNANCY_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (pregnancySeen.has(clause[0])) continue;
     // "become pregnant" in a contraception clause is not a pregnancy constraint.
@@ -80,53 +104,58 @@ export function extractDemographics(text: string, offset: number, ctx: ClinicalC
       const t = /^\s*test/i.exec(text.slice(e));
       if (t) e += t[0].length;
     }
-    push("pregnancy", m.index, e, negated, "female");
+    push(d, "pregnancy", m.index, e, negated, "female");
   }
+}
 
+function readLactation(d: Run): void {
+  const { text, ctx } = d;
+  let m: RegExpExecArray | null;
   const lactationSeen = new Set<number>();
   LACTATION_RE.lastIndex = 0;
-  const hasLactation = hasAny(ctx, LACTATION_GATE);
-  while (hasLactation && (m = LACTATION_RE.exec(text)) !== null) {
+  while ((m = LACTATION_RE.exec(text)) !== null) {
     const clause = clauseAt(ctx, m.index);
     if (lactationSeen.has(clause[0])) continue;
     lactationSeen.add(clause[0]);
     const negated = /^non/i.test(m[0]) || negatedBefore(ctx, m.index);
-    push("lactation", m.index, m.index + m[0].length, negated, "female");
+    push(d, "lactation", m.index, m.index + m[0].length, negated, "female");
   }
+}
 
+/** The first mention only. */
+function readChildbearing(d: Run): void {
+  const text = d.text;
   CHILDBEARING_RE.lastIndex = 0;
-  let cbDone = !hasAny(ctx, CHILDBEARING_GATE);
-  while (!cbDone && (m = CHILDBEARING_RE.exec(text)) !== null) {
-    if (cbDone) break;
-    cbDone = true;
-    push("childbearing-potential", m.index, m.index + m[0].length, /\b(?:not|non)\s+(?:of\s+)?$/i.test(text.slice(Math.max(0, m.index - 12), m.index)), "female");
-  }
+  const m = CHILDBEARING_RE.exec(text);
+  if (m) push(d, "childbearing-potential", m.index, m.index + m[0].length, /\b(?:not|non)\s+(?:of\s+)?$/i.test(text.slice(Math.max(0, m.index - 12), m.index)), "female");
+}
 
-  // Contraception: one per sex asked ("women of childbearing age … contraception; men … contraception").
+/** Contraception: one per sex asked ("women of childbearing age … contraception; men … contraception"). */
+function readContraception(d: Run): void {
+  const { text, ctx } = d;
+  let m: RegExpExecArray | null;
   const contraceptionSexes = new Set<string>();
   CONTRACEPTION_RE.lastIndex = 0;
-  const hasContraception = hasAny(ctx, CONTRACEPTION_GATE);
-  while (hasContraception && (m = CONTRACEPTION_RE.exec(text)) !== null) {
+  while ((m = CONTRACEPTION_RE.exec(text)) !== null) {
     const sex = sexBefore(ctx, m.index);
     const key = sex ?? "any";
     if (contraceptionSexes.has(key) || (key === "any" && contraceptionSexes.size > 0)) continue;
     // Examples inside brackets after a first mention ("(e.g. intrauterine device, …)") are not new demands.
     if (/\b(?:e\.g\.?|such\s+as|including)[^)]*$/i.test(text.slice(Math.max(0, m.index - 60), m.index)) && contraceptionSexes.size > 0) continue;
     contraceptionSexes.add(key);
-    push("contraception", m.index, m.index + m[0].length, negatedBefore(ctx, m.index), sex);
+    push(d, "contraception", m.index, m.index + m[0].length, negatedBefore(ctx, m.index), sex);
   }
+}
 
-  // Explicit sex restriction.
-  if ((hasAny(ctx, SEX_GATE) || ctx.tokens.some((t) => t.lower === "men")) && !BOTH_SEXES_RE.test(text)) {
-    SEX_RE.lastIndex = 0;
-    const sexes = new Set<string>();
-    while ((m = SEX_RE.exec(text)) !== null) {
-      const sex: "male" | "female" = /female|women|woman|menopausal/i.test(m[0]) ? "female" : "male";
-      if (sexes.has(sex)) continue;
-      sexes.add(sex);
-      push("sex", m.index, m.index + m[0].length, negatedBefore(ctx, m.index), sex);
-    }
+function readSex(d: Run): void {
+  const { text, ctx } = d;
+  let m: RegExpExecArray | null;
+  SEX_RE.lastIndex = 0;
+  const sexes = new Set<string>();
+  while ((m = SEX_RE.exec(text)) !== null) {
+    const sex: "male" | "female" = /female|women|woman|menopausal/i.test(m[0]) ? "female" : "male";
+    if (sexes.has(sex)) continue;
+    sexes.add(sex);
+    push(d, "sex", m.index, m.index + m[0].length, negatedBefore(ctx, m.index), sex);
   }
-  out.sort((a, b) => a.mentionSpan[0] - b.mentionSpan[0]);
-  return out;
 }

@@ -306,11 +306,16 @@ function readMeasurableDisease(r: Run): void {
   let m: RegExpExecArray | null;
   MEASURABLE_RE.lastIndex = 0;
   const hasMeasurable = hasAny(ctx, MEASURABLE_GATE);
-  while (hasMeasurable && (m = MEASURABLE_RE.exec(text)) !== null) {
-    const clause = clauseAt(ctx, m.index);
-    const std = STANDARD_RE.exec(text.slice(clause[0], clause[1])) ?? STANDARD_RE.exec(text);
-    let standard: string | undefined;
-    if (std) standard = std[1] ? `RECIST ${std[1]}` : (std[2] ?? "RECIST");
-    pushDiagnosis(r, { aspect: "measurable-disease", concept: null, ...(standard ? { standard } : {}) }, m.index, m.index + m[0].length);
-  }
+  while (hasMeasurable && (m = MEASURABLE_RE.exec(text)) !== null) pushMeasurable(r, m);
+}
+
+// Its own function: rare, so V8 optimises extractDiagnosis before seeing it, and a first run
+// inlined there would throw that code away.
+function pushMeasurable(r: Run, m: RegExpExecArray): void {
+  const text = r.text;
+  const clause = clauseAt(r.ctx, m.index);
+  const std = STANDARD_RE.exec(text.slice(clause[0], clause[1])) ?? STANDARD_RE.exec(text);
+  let standard: string | undefined;
+  if (std) standard = std[1] ? `RECIST ${std[1]}` : (std[2] ?? "RECIST");
+  pushDiagnosis(r, { aspect: "measurable-disease", concept: null, ...(standard ? { standard } : {}) }, m.index, m.index + m[0].length);
 }
