@@ -5,10 +5,10 @@
  * arrive one after another; an input that fails is reported once and the rest of its messages
  * are dropped.
  */
-import { StringDecoder } from "node:string_decoder";
 import { parentPort } from "node:worker_threads";
 import { prepareStudy } from "../store/prepare.js";
 import { formats } from "./formats.js";
+import { LineSplitter } from "./lines.js";
 import type { ToWorker, FromWorker, PreparedImport } from "./pipeline.js";
 import type { ImportedStudy, ImportFormat, LineReader } from "./types.js";
 
@@ -18,38 +18,6 @@ const port = parentPort;
 let unit:
   | { id: number; format: ImportFormat; source: string; reader?: LineReader; lines: LineSplitter; failed: boolean }
   | undefined;
-
-/** Bytes → lines as ChunkReader.lines (./run.ts) reads them: UTF-8, BOM dropped, \n or \r\n. */
-class LineSplitter {
-  private readonly decoder = new StringDecoder("utf8");
-  private rest = "";
-  private first = true;
-  push(data: Uint8Array): string[] {
-    return this.take(this.decoder.write(data as Buffer));
-  }
-  end(): string[] {
-    const out = this.take(this.decoder.end());
-    if (this.rest) out.push(this.rest.endsWith("\r") ? this.rest.slice(0, -1) : this.rest);
-    this.rest = "";
-    return out;
-  }
-  private take(chunk: string): string[] {
-    let text = this.rest + chunk;
-    if (this.first && text) {
-      if (text.startsWith("\uFEFF")) text = text.slice(1);
-      this.first = false;
-    }
-    const out: string[] = [];
-    let start = 0;
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-      const line = text.slice(start, nl);
-      out.push(line.endsWith("\r") ? line.slice(0, -1) : line);
-      start = nl + 1;
-    }
-    this.rest = text.slice(start);
-    return out;
-  }
-}
 
 const post = (m: FromWorker) => port.postMessage(m);
 

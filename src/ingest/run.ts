@@ -9,6 +9,7 @@ import { StringDecoder } from "node:string_decoder";
 import type { StudyStore, UpsertOutcome } from "../store/store.js";
 import { formats as defaultFormats, notRecognised, SNIFF_CHARS } from "./formats.js";
 import { walkInputs, type InputUnit } from "./inputs.js";
+import { LineSplitter } from "./lines.js";
 import type { ImportedStudy, ImportFormat } from "./types.js";
 
 export interface ImportError {
@@ -191,28 +192,11 @@ export class ChunkReader {
   }
 
   async *lines(): AsyncGenerator<string> {
-    const decoder = new StringDecoder("utf8");
-    let rest = "";
-    let first = true;
-    const take = function* (chunk: string): Generator<string> {
-      let text = rest + chunk;
-      if (first) {
-        text = stripBom(text);
-        first = false;
-      }
-      let start = 0;
-      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-        const line = text.slice(start, nl);
-        yield line.endsWith("\r") ? line.slice(0, -1) : line;
-        start = nl + 1;
-      }
-      rest = text.slice(start);
-    };
-    for (const b of this.buffered.splice(0)) yield* take(decoder.write(b));
+    const splitter = new LineSplitter();
+    for (const b of this.buffered.splice(0)) yield* splitter.push(b);
     this.bufferedBytes = 0;
-    for (let b = await this.next(); b; b = await this.next()) yield* take(decoder.write(b));
-    yield* take(decoder.end());
-    if (rest) yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+    for (let b = await this.next(); b; b = await this.next()) yield* splitter.push(b);
+    yield* splitter.end();
   }
 
   /** The raw bytes, from the start (what peekText saw included), chunk by chunk. */
