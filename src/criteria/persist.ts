@@ -72,7 +72,7 @@ function reparseIds(store: StudyStore, ids: string[], onProgress: ((done: number
 export interface ParallelReparseOptions {
   /** Studies per write transaction (default 200): a crash loses at most the batch being written. */
   batchSize?: number;
-  /** Worker threads (default: one fewer than the cores); with 0, or when there are fewer stale studies than pay for a worker's start-up, this thread parses alone. */
+  /** Worker threads (default: reparseWorkers in ./pool.ts, by cores and stale studies); with 0 this thread parses alone. */
   workers?: number;
   numericOnly?: boolean;
   /** Let a clinical extractor error fail the re-parse (tests). */
@@ -96,8 +96,9 @@ export async function reparseStaleParallel(
 ): Promise<ReparseSummary> {
   const ids = store.staleCriteria(PARSER_VERSION);
   const batch = Math.max(1, Math.floor(opts.batchSize ?? 200));
-  const { poolWorthwhile, runParsePool } = await import("./pool.js");
-  if (opts.workers === 0 || (opts.workers === undefined && !poolWorthwhile(ids.length))) {
+  const { reparseWorkers, runParsePool } = await import("./pool.js");
+  const workers = opts.workers ?? reparseWorkers(ids.length);
+  if (workers === 0) {
     const parseOpts: ParseOptions & { batchSize?: number } = { batchSize: batch, numericOnly: opts.numericOnly, strict: opts.strict };
     if (opts.onClinicalError) parseOpts.onClinicalError = opts.onClinicalError;
     return reparseIds(store, ids, onProgress, parseOpts);
@@ -146,7 +147,7 @@ export async function reparseStaleParallel(
         if (pendingIds.length >= batch) write();
       });
     },
-    { numericOnly: opts.numericOnly, strict: opts.strict, ...(opts.workers !== undefined ? { workers: opts.workers } : {}) },
+    { numericOnly: opts.numericOnly, strict: opts.strict, workers },
   );
   write();
   if (reported < ids.length) onProgress?.(ids.length, ids.length); // stale ids no longer in the store, after the last one written

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Study } from "../model/study.js";
 import { parseEligibility } from "./parse.js";
-import { runParsePool, type PoolResult, type PoolTask } from "./pool.js";
+import { availableParallelism } from "node:os";
+import { POOL_MIN_DOCUMENTS, poolWorkers, REPARSE_TWO_CORE_MIN, reparseWorkers, runParsePool, type PoolResult, type PoolTask } from "./pool.js";
 import { runPoolTask } from "./pool-task.js";
 
 const docs = fileURLToPath(new URL("../../../shared/eval/lct-dev/docs/", import.meta.url));
@@ -97,4 +98,12 @@ test("runPoolTask: a parse that throws is reported in the result, not thrown", (
   const r = runPoolTask(broken, {});
   assert.equal(r.json, undefined);
   assert.match(r.error ?? "", /./);
+});
+
+test("reparseWorkers: none for a small re-parse; from REPARSE_TWO_CORE_MIN stale studies at least one worker on 2 or more cores; the pool's own size where it pays", () => {
+  assert.equal(reparseWorkers(0), 0);
+  assert.equal(reparseWorkers(Math.min(POOL_MIN_DOCUMENTS, REPARSE_TWO_CORE_MIN) - 1), 0);
+  const cores = availableParallelism();
+  assert.equal(reparseWorkers(REPARSE_TWO_CORE_MIN), cores >= 3 ? poolWorkers() : cores === 2 ? 1 : 0);
+  if (cores >= 3) assert.equal(reparseWorkers(POOL_MIN_DOCUMENTS), poolWorkers());
 });
