@@ -105,6 +105,34 @@ function writeAll(data: Buffer): void {
   }
 }
 
+/** Reused by readText: most eligibility files are a few KB. */
+let readBuffer = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * A file's text, as fs.readFileSync(file, "utf8") reads it, with fewer system calls and no
+ * buffer per file (no fstat for the size: read until the end into one reused buffer). Thousands
+ * of small files are read per run.
+ */
+function readText(file: string): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    let size = 0;
+    for (;;) {
+      if (size === readBuffer.length) {
+        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(bigger, 0, 0, size);
+        readBuffer = bigger;
+      }
+      const n = fs.readSync(fd, readBuffer, size, readBuffer.length - size, null);
+      if (n === 0) break;
+      size += n;
+    }
+    return readBuffer.toString("utf8", 0, size);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function registerCriteria(program: Command): void {
   const cmd = program
     .command("criteria")
@@ -178,7 +206,7 @@ export function registerCriteria(program: Command): void {
       for (const file of files) {
         let text: string;
         try {
-          text = fs.readFileSync(file, "utf8");
+          text = readText(file);
         } catch (e) {
           warn(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
           failed.push(file);
