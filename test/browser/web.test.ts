@@ -164,7 +164,12 @@ describe("web UI in Chromium", { skip: skipReason }, () => {
     const { page, external, errors } = await openPage(browser, server.url);
     await page.goto(server.url + "/match");
     await page.getByLabel("Upload a FHIR R4 Bundle or eligo patient JSON").setInputFiles(new URL("../../examples/fhir/sclc-fits.fhir.json", import.meta.url).pathname);
-    await page.waitForFunction("document.getElementById('json').value.includes('Bundle')");
+    // Polled with page.evaluate: waitForFunction runs a string predicate through eval() in the
+    // page, which the page's CSP (no 'unsafe-eval') blocks in newer Chromium builds.
+    for (let tries = 0; !(await page.evaluate("document.getElementById('json').value.includes('Bundle')")); tries++) {
+      if (tries === 200) throw new Error("the uploaded FHIR Bundle never reached the patient text area");
+      await new Promise((r) => setTimeout(r, 25));
+    }
     await page.getByLabel("Trials to consider").selectOption("all");
     await page.getByRole("button", { name: "Find matching trials" }).click();
     await page.waitForSelector("h1");
