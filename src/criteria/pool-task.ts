@@ -43,6 +43,39 @@ export function studyFromJson(text: string): Study | undefined {
   }
 }
 
+/** Reused by readEligibilityFile: most eligibility files are a few KB. */
+let readBuffer = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * A file's text, as fs.readFileSync(file, "utf8") reads it, with fewer system calls and no
+ * buffer per file (no fstat for the size: read until the end into one reused buffer).
+ * `eligo criteria` reads thousands of small files per run.
+ */
+export function readEligibilityFile(file: string): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    let size = 0;
+    for (;;) {
+      if (size === readBuffer.length) {
+        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(bigger, 0, 0, size);
+        readBuffer = bigger;
+      }
+      const n = fs.readSync(fd, readBuffer, size, readBuffer.length - size, null);
+      if (n === 0) break;
+      size += n;
+    }
+    return readBuffer.toString("utf8", 0, size);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Why a file could not be read, for a message: "no such file", else the system's message. */
+export function unreadableReason(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+}
+
 /** Criteria of an eligibility file as `eligo criteria` reads it: a v2 study JSON file's eligibility, else the text. */
 export function criteriaOfFileText(file: string, text: string, opts: ParseOptions): Criterion[] {
   const study = file.endsWith(".json") ? studyFromJson(text) : undefined;
@@ -60,9 +93,9 @@ export function runPoolTask(task: PoolTask, opts: PoolTaskOptions): PoolResult {
     if (task.kind === "file") {
       let text: string;
       try {
-        text = fs.readFileSync(task.file, "utf8");
+        text = readEligibilityFile(task.file);
       } catch (e) {
-        result.unreadable = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message;
+        result.unreadable = unreadableReason(e);
         return result;
       }
       result.json = JSON.stringify({ file: task.file, criteria: criteriaOfFileText(task.file, text, parseOpts) });

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Study } from "../model/study.js";
 import { parseEligibility } from "./parse.js";
-import { availableParallelism } from "node:os";
 import { POOL_MIN_DOCUMENTS, poolWorkers, REPARSE_TWO_CORE_MIN, reparseWorkers, runParsePool, type PoolResult, type PoolTask } from "./pool.js";
 import { runPoolTask } from "./pool-task.js";
 

@@ -193,9 +193,7 @@ export class ChunkReader {
 
   async *lines(): AsyncGenerator<string> {
     const splitter = new LineSplitter();
-    for (const b of this.buffered.splice(0)) yield* splitter.push(b);
-    this.bufferedBytes = 0;
-    for (let b = await this.next(); b; b = await this.next()) yield* splitter.push(b);
+    for await (const b of this.chunks()) yield* splitter.push(b);
     yield* splitter.end();
   }
 

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import type { Command } from "commander";
 import { parseEligibility, parserVersion } from "../../criteria/parse.js";
-import { criteriaOfFileText } from "../../criteria/pool-task.js";
+import { criteriaOfFileText, readEligibilityFile, unreadableReason } from "../../criteria/pool-task.js";
 import type { Constraint, Criterion } from "../../criteria/types.js";
 import type * as Common from "../common.js";
 
@@ -105,34 +105,6 @@ function writeAll(data: Buffer): void {
   }
 }
 
-/** Reused by readText: most eligibility files are a few KB. */
-let readBuffer = Buffer.allocUnsafe(1 << 16);
-
-/**
- * A file's text, as fs.readFileSync(file, "utf8") reads it, with fewer system calls and no
- * buffer per file (no fstat for the size: read until the end into one reused buffer). Thousands
- * of small files are read per run.
- */
-function readText(file: string): string {
-  const fd = fs.openSync(file, "r");
-  try {
-    let size = 0;
-    for (;;) {
-      if (size === readBuffer.length) {
-        const bigger = Buffer.allocUnsafe(readBuffer.length * 2);
-        readBuffer.copy(bigger, 0, 0, size);
-        readBuffer = bigger;
-      }
-      const n = fs.readSync(fd, readBuffer, size, readBuffer.length - size, null);
-      if (n === 0) break;
-      size += n;
-    }
-    return readBuffer.toString("utf8", 0, size);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 export function registerCriteria(program: Command): void {
   const cmd = program
     .command("criteria")
@@ -206,9 +178,9 @@ export function registerCriteria(program: Command): void {
       for (const file of files) {
         let text: string;
         try {
-          text = readText(file);
+          text = readEligibilityFile(file);
         } catch (e) {
-          warn(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+          warn(`cannot read ${file}: ${unreadableReason(e)}`);
           failed.push(file);
           continue;
         }
