@@ -88,7 +88,6 @@ test("numbers that are not comparisons yield nothing", () => {
     "Phase 2 study of drug X",
     "received ≥ 2 prior lines of therapy",
     "prednisone > 10 mg/day",
-    "life expectancy ≥ 12 weeks",
     "Circulation 2001 103 335-336",
     "grade 2 or higher peripheral neuropathy",
     "iOS version 10 or higher",
@@ -234,4 +233,47 @@ test("an age that conditions a threshold is its qualifier, not an age criterion;
   assert.deepEqual(brief("for at least 2 years"), []);
   assert.deepEqual(brief("smoking for more than 10 years"), []);
   assert.deepEqual(brief("Patients over 65 years"), [["age", ">", 65, "a"]]);
+});
+
+test("durations are not measurements, except a life expectancy (parse.ts makes it a prognosis constraint)", () => {
+  assert.deepEqual(brief("symptoms for at least 12 weeks"), []);
+  assert.deepEqual(brief("life expectancy ≥ 12 weeks"), [["life-expectancy", ">=", 12, "wk"]]);
+  assert.deepEqual(brief("Minimum life expectancy of 3 months"), [["life-expectancy", ">=", 3, "mo"]]);
+  assert.deepEqual(brief("Expected survival time: over 6 months"), [["life-expectancy", ">", 6, "mo"]]);
+  assert.deepEqual(brief("with a life expectancy of <5 years"), [["life-expectancy", "<", 5, "a"]]);
+});
+
+test("a bound named before the measurement: \"minimum hemoglobin of 9 g/dL\", \"maximum BMI of 35\"", () => {
+  assert.deepEqual(brief("Minimum hemoglobin of 9 g/dL"), [["hemoglobin", ">=", 9, "g/dL"]]);
+  assert.deepEqual(brief("Maximum BMI of 35 kg/m2"), [["bmi", "<=", 35, "kg/m2"]]);
+  assert.deepEqual(brief("max. weight: 120 kg"), [["weight", "<=", 120, "kg"]]);
+  // a stated value without a bound word stays "="
+  assert.deepEqual(brief("Hct 32%"), [["hematocrit", "=", 32, "%"]]);
+});
+
+test("a capital X before ULN multiplies it, as a lower-case x does", () => {
+  assert.deepEqual(brief("AST or ALT > 3 X ULN"), [["ast", ">", 3, "ULN"], ["alt", ">", 3, "ULN"]]);
+  assert.deepEqual(brief("Total bilirubin >2.0 X ULN"), [["total-bilirubin", ">", 2, "ULN"]]);
+  assert.deepEqual(brief("ALT < 3X the upper limit of normal"), [["alt", "<", 3, "ULN"]]);
+});
+
+test("a score over its scale's maximum (\"MoCA > 26/30\") is the score; fractions and pressures are not", () => {
+  assert.deepEqual(brief("MoCA > 26/30"), [["moca", ">", 26, "{score}"]]);
+  assert.deepEqual(brief("MMSE score ≥ 24/30 and MoCA < 26"), [["mmse", ">=", 24, "{score}"], ["moca", "<", 26, "{score}"]]);
+  assert.deepEqual(brief("visual acuity 20/40"), []);
+  assert.deepEqual(brief("BP < 140/90 mmHg"), [["sbp", "<", 140, "mm[Hg]"], ["dbp", "<", 90, "mm[Hg]"]]);
+  assert.deepEqual(brief("MoCA 31/30"), [], "a score above the maximum is no score over its maximum");
+});
+
+test("\"within the range X and Y\" is a range; \"X and Y\" alone is not", () => {
+  assert.deepEqual(brief("body mass index (BMI) within the range 18.0 and 30.0 kg/m^2 (inclusive)"), [["bmi", "range", 18, 30, "kg/m2"]]);
+  assert.deepEqual(brief("platelets 100 and hemoglobin 9").map((r) => r[1]), ["=", "="]);
+});
+
+test("a sex in brackets after the unit qualifies its threshold: \"> 450 milliseconds (msec) (men) or >470 msec (women)\"", () => {
+  const cs = extractNumeric("QTcF > 450 milliseconds (msec) (men) or >470 msec (women)").constraints;
+  assert.deepEqual(
+    cs.map((c) => [c.variable, c.op, c.value, c.unit, c.qualifier?.sex]),
+    [["qtc", ">", 450, "ms", "male"], ["qtc", ">", 470, "ms", "female"]],
+  );
 });

@@ -17,7 +17,7 @@
  * counts of cycles/lines, grades of a condition, citations and list numbers are not numeric
  * constraints here (the clinical extractor reads windows, doses and lines).
  */
-import { findVariables, variableById, type VariableMention } from "./lexicon.js";
+import { findVariables, labVariables, variableById, type VariableMention } from "./lexicon.js";
 import {
   NUMBER_RE,
   PER_VOLUME_RE,
@@ -55,6 +55,8 @@ const MAY_HAVE_NUMBERS = { test: (t: string) => /[\d+]/.test(t) || /ULN|LLN|limi
 const VERSION_BEFORE = /(?:^|[^\p{L}])(?:version|ver\.?|v)\s*\(?\s*$/iu;
 const SECOND_NUMBER_RE = /^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
+/** Variables measured in time (the lab table's "prognosis" kind: life expectancy); parse.ts makes their constraints "prognosis". */
+export const TIME_VARIABLES: ReadonlySet<string> = new Set(labVariables().filter((v) => v.kind === "prognosis").map((v) => v.id));
 const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/m2|mg\/day|(?:mg|mcg|[µμu]g|ng)\/kg(?:\/(?:min|h|hr|day|d))?)$/i;
 const AGE_WORD_BEFORE = /(?<![\p{L}])(ages?|aged|older|younger|adults?\s+(?:of|aged))(?![\p{L}])/giu;
 const NOT_AGE_BEFORE = /(childbearing|reproductive|gestational|gestation|bone|corrected|menstrual|post-?menstrual|skeletal|fetal|foetal)\s+$/i;
@@ -192,9 +194,31 @@ function comparisonAt(text: string, at: number, found: string): Found | undefine
   // "10:30" is a time and "1:1" a ratio of arms; "Qp/Qs < 1.5:1" is a threshold on a ratio
   const ratio = after1 === ":" && /^:1(?![\d.:])/.test(text.slice(at + numText.length, at + numText.length + 3));
   if (after1 === ":" && /^\d/.test(text[at + numText.length + 1] ?? "") && !(ratio && PREFIX_RE.test(text.slice(Math.max(0, at - 60), at)))) return undefined;
-  if (after1 === "/" && /^\s?\d/.test(text.slice(at + numText.length + 1, at + numText.length + 3))) return bloodPressurePair(text, at, numText);
+  if (after1 === "/" && /^\s?\d/.test(text.slice(at + numText.length + 1, at + numText.length + 3))) {
+    const outOf = scoreOutOf(text, at, numText);
+    if (!outOf) return bloodPressurePair(text, at, numText);
+    // "MoCA > 26/30": the score, then the scale's maximum
+    const f = comparisonOfValue(text, at, numText, numValueText, false);
+    if (f && !f.q2) f.end = Math.max(f.end, outOf);
+    return f;
+  }
   if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) return undefined; // second half of a range seen alone
   return comparisonOfValue(text, at, numText, numValueText, ratio);
+}
+
+/**
+ * "MoCA > 26/30", "MMSE ≥ 24/30": a score written over its scale's maximum. The end of the
+ * "/30" when the number before it is a known score's value (no greater than the maximum), else
+ * undefined (a blood pressure, a fraction such as visual acuity 20/40, a date).
+ */
+function scoreOutOf(text: string, at: number, numText: string): number | undefined {
+  const m = /^\/\s?(\d{1,3})(?![\d/.,])/.exec(text.slice(at + numText.length, at + numText.length + 6));
+  if (!m || !/^\d{1,3}$/.test(numText) || Number(numText) > Number(m[1])) return undefined;
+  const ctx = text.slice(Math.max(0, at - 60), at);
+  const vars = findVariables(ctx);
+  const last = vars[vars.length - 1];
+  if (!last || variableById(last.id)?.kind !== "score" || /[;.]/.test(ctx.slice(last.end))) return undefined;
+  return at + numText.length + m[0].length;
 }
 
 /** "140/90 mmHg" is a blood pressure pair; 20/40 is a fraction; 12/2019 a date. */
@@ -216,6 +240,9 @@ function bloodPressurePair(text: string, at: number, numText: string): Found | u
   const sys: Quantity = { value: q.value, valueSpan: q.valueSpan, end: q.end, unitRaw: q.unitRaw, unit: pair.unit, unitSpan: pair.unitSpan, relativeTo: q.relativeTo };
   return { op: prefixOp(pre[1], pre[2]), cmpStart, q: sys, q2: undefined, end: pair.end, postfixAge: false, bareRange: false, pair };
 }
+
+/** "minimum <measurement> of", "max. <measurement>:" right before a value stated without a comparator. */
+const BOUND_BEFORE_RE = /\b(minimum|maximum|min|max)\.?\s+(?:[\p{L}][\p{L}\d'’()\-]*\s+){0,3}[\p{L}][\p{L}\d'’()\-]*\s*(?:of|is|=|:)?\s*$/iu;
 
 const BETWEEN_BEFORE_RE = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i;
 
@@ -277,6 +304,11 @@ function comparisonOfValue(text: string, at: number, numText: string, numValueTe
   // "Hct 32%", "ASA 5", "a Clinical Dementia Rating of 0": a known measurement stated with a value, no comparator
   if (!op && !/^\d{4}$/.test(numText) && isStatedValue(text, at, q)) op = "=";
   if (!op) return undefined;
+  // "Minimum hemoglobin of 9 g/dL", "maximum BMI of 35": the bound is named before the measurement
+  if (op === "=" && !pre) {
+    const bound = BOUND_BEFORE_RE.exec(beforeText);
+    if (bound) op = /^min/i.test(bound[1]) ? ">=" : "<=";
+  }
   if (op === "=" && pre?.[2] && /(?<![\p{L}])n\s*=?\s*$/iu.test(beforeText)) return undefined; // "(n=20)": a sample size
   if (VERSION_BEFORE.test(beforeText.slice(-14))) return undefined; // "iOS version 10 or higher"
   const bareRange = op === "range" && !between && !!join && /[-–—~∼～－]/.test(join[0]);
@@ -289,7 +321,8 @@ function rangeEnd(text: string, join: string, end: number, beforeText: string, h
   const j2 = end + join.length;
   const m2 = SECOND_NUMBER_RE.exec(text.slice(j2, j2 + 20));
   const isAnd = /and/i.test(join);
-  if (!m2 || (isAnd && !/between\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) return undefined;
+  // "and" joins a range only after "between" or "range" ("within the range 18.0 and 30.0 kg/m²")
+  if (!m2 || (isAnd && !/(?:between|\brange(?:\s+of)?)\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText))) return undefined;
   const cand = readQuantity(text, j2, m2[1]);
   const isTo = /to|through|until/i.test(join);
   // "≥ 18 to 65" is not written; "aged 4 to < 17" is a bound followed by another comparison
@@ -751,9 +784,13 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
     return undefined;
   }
-  // temporal windows and durations ("within 4 weeks", "life expectancy ≥ 3 months") are not
-  // measurements: the clinical extractor reads windows
-  if (age.isTime) return undefined;
+  // temporal windows and durations ("within 4 weeks", "for at least 3 months") are not
+  // measurements: the clinical extractor reads windows. A life expectancy is one: a
+  // clinician's estimate the patient is checked against ("life expectancy ≥ 3 months").
+  if (age.isTime) {
+    const prognosis = mentions.filter((m) => m.id !== null && TIME_VARIABLES.has(m.id));
+    return prognosis.length ? prognosis : undefined;
+  }
   return mentions;
 }
 
@@ -821,7 +858,8 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   }
   const sexAfter =
     /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText) ??
-    /^[\s,]*\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
+    // "> 450 milliseconds (msec) (men)": past a bracketed restatement of the unit
+    /^[\s,]*(?:\([^()\d]{1,8}\)\s*)?\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
   if (sexBefore) {
     const s = sexBase + sexBefore.index;
     sex = { text: sexBefore[1], span: abs(r, s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };

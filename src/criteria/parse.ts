@@ -15,13 +15,13 @@ import { ageToDays } from "../model/age.js";
 import type { Study } from "../model/study.js";
 import { extractClinicalConstraints } from "./clinical/index.js";
 import { labTableVersion } from "./lexicon.js";
-import { extractNumeric } from "./numeric.js";
+import { extractNumeric, TIME_VARIABLES } from "./numeric.js";
 import { inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria } from "./segment.js";
-import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria } from "./types.js";
+import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.1.0";
+export const PARSER_CODE_VERSION = "1.2.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -50,7 +50,7 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
       }
     }
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
-    const constraints: Constraint[] = (numeric as Constraint[]).concat(clinical);
+    const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
     if (seg.parent !== undefined) crit.parent = seg.parent;
     const full = withRest(logic, numeric.length, constraints.length);
@@ -59,6 +59,19 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
   }
   inferMisplacedExclusions(criteria);
   return criteria;
+}
+
+/** The numeric grammar's comparisons of a time variable (life expectancy) are prognosis constraints; same places, so the logic's indices hold. */
+function asPrognosis(numeric: NumericConstraint[]): Constraint[] {
+  let out: Constraint[] | undefined;
+  for (let i = 0; i < numeric.length; i++) {
+    const c = numeric[i];
+    if (c.variable === null || !TIME_VARIABLES.has(c.variable)) continue;
+    out ??= (numeric as Constraint[]).slice();
+    const { type: _numeric, variable, relativeTo: _relative, ...rest } = c;
+    out[i] = { type: "prognosis", variable, ...rest } satisfies PrognosisConstraint;
+  }
+  return out ?? numeric;
 }
 
 /** Numeric logic covers the first n constraints; the others (clinical) are ANDed with it. */

@@ -230,3 +230,25 @@ test("logic of a Cr-or-CCr criterion is an OR of the two constraints", () => {
   );
   assert.deepEqual(c.logic, { op: "or", args: [0, 1] } satisfies Logic);
 });
+
+test("life expectancy in four seeds is a prognosis constraint (months), not a numeric one", () => {
+  const seeds: Array<[string, string, string, string, number]> = [
+    ["000_093a1d4c9d984e59.txt", "Inclusion criteria\n", "\n\nTrial design", ">=", 3],
+    ["001_8da2837fc106f71e.txt", "Inclusion Criteria\n", "\n\nStudy & Design", ">", 3],
+    ["002_2a19d0d006134290.txt", "Inclusion Criteria\n", "\n18 Years", ">", 3],
+    ["004_f1fe85ef2dbf3c23.txt", "Inclusion Criteria:\n", "\n\nInformation from the National Library", ">", 3],
+  ];
+  for (const [file, start, end, op, value] of seeds) {
+    const text = seedEligibility(file, start, end);
+    const cs = parseCriteria(text);
+    const found = cs.flatMap((c) => c.constraints.map((k) => ({ c, k }))).filter(({ k }) => k.type === "prognosis");
+    assert.equal(found.length, 1, file);
+    const { c, k } = found[0];
+    assert.ok(k.type === "prognosis");
+    assert.equal(c.kind, "inclusion", file);
+    assert.deepEqual([k.variable, k.op, k.value, k.unit], ["life-expectancy", op, value, "mo"], file);
+    assert.equal(text.slice(k.valueSpan[0], k.valueSpan[1]), String(value), file);
+    assert.match(text.slice(k.mentionSpan[0], k.mentionSpan[1]), /^(?:Life expectancy|Expected Survival Time)$/, file);
+    assert.ok(!cs.some((x) => x.constraints.some((n) => n.type === "numeric" && n.variable === "life-expectancy")), file);
+  }
+});

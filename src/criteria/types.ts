@@ -32,6 +32,18 @@ export interface NumericConstraint {
   qualifier?: Qualifier;
 }
 
+/**
+ * A clinician's estimate compared with a duration: "life expectancy ≥ 3 months". Read by the
+ * numeric grammar and shaped like a numeric constraint, but a type of its own: the comparison is
+ * about time (annotation schemes such as the LCT corpus's count the duration as temporal, not as
+ * a measured value), and durations elsewhere ("within 4 weeks") are windows, not measurements.
+ */
+export interface PrognosisConstraint extends Omit<NumericConstraint, "type" | "variable" | "relativeTo"> {
+  type: "prognosis";
+  /** Variable id of the lab table's "prognosis" kind ("life-expectancy"). */
+  variable: string;
+}
+
 export interface Qualifier {
   text: string;
   span: Span;
@@ -133,6 +145,7 @@ export interface JudgementConstraint {
 
 export type Constraint =
   | NumericConstraint
+  | PrognosisConstraint
   | DiagnosisConstraint
   | TherapyConstraint
   | BiomarkerConstraint

@@ -91,6 +91,7 @@ const DIRECT: Record<string, string> = {
   ms: "ms",
   msec: "ms",
   milliseconds: "ms",
+  millisecond: "ms",
   "kg/m2": "kg/m2",
   "kg/m^2": "kg/m2",
   cm: "cm",

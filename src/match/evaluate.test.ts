@@ -6,6 +6,7 @@ import type {
   DemographicConstraint,
   DiagnosisConstraint,
   NumericConstraint,
+  PrognosisConstraint,
   TherapyConstraint,
 } from "../criteria/types.js";
 import type { Patient } from "../model/patient.js";
@@ -211,4 +212,18 @@ test("demographics: sex, pregnancy and lactation (false for men), contraception 
   assert.equal(truth(demo("pregnancy"), { sex: "female", pregnant: true }).truth, "true");
   assert.equal(truth(demo("lactation", { negated: true }), { sex: "female", lactating: false }).truth, "true");
   assert.equal(truth(demo("contraception"), { sex: "female" }).computable, false);
+});
+
+test("prognosis: life expectancy in weeks or months against the patient's estimate in months; none → a question", () => {
+  const le = (op: PrognosisConstraint["op"], value: number, unit: string): PrognosisConstraint => ({
+    type: "prognosis", variable: "life-expectancy", mention: "life expectancy", mentionSpan: S, op, value, valueSpan: S, unit,
+  });
+  const p: Patient = { lifeExpectancyMonths: 2 };
+  assert.equal(truth(le(">=", 3, "mo"), p).truth, "false");
+  assert.equal(truth(le(">=", 8, "wk"), p).truth, "true"); // 8 weeks ≈ 1.84 months
+  assert.equal(truth(le(">=", 12, "wk"), p).truth, "false"); // 12 weeks ≈ 2.76 months
+  assert.equal(truth(le("<", 1, "a"), p).truth, "true");
+  const unknown = truth(le(">=", 3, "mo"), {});
+  assert.equal(unknown.truth, "unknown");
+  assert.match(unknown.question?.text ?? JSON.stringify(unknown), /life expectancy/i);
 });

@@ -76,6 +76,9 @@ export function evaluateConstraint(c: Constraint, index: number, ctx: EvalContex
   switch (c.type) {
     case "numeric":
       return evaluateNumeric(c, index, ctx);
+    case "prognosis":
+      // Compared like a measurement: the patient's estimate (months) against the duration.
+      return evaluateNumeric({ ...c, type: "numeric" }, index, ctx);
     case "diagnosis":
       return evaluateDiagnosis(c, index, ctx);
     case "therapy":

@@ -40,6 +40,10 @@ export function describeConstraint(c: Constraint): string {
       const q = c.qualifier ? `  [${[c.qualifier.sex, c.qualifier.condition].filter(Boolean).join(", ") || c.qualifier.text}]` : "";
       return `numeric     ${v} ${val}${q}`;
     }
+    case "prognosis": {
+      const val = c.op === "range" ? `${c.value}–${c.value2}` : `${OP_SYMBOL[c.op]} ${c.value}`;
+      return `prognosis   ${c.variable} ${val}${c.unit ? ` ${c.unit}` : ""}`;
+    }
     case "diagnosis":
       return `diagnosis   ${c.negated ? "not " : ""}${c.aspect} ${c.concept ?? `"${c.mention}"`}${c.stage ? ` stage ${c.stage}` : ""}${c.site ? ` site ${c.site}` : ""}`;
     case "therapy":

@@ -5,6 +5,7 @@ const OP: Record<ComparisonOp, string> = { ">": ">", ">=": "≥", "<": "<", "<="
 
 export const CONSTRAINT_TYPE_LABELS: Record<Constraint["type"], string> = {
   numeric: "Measurement",
+  prognosis: "Prognosis",
   diagnosis: "Diagnosis",
   therapy: "Therapy",
   biomarker: "Biomarker",
@@ -51,6 +52,10 @@ export function describeConstraint(c: Constraint): string {
           : `${OP[c.op]} ${c.value}${rel}${unitText(c.unit)}`;
       const q = c.qualifier ? ` (${c.qualifier.text})` : "";
       return `${name} ${value}${q}`;
+    }
+    case "prognosis": {
+      const value = c.op === "range" && c.value2 !== undefined ? `${c.value}–${c.value2}${unitText(c.unit)}` : `${OP[c.op]} ${c.value}${unitText(c.unit)}`;
+      return `${c.variable.replace(/[_-]/g, " ")} ${value}`;
     }
     case "diagnosis": {
       const what = named(c.mention, c.concept);

@@ -14,6 +14,9 @@ export function constraintSpans(c: Constraint): Span[] {
     case "numeric":
       spans.push(c.mentionSpan, c.valueSpan, c.value2Span, c.unitSpan, c.qualifier?.span);
       break;
+    case "prognosis":
+      spans.push(c.mentionSpan, c.valueSpan, c.value2Span, c.unitSpan);
+      break;
     case "therapy":
       spans.push(c.mentionSpan, c.window?.span);
       break;

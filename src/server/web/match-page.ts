@@ -35,6 +35,8 @@ export interface PatientForm {
   metastases: string[];
   otherMetastasis: string;
   ecog: string;
+  /** Life expectancy in months, as the clinician estimates it. */
+  lifeExpectancy: string;
   /** "yes", "no" or "" (not known): measurable disease per RECIST 1.1. */
   measurable: string;
   /** "pregnant", "lactating", "neither" or "" (not known). */
@@ -65,6 +67,7 @@ export function emptyPatientForm(): PatientForm {
     metastases: [],
     otherMetastasis: "",
     ecog: "",
+    lifeExpectancy: "",
     measurable: "",
     pregnancy: "",
     labs: [],
@@ -128,6 +131,7 @@ ${opts.errors?.length ? html`<div class="errors" role="alert" tabindex="-1" id="
   )}</select></div>
 </div>
 <div class="grid">
+<div class="field"><label for="lifeExpectancy">Life expectancy (months)</label><input type="number" id="lifeExpectancy" name="lifeExpectancy" min="0" max="600" step="any" inputmode="decimal" value="${f.lifeExpectancy}"></div>
 <div class="field"><label for="measurable">Measurable disease (RECIST 1.1)</label><select id="measurable" name="measurable">${selectOptions([["", "Not known"], ["yes", "Yes"], ["no", "No"]], f.measurable)}</select></div>
 <div class="field"><label for="pregnancy">Pregnancy or breastfeeding</label><select id="pregnancy" name="pregnancy">${selectOptions([["", "Not known"], ["neither", "Neither"], ["pregnant", "Pregnant"], ["lactating", "Breastfeeding"]], f.pregnancy)}</select></div>
 </div>

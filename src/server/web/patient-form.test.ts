@@ -35,6 +35,7 @@ test("the form becomes a patient: procedures apart from drugs, measurable diseas
     diagnosis: "Nasopharyngeal carcinoma",
     stage: "T2N1M1",
     measurable: "yes",
+    lifeExpectancy: "6",
     pregnancy: "neither",
     labs: [{ name: "ALT", value: "35", unit: "U/L", refLow: "", refHigh: "40", date: "2026-10-20" }],
     treatments: [
@@ -47,6 +48,7 @@ test("the form becomes a patient: procedures apart from drugs, measurable diseas
   assert.deepEqual(r.patient, {
     birthDate: "1979-04-18",
     sex: "female",
+    lifeExpectancyMonths: 6,
     measurableDisease: true,
     pregnant: false,
     lactating: false,
@@ -57,7 +59,7 @@ test("the form becomes a patient: procedures apart from drugs, measurable diseas
   });
   assert.equal(
     summarisePatient(r.patient!, "2026-11-22"),
-    "47-year-old female · Nasopharyngeal carcinoma, T2N1M1 · 1 lab value · measurable disease · prior: cisplatin, IMRT radiotherapy 70 Gy",
+    "47-year-old female · Nasopharyngeal carcinoma, T2N1M1 · life expectancy 6 months · 1 lab value · measurable disease · prior: cisplatin, IMRT radiotherapy 70 Gy",
   );
 });
 
@@ -70,6 +72,7 @@ test("field errors name the field and the reason", () => {
       pregnancy: "pregnant",
       stage: "IV",
       ecog: "7",
+      lifeExpectancy: "-2",
       birthDate: "18/04/1979",
       treatments: [{ name: "cisplatin", start: "2024-05-01", end: "2024-01-01" }],
       biomarkers: [{ marker: "", status: "positive" }],
@@ -82,6 +85,7 @@ test("field errors name the field and the reason", () => {
     "Birth date “18/04/1979”: use the form YYYY-MM-DD.",
     "Age “200”: give a number of years between 0 and 130.",
     "ECOG “7”: choose 0 to 4.",
+    "Life expectancy “-2”: give a number of months between 0 and 600.",
     "Pregnancy or breastfeeding: the patient is recorded as male.",
     "Diagnosis: name the diagnosis the stage and metastases belong to.",
     "Treatment row 1 (cisplatin): ends (2024-01-01) before it starts (2024-05-01).",

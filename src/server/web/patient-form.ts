@@ -39,6 +39,7 @@ export function readPatientForm(src: FieldSource & { keys?: () => IterableIterat
   f.metastases = src.getAll("metastases").filter((x): x is string => typeof x === "string" && METASTASIS_SITES.includes(x));
   f.otherMetastasis = str(src, "otherMetastasis");
   f.ecog = str(src, "ecog");
+  f.lifeExpectancy = str(src, "lifeExpectancy");
   f.measurable = str(src, "measurable");
   f.pregnancy = str(src, "pregnancy");
   for (const i of rowIndices(src, "lab", LAB_ROWS)) {
@@ -69,7 +70,7 @@ export function readPatientForm(src: FieldSource & { keys?: () => IterableIterat
 /** True when the user entered nothing at all. */
 export function isEmptyForm(f: PatientForm): boolean {
   return (
-    !f.birthDate && !f.age && !f.sex && !f.diagnosis && !f.stage && !f.metastases.length && !f.otherMetastasis && !f.ecog && !f.measurable && !f.pregnancy &&
+    !f.birthDate && !f.age && !f.sex && !f.diagnosis && !f.stage && !f.metastases.length && !f.otherMetastasis && !f.ecog && !f.lifeExpectancy && !f.measurable && !f.pregnancy &&
     !f.labs.length && !f.treatments.length && !f.biomarkers.length && !f.json.trim()
   );
 }
@@ -130,6 +131,11 @@ export function patientFromForm(f: PatientForm, labs: LabName[], procedures: Pro
     const e = num(f.ecog);
     if (e === undefined || Number.isNaN(e) || !Number.isInteger(e) || e < 0 || e > 4) errors.push(`ECOG “${f.ecog}”: choose 0 to 4.`);
     else p.ecog = e;
+  }
+  if (f.lifeExpectancy) {
+    const m = num(f.lifeExpectancy);
+    if (m === undefined || Number.isNaN(m) || m < 0 || m > 600) errors.push(`Life expectancy “${f.lifeExpectancy}”: give a number of months between 0 and 600.`);
+    else p.lifeExpectancyMonths = m;
   }
   if (f.measurable === "yes" || f.measurable === "no") p.measurableDisease = f.measurable === "yes";
   if (f.pregnancy) {
@@ -220,6 +226,7 @@ export function summarisePatient(p: Patient, asOf: string): string {
     bits.push(`${name}${stage}${mets}`);
   }
   if (p.ecog !== undefined) bits.push(`ECOG ${p.ecog}`);
+  if (p.lifeExpectancyMonths !== undefined) bits.push(`life expectancy ${p.lifeExpectancyMonths} months`);
   if (p.observations?.length) bits.push(`${p.observations.length} lab value${p.observations.length === 1 ? "" : "s"}`);
   if (p.measurableDisease !== undefined) bits.push(p.measurableDisease ? "measurable disease" : "no measurable disease");
   if (p.pregnant) bits.push("pregnant");

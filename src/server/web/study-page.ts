@@ -61,7 +61,7 @@ export function renderCriteria(criteria: Criterion[]): SafeHtml {
     if (last && last.kind === c.kind) last.items.push({ c, i });
     else groups.push({ kind: c.kind, items: [{ c, i }] });
   });
-  const legend = html`<p class="legend" aria-label="Highlight colours">${(["numeric", "diagnosis", "therapy", "biomarker", "demographic", "judgement"] as const).map(
+  const legend = html`<p class="legend" aria-label="Highlight colours">${(["numeric", "prognosis", "diagnosis", "therapy", "biomarker", "demographic", "judgement"] as const).map(
     (t) => html`<mark class="c c-${t}">${CONSTRAINT_TYPE_LABELS[t]}</mark> `,
   )}</p>`;
   return html`${legend}${groups.map(
