@@ -277,3 +277,31 @@ test("a sex in brackets after the unit qualifies its threshold: \"> 450 millisec
     [["qtc", ">", 450, "ms", "male"], ["qtc", ">", 470, "ms", "female"]],
   );
 });
+
+test("an age after a postfix comparator (\"80 or more years old\"); a duration there is no measurement", () => {
+  assert.deepEqual(brief("80 or more years old"), [["age", ">=", 80, "a"]]);
+  assert.deepEqual(brief("5 or more years of diabetes"), []);
+  assert.deepEqual(brief("life expectancy of 3 or more months"), [["life-expectancy", ">=", 3, "mo"]]);
+});
+
+test("calendar years are not values of an unknown measurement", () => {
+  assert.deepEqual(brief("surgery on the proximal aorta in Scotland between 2008 and 2021."), []);
+  assert.deepEqual(brief("platelet count between 2000 and 4000").map((r) => r[0]), ["platelets"]);
+});
+
+test("a name wrapped over two lines keeps its words: \"diastolic blood⏎ pressure ≥ 90mmHg\"", () => {
+  const t = "(systolic blood pressure ≥ 140mmHg or diastolic blood\n                  pressure ≥ 90mmHg)";
+  assert.deepEqual(brief(t), [["sbp", ">=", 140, "mm[Hg]"], ["dbp", ">=", 90, "mm[Hg]"]]);
+  // separate lines of a list stay separate
+  assert.deepEqual(brief("Adequate organ function:\n ANC ≥ 1.5\n platelets ≥ 100").map((r) => r[0]), ["anc", "platelets"]);
+});
+
+test("units as registries write them: mm/Hg, mM (molar), mcg/L, milliseconds; SPO2; 'weighing'", () => {
+  assert.deepEqual(brief("PaO2 / FiO2 <200 mm/Hg"), [["pf-ratio", "<", 200, "mm[Hg]"]]);
+  assert.deepEqual(brief("fasting glucose values < 6 mM"), [["glucose-fasting", "<", 6, "mmol/L"]]);
+  assert.deepEqual(brief("tumour size ≥ 10 mm")[0][3], "mm");
+  assert.deepEqual(brief("D-dimer > 1 mcg/L"), [["d-dimer", ">", 1, "ug/L"]]);
+  assert.deepEqual(brief("QTc > 1 millisecond"), [["qtc", ">", 1, "ms"]]);
+  assert.deepEqual(brief("having an SPO2 value above 90% when they were hospitalized"), [["spo2", ">", 90, "%"]]);
+  assert.deepEqual(brief("in good physical health and weighing less than 250 pounds"), [["weight", "<", 250, "[lb_av]"]]);
+});

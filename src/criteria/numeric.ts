@@ -453,10 +453,20 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
 }
 
 /** Start of the clause containing `pos` (local), not before `min`. */
+/** A line break inside a sentence ("diastolic blood⏎   pressure ≥ 90"): a word before it, a lower-case word after it. */
+function isWrap(text: string, nl: number): boolean {
+  let a = nl - 1;
+  while (a >= 0 && (text[a] === " " || text[a] === "\t" || text[a] === "\r")) a--;
+  let b = nl + 1;
+  while (b < text.length && (text[b] === " " || text[b] === "\t")) b++;
+  return a >= 0 && /[\p{Ll}\p{Lu},]/u.test(text[a]) && /\p{Ll}/u.test(text[b] ?? "") && !/^[a-z][.)]\s/.test(text.slice(b, b + 3));
+}
+
 function clauseStart(text: string, pos: number, min: number, ignoreParens = false): number {
   let close = 0;
   for (let i = pos - 1; i >= min; i--) {
     const c = text[i];
+    if (c === "\n" && isWrap(text, i)) continue;
     if (c === ";" || c === "\n" || c === "；" || c === "。") return i + 1;
     if (c === ")") close++;
     else if ((c === "(" || c === "（") && !ignoreParens) {
@@ -656,9 +666,20 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
   const { regionStart, region, connectorOnly } = p;
   const unit = q.unit ?? f.q2?.unit;
   const valEnd0 = (f.q2 ?? q).valueSpan[1];
+  // "3 or more months", "80 or more years old": the unit after a postfix comparator is the value's
+  const postUnit = unit === undefined && f.end > valEnd0 ? /^([ \t]*)(years?|yrs?|months?|weeks?|days?|hours?)\b/i.exec(text.slice(f.end, f.end + 12)) : null;
+  if (postUnit) {
+    const u = ucumOf(postUnit[2]);
+    if (u) {
+      q.unit = u;
+      q.unitSpan = [f.end + postUnit[1].length, f.end + postUnit[0].length];
+    }
+  }
   const isTime =
     (unit !== undefined && TIME_UNITS.has(unit)) ||
-    /^[\s)]*(?:consecutive|full|complete|additional|calendar|continuous|gestational|straight)\s+(?:years?|months?|weeks?|days?|hours?)\b/i.test(text.slice(valEnd0, valEnd0 + 30));
+    /^[\s)]*(?:consecutive|full|complete|additional|calendar|continuous|gestational|straight)\s+(?:years?|months?|weeks?|days?|hours?)\b/i.test(text.slice(valEnd0, valEnd0 + 30)) ||
+    // "5 or more years of diabetes": a time unit after a postfix comparator
+    postUnit !== null;
   const noUnit = unit === undefined;
   AGE_WORD_BEFORE.lastIndex = 0;
   let ageWord: { start: number; end: number } | undefined;
@@ -668,7 +689,13 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
     ageWord = { start: regionStart + m.index, end: regionStart + m.index + m[0].length };
   }
   const valEnd = (f.q2 ?? q).valueSpan[1];
-  const ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
+  // "80 or more years old": the age words after a postfix comparator
+  let ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
+  let ageAfterAt = valEnd;
+  if (!ageAfter && noUnit && f.end > valEnd) {
+    ageAfter = /^[ \t]*(?:years?|yrs?)[ \t-]*(old|of[ \t]+age|year-old|years-old|y\/o\b|yo\b)/i.exec(text.slice(f.end, f.end + 30));
+    ageAfterAt = f.end;
+  }
   const regionVars = varsIn(r, regionStart, f.cmpStart);
   const hasVarInRegion = regionVars.length > 0;
   let isAge = false;
@@ -676,7 +703,7 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
   if (isTime || noUnit) {
     if (ageAfter && !(noUnit && /life/i.test(ageAfter[1]))) {
       isAge = true;
-      const s = valEnd + ageAfter.index + ageAfter[0].length - ageAfter[1].length;
+      const s = ageAfterAt + ageAfter.index + ageAfter[0].length - ageAfter[1].length;
       ageMention = ageWord ?? { start: s, end: s + ageAfter[1].length };
     } else if (f.postfixAge || (ageWord && !hasVarInRegion)) {
       isAge = true;
@@ -779,8 +806,11 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   if (f.op === "range" && /\b(?:on|of|using)\s+(?:a|an|the)\s*$/i.test(text.slice(Math.max(0, f.cmpStart - 12), f.cmpStart))) {
     return undefined;
   }
-  // a bare "a-b" with neither unit nor a known measurement: a citation, a stage, a list
   const unit = q.unit ?? f.q2?.unit;
+  // "between 2008 and 2021", "since 2015": calendar years, not values of an unknown measurement
+  const isYear = (x: Quantity | undefined) => x !== undefined && Number.isInteger(x.value) && x.value >= 1900 && x.value <= 2100 && x.valueSpan[1] - x.valueSpan[0] === 4;
+  if (!unit && mentions.every((m) => m.id === null) && isYear(q) && (f.q2 === undefined || isYear(f.q2))) return undefined;
+  // a bare "a-b" with neither unit nor a known measurement: a citation, a stage, a list
   if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
     return undefined;
   }
@@ -807,7 +837,7 @@ function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number;
   const ofAfter = /^[\s)]*(?:of|on|in)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\d][\p{L}\d'’\-]*\s*){1,5})/u.exec(afterText);
   let w: { start: number; end: number } | undefined;
   const pctAfter = /^[\s)]*((?:[\p{L}][\p{L}\d'’\-]*)(?:\s+[\p{L}][\p{L}\d'’\-]*){0,4})/u.exec(afterText);
-  if (q.unit === "%" && pctAfter && !/^(?:of|on|in|and|or|with|within|for|since|after|before|prior|during|past|by|at|from|over|to|per|is|are|was|were|the|than|below|above|under|predicted|normal|ULN|LLN)\b/i.test(pctAfter[1])) {
+  if (q.unit === "%" && pctAfter && !/^(?:of|on|in|and|or|with|within|for|since|after|before|prior|during|past|by|at|from|over|to|per|is|are|was|were|the|than|below|above|under|predicted|normal|ULN|LLN|when|while|where|who|which|that|if|as|because|unless|until)\b/i.test(pctAfter[1])) {
     const st = f.end + pctAfter.index + pctAfter[0].length - pctAfter[1].length;
     const tx = pctAfter[1].replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|before|after|prior|during|on)(?:\s.*)?$/i, "");
     w = { start: st, end: st + tx.length };

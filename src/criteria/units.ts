@@ -88,6 +88,7 @@ const DIRECT: Record<string, string> = {
   "ml/kg/h": "mL/kg/h",
   mmhg: "mm[Hg]",
   "mm hg": "mm[Hg]",
+  "mm/hg": "mm[Hg]",
   ms: "ms",
   msec: "ms",
   milliseconds: "ms",
@@ -162,6 +163,10 @@ export function toUcumCased(raw: string): string | undefined {
   const t = raw.replace(/\s+/g, "");
   if (t === "G/L") return "10*9/L";
   if (t === "T/L") return "10*12/L";
+  // molar concentrations written as chemists do: "6 mM", "50 µM" (case tells them from millimetres)
+  if (t === "mM") return "mmol/L";
+  if (/^[µμu]M$/.test(t)) return "umol/L";
+  if (t === "nM") return "nmol/L";
   return toUcum(raw);
 }
 
