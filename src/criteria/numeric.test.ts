@@ -305,3 +305,15 @@ test("units as registries write them: mm/Hg, mM (molar), mcg/L, milliseconds; SP
   assert.deepEqual(brief("having an SPO2 value above 90% when they were hospitalized"), [["spo2", ">", 90, "%"]]);
   assert.deepEqual(brief("in good physical health and weighing less than 250 pounds"), [["weight", "<", 250, "[lb_av]"]]);
 });
+
+test("counts of drugs are therapy history, not measurements", () => {
+  assert.deepEqual(brief("have been intolerant to at least 2 Nonsteroidal Anti-Inflammatory Drugs (NSAIDs)"), []);
+  assert.deepEqual(brief("Exposure to more than 1 tumor necrosis factor (TNF)-antagonist"), []);
+  assert.deepEqual(brief("Treatment resistance to 4 different antidepressants from 3 different classes"), []);
+  assert.deepEqual(brief("HbA1c > 7% despite 2 oral antidiabetic drugs"), [["hba1c", ">", 7, "%"]]);
+});
+
+test("\"from 2 to <12 years of age\": a lower bound, then the upper bound's own comparison", () => {
+  assert.deepEqual(brief("Male or female from 2 to <12 years of age."), [["age", ">=", 2, "a"], ["age", "<", 12, "a"]]);
+  assert.deepEqual(brief("age from 18 to 65 years"), [["age", "range", 18, 65, "a"]]);
+});

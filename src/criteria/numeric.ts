@@ -241,6 +241,9 @@ function bloodPressurePair(text: string, at: number, numText: string): Found | u
   return { op: prefixOp(pre[1], pre[2]), cmpStart, q: sys, q2: undefined, end: pair.end, postfixAge: false, bareRange: false, pair };
 }
 
+/** What follows a count of drugs: a few words (no number, no clause end), then a word for drugs. */
+const DRUG_COUNT_AFTER = /^[\s)]*(?:[\p{L}()\-]+[ \t-]+){0,5}?(?:drugs?|agents?|medications?|medicines?|antagonists?|inhibitors?|blockers?|antibod(?:y|ies)|NSAIDs?|DMARDs?|biologics?|antidepressants?|antipsychotics?|antibiotics?)\b/iu;
+
 /** "minimum <measurement> of", "max. <measurement>:" right before a value stated without a comparator. */
 const BOUND_BEFORE_RE = /\b(minimum|maximum|min|max)\.?\s+(?:[\p{L}][\p{L}\d'’()\-]*\s+){0,3}[\p{L}][\p{L}\d'’()\-]*\s*(?:of|is|=|:)?\s*$/iu;
 
@@ -289,6 +292,12 @@ function comparisonOfValue(text: string, at: number, numText: string, numValueTe
       end = post.end;
       if (post.age) postfixAge = true;
     }
+  }
+  // "from 2 to <12 years of age": the lower bound of a range whose upper bound has its own comparator
+  if (!op && between && /^[ \t]*(?:to|-|–)[ \t]*(?:[<≤＜]|less\b|under\b|below\b|younger\b)/i.test(text.slice(end, end + 16))) {
+    op = ">=";
+    const bm = BETWEEN_BEFORE_RE.exec(beforeText);
+    if (bm) cmpStart = at - bm[0].length;
   }
   if (!op) {
     // "ECOG 0 or 1", "ECOG 0, 1 or 2", "ICDAS score of 1,2 or 3": a score's admitted values
@@ -795,6 +804,10 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   }
   // counts of treatment cycles / lines / types are therapy history (the clinical extractor's)
   const valEndC = (f.q2 ?? q).valueSpan[1];
+  // so are counts of drugs: "intolerant to at least 2 Nonsteroidal Anti-Inflammatory Drugs", "more than 1 TNF antagonist"
+  if (mentions.every((m) => m.id === null) && !(q.unit ?? f.q2?.unit) && DRUG_COUNT_AFTER.test(text.slice(valEndC, valEndC + 60))) {
+    return undefined;
+  }
   if (mentions.every((m) => m.id === null) && /^[\s)]*(?:(?:consecutive|prior|previous|treatment|complete|full)\s+){0,2}(?:cycles?|courses?|lines?|regimens?|doses?|types?\s+of|kinds?\s+of)\b/i.test(text.slice(valEndC, valEndC + 40))) {
     return undefined;
   }
