@@ -317,3 +317,9 @@ test("\"from 2 to <12 years of age\": a lower bound, then the upper bound's own 
   assert.deepEqual(brief("Male or female from 2 to <12 years of age."), [["age", ">=", 2, "a"], ["age", "<", 12, "a"]]);
   assert.deepEqual(brief("age from 18 to 65 years"), [["age", "range", 18, 65, "a"]]);
 });
+
+test("a mass of urine protein is the 24-hour quantity, a grade the dipstick", () => {
+  const t = "Urine routine indicates urinary protein ≥++, or confirms 24-hour urinary protein ≥ 1.0g.";
+  assert.deepEqual(brief(t).map((r) => [r[0], r[2], r[3]]).sort(), [["urine-protein-24h", 1, "g"], ["urine-protein-dipstick", 2, "{dipstick}"]]);
+  assert.deepEqual(brief("urinary protein ≥ 1.0 g/24h"), [["urine-protein-24h", ">=", 1, "g/(24.h)"]]);
+});

@@ -1016,6 +1016,8 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     if (u) c.unit = u;
     else if (mn.age) c.unit = "a";
     if (uSpan && u) c.unitSpan = abs(r, uSpan[0], uSpan[1]);
+    // "urinary protein ≥ 1.0 g": a mass of protein is the 24-hour quantity, not a dipstick grade
+    if (c.variable === "urine-protein-dipstick" && u && /^m?g(?:\/|$)/.test(u)) c.variable = "urine-protein-24h";
     const rel = f.q.relativeTo ?? f.q2?.relativeTo;
     if (rel) c.relativeTo = rel;
     // vitals and scores have one unit ("DBP ≥ 100", "ECOG 0-1"): normalise to the table's
