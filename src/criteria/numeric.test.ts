@@ -323,3 +323,12 @@ test("a mass of urine protein is the 24-hour quantity, a grade the dipstick", ()
   assert.deepEqual(brief(t).map((r) => [r[0], r[2], r[3]]).sort(), [["urine-protein-24h", 1, "g"], ["urine-protein-dipstick", 2, "{dipstick}"]]);
   assert.deepEqual(brief("urinary protein ≥ 1.0 g/24h"), [["urine-protein-24h", ">=", 1, "g/(24.h)"]]);
 });
+
+test("common clinical scales are known measurements; names listed before a shared threshold each get it", () => {
+  assert.deepEqual(brief("Hamilton Anxiety Rating Scale or the Hamilton Depression Rating Scale score > 10"), [["hama", ">", 10, "{score}"], ["hamd", ">", 10, "{score}"]]);
+  assert.deepEqual(brief("PHQ-9 ≥ 10 and GAD-7 ≥ 8"), [["phq9", ">=", 10, "{score}"], ["gad7", ">=", 8, "{score}"]]);
+  assert.deepEqual(brief("EDSS score of 2.0 to 6.5"), [["edss", "range", 2, 6.5, "{score}"]]);
+  assert.deepEqual(brief("modified Rankin Scale (mRS) ≤ 2"), [["mrs", "<=", 2, "{score}"]]);
+  assert.deepEqual(brief("AHI > 15 events per hour")[0].slice(0, 3), ["ahi", ">", 15]);
+  assert.deepEqual(brief("CHA2DS2-VASc score ≥ 2"), [["cha2ds2-vasc", ">=", 2, "{score}"]]);
+});
