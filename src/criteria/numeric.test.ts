@@ -332,3 +332,10 @@ test("common clinical scales are known measurements; names listed before a share
   assert.deepEqual(brief("AHI > 15 events per hour")[0].slice(0, 3), ["ahi", ">", 15]);
   assert.deepEqual(brief("CHA2DS2-VASc score ≥ 2"), [["cha2ds2-vasc", ">=", 2, "{score}"]]);
 });
+
+test("labs beyond oncology: ESR in mm/h, CK-MB apart from CK, FSH in IU/L", () => {
+  assert.deepEqual(brief("ESR > 30 mm/hr"), [["esr", ">", 30, "mm/h"]]);
+  assert.deepEqual(brief("CK-MB > 2 x ULN"), [["ck-mb", ">", 2, "ULN"]]);
+  assert.deepEqual(brief("creatine kinase > 5 x ULN"), [["ck", ">", 5, "ULN"]]);
+  assert.deepEqual(brief("FSH > 40 IU/L"), [["fsh", ">", 40, "[IU]/L"]]);
+});

@@ -65,6 +65,7 @@ const UNIT_ALTS = [
   "k/[µμu]l",
   "G[ \\t]?/[ \\t]?L",
   "mm[ \\t]?/?[ \\t]?hg",
+  "mm[ \\t]?/[ \\t]?h(?:r|our)?",
   "[µμun]M(?![A-Za-z])",
   "milliseconds?",
   "msec",
