@@ -339,3 +339,19 @@ test("labs beyond oncology: ESR in mm/h, CK-MB apart from CK, FSH in IU/L", () =
   assert.deepEqual(brief("creatine kinase > 5 x ULN"), [["ck", ">", 5, "ULN"]]);
   assert.deepEqual(brief("FSH > 40 IU/L"), [["fsh", ">", 40, "[IU]/L"]]);
 });
+
+test("bounds in different units are two comparisons: \"aged 2 months to 17 years\"", () => {
+  assert.deepEqual(brief("Participants aged 2 months to 17 years"), [["age", ">=", 2, "mo"], ["age", "<=", 17, "a"]]);
+  assert.deepEqual(brief("age 18-65 years"), [["age", "range", 18, 65, "a"]]);
+});
+
+test("units in words and the pain scales apart: per microliter, ng/dL; NRS 0-10 vs VAS in mm; a scale named after the value", () => {
+  assert.deepEqual(brief("Platelet count less than 50,000 per microliter"), [["platelets", "<", 50000, "/uL"]]);
+  assert.deepEqual(brief("ANC ≥ 1500 cells per cubic millimeter"), [["anc", ">=", 1500, "/mm3"]]);
+  assert.deepEqual(brief("Serum testosterone < 50 ng/dL"), [["testosterone", "<", 50, "ng/dL"]]);
+  assert.deepEqual(brief("Pulse oximetry < 90%"), [["spo2", "<", 90, "%"]]);
+  assert.deepEqual(brief("Visual analogue scale (VAS) pain score ≥ 40 mm"), [["pain-vas", ">=", 40, "mm"]]);
+  assert.deepEqual(brief("Pain intensity of at least 4 on a 0-10 numeric rating scale"), [["pain-nrs", ">=", 4, "{score}"]]);
+  // a modifier before a known name makes another measurement: "excess weight" is not body weight
+  assert.deepEqual(brief("less than 50% of excess weight")[0][0], null);
+});

@@ -800,7 +800,13 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     if (!w) {
       if (connectorOnly && r.prevMentions.length) mentions = copyMentions(r.prevMentions);
       else return undefined;
-    } else mentions = [{ id: null, start: w.start, end: w.end, age: false }];
+    } else {
+      // a known name among the words after the value ("at least 4 on a 0-10 numeric rating scale")
+      // (only a scale's range or length before it: "10-point numerical rating scale", not "excess weight")
+      const known = w.start >= f.end ? varsIn(r, w.start, w.end) : [];
+      const ownName = known.length === 1 && /^[\d\s\-–.]*(?:-?points?\s+)?$/i.test(text.slice(w.start, w.start + known[0].start));
+      mentions = ownName ? [{ id: known[0].id, start: w.start + known[0].start, end: w.start + known[0].end, age: false }] : [{ id: null, start: w.start, end: w.end, age: false }];
+    }
   }
   // counts of treatment cycles / lines / types are therapy history (the clinical extractor's)
   const valEndC = (f.q2 ?? q).valueSpan[1];
@@ -1027,6 +1033,20 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     }
     const qual = sex && condition ? { ...condition, sex: sex.sex, text: `${condition.text}; ${sex.text}` } : (sex ?? condition);
     if (qual) c.qualifier = qual;
+    if (f.q2 && f.q.unit && f.q2.unit && f.q.unit !== f.q2.unit && !rel) {
+      // "aged 2 months to 17 years": bounds in different units are two comparisons, each in its own unit
+      const lower: NumericConstraint = { ...c, op: ">=", unit: f.q.unit };
+      delete lower.value2;
+      delete lower.value2Span;
+      if (f.q.unitSpan) lower.unitSpan = abs(r, f.q.unitSpan[0], f.q.unitSpan[1]);
+      else delete lower.unitSpan;
+      const upper: NumericConstraint = { ...c, op: "<=", value: f.q2.value, valueSpan: c.value2Span!, unit: f.q2.unit };
+      delete upper.value2;
+      delete upper.value2Span;
+      idx.push(r.constraints.length, r.constraints.length + 1);
+      r.constraints.push(lower, upper);
+      continue;
+    }
     idx.push(r.constraints.length);
     r.constraints.push(c);
   }

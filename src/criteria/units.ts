@@ -22,6 +22,9 @@ export function toUcum(raw: string): string | undefined {
   const key = u.toLowerCase();
   const direct = DIRECT[key];
   if (direct) return direct;
+  // "per microliter", "cells per cubic millimeter"
+  const per = /^(?:cells?\s+)?per\s+(micro\s?-?lit(?:er|re)|ul|cubic\s+millimet(?:er|re)|mm3|mmc)$/.exec(key);
+  if (per) return /^(?:micro|ul)/.test(per[1]) ? "/uL" : "/mm3";
   // 10^9/L written as x10^9/L, ×109/L, *10^9/L, 10⁹/L, 10E9/L
   let m = /^(?:[x×*]\s*)?10\s*(?:\^|\*\*|e)?\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,2})\s*(?:cells\s*)?\/\s*(l|ul|mm3|ml)$/i.exec(u);
   if (m) {
@@ -121,6 +124,8 @@ const DIRECT: Record<string, string> = {
   "g/kg": "g/kg",
   "ng/ml": "ng/mL",
   "pg/ml": "pg/mL",
+  "ng/dl": "ng/dL",
+  "pg/dl": "pg/dL",
   "ug/l": "ug/L",
   "mmol/mol": "mmol/mol",
   "mg/g": "mg/g",
