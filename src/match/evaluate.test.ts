@@ -227,3 +227,10 @@ test("prognosis: life expectancy in weeks or months against the patient's estima
   assert.equal(unknown.truth, "unknown");
   assert.match(unknown.question?.text ?? JSON.stringify(unknown), /life expectancy/i);
 });
+
+test("age: an age in whole years against a threshold in months counts the whole years (1 year is 12 months, not 11)", () => {
+  const r = truth(num("age", ">=", 12, { unit: "mo" }), { age: 1 });
+  assert.equal(r.truth, "true");
+  assert.equal(r.evidence.value, 12);
+  assert.equal(truth(num("age", "<", 12, { unit: "mo" }), { age: 1 }).truth, "false");
+});

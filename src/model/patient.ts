@@ -175,5 +175,6 @@ export function ageInYears(p: Patient, asOf: string): number | undefined {
 /** Age in days at asOf, or undefined; a stated age in years counts from its start. */
 export function ageInDays(p: Patient, asOf: string): number | undefined {
   if (p.birthDate) return dayNumber(asOf) - dayNumber(p.birthDate);
-  return p.age === undefined ? undefined : Math.floor(p.age * 365.25);
+  // An age in whole years is at least that many years: rounding down would make "1 year" 11 months.
+  return p.age === undefined ? undefined : Math.ceil(p.age * 365.25);
 }
