@@ -355,3 +355,8 @@ test("units in words and the pain scales apart: per microliter, ng/dL; NRS 0-10 
   // a modifier before a known name makes another measurement: "excess weight" is not body weight
   assert.deepEqual(brief("less than 50% of excess weight")[0][0], null);
 });
+
+test("weight loss is its own measurement, not body weight", () => {
+  assert.deepEqual(brief("Weight loss > 10% in the past 6 months"), [["weight-loss", ">", 10, "%"]]);
+  assert.deepEqual(brief("weight ≥ 50 kg"), [["weight", ">=", 50, "kg"]]);
+});
