@@ -360,3 +360,11 @@ test("weight loss is its own measurement, not body weight", () => {
   assert.deepEqual(brief("Weight loss > 10% in the past 6 months"), [["weight-loss", ">", 10, "%"]]);
   assert.deepEqual(brief("weight ≥ 50 kg"), [["weight", ">=", 50, "kg"]]);
 });
+
+test("a threshold for another group of the same measurement is an alternative; counts of listed items are no measurement", () => {
+  const r = extractNumeric("ECOG performance status of 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion.");
+  assert.deepEqual(r.constraints.map((c) => [c.variable, c.value, c.value2]), [["ecog", 0, 2], ["ecog", 0, 1]]);
+  assert.deepEqual(r.logic, { op: "or", args: [0, 1] });
+  assert.deepEqual(brief("confirmed by pregnancy test and medical evaluation by interview, and at least 1 of the following conditions apply:"), []);
+  assert.deepEqual(brief("an archival tumor tissue specimen (up to 5 - years prior) is required"), []);
+});

@@ -620,6 +620,8 @@ interface NumericRun {
   groups: Group[];
   prevEnd: number;
   prevMentions: Mention[];
+  /** The next comparison is an alternative threshold of the same measurement for another group ("… for dose expansion"). */
+  alternative?: boolean;
 }
 
 function varsIn(r: NumericRun, s: number, e: number): VariableMention[] {
@@ -796,8 +798,14 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     mentions = [];
     for (const c of chosen) mentions.push({ id: c.id, start: c.start, end: c.end, age: false });
   } else {
-    const w = unknownMeasurement(r, f, p);
-    if (!w) {
+    // "ECOG 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion": after a purpose, the same measurement
+    const samePrevious = r.prevMentions.length > 0 && /^[\s,]*(?:for|in|during)\b[^;.]*?,?\s*(?:and|or|but|while|whereas)\s*$/i.test(text.slice(r.prevEnd, f.cmpStart));
+    const w = samePrevious ? undefined : unknownMeasurement(r, f, p);
+    if (samePrevious) {
+      mentions = copyMentions(r.prevMentions);
+      r.alternative = true;
+    }
+    else if (!w) {
       if (connectorOnly && r.prevMentions.length) mentions = copyMentions(r.prevMentions);
       else return undefined;
     } else {
@@ -810,6 +818,8 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   }
   // counts of treatment cycles / lines / types are therapy history (the clinical extractor's)
   const valEndC = (f.q2 ?? q).valueSpan[1];
+  // "at least 1 of the following conditions": a count of listed items
+  if (/^[\s)]*of\s+(?:the\s+)?(?:following|below|above|these|those)\b/i.test(text.slice(valEndC, valEndC + 30))) return undefined;
   // so are counts of drugs: "intolerant to at least 2 Nonsteroidal Anti-Inflammatory Drugs", "more than 1 TNF antagonist"
   if (mentions.every((m) => m.id === null) && !(q.unit ?? f.q2?.unit) && DRUG_COUNT_AFTER.test(text.slice(valEndC, valEndC + 60))) {
     return undefined;
@@ -1053,7 +1063,8 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
   // "or" right after the previous comparison: "Cr ≤ 1.5 × ULN or CrCl ≥ 60 mL/min", "SBP ≥ 140 or < 100"
   const prevEnd = r.prevEnd;
   const gapEnd = Math.max(prevEnd, Math.min(f.cmpStart, ...mentions.map((m) => m.start)));
-  const joiner: "and" | "or" = prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEnd)) ? "or" : "and";
+  const joiner: "and" | "or" = r.alternative || (prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEnd))) ? "or" : "and";
+  r.alternative = false;
   if (idx.length) {
     const listJoin = mentions.length > 1 && /\bor\b/i.test(text.slice(mentions[0].end, mentions[mentions.length - 1].start)) ? "or" : "and";
     r.groups.push({ idx, joiner, listOr: listJoin === "or" && idx.length > 1 });

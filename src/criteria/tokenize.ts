@@ -127,7 +127,7 @@ const UNIT_ALTS = [
   "cgy",
 ];
 export const UNIT_RE = new RegExp(
-  `^[ \\t]{0,2}-?(${[...UNIT_ALTS].sort((a, b) => b.length - a.length).join("|")})(?![\\p{L}\\d])`,
+  `^[ \\t]{0,2}(?:-[ \\t]?)?(${[...UNIT_ALTS].sort((a, b) => b.length - a.length).join("|")})(?![\\p{L}\\d])`,
   "iu",
 );
 
