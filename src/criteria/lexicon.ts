@@ -14,6 +14,8 @@ export interface LabVariable {
   molarMass?: number;
   /** The side criteria usually limit, used when a threshold has no comparator ("PLT: 100×10⁹/L"). */
   bound?: "min" | "max";
+  /** "roman": the scale's classes are written I, II, III… ("ASA I–III", "NYHA class III or IV"). */
+  classes?: "roman";
   synonyms: string[];
 }
 

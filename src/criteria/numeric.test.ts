@@ -368,3 +368,13 @@ test("a threshold for another group of the same measurement is an alternative; c
   assert.deepEqual(brief("confirmed by pregnancy test and medical evaluation by interview, and at least 1 of the following conditions apply:"), []);
   assert.deepEqual(brief("an archival tumor tissue specimen (up to 5 - years prior) is required"), []);
 });
+
+test("classes in roman numerals after a scale that writes them (ASA, NYHA)", () => {
+  assert.deepEqual(brief("ASA physical status I-III"), [["asa", "range", 1, 3, "{score}"]]);
+  assert.deepEqual(brief("ASA I, II or III"), [["asa", "range", 1, 3, "{score}"]]);
+  assert.deepEqual(brief("NYHA class III or IV heart failure"), [["nyha", "range", 3, 4, "{class}"]]);
+  assert.deepEqual(brief("ASA ≤ III"), [["asa", "<=", 3, "{score}"]]);
+  assert.deepEqual(brief("ASA physical status II or higher"), [["asa", ">=", 2, "{score}"]]);
+  assert.deepEqual(brief("ASA III or V"), [], "classes listed but not consecutive");
+  assert.deepEqual(brief("Stage III or IV"), [], "stages are the diagnosis extractor's");
+});

@@ -554,9 +554,10 @@ export interface NumericResult {
  * every span returned is absolute (offset + local index).
  */
 export function extractNumeric(text: string, offset = 0): NumericResult {
-  if (!MAY_HAVE_NUMBERS.test(text)) return { constraints: [] };
+  const mayRoman = MAY_HAVE_ROMAN_CLASS.test(text);
+  if (!MAY_HAVE_NUMBERS.test(text) && !mayRoman) return { constraints: [] };
   const found = findComparisons(text);
-  if (!found.length && !/protein/i.test(text)) return { constraints: [] };
+  if (!found.length && !mayRoman && !/protein/i.test(text)) return { constraints: [] };
   const r: NumericRun = {
     text,
     offset,
@@ -570,6 +571,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
   };
   for (let fi = 0; fi < found.length; fi++) readComparison(r, fi);
   readDipsticks(r);
+  if (mayRoman) readRomanClasses(r);
   return { constraints: r.constraints, logic: buildLogic(r.groups) };
 }
 
@@ -1071,6 +1073,57 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
   }
   r.prevEnd = Math.max(f.end, qualEnd, ...mentions.map((m) => m.end));
   r.prevMentions = mentions;
+}
+
+/** A roman class (I–VI) standing alone, the cheap test before readRomanClasses. */
+const MAY_HAVE_ROMAN_CLASS = /(?<![\p{L}\d])(?:I{1,3}|IV|VI?)(?![\p{L}\d])/u;
+const ROMAN_VALUE: Record<string, number> = { I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6 };
+/** After a class scale's name: an optional "class"/"physical status" word, a comparator, a roman class, and a second one or "or above". */
+const ROMAN_CLASS_AFTER =
+  /^[ \t]*(?:\([^()]{1,12}\)[ \t]*)?(?:(?:physical[ \t]+status|classification|class(?:es)?|score|grade|status|functional[ \t]+class)[ \t]*)?(?:of[ \t]+)?(≥|>=|>|≤|<=|<|\\>|\\<)?[ \t]*(VI|IV|V|I{1,3})(?![\p{L}\d])((?:[ \t]*(?:-|–|to|or|and|,|\/)[ \t]*(?:class[ \t]+)?(?:VI|IV|V|I{1,3})(?![\p{L}\d]))*)([ \t]+(?:or|and)[ \t]+(?:above|higher|greater|more|over|below|lower|less|under))?/u;
+
+/** Classes written in roman numerals after a scale that uses them (labs.json "classes": "roman"): "ASA I-III", "NYHA class III or IV". */
+function readRomanClasses(r: NumericRun): void {
+  const text = r.text;
+  const vars = (r.allVars ??= findVariables(text));
+  for (const v of vars) {
+    const variable = variableById(v.id);
+    if (variable?.classes !== "roman") continue;
+    const m = ROMAN_CLASS_AFTER.exec(text.slice(v.end, v.end + 60));
+    if (!m) continue;
+    const at = v.end;
+    const first = m[2];
+    const list = m[3];
+    const firstAt = m[0].indexOf(first, m[1] ? m[0].indexOf(m[1]) + m[1].length : 0);
+    const firstStart = at + firstAt;
+    const c: NumericConstraint = {
+      type: "numeric",
+      variable: v.id,
+      mention: text.slice(v.start, v.end),
+      mentionSpan: abs(r, v.start, v.end),
+      op: "=",
+      value: ROMAN_VALUE[first],
+      valueSpan: abs(r, firstStart, firstStart + first.length),
+      unit: variable.unit,
+    };
+    if (list) {
+      // "I-III", "I to IV": a range; "I, II or III", "III or IV": consecutive classes listed
+      const listAt = firstAt + first.length;
+      const romans = [...list.matchAll(/(VI|IV|V|I{1,3})(?![\p{L}\d])/gu)];
+      const values = [ROMAN_VALUE[first], ...romans.map((x) => ROMAN_VALUE[x[1]])];
+      const ranged = romans.length === 1 && /-|–|\bto\b/.test(list);
+      if (!ranged && values.some((x, k) => k > 0 && x !== values[k - 1] + 1)) continue; // "III or V" is no range
+      const last = romans[romans.length - 1];
+      const lastAt = listAt + last.index!;
+      if (values[values.length - 1] < values[0]) continue;
+      c.op = "range";
+      c.value2 = values[values.length - 1];
+      c.value2Span = abs(r, at + lastAt, at + lastAt + last[1].length);
+    } else if (m[1]) c.op = prefixOpOf(m[1]);
+    else if (m[4]) c.op = /above|higher|greater|more|over/i.test(m[4]) ? ">=" : "<=";
+    r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
+    r.constraints.push(c);
+  }
 }
 
 /** Dipstick urine protein: "urine protein ≥ ++", "proteinuria > 1+", "urine protein ++ or above". */
