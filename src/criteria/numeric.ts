@@ -554,7 +554,7 @@ export interface NumericResult {
  * every span returned is absolute (offset + local index).
  */
 export function extractNumeric(text: string, offset = 0): NumericResult {
-  const mayRoman = MAY_HAVE_ROMAN_CLASS.test(text);
+  const mayRoman = MAY_HAVE_ROMAN_CLASS.test(text) && romanScaleNames().test(text);
   if (!MAY_HAVE_NUMBERS.test(text) && !mayRoman) return { constraints: [] };
   const found = findComparisons(text);
   if (!found.length && !mayRoman && !/protein/i.test(text)) return { constraints: [] };
@@ -1077,6 +1077,17 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
 
 /** A roman class (I–VI) standing alone, the cheap test before readRomanClasses. */
 const MAY_HAVE_ROMAN_CLASS = /(?<![\p{L}\d])(?:I{1,3}|IV|VI?)(?![\p{L}\d])/u;
+let romanScaleNamesRe: RegExp | undefined;
+/** Any name of a scale whose classes are roman numerals (labs.json "classes": "roman"), as a cheap pre-test. */
+function romanScaleNames(): RegExp {
+  if (romanScaleNamesRe) return romanScaleNamesRe;
+  const names = labVariables()
+    .filter((v) => v.classes === "roman")
+    .flatMap((v) => v.synonyms)
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+  romanScaleNamesRe = names.length ? new RegExp(`(?:${names.join("|")})`, "i") : /(?!)/;
+  return romanScaleNamesRe;
+}
 const ROMAN_VALUE: Record<string, number> = { I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6 };
 /** After a class scale's name: an optional "class"/"physical status" word, a comparator, a roman class, and a second one or "or above". */
 const ROMAN_CLASS_AFTER =
