@@ -378,3 +378,9 @@ test("classes in roman numerals after a scale that writes them (ASA, NYHA)", () 
   assert.deepEqual(brief("ASA III or V"), [], "classes listed but not consecutive");
   assert.deepEqual(brief("Stage III or IV"), [], "stages are the diagnosis extractor's");
 });
+
+test("the value first, then the comparator and the measurement: \"18 ≤ age ≤ 75\", \"2.0 < BMI < 4.0\"", () => {
+  assert.deepEqual(brief("18 ≤ age ≤ 75"), [["age", ">=", 18, "a"], ["age", "<=", 75, "a"]]);
+  assert.deepEqual(brief("18 years ≤ age ≤ 75 years"), [["age", ">=", 18, "a"], ["age", "<=", 75, "a"]]);
+  assert.deepEqual(brief("18.5 < BMI < 30"), [["bmi", ">", 18.5, "kg/m2"], ["bmi", "<", 30, "kg/m2"]]);
+});

@@ -247,6 +247,10 @@ const DRUG_COUNT_AFTER = /^[\s)]*(?:[\p{L}()\-]+[ \t-]+){0,5}?(?:drugs?|agents?|
 /** "minimum <measurement> of", "max. <measurement>:" right before a value stated without a comparator. */
 const BOUND_BEFORE_RE = /\b(minimum|maximum|min|max)\.?\s+(?:[\p{L}][\p{L}\d'’()\-]*\s+){0,3}[\p{L}][\p{L}\d'’()\-]*\s*(?:of|is|=|:)?\s*$/iu;
 
+/** A comparator after the value and before a word: "18 ≤ age". */
+const REVERSED_CMP_RE = /^[ \t]*(≤|<=|=<|≦|⩽|<|＜|≥|>=|=>|≧|⩾|>|＞|\\<|\\>)[ \t]*(?=\p{L})/u;
+const FLIPPED: Record<ComparisonOp, ComparisonOp> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", range: "range" };
+
 const BETWEEN_BEFORE_RE = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i;
 
 /** The comparison around a value (a range, a prefix or postfix comparator, a score's values, a table's bound, a stated value), or undefined. */
@@ -291,6 +295,14 @@ function comparisonOfValue(text: string, at: number, numText: string, numValueTe
       op = post.op;
       end = post.end;
       if (post.age) postfixAge = true;
+    }
+  }
+  // "18 ≤ age ≤ 75", "18 years < age": the value first, then the comparator and the measurement
+  if (!op && !q2) {
+    const rev = REVERSED_CMP_RE.exec(text.slice(end, end + 12));
+    if (rev) {
+      op = FLIPPED[prefixOp(undefined, rev[1])];
+      end += rev[0].length;
     }
   }
   // "from 2 to <12 years of age": the lower bound of a range whose upper bound has its own comparator
@@ -706,7 +718,9 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
   let ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
   let ageAfterAt = valEnd;
   if (!ageAfter && noUnit && f.end > valEnd) {
-    ageAfter = /^[ \t]*(?:years?|yrs?)[ \t-]*(old|of[ \t]+age|year-old|years-old|y\/o\b|yo\b)/i.exec(text.slice(f.end, f.end + 30));
+    // ("18 ≤ age ≤ 75": the age named after a reversed comparator)
+    ageAfter = /^[ \t]*(?:years?|yrs?)[ \t-]*(old|of[ \t]+age|year-old|years-old|y\/o\b|yo\b)|^[ \t]*(age)\b/i.exec(text.slice(f.end, f.end + 30));
+    if (ageAfter && ageAfter[1] === undefined) ageAfter = /^[ \t]*(age)\b/i.exec(text.slice(f.end, f.end + 30));
     ageAfterAt = f.end;
   }
   const regionVars = varsIn(r, regionStart, f.cmpStart);
