@@ -38,8 +38,8 @@ interface TrieNode {
 }
 let anyCase: TrieNode | undefined;
 let asWritten: TrieNode | undefined;
-/** A word of a name, or of the text: a run of letters and digits (the tokenizer's definition; `variableTokens` scans for it). */
-export const TOKEN = /[\p{L}\d]+/gu;
+/** A word of a name, or of the text: a run of letters and digits, CJK ideographs apart from other letters ("或CCr" is two words; the tokenizer's definition, `variableTokens` scans for it). */
+export const TOKEN = /[\u3400-\u4DBF\u4E00-\u9FFF]+|(?:(?![\u3400-\u4DBF\u4E00-\u9FFF])[\p{L}\d])+/gu;
 
 function load(): LabTable {
   if (table) return table;
@@ -123,6 +123,11 @@ function tokenCharLength(text: string, i: number): number {
   return k === 1 ? 1 : 0;
 }
 
+/** A CJK unified ideograph (BMP blocks). */
+function isHan(c: number): boolean {
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf);
+}
+
 export interface VariableToken {
   s: number;
   e: number;
@@ -149,7 +154,9 @@ export function variableTokens(text: string): VariableToken[] {
       continue;
     }
     let j = i + k;
-    while (j < n && (k = tokenCharLength(text, j)) > 0) j += k;
+    // a change between CJK ideographs and other letters ends a token ("或CCr" is "或", "CCr")
+    const han = isHan(text.charCodeAt(i));
+    while (j < n && (k = tokenCharLength(text, j)) > 0 && isHan(text.charCodeAt(j)) === han) j += k;
     const t = text.slice(i, j);
     toks.push({ s: i, e: j, t, l: aligned ? lowerText.slice(i, j) : t.toLowerCase() });
     i = j;

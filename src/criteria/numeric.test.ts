@@ -384,3 +384,7 @@ test("the value first, then the comparator and the measurement: \"18 ≤ age ≤
   assert.deepEqual(brief("18 years ≤ age ≤ 75 years"), [["age", ">=", 18, "a"], ["age", "<=", 75, "a"]]);
   assert.deepEqual(brief("18.5 < BMI < 30"), [["bmi", ">", 18.5, "kg/m2"], ["bmi", "<", 30, "kg/m2"]]);
 });
+
+test("CJK text next to a Latin name does not hide it: \"Cr>1.5×ULN或CCr<60ml/min\"", () => {
+  assert.deepEqual(brief("Cr>1.5×ULN或CCr<60ml/min"), [["creatinine", ">", 1.5, "ULN"], ["creatinine-clearance", "<", 60, "mL/min"]]);
+});
