@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { extractNumeric } from "./numeric.js";
+import { parseCriteria } from "./parse.js";
 
 /** [variable, op, value, value2?, unit?/relativeTo?] of each constraint. */
 function brief(text: string): Array<Array<string | number | null>> {
@@ -387,4 +388,18 @@ test("the value first, then the comparator and the measurement: \"18 ≤ age ≤
 
 test("CJK text next to a Latin name does not hide it: \"Cr>1.5×ULN或CCr<60ml/min\"", () => {
   assert.deepEqual(brief("Cr>1.5×ULN或CCr<60ml/min"), [["creatinine", ">", 1.5, "ULN"], ["creatinine-clearance", "<", 60, "mL/min"]]);
+});
+
+test("a title names the measurement its items leave unnamed (PDQ: \"Age\" over \"* 18 and over\")", () => {
+  const text = "PATIENT CHARACTERISTICS:\n\nAge\n\n* 18 and over\n\nPerformance status\n\n* 0-2\n\nLife expectancy\n\n* At least 3 months\n\nHematopoietic\n\n* WBC at least 3,000/mm^3";
+  const cs = parseCriteria(text).flatMap((c) => c.constraints);
+  assert.deepEqual(
+    cs.map((k) => (k.type === "numeric" || k.type === "prognosis" ? [k.type, k.variable, k.op, k.value, k.unit, text.slice(k.mentionSpan[0], k.mentionSpan[1]), k.mention] : [k.type])),
+    [
+      ["numeric", "age", ">=", 18, "a", "Age", "Age"],
+      ["numeric", "ecog", "range", 0, "{score}", "Performance status", "Performance status"],
+      ["prognosis", "life-expectancy", ">=", 3, "mo", "Life expectancy", "Life expectancy"],
+      ["numeric", "wbc", ">=", 3000, "/mm3", "WBC", "WBC"],
+    ],
+  );
 });

@@ -565,7 +565,7 @@ export interface NumericResult {
  * Numeric constraints in one criterion. `offset` is where `text` starts in the document:
  * every span returned is absolute (offset + local index).
  */
-export function extractNumeric(text: string, offset = 0): NumericResult {
+export function extractNumeric(text: string, offset = 0, subject?: NumericSubject): NumericResult {
   const mayRoman = MAY_HAVE_ROMAN_CLASS.test(text) && romanScaleNames().test(text);
   if (!MAY_HAVE_NUMBERS.test(text) && !mayRoman) return { constraints: [] };
   const found = findComparisons(text);
@@ -581,6 +581,7 @@ export function extractNumeric(text: string, offset = 0): NumericResult {
     prevEnd: 0,
     prevMentions: [],
   };
+  if (subject) r.subject = { id: subject.id, start: subject.span[0] - offset, end: subject.span[1] - offset, age: subject.id === "age", text: subject.text };
   for (let fi = 0; fi < found.length; fi++) readComparison(r, fi);
   readDipsticks(r);
   if (mayRoman) readRomanClasses(r);
@@ -593,6 +594,19 @@ interface Mention {
   start: number;
   end: number;
   age: boolean;
+  /** The words, when they stand outside the criterion (a topic title: positions before its text). */
+  text?: string;
+}
+
+/**
+ * What the criterion is about when its title names it and the criterion does not ("Age" over
+ * "* 18 and over", "Life expectancy" over "* At least 3 months"): a variable id ("age" for ages)
+ * and the title's absolute span.
+ */
+export interface NumericSubject {
+  id: string;
+  span: Span;
+  text: string;
 }
 
 // Arrays here are built by push onto [] rather than by map(): map() makes "holey" arrays, and
@@ -636,6 +650,8 @@ interface NumericRun {
   prevMentions: Mention[];
   /** The next comparison is an alternative threshold of the same measurement for another group ("… for dose expansion"). */
   alternative?: boolean;
+  /** The title's subject, in local positions (before the text: negative). */
+  subject?: Mention;
 }
 
 function varsIn(r: NumericRun, s: number, e: number): VariableMention[] {
@@ -745,8 +761,10 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
     } else if (connectorOnly && r.prevMentions.length === 1 && r.prevMentions[0].age) {
       isAge = true;
       ageMention = { start: r.prevMentions[0].start, end: r.prevMentions[0].end };
+    } else if (r.subject?.age && !hasVarInRegion && (noUnit || unit === "a" || unit === "mo")) {
+      isAge = true; // under the title "Age": "* 18 and over"
     }
-    if (isAge && !ageMention) {
+    if (isAge && !ageMention && !r.subject?.age) {
       const us = (f.q2 ?? q).unitSpan ?? q.unitSpan;
       ageMention = us ? { start: us[0], end: us[1] } : { start: q.valueSpan[0], end: q.valueSpan[1] };
     }
@@ -823,6 +841,7 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     }
     else if (!w) {
       if (connectorOnly && r.prevMentions.length) mentions = copyMentions(r.prevMentions);
+      else if (r.subject && !r.subject.age) mentions = [{ ...r.subject }]; // under the title "Life expectancy": "* At least 3 months"
       else return undefined;
     } else {
       // a known name among the words after the value ("at least 4 on a 0-10 numeric rating scale")
@@ -979,7 +998,10 @@ function readComparison(r: NumericRun, fi: number): void {
   }
   let mentions: Mention[];
   if (isAge) {
-    mentions = [{ id: "age", start: age.ageMention!.start, end: age.ageMention!.end, age: true }];
+    mentions =
+      r.subject?.age && !age.ageMention
+        ? [{ ...r.subject }]
+        : [{ id: "age", start: age.ageMention!.start, end: age.ageMention!.end, age: true }];
   } else {
     const ms = measurementMentions(r, f, p, age);
     if (!ms) {
@@ -1006,7 +1028,7 @@ function emitPair(r: NumericRun, f: Found, mentions: Mention[]): void {
     const c: NumericConstraint = {
       type: "numeric",
       variable: id,
-      mention: text.slice(mn.start, mn.end),
+      mention: mn.text ?? text.slice(mn.start, mn.end),
       mentionSpan: abs(r, mn.start, mn.end),
       op: f.op,
       value: qq.value,
@@ -1033,7 +1055,7 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     const c: NumericConstraint = {
       type: "numeric",
       variable: mn.id,
-      mention: text.slice(mn.start, mn.end),
+      mention: mn.text ?? text.slice(mn.start, mn.end),
       mentionSpan: abs(r, mn.start, mn.end),
       op: f.op,
       value: f.q.value,

@@ -14,14 +14,14 @@ import fs from "node:fs";
 import { ageToDays } from "../model/age.js";
 import type { Study } from "../model/study.js";
 import { extractClinicalConstraints } from "./clinical/index.js";
-import { labTableVersion } from "./lexicon.js";
-import { extractNumeric, TIME_VARIABLES } from "./numeric.js";
+import { findVariables, labTableVersion } from "./lexicon.js";
+import { extractNumeric, TIME_VARIABLES, type NumericSubject } from "./numeric.js";
 import { inferMisplacedExclusions } from "./polarity.js";
-import { segmentCriteria } from "./segment.js";
+import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.5.2";
+export const PARSER_CODE_VERSION = "1.6.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -37,7 +37,7 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
   const segments = segmentCriteria(text);
   const criteria: Criterion[] = [];
   for (const seg of segments) {
-    const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0]);
+    const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0], seg.parent !== undefined ? subjectOf(segments[seg.parent]) : undefined);
     let clinical: Constraint[] = [];
     if (!opts.numericOnly) {
       if (opts.strict) clinical = extractClinicalConstraints(seg.text, seg.span[0]);
@@ -59,6 +59,20 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
   }
   inferMisplacedExclusions(criteria);
   return criteria;
+}
+
+/**
+ * The measurement a title names, for the items under it that do not name one: "Age" over
+ * "* 18 and over", "Life expectancy" over "* At least 3 months" (PDQ-style records). Only a
+ * title that is nothing but the name.
+ */
+function subjectOf(parent: Segment): NumericSubject | undefined {
+  const title = parent.text.replace(/[\s:]+$/, "");
+  if (!title || title.length > 40) return undefined;
+  if (/^age$/i.test(title)) return { id: "age", span: [parent.span[0], parent.span[0] + title.length], text: title };
+  const vars = findVariables(title);
+  if (vars.length !== 1 || vars[0].start !== 0 || vars[0].end !== title.length) return undefined;
+  return { id: vars[0].id, span: [parent.span[0], parent.span[0] + title.length], text: title };
 }
 
 /** The numeric grammar's comparisons of a time variable (life expectancy) are prognosis constraints; same places, so the logic's indices hold. */

@@ -109,3 +109,40 @@ test("empty and whitespace-only texts give no criteria", () => {
   assert.deepEqual(segmentCriteria(""), []);
   assert.deepEqual(segmentCriteria("\n \n\t\n"), []);
 });
+
+test("PDQ layout: topic titles inside an all-capitals section hold the bullets after them", () => {
+  const text = [
+    "PATIENT CHARACTERISTICS:",
+    "",
+    "Age",
+    "",
+    "* 18 and over",
+    "",
+    "Hematopoietic",
+    "",
+    "* WBC at least 3,000/mm^3",
+    "* Platelet count at least 100,000/mm^3",
+    "",
+    "PRIOR CONCURRENT THERAPY:",
+    "",
+    "Chemotherapy",
+    "",
+    "* No prior chemotherapy",
+  ].join("\n");
+  assert.deepEqual(brief(text), [
+    ["unknown", 0, null, "PATIENT CHARACTERISTICS:"],
+    ["unknown", 1, 0, "Age"],
+    ["unknown", 2, 1, "18 and over"],
+    ["unknown", 1, 0, "Hematopoietic"],
+    ["unknown", 2, 3, "WBC at least 3,000/mm^3"],
+    ["unknown", 2, 3, "Platelet count at least 100,000/mm^3"],
+    ["unknown", 0, null, "PRIOR CONCURRENT THERAPY:"],
+    ["unknown", 1, 6, "Chemotherapy"],
+    ["unknown", 2, 7, "No prior chemotherapy"],
+  ]);
+  // outside such a section a short line is a criterion of its own
+  assert.deepEqual(brief("Inclusion Criteria:\n\nHealthy volunteers\n\n* Age 18-65"), [
+    ["inclusion", 0, null, "Healthy volunteers"],
+    ["inclusion", 0, null, "Age 18-65"],
+  ]);
+});

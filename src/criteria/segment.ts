@@ -77,6 +77,28 @@ interface Open {
   n?: number;
 }
 
+/** A short topic title: a few words, a capital first, no digits, no closing punctuation ("Age", "Performance status", "Hematopoietic"). */
+function isTopicTitle(line: string): boolean {
+  return line.length <= 40 && /^[A-Z][A-Za-z'’/(), -]*[A-Za-z)]$/.test(line) && line.split(/\s+/).length <= 5;
+}
+
+function isAllCapitals(s: string): boolean {
+  return /[A-Z]{3}/.test(s) && !/[a-z]/.test(s);
+}
+
+/** Whether the next non-blank line from `from` starts with a bullet. */
+function nextLineIsBullet(text: string, from: number): boolean {
+  let p = from;
+  while (p < text.length) {
+    let e = text.indexOf("\n", p);
+    if (e < 0) e = text.length;
+    const line = text.slice(p, e);
+    if (line.trim()) return readMarker(line) !== undefined;
+    p = e + 1;
+  }
+  return false;
+}
+
 /** Splits an eligibility text into criteria segments with spans into `text`. */
 export function segmentCriteria(text: string): Segment[] {
   const segs: Segment[] = [];
@@ -84,6 +106,8 @@ export function segmentCriteria(text: string): Segment[] {
   let stack: Open[] = [];
   let current: Segment | undefined; // item that wrapped lines extend
   let blankSince = true;
+  /** Topic titles (PDQ "Age", "Hepatic"): the bullets after them are their children. */
+  const titles = new WeakSet<Segment>();
   let pos = 0;
   const endOf = (s: Segment) => s.span[1];
 
@@ -140,7 +164,7 @@ export function segmentCriteria(text: string): Segment[] {
     if (mk) {
       const start = lineStart + mk.contentStart;
       const prev = current;
-      const prevEndsColon = prev ? /:\s*$/.test(text.slice(prev.span[0], prev.span[1])) : false;
+      const prevEndsColon = prev ? titles.has(prev) || /:\s*$/.test(text.slice(prev.span[0], prev.span[1])) : false;
       let depth = 0;
       let parent: number | undefined;
       // where does it fit in the open levels?
@@ -230,6 +254,17 @@ export function segmentCriteria(text: string): Segment[] {
       stack = [];
       current = undefined;
       blankSince = true;
+      if (nl >= text.length) break;
+      continue;
+    }
+    // A topic line inside an all-capitals section ("PATIENT CHARACTERISTICS:" then "Age", then
+    // "* 18 and over"), as the NCI's PDQ records write them: a title over the bullets that follow.
+    const section = stack[0] && stack[0].type === "group" ? segs[stack[0].index] : undefined;
+    if (section && blankSince && isTopicTitle(trimmed) && isAllCapitals(text.slice(section.span[0], section.span[1])) && nextLineIsBullet(text, nl + 1)) {
+      current = push(1, lineContentStart, contentEnd, stack[0].index);
+      titles.add(current);
+      stack = [stack[0], { index: segs.length - 1, depth: 1, indent: -1, type: "group" }];
+      blankSince = false;
       if (nl >= text.length) break;
       continue;
     }

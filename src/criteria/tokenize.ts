@@ -58,6 +58,7 @@ const UNIT_ALTS = [
   "m?iu[ \\t]?/[ \\t]?m?l",
   "[µμu]iu[ \\t]?/[ \\t]?ml",
   "u[ \\t]?/[ \\t]?m?l",
+  "units?[ \\t]?/[ \\t]?m?l",
   "kg[ \\t]?/[ \\t]?m(?:2|²|\\^2)",
   "cop(?:y|ies)[ \\t]?/[ \\t]?ml",
   "cells[ \\t]?/[ \\t]?(?:mm3|mm³|mm\\^3|[µμu]l|mmc)",
