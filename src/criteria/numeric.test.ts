@@ -403,3 +403,11 @@ test("a title names the measurement its items leave unnamed (PDQ: \"Age\" over \
     ],
   );
 });
+
+test("comparators in words and symbols: 'does not exceed' is at most, '=/>' at least", () => {
+  assert.deepEqual(brief("Creatinine does not exceed 1.5 mg/dL"), [["creatinine", "<=", 1.5, "mg/dL"]]);
+  assert.deepEqual(brief("PSA should not exceed 10 ng/mL"), [["psa", "<=", 10, "ng/mL"]]);
+  assert.deepEqual(brief("Weight exceeding 150 kg"), [["weight", ">", 150, "kg"]]);
+  assert.deepEqual(brief("ANC =/> 1500/mm3"), [["anc", ">=", 1500, "/mm3"]]);
+  assert.deepEqual(brief("Hb =/< 8 g/dL"), [["hemoglobin", "<=", 8, "g/dL"]]);
+});

@@ -193,6 +193,10 @@ const PREFIX: Array<[string, ComparisonOp]> = [
   ["no higher than", "<="],
   ["not exceeding", "<="],
   ["not to exceed", "<="],
+  ["does not exceed", "<="],
+  ["do not exceed", "<="],
+  ["doesn't exceed", "<="],
+  ["not exceed", "<="],
   ["not above", "<="],
   ["not over", "<="],
   ["up to", "<="],
@@ -227,6 +231,8 @@ const PREFIX: Array<[string, ComparisonOp]> = [
 const SYMBOLS: Array<[string, ComparisonOp]> = [
   ["≥/=", ">="],
   [">/=", ">="],
+  ["=/>", ">="],
+  ["=/<", "<="],
   ["\\\\?>[ \\t]?=", ">="],
   ["=[ \\t]?>", ">="],
   ["≥", ">="],
@@ -259,8 +265,8 @@ const wordOps = new Map(PREFIX.map(([w, op]) => [w.replace(/\\\.\?$/, ""), op]))
 export function prefixOp(word: string | undefined, sym: string | undefined): ComparisonOp {
   if (sym) {
     const s = sym.replace(/[\\ \t]/g, "");
-    if (s === ">=" || s === "=>" || s === ">/=" || s === "≥/=" || s === "≥" || s === "≧" || s === "⩾") return ">=";
-    if (s === "<=" || s === "=<" || s === "</=" || s === "≤/=" || s === "≤" || s === "≦" || s === "⩽") return "<=";
+    if (s === ">=" || s === "=>" || s === ">/=" || s === "=/>" || s === "≥/=" || s === "≥" || s === "≧" || s === "⩾") return ">=";
+    if (s === "<=" || s === "=<" || s === "</=" || s === "=/<" || s === "≤/=" || s === "≤" || s === "≦" || s === "⩽") return "<=";
     if (s === ">" || s === "＞") return ">";
     if (s === "<" || s === "＜") return "<";
     return "=";
