@@ -411,3 +411,10 @@ test("comparators in words and symbols: 'does not exceed' is at most, '=/>' at l
   assert.deepEqual(brief("ANC =/> 1500/mm3"), [["anc", ">=", 1500, "/mm3"]]);
   assert.deepEqual(brief("Hb =/< 8 g/dL"), [["hemoglobin", "<=", 8, "g/dL"]]);
 });
+
+test("FEV1/FVC is a ratio of its own; a percentage written as a fraction of 1 has unit 1; 'at least one lesion' names the lesion", () => {
+  assert.deepEqual(brief("FEV1/FVC < 0.7"), [["fev1-fvc", "<", 0.7, "1"]]);
+  assert.deepEqual(brief("FEV1/FVC ratio < 70%"), [["fev1-fvc", "<", 70, "%"]]);
+  assert.deepEqual(brief("EF < 0.40"), [["lvef", "<", 0.4, "1"]]);
+  assert.equal(extractNumeric("At least one lesion ≥ 10 mm in longest diameter").constraints[0].mention, "lesion");
+});

@@ -503,7 +503,7 @@ function clauseStart(text: string, pos: number, min: number, ignoreParens = fals
 }
 
 const LEAD_FILLER =
-  /^(?:[\s,:;()\-–•*/]|\d+[.)]\s|[A-Za-z][.)]\s|(?:and|or|the|a|an|patients?|subjects?|participants?|with|who|have|has|having|had|must|should|be|is|are|was|were|presence|of|in|on|at|for|any|documented|known|evidence|history|baseline|screening|if|their|his|her|defined|as|by|such|that|than|to|which|where|when|adequate|normal|function|organ|level|levels)\b|e\.g\.|i\.e\.|[:：])+/i;
+  /^(?:[\s,:;()\-–•*/]|\d+[.)]\s|[A-Za-z][.)]\s|(?:and|or|the|a|an|patients?|subjects?|participants?|with|who|have|has|having|had|must|should|be|is|are|was|were|presence|of|in|on|at|for|any|documented|known|evidence|history|baseline|screening|if|their|his|her|defined|as|by|such|that|than|to|which|where|when|adequate|normal|function|organ|level|levels|least|most|one)\b|e\.g\.|i\.e\.|[:：])+/i;
 const TRAIL_FILLER =
   /(?:[\s,:;(\-–=：]|\b(?:of|is|are|was|were|be|being|must|should|has|have|had|with|and|or|the|a|an|level|levels|value|values|concentration|result|results|count|in|at|on|to|than|score|equal|that|which|will|defined|as|by)\b)+$/i;
 
@@ -1078,6 +1078,8 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     if (!c.unit && !rel && mn.id) {
       const v = variableById(mn.id);
       if (v && (v.kind === "vital" || v.kind === "score" || v.id === "inr" || v.id === "bmi")) c.unit = v.unit;
+      // a percentage written as a fraction of 1: "FEV1/FVC < 0.7", "EF < 0.40"
+      if (v?.unit === "%" && c.value <= 1 && (c.value2 === undefined || c.value2 <= 1) && !(v.kind === "vital" && c.value === 1)) c.unit = "1";
     }
     const qual = sex && condition ? { ...condition, sex: sex.sex, text: `${condition.text}; ${sex.text}` } : (sex ?? condition);
     if (qual) c.qualifier = qual;

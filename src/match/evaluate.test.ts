@@ -234,3 +234,9 @@ test("age: an age in whole years against a threshold in months counts the whole 
   assert.equal(r.evidence.value, 12);
   assert.equal(truth(num("age", "<", 12, { unit: "mo" }), { age: 1 }).truth, "false");
 });
+
+test("numeric: a percentage threshold written as a fraction of 1 (EF < 0.40) compares with a patient's percentage", () => {
+  const p: Patient = { observations: [{ variable: "lvef", value: 35, unit: "%" }] };
+  assert.equal(truth(num("lvef", "<", 0.4, { unit: "1" }), p).truth, "true");
+  assert.equal(truth(num("lvef", ">=", 0.5, { unit: "1" }), p).truth, "false");
+});
