@@ -240,3 +240,16 @@ test("numeric: a percentage threshold written as a fraction of 1 (EF < 0.40) com
   assert.equal(truth(num("lvef", "<", 0.4, { unit: "1" }), p).truth, "true");
   assert.equal(truth(num("lvef", ">=", 0.5, { unit: "1" }), p).truth, "false");
 });
+
+test("diagnosis: stage lists admit any item, and a stage admits its own sub-stages only (II is not IIIB)", () => {
+  const stage = (want: string, have: string) => truth(dx(null, `stage ${want}`, { aspect: "stage", stage: want }), { conditions: [{ text: "ovarian cancer", stage: have }] }).truth;
+  assert.equal(stage("IIIB, IIIC, or IV", "IV"), "true");
+  assert.equal(stage("IIIB, IIIC, or IV", "IIIA"), "false");
+  assert.equal(stage("II, III, and IV", "IIIA"), "true");
+  assert.equal(stage("III or IV", "II"), "false");
+  assert.equal(stage("II", "IIIB"), "false");
+  assert.equal(stage("I-II", "IIIC"), "false");
+  assert.equal(stage("I-II", "IIB"), "true");
+  assert.equal(stage("III-IV", "IVB"), "true");
+  assert.equal(stage("IIIB", "III"), "unknown");
+});

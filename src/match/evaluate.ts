@@ -463,25 +463,35 @@ function evaluateStage(c: DiagnosisConstraint, index: number, ctx: EvalContext):
     if (pm === undefined) return unknown(index, "M category", q, { fact: `stage ${have.stage ?? have.tnm}` });
     return known(index, pm === m[1], { fact: have.tnm ? `TNM ${have.tnm}` : `stage ${have.stage}`, threshold: `M${m[1]}` });
   }
-  const range = /^(?:stage\s*)?([0IV]+[A-C]?)\s*(?:-|–|to)\s*([0IV]+[A-C]?)$/i.exec(want) ?? /^(?:stage\s*)?([0IV]+[A-C]?)$/i.exec(want);
-  if (!range) return notComputable(index, `stage "${want}" not understood`);
-  const lo = stageRank(range[1]);
-  const hi = range[2] ? stageRank(range[2]) : undefined;
-  if (lo === undefined) return notComputable(index, `stage "${want}" not understood`);
+  // One stage, a range ("IIIB-IV"), or a list of them ("IIIB, IIIC, or IV"; "II/III"): any admits.
+  const items = want.replace(/^stage\s*/i, "").split(/\s*(?:,\s*(?:or|and)\b|,|\bor\b|\band\b|\/)\s*/i).filter(Boolean);
+  const ranges: Array<[number, number | undefined]> = [];
+  for (const item of items) {
+    const range = /^(?:stage\s*)?([0IV]+[A-C]?)\s*(?:-|–|to)\s*([0IV]+[A-C]?)$/i.exec(item) ?? /^(?:stage\s*)?([0IV]+[A-C]?)$/i.exec(item);
+    const lo = range ? stageRank(range[1]) : undefined;
+    if (!range || lo === undefined) return notComputable(index, `stage "${want}" not understood`);
+    ranges.push([lo, range[2] ? stageRank(range[2]) : undefined]);
+  }
+  if (!ranges.length) return notComputable(index, `stage "${want}" not understood`);
   if (!have?.stage) return unknown(index, "stage", q);
   const r = stageRank(have.stage);
   if (r === undefined) return notComputable(index, `patient stage "${have.stage}" not understood`);
-  let holds: boolean;
-  if (hi !== undefined) {
-    // A range admits its sub-stages: "III-IV" includes IVB.
-    const hiTop = STAGES.findLastIndex((s) => s.startsWith(STAGES[hi]));
-    holds = r >= lo && r <= hiTop;
-  } else {
-    holds = STAGES[r].startsWith(STAGES[lo]);
-    if (!holds && STAGES[lo].startsWith(STAGES[r]) && STAGES[lo] !== STAGES[r]) {
-      return unknown(index, `sub-stage of stage ${have.stage}`, q, { fact: `stage ${have.stage}` });
+  let holds = false;
+  let subStage = false;
+  // A stage admits its sub-stages ("III" admits IIIB), by the roman part: "II" does not admit IIIB.
+  const within = (s: string, of: string) => s === of || s.replace(/[A-C]$/, "") === of;
+  for (const [lo, hi] of ranges) {
+    if (hi !== undefined) {
+      // A range admits the sub-stages of its ends: "III-IV" includes IVB.
+      const hiTop = STAGES.findLastIndex((s) => within(s, STAGES[hi]));
+      holds ||= r >= lo && r <= hiTop;
+    } else {
+      holds ||= within(STAGES[r], STAGES[lo]);
+      // the patient's "III" against "IIIB": which sub-stage decides
+      if (STAGES[lo] !== STAGES[r] && within(STAGES[lo], STAGES[r])) subStage = true;
     }
   }
+  if (!holds && subStage) return unknown(index, `sub-stage of stage ${have.stage}`, q, { fact: `stage ${have.stage}` });
   return known(index, holds, { fact: `stage ${have.stage}`, threshold: `stage ${want}` });
 }
 

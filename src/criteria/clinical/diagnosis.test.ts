@@ -169,3 +169,8 @@ test("exceptions reach through 'e.g.' lists", () => {
   const ie = view(extractDiagnosis("conditions other than T1D known to affect bone health (i.e., non-compensated hypothyroidism, rheumatoid arthritis)", 0));
   assert.ok(ie.some((c) => c.concept === "rheumatoid-arthritis" && !c.exception));
 });
+
+test("a stage list keeps all its items: \"Stage IIIB, IIIC, or IV\"", () => {
+  const stages = extractDiagnosis("Stage IIIB, IIIC, or IV", 0).filter((c) => c.aspect === "stage").map((c) => c.stage);
+  assert.deepEqual(stages, ["IIIB, IIIC, or IV"]);
+});

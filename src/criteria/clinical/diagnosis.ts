@@ -39,7 +39,7 @@ const STATUS_RE =
   /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|controlled|uncontrolled|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
 
 const STAGE_RE = new RegExp(
-  String.raw`\b(?:(?:AJCC|UICC|FIGO|TNM|clinical|pathologic(?:al)?|Ann\s+Arbor|BCLC|ISS)\s+)?stages?\s*(?::\s*)?((?:0|IV|I{1,3}|[1-4])[A-C]?[12]?(?:\s*(?:-|–|~|to|or|and|/|,)\s*(?:stage\s*)?(?:IV|I{1,3}|[1-4])[A-C]?[12]?)*)(?![A-Za-z])`,
+  String.raw`\b(?:(?:AJCC|UICC|FIGO|TNM|clinical|pathologic(?:al)?|Ann\s+Arbor|BCLC|ISS)\s+)?stages?\s*(?::\s*)?((?:0|IV|I{1,3}|[1-4])[A-C]?[12]?(?:\s*(?:,\s*(?:or|and)\b|-|–|~|to|or|and|/|,)\s*(?:stage\s*)?(?:IV|I{1,3}|[1-4])[A-C]?[12]?)*)(?![A-Za-z])`,
   "gi",
 );
 const ROMAN_RANGE_RE = /\b((?:IV|I{1,3})[A-C]?\s*(?:-|–|~|to)\s*(?:IV|I{1,3})[A-C]?)(?:\s+stage\b)?(?![A-Za-z])/g;
