@@ -418,3 +418,15 @@ test("FEV1/FVC is a ratio of its own; a percentage written as a fraction of 1 ha
   assert.deepEqual(brief("EF < 0.40"), [["lvef", "<", 0.4, "1"]]);
   assert.equal(extractNumeric("At least one lesion ≥ 10 mm in longest diameter").constraints[0].mention, "lesion");
 });
+
+test("negative values after a comparator or a joining word (T-score ≤ -2.5); ranges run low to high whatever the order written", () => {
+  assert.deepEqual(brief("T-score ≤ -2.5"), [["bmd-t-score", "<=", -2.5, "{SD}"]]);
+  assert.deepEqual(brief("BMD T-score between -1.0 and -2.5"), [["bmd-t-score", "range", -2.5, -1, "{SD}"]]);
+  assert.deepEqual(brief("base excess < -5 mmol/L"), [[null, "<", -5, "mmol/L"]]);
+  assert.deepEqual(brief("ECOG 2~0"), [["ecog", "range", 0, 2, "{score}"]]);
+  assert.deepEqual(brief("age 18-65"), [["age", "range", 18, 65, "a"]]);
+  // a dash that is no minus sign
+  assert.deepEqual(brief("Hb: -2"), []);
+  const r = extractNumeric("BCVA of 78 to 24 letters").constraints[0];
+  assert.deepEqual([r.value, r.value2, r.valueSpan, r.value2Span], [24, 78, [14, 16], [8, 10]]);
+});

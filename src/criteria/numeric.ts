@@ -53,7 +53,9 @@ function quantity(value: number, valueSpan: Span, end: number, relativeTo?: "ULN
 /** Cheap test: a criterion without digits, "+" or a ULN-like word has no numeric constraint. */
 const MAY_HAVE_NUMBERS = { test: (t: string) => /[\d+]/.test(t) || /ULN|LLN|limit/i.test(t) };
 const VERSION_BEFORE = /(?:^|[^\p{L}])(?:version|ver\.?|v)\s*\(?\s*$/iu;
-const SECOND_NUMBER_RE = /^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
+/** A minus sign right before a number, after a comparator or a word that introduces a value. */
+const NEGATIVE_BEFORE = /(?:[<>≤≥=≦≧＜＞]|\b(?:than|between|of|to|and|from|is|at))\s*-$/;
+const SECOND_NUMBER_RE = /^(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
 /** Variables measured in time (the lab table's "prognosis" kind: life expectancy); parse.ts makes their constraints "prognosis". */
 export const TIME_VARIABLES: ReadonlySet<string> = new Set(labVariables().filter((v) => v.kind === "prognosis").map((v) => v.id));
@@ -203,6 +205,9 @@ function comparisonAt(text: string, at: number, found: string): Found | undefine
     return f;
   }
   if (before1 === "-" && /\d\s*-$/.test(text.slice(Math.max(0, at - 3), at))) return undefined; // second half of a range seen alone
+  // "T-score ≤ -2.5", "between -1.0 and -2.5": a minus sign after a comparator or a joining word
+  const minus = NEGATIVE_BEFORE.exec(text.slice(Math.max(0, at - 12), at));
+  if (minus) return comparisonOfValue(text, at - 1, "-" + numText, "-" + numValueText, ratio);
   return comparisonOfValue(text, at, numText, numValueText, ratio);
 }
 
@@ -1064,6 +1069,11 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     if (f.q2) {
       c.value2 = f.q2.value;
       c.value2Span = abs(r, f.q2.valueSpan[0], f.q2.valueSpan[1]);
+      // a range written high to low ("78 to 24 letters", "between -1.0 and -2.5"): value is the lower bound
+      if (c.value2 < c.value && f.q.unit === f.q2.unit) {
+        [c.value, c.value2] = [c.value2, c.value];
+        [c.valueSpan, c.value2Span] = [c.value2Span, c.valueSpan];
+      }
     }
     const u = f.q2?.unit ?? f.q.unit;
     const uSpan = f.q2?.unitSpan ?? f.q.unitSpan;

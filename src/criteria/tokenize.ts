@@ -283,4 +283,4 @@ export function postfixOp(word: string): ComparisonOp {
 }
 
 /** Range joiners between two values. */
-export const RANGE_JOIN_RE = /^[ \t]*(?:-|–|—|~|∼|～|－|to|and|through|until)[ \t]*(?=\d)/i;
+export const RANGE_JOIN_RE = /^[ \t]*(?:-|–|—|~|∼|～|－|to|and|through|until)[ \t]*(?=-?\d)/i;
