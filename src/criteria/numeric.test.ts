@@ -430,3 +430,9 @@ test("negative values after a comparator or a joining word (T-score ≤ -2.5); r
   const r = extractNumeric("BCVA of 78 to 24 letters").constraints[0];
   assert.deepEqual([r.value, r.value2, r.valueSpan, r.value2Span], [24, 78, [14, 16], [8, 10]]);
 });
+
+test("units of function tests: m/s, mL/kg/min, metres", () => {
+  assert.deepEqual(brief("Gait speed < 0.8 m/s"), [[null, "<", 0.8, "m/s"]]);
+  assert.deepEqual(brief("VO2max < 20 mL/kg/min"), [[null, "<", 20, "mL/kg/min"]]);
+  assert.deepEqual(brief("Six-minute walk distance < 300 meters"), [[null, "<", 300, "m"]]);
+});
