@@ -436,3 +436,8 @@ test("units of function tests: m/s, mL/kg/min, metres", () => {
   assert.deepEqual(brief("VO2max < 20 mL/kg/min"), [[null, "<", 20, "mL/kg/min"]]);
   assert.deepEqual(brief("Six-minute walk distance < 300 meters"), [[null, "<", 300, "m"]]);
 });
+
+test("an age in hours: \"Newborns < 72 hours of life\"", () => {
+  assert.deepEqual(brief("Newborns < 72 hours of life"), [["age", "<", 72, "h"]]);
+  assert.deepEqual(brief("Aged between 6 months and 5 years"), [["age", ">=", 6, "mo"], ["age", "<=", 5, "a"]]);
+});
