@@ -441,3 +441,15 @@ test("an age in hours: \"Newborns < 72 hours of life\"", () => {
   assert.deepEqual(brief("Newborns < 72 hours of life"), [["age", "<", 72, "h"]]);
   assert.deepEqual(brief("Aged between 6 months and 5 years"), [["age", ">=", 6, "mo"], ["age", "<=", 5, "a"]]);
 });
+
+test("a threshold for a condition in its own words gets that condition as qualifier; one that opens the next comparison does not", () => {
+  const cs = extractNumeric("Platelets ≥ 100 × 10^9/L (≥ 75 × 10^9/L if bone marrow involvement)").constraints;
+  assert.deepEqual(cs.map((c) => [c.value, c.qualifier?.condition, c.qualifier?.text]), [
+    [100, undefined, undefined],
+    [75, "bone marrow involvement", "if bone marrow involvement"],
+  ]);
+  const anc = extractNumeric("ANC ≥ 1.0 × 10^9/L, or ≥ 0.5 × 10^9/L in patients with documented bone marrow infiltration").constraints;
+  assert.equal(anc[1].qualifier?.condition, "bone marrow infiltration");
+  const seedLike = extractNumeric("ALT ≤ 2.5 ×ULN, If liver metastasis is present,ALT and AST<5ULN").constraints;
+  assert.deepEqual(seedLike.map((c) => [c.variable, c.value, c.qualifier?.condition]), [["alt", 2.5, undefined], ["alt", 5, "liver-metastases"], ["ast", 5, "liver-metastases"]]);
+});

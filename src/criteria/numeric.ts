@@ -547,6 +547,9 @@ function words(text: string, from: number, to: number): { start: number; end: nu
 }
 
 const MAYBE_CONDITION = /liver|hepat|bone|gilbert|hcc/i;
+/** A condition after a threshold, in its own words: "if bone marrow involvement", "in patients with renal impairment". */
+const OTHER_CONDITION_AFTER =
+  /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
 const SEX_RE = /(?<![\p{L}])(men|males?|women|females?|boys|girls)(?![\p{L}])/iu;
 const CONDITION_RE =
   /(?<![\p{L}])(?:if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?(liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
@@ -987,6 +990,15 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
     const s = f.end + condAfter.index;
     condition = { text: condAfter[0], span: abs(r, s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
+  } else if (!condAfter && !nextInClause) {
+    // any other condition closing the threshold's clause: "(≥ 75 × 10⁹/L if bone marrow involvement)"
+    // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's)
+    const other = OTHER_CONDITION_AFTER.exec(afterClause);
+    if (other && !/\b(?:age|aged|years?|men|women|males?|females?)\b/i.test(other[2])) {
+      const s = f.end + other.index + other[0].indexOf(other[1]);
+      const e = f.end + other.index + other[0].length;
+      condition = { text: text.slice(s, e), span: abs(r, s, e), condition: other[2].toLowerCase().replace(/\s+/g, " ").replace(/^(?:documented|known)\s+/, "") };
+    }
   }
   return { sex, condition, qualEnd };
 }

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Constraint, Criterion, NumericConstraint } from "../criteria/types.js";
+import { parseCriteria } from "../criteria/parse.js";
 import type { Patient } from "../model/patient.js";
 import { combine, evaluateCriterion } from "./criterion.js";
 import type { EvalContext, Truth } from "./evaluate.js";
@@ -147,4 +148,14 @@ test("a criterion from which nothing computable was read is unknown, for a human
   assert.equal(r.result.status, "unknown");
   assert.equal(r.computable, false);
   assert.deepEqual(r.questions, []);
+});
+
+test("a threshold qualified by a condition in its own words: unknown until asked, then decided by the patient's conditions", () => {
+  const c = parseCriteria("Inclusion Criteria:\n- Platelets ≥ 100 × 10^9/L (≥ 75 × 10^9/L if bone marrow involvement)")[0];
+  const obs = [{ variable: "platelets", value: 80, unit: "10*9/L" }];
+  const open = evaluateCriterion(c, ctx({ observations: obs }));
+  assert.equal(open.result.status, "unknown");
+  assert.deepEqual(open.questions.map((q) => q.text), ["Does the patient have bone marrow involvement?"]);
+  assert.equal(evaluateCriterion(c, ctx({ observations: obs, conditions: [{ text: "lymphoma with bone marrow involvement" }] })).result.status, "pass");
+  assert.equal(evaluateCriterion(c, ctx({ observations: [{ variable: "platelets", value: 60, unit: "10*9/L" }] })).result.status, "fail");
 });

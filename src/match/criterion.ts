@@ -52,9 +52,14 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
     return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex, polarity: q.sex === "male" };
   }
   if (q.condition) {
+    // "liver-metastases" or a bare site ("liver") asks about metastases; "gilbert-syndrome",
+    // "bone marrow involvement" about the condition itself
+    const isMetastasis = /metastas/i.test(q.condition) || /^(?:liver|hepatic|bone|brain|cns|lung|adrenal|peritoneal|pleural|lymph[ -]node)$/i.test(q.condition);
     const want = normaliseText(q.condition.replace(/\bmetastas[ie]s\b/gi, ""));
     const site = want || normaliseText(q.condition);
-    const question = { id: `metastasis:${site}`, text: `Does the patient have ${site} metastases (active or treated)?` };
+    const question = isMetastasis
+      ? { id: `metastasis:${site}`, text: `Does the patient have ${site} metastases (active or treated)?` }
+      : { id: `condition:${site}`, text: `Does the patient have ${site}?` };
     const inMets = f.metastases?.some((m) => m.site.includes(site) || (site === "liver" && m.site.includes("hepatic")));
     if (inMets) return { id: question.id, question, holds: true, polarity: true };
     // A condition that is not a metastasis site ("Gilbert's syndrome"): look in the diagnoses.
