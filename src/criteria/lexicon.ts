@@ -16,6 +16,8 @@ export interface LabVariable {
   bound?: "min" | "max";
   /** "roman": the scale's classes are written I, II, III… ("ASA I–III", "NYHA class III or IV"). */
   classes?: "roman";
+  /** Names of the variable's abnormal state ("hyperkalemia"): they name it right before a threshold, never in a list of names. */
+  conditionNames?: string[];
   synonyms: string[];
 }
 
@@ -35,6 +37,7 @@ let byId: Map<string, LabVariable> | undefined;
 interface TrieNode {
   next: Map<string, TrieNode>;
   id?: string;
+  weak?: boolean;
 }
 let anyCase: TrieNode | undefined;
 let asWritten: TrieNode | undefined;
@@ -51,7 +54,9 @@ function load(): LabTable {
   anyCase = { next: new Map() };
   asWritten = { next: new Map() };
   for (const v of t.variables) {
-    for (const s of v.synonyms) {
+    const names: Array<[string, boolean]> = v.synonyms.map((s) => [s, false]);
+    for (const s of v.conditionNames ?? []) names.push([s, true]);
+    for (const [s, weak] of names) {
       const exact = isAbbreviation(s);
       const tokens = s.match(TOKEN) ?? [];
       if (!tokens.length) continue;
@@ -62,7 +67,10 @@ function load(): LabTable {
         if (!nx) node.next.set(key, (nx = { next: new Map() }));
         node = nx;
       }
-      node.id ??= v.id; // the first variable to claim a name keeps it
+      if (node.id === undefined) {
+        node.id = v.id; // the first variable to claim a name keeps it
+        node.weak = weak;
+      }
     }
   }
   return t;
@@ -91,6 +99,8 @@ export interface VariableMention {
   id: string;
   start: number;
   end: number;
+  /** Named by a condition ("hyperkalemia"): it names the variable only right before a threshold. */
+  weak: boolean;
 }
 
 /** Characters allowed between the words of one name: "platelet count", "PT/INR", "hepatitis B virus (HBV) DNA". */
@@ -174,7 +184,7 @@ export function findVariables(text: string): VariableMention[] {
     const a = longestFrom(anyCase!, true, text, toks, i, undefined);
     const best = longestFrom(asWritten!, false, text, toks, i, a);
     if (best) {
-      out.push({ id: best.id, start: toks[i].s, end: best.end });
+      out.push({ id: best.id, start: toks[i].s, end: best.end, weak: best.weak });
       i = best.j;
     }
   }
@@ -188,14 +198,14 @@ function longestFrom(
   text: string,
   toks: VariableToken[],
   i: number,
-  best: { id: string; end: number; j: number } | undefined,
-): { id: string; end: number; j: number } | undefined {
+  best: { id: string; end: number; j: number; weak: boolean } | undefined,
+): { id: string; end: number; j: number; weak: boolean } | undefined {
   let node: TrieNode | undefined = root;
   for (let j = i; j < toks.length; j++) {
     if (j > i && !gapOk(text, toks[j - 1].e, toks[j].s)) break;
     node = node.next.get(lower ? toks[j].l : toks[j].t);
     if (!node) break;
-    if (node.id && (!best || toks[j].e > best.end)) best = { id: node.id, end: toks[j].e, j };
+    if (node.id && (!best || toks[j].e > best.end)) best = { id: node.id, end: toks[j].e, j, weak: node.weak === true };
   }
   return best;
 }

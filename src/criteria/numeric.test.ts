@@ -453,3 +453,12 @@ test("a threshold for a condition in its own words gets that condition as qualif
   const seedLike = extractNumeric("ALT ≤ 2.5 ×ULN, If liver metastasis is present,ALT and AST<5ULN").constraints;
   assert.deepEqual(seedLike.map((c) => [c.variable, c.value, c.qualifier?.condition]), [["alt", 2.5, undefined], ["alt", 5, "liver-metastases"], ["ast", 5, "liver-metastases"]]);
 });
+
+test("a condition's name before a threshold names its variable, but never joins a list of names; a toxicity grade is no value", () => {
+  assert.deepEqual(brief("Hyperkalemia > 5 mmol/L"), [["potassium", ">", 5, "mmol/L"]]);
+  assert.deepEqual(brief("thrombocytopenia < 100 × 10^9/L"), [["platelets", "<", 100, "10*9/L"]]);
+  assert.deepEqual(brief("History of hyponatremia and ALT > 3 x ULN"), [["alt", ">", 3, "ULN"]]);
+  assert.deepEqual(brief("Thrombocytopenia grade ≥ 2"), []);
+  assert.deepEqual(brief("ALT increase grade 3 or higher"), []);
+  assert.deepEqual(brief("ECOG grade 0-1"), [["ecog", "range", 0, 1, "{score}"]]);
+});

@@ -456,10 +456,11 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
     const sep = region.slice(a.end, b.start);
     if (a.id === b.id && /^\s*[()（）]?\s*[()（）]?\s*$/.test(sep)) {
       // "Hemoglobin (Hb)", "ECOG (Eastern Cooperative Oncology Group) performance status": one mention
-      chosen[0] = { id: b.id, start: a.start, end: b.end };
+      chosen[0] = { id: b.id, start: a.start, end: b.end, weak: a.weak && b.weak };
       continue;
     }
-    if (/^\s*(?:\)\s*)?(?:,|\/|&|and\/or|and|or|、)\s*(?:(?:serum|blood|plasma|total|the)\s+)?$/i.test(sep)) {
+    // (a condition's name, "hyponatremia and ALT > 3 × ULN", is no name in such a list)
+    if (!a.weak && /^\s*(?:\)\s*)?(?:,|\/|&|and\/or|and|or|、)\s*(?:(?:serum|blood|plasma|total|the)\s+)?$/i.test(sep)) {
       chosen.unshift(a);
       continue;
     }
@@ -471,10 +472,10 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
     const c = chosen[k];
     const inside = region.slice(c.start, c.end);
     if ((inside.match(/[(（]/g) ?? []).length > (inside.match(/[)）]/g) ?? []).length && /^[)）]/.test(region.slice(c.end)))
-      chosen[k] = { id: c.id, start: c.start, end: c.end + 1 };
+      chosen[k] = { id: c.id, start: c.start, end: c.end + 1, weak: c.weak };
   }
   const closing = /^\s*[(（][^()（）]{1,15}[)）]/.exec(region.slice(lastC.end));
-  if (closing) chosen[chosen.length - 1] = { id: lastC.id, start: lastC.start, end: lastC.end + closing[0].length };
+  if (closing) chosen[chosen.length - 1] = { id: lastC.id, start: lastC.start, end: lastC.end + closing[0].length, weak: lastC.weak };
   return chosen;
 }
 
@@ -630,7 +631,7 @@ function copyMentions(ms: Mention[]): Mention[] {
 /** Variable mentions moved by `by` (from region-local to criterion-local offsets). */
 function shifted(vars: VariableMention[], by: number): VariableMention[] {
   const out: VariableMention[] = [];
-  for (const v of vars) out.push({ id: v.id, start: by + v.start, end: by + v.end });
+  for (const v of vars) out.push({ id: v.id, start: by + v.start, end: by + v.end, weak: v.weak });
   return out;
 }
 
@@ -665,7 +666,7 @@ interface NumericRun {
 function varsIn(r: NumericRun, s: number, e: number): VariableMention[] {
   const all = (r.allVars ??= findVariables(r.text));
   const out: VariableMention[] = [];
-  for (const v of all) if (v.start >= s && v.end <= e) out.push({ id: v.id, start: v.start - s, end: v.end - s });
+  for (const v of all) if (v.start >= s && v.end <= e) out.push({ id: v.id, start: v.start - s, end: v.end - s, weak: v.weak });
   return out;
 }
 
@@ -820,6 +821,10 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   // known variables in the clause: the last one, with names listed before it
   // ("ALT, AST and total bilirubin ≤ 3 × ULN", "Hemoglobin (Hb)")
   let chosen = shifted(chooseKnown(region, regionVars), regionStart);
+  // "Thrombocytopenia grade ≥ 2", "ALT increase grade 3": a toxicity grade, not the measurement's value
+  if (chosen.length && /\bgrade\b/i.test(text.slice(chosen[chosen.length - 1].end, f.cmpStart)) && chosen.every((c) => variableById(c.id)?.kind !== "score")) {
+    return undefined;
+  }
   // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
   const afterVars = varsIn(r, f.end, Math.min(text.length, f.end + 40));
   const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
