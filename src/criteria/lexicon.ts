@@ -8,7 +8,7 @@ import fs from "node:fs";
 export interface LabVariable {
   id: string;
   label: string;
-  kind: "lab" | "vital" | "score" | "anthropometric" | "prognosis";
+  kind: "lab" | "vital" | "score" | "anthropometric" | "prognosis" | "exposure";
   loinc: string[];
   unit: string;
   molarMass?: number;
@@ -16,6 +16,8 @@ export interface LabVariable {
   bound?: "min" | "max";
   /** "roman": the scale's classes are written I, II, III… ("ASA I–III", "NYHA class III or IV"). */
   classes?: "roman";
+  /** The unit alone names the variable ("≥ 20 pack-years" is a smoking history whatever the words before it). */
+  namedByUnit?: boolean;
   /** Names of the variable's abnormal state ("hyperkalemia"): they name it right before a threshold, never in a list of names. */
   conditionNames?: string[];
   synonyms: string[];
@@ -88,6 +90,13 @@ export function labTableVersion(): string {
 
 export function labVariables(): readonly LabVariable[] {
   return load().variables;
+}
+
+let byUnit: Map<string, string> | undefined;
+/** The variable a unit alone names (labs.json namedByUnit), if any. */
+export function variableNamedByUnit(unit: string): string | undefined {
+  byUnit ??= new Map(load().variables.filter((v) => v.namedByUnit).map((v) => [v.unit, v.id]));
+  return byUnit.get(unit);
 }
 
 export function variableById(id: string): LabVariable | undefined {

@@ -462,3 +462,9 @@ test("a condition's name before a threshold names its variable, but never joins 
   assert.deepEqual(brief("ALT increase grade 3 or higher"), []);
   assert.deepEqual(brief("ECOG grade 0-1"), [["ecog", "range", 0, 1, "{score}"]]);
 });
+
+test("pack-years: the unit names the measurement", () => {
+  assert.deepEqual(brief("Smoked ≥ 10 pack-years"), [["pack-years", ">=", 10, "{pack-years}"]]);
+  assert.deepEqual(brief("Current or former smokers with a smoking history of at least 20 pack-years"), [["pack-years", ">=", 20, "{pack-years}"]]);
+  assert.deepEqual(brief("< 15 pack years"), [["pack-years", "<", 15, "{pack-years}"]]);
+});

@@ -17,7 +17,7 @@
  * counts of cycles/lines, grades of a condition, citations and list numbers are not numeric
  * constraints here (the clinical extractor reads windows, doses and lines).
  */
-import { findVariables, labVariables, variableById, type VariableMention } from "./lexicon.js";
+import { findVariables, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
 import {
   NUMBER_RE,
   PER_VOLUME_RE,
@@ -248,6 +248,15 @@ function bloodPressurePair(text: string, at: number, numText: string): Found | u
 
 /** What follows a count of drugs: a few words (no number, no clause end), then a word for drugs. */
 const DRUG_COUNT_AFTER = /^[\s)]*(?:[\p{L}()\-]+[ \t-]+){0,5}?(?:drugs?|agents?|medications?|medicines?|antagonists?|inhibitors?|blockers?|antibod(?:y|ies)|NSAIDs?|DMARDs?|biologics?|antidepressants?|antipsychotics?|antibiotics?)\b/iu;
+
+/** The mention a unit makes when it names its measurement (labs.json namedByUnit): "< 15 pack years". */
+function unitNamed(f: Found): Mention | undefined {
+  const q = f.q2 ?? f.q;
+  const unit = q.unit ?? f.q.unit;
+  const span = q.unitSpan ?? f.q.unitSpan;
+  const id = unit ? variableNamedByUnit(unit) : undefined;
+  return id && span ? { id, start: span[0], end: span[1], age: false } : undefined;
+}
 
 /** "minimum <measurement> of", "max. <measurement>:" right before a value stated without a comparator. */
 const BOUND_BEFORE_RE = /\b(minimum|maximum|min|max)\.?\s+(?:[\p{L}][\p{L}\d'’()\-]*\s+){0,3}[\p{L}][\p{L}\d'’()\-]*\s*(?:of|is|=|:)?\s*$/iu;
@@ -855,6 +864,7 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     else if (!w) {
       if (connectorOnly && r.prevMentions.length) mentions = copyMentions(r.prevMentions);
       else if (r.subject && !r.subject.age) mentions = [{ ...r.subject }]; // under the title "Life expectancy": "* At least 3 months"
+      else if (unitNamed(f)) mentions = [unitNamed(f)!]; // "30 pack-years or more": the unit names it
       else return undefined;
     } else {
       // a known name among the words after the value ("at least 4 on a 0-10 numeric rating scale")
@@ -1097,6 +1107,8 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     if (u) c.unit = u;
     else if (mn.age) c.unit = "a";
     if (uSpan && u) c.unitSpan = abs(r, uSpan[0], uSpan[1]);
+    // a unit that names its measurement: "smoking history of at least 20 pack-years"
+    if (c.variable === null && u) c.variable = variableNamedByUnit(u) ?? null;
     // "urinary protein ≥ 1.0 g": a mass of protein is the 24-hour quantity, not a dipstick grade
     if (c.variable === "urine-protein-dipstick" && u && /^m?g(?:\/|$)/.test(u)) c.variable = "urine-protein-24h";
     const rel = f.q.relativeTo ?? f.q2?.relativeTo;
@@ -1104,7 +1116,7 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     // vitals and scores have one unit ("DBP ≥ 100", "ECOG 0-1"): normalise to the table's
     if (!c.unit && !rel && mn.id) {
       const v = variableById(mn.id);
-      if (v && (v.kind === "vital" || v.kind === "score" || v.id === "inr" || v.id === "bmi")) c.unit = v.unit;
+      if (v && (v.kind === "vital" || v.kind === "score" || v.kind === "exposure" || v.id === "inr" || v.id === "bmi")) c.unit = v.unit;
       // a percentage written as a fraction of 1: "FEV1/FVC < 0.7", "EF < 0.40"
       if (v?.unit === "%" && c.value <= 1 && (c.value2 === undefined || c.value2 <= 1) && !(v.kind === "vital" && c.value === 1)) c.unit = "1";
     }

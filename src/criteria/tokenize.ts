@@ -68,6 +68,7 @@ const UNIT_ALTS = [
   "G[ \\t]?/[ \\t]?L",
   "mm[ \\t]?/?[ \\t]?hg",
   "mm[ \\t]?/[ \\t]?h(?:r|our)?",
+  "packs?[ \\t-]?years?",
   "m[ \\t]?/[ \\t]?s(?:ec)?",
   "ml[ \\t]?/[ \\t]?kg[ \\t]?/[ \\t]?min",
   "met(?:er|re)s?",

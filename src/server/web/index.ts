@@ -92,7 +92,8 @@ function knownLabs(): LabName[] {
     const url = new URL("../../../data/knowledge/labs.json", import.meta.url);
     const t = JSON.parse(fs.readFileSync(url, "utf8")) as { variables?: Array<LabName & { kind?: string; unit?: string }> };
     if (!Array.isArray(t.variables)) throw new Error(`${url.pathname}: no "variables" list`);
-    labNames = t.variables.filter((v) => v.kind === "lab" || v.kind === "vital" || v.kind === "score");
+    // every measured variable a test row can carry (life expectancy has its own field)
+    labNames = t.variables.filter((v) => v.kind !== "prognosis");
   }
   return labNames;
 }
