@@ -468,3 +468,14 @@ test("pack-years: the unit names the measurement", () => {
   assert.deepEqual(brief("Current or former smokers with a smoking history of at least 20 pack-years"), [["pack-years", ">=", 20, "{pack-years}"]]);
   assert.deepEqual(brief("< 15 pack years"), [["pack-years", "<", 15, "{pack-years}"]]);
 });
+
+test("numbers in words with a comparator of their own, for ages and known measurements only", () => {
+  assert.deepEqual(brief("at least eighteen years of age"), [["age", ">=", 18, "a"]]);
+  assert.deepEqual(brief("twenty-one years or older"), [["age", ">=", 21, "a"]]);
+  assert.deepEqual(brief("Patients aged sixty-five or older"), [["age", ">=", 65, "a"]]);
+  assert.deepEqual(brief("at least one measurable lesion"), [], "a count of something unknown");
+  assert.deepEqual(brief("one of the following"), []);
+  assert.deepEqual(brief("more than two weeks"), []);
+  const r = extractNumeric("at least eighteen years of age").constraints[0];
+  assert.deepEqual(r.valueSpan, [9, 17]);
+});

@@ -51,7 +51,7 @@ function quantity(value: number, valueSpan: Span, end: number, relativeTo?: "ULN
 }
 
 /** Cheap test: a criterion without digits, "+" or a ULN-like word has no numeric constraint. */
-const MAY_HAVE_NUMBERS = { test: (t: string) => /[\d+]/.test(t) || /ULN|LLN|limit/i.test(t) };
+const MAY_HAVE_NUMBERS = { test: (t: string) => /[\d+]/.test(t) || /ULN|LLN|limit/i.test(t) || NUMBER_WORD_GATE.test(t) };
 const VERSION_BEFORE = /(?:^|[^\p{L}])(?:version|ver\.?|v)\s*\(?\s*$/iu;
 /** A minus sign right before a number, after a comparator or a word that introduces a value. */
 const NEGATIVE_BEFORE = /(?:[<>≤≥=≦≧＜＞]|\b(?:than|between|of|to|and|from|is|at))\s*-$/;
@@ -164,10 +164,40 @@ function findComparisons(text: string): Found[] {
     consumed = f.end;
     NUMBER_RE.lastIndex = f.pair ? f.end : Math.max(NUMBER_RE.lastIndex, f.end);
   }
+  numberWordComparisons(text, out);
   ulnOnlyComparisons(text, out);
   out.sort((a, b) => a.cmpStart - b.cmpStart);
   return out;
 }
+
+const UNITS_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+const TENS_WORDS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const NUMBER_WORD_RE = new RegExp(
+  `(?<![\\p{L}-])(?:(${TENS_WORDS.filter(Boolean).join("|")})(?:[ -](${UNITS_WORDS.slice(1, 10).join("|")}))?|(${UNITS_WORDS.join("|")}))(?![\\p{L}-])`,
+  "giu",
+);
+const NUMBER_WORD_GATE = /(?:teen|ty|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|zero)\b/i;
+
+/**
+ * Numbers written as words, with a comparator of their own: "at least eighteen years of age",
+ * "twenty-one years or older", "two or more". A bare number word ("one of the following") is no value.
+ */
+function numberWordComparisons(text: string, out: Found[]): void {
+  if (!NUMBER_WORD_GATE.test(text)) return;
+  NUMBER_WORD_RE.lastIndex = 0;
+  for (let m = NUMBER_WORD_RE.exec(text); m; m = NUMBER_WORD_RE.exec(text)) {
+    const at = m.index;
+    if (out.some((f) => f.cmpStart <= at && at < f.end)) continue;
+    const value = m[3] !== undefined ? UNITS_WORDS.indexOf(m[3].toLowerCase()) : TENS_WORDS.indexOf(m[1].toLowerCase()) * 10 + (m[2] ? UNITS_WORDS.indexOf(m[2].toLowerCase()) : 0);
+    const f = comparisonOfValue(text, at, m[0], String(value), false);
+    if (!f || f.op === "=" || f.q2 || f.end <= at) continue;
+    WORDED.add(f);
+    out.push(f);
+  }
+}
+
+/** Comparisons whose value is a number word: kept only for an age or a known measurement ("at least one X" is a count). */
+const WORDED = new WeakSet<Found>();
 
 const DECIMAL_COMMA_RE = /^,(\d{1,2})(?!\d)(?=\s*(?:[x×*]\s*10|G\s*\/\s*L|T\s*\/\s*L|g\s*\/|mg|[µμu]mol|mmol|%|ULN|LSN|N\b|x\s*(?:N|LSN|ULN)\b|fois))/;
 const SPACED_THOUSANDS_RE = /^[  ]\d{3}(?!\d)(?=\s*(?:\/\s*(?:mm3|mm³|mmc|[µμu]l)|cells))/;
@@ -1041,6 +1071,10 @@ function readComparison(r: NumericRun, fi: number): void {
       return;
     }
     mentions = ms;
+  }
+  if (WORDED.has(f) && !isAge && mentions.every((m) => m.id === null)) {
+    r.prevEnd = f.end;
+    return;
   }
   if (f.pair && mentions.length) {
     emitPair(r, f, mentions);
