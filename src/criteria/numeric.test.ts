@@ -479,3 +479,9 @@ test("numbers in words with a comparator of their own, for ages and known measur
   const r = extractNumeric("at least eighteen years of age").constraints[0];
   assert.deepEqual(r.valueSpan, [9, 17]);
 });
+
+test("the age of a thing is not the patient's: \"renal transplants less than one year old\"", () => {
+  assert.deepEqual(brief("renal transplants less than one year old"), []);
+  assert.deepEqual(brief("renal transplants less than 1 year old"), []);
+  assert.deepEqual(brief("Patients less than 1 year old"), [["age", "<", 1, "a"]]);
+});

@@ -63,6 +63,8 @@ const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/m2|mg\/day|(?:mg|mcg|[µμu]g|n
 const AGE_WORD_BEFORE = /(?<![\p{L}])(ages?|aged|older|younger|adults?\s+(?:of|aged))(?![\p{L}])/giu;
 const NOT_AGE_BEFORE = /(childbearing|reproductive|gestational|gestation|bone|corrected|menstrual|post-?menstrual|skeletal|fetal|foetal)\s+$/i;
 const AGE_AFTER = /^[ \t]*(?:\(s\))?[ \t-]*(?:years?|yrs?|months?|weeks?|days?|hours?)?[ \t-]*(old|of[ \t]+age|of[ \t]+life|year-old|years-old|y\/o\b|yo\b|age\b)/i;
+/** "renal transplants less than one year old", "a scar older than 6 months": the age of a thing, not of the patient. */
+const THING_AGED = /\b(?:transplants?|grafts?|implants?|lesions?|scars?|fractures?|injur(?:y|ies)|wounds?|tattoos?|infarcts?|tumou?rs?|prosthes[ie]s|devices?|catheters?|stents?|ulcers?|specimens?|samples?|biops(?:y|ies))\b/i;
 const TEMPORAL_AFTER =
   /^[ \t]*(?:\)[ \t]*)?(?:since|after|before|prior|ago|from|post|following|previously|earlier|for|of (?!age\b)|duration|history|in the (?:past|last|previous)|before|preceding|between|until|at|during|in)\b/i;
 const PATIENT_WORDS =
@@ -792,7 +794,7 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
   let isAge = false;
   let ageMention: { start: number; end: number } | undefined;
   if (isTime || noUnit) {
-    if (ageAfter && !(noUnit && /life/i.test(ageAfter[1]))) {
+    if (ageAfter && !(noUnit && /life/i.test(ageAfter[1])) && !THING_AGED.test(region)) {
       isAge = true;
       const s = ageAfterAt + ageAfter.index + ageAfter[0].length - ageAfter[1].length;
       ageMention = ageWord ?? { start: s, end: s + ageAfter[1].length };
