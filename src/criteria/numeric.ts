@@ -178,7 +178,16 @@ const NUMBER_WORD_RE = new RegExp(
   `(?<![\\p{L}-])(?:(${TENS_WORDS.filter(Boolean).join("|")})(?:[ -](${UNITS_WORDS.slice(1, 10).join("|")}))?|(${UNITS_WORDS.join("|")}))(?![\\p{L}-])`,
   "giu",
 );
-const NUMBER_WORD_GATE = /(?:teen|ty|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|zero)\b/i;
+/**
+ * The cheap test before numberWordComparisons: words of age or time, a number word and a
+ * comparator word in the same text (number words are read for ages; most texts fail the first test).
+ */
+const NUMBER_WORD_GATE = {
+  test: (t: string) =>
+    /year|month|age|old/i.test(t) &&
+    /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b/i.test(t) &&
+    /\b(?:least|most|more|less|fewer|than|older|younger|over|under|above|below|exceed\w*|minimum|maximum|up\s+to)\b|[<>≤≥]/i.test(t),
+};
 
 /**
  * Numbers written as words, with a comparator of their own: "at least eighteen years of age",
