@@ -104,3 +104,20 @@ test("--jsonl --threads: worker threads print the same lines, in input order, as
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--threads: expected a whole number of worker threads \(0 for none\), got "two"/);
 });
+
+test("development set: the scorer reads `eligo criteria --jsonl` and numeric-criteria F1 (attached) stays ≥ 0.95 (issue #4's target)", { timeout: 120_000 }, (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "eligo-score-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const files = readdirSync(docs).filter((f) => f.endsWith(".txt")).map((f) => join(docs, f));
+  const r = eligo("--jsonl", ...files);
+  assert.equal(r.status, 0, r.stderr);
+  const out = join(dir, "out.jsonl");
+  writeFileSync(out, r.stdout);
+  const scorer = fileURLToPath(new URL("../../../../shared/eval/score-criteria.mjs", import.meta.url));
+  const gold = fileURLToPath(new URL("../../../../shared/eval/lct-dev/gold.jsonl", import.meta.url));
+  const s = spawnSync(process.execPath, [scorer, gold, out], { encoding: "utf8" });
+  assert.equal(s.status, 0, s.stderr);
+  const f1 = Number(/numeric-criteria F1 \(attached\): ([\d.]+)/.exec(s.stdout)?.[1]);
+  assert.ok(f1 >= 0.95, `F1 (attached) ${f1}\n${s.stdout}`);
+  assert.match(s.stdout, /documents: 247 \(without a prediction: 0\)/);
+});
