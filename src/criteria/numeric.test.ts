@@ -485,3 +485,12 @@ test("the age of a thing is not the patient's: \"renal transplants less than one
   assert.deepEqual(brief("renal transplants less than 1 year old"), []);
   assert.deepEqual(brief("Patients less than 1 year old"), [["age", "<", 1, "a"]]);
 });
+
+test("\"unless on anticoagulants\" qualifies a threshold the other way round", () => {
+  const cs = extractNumeric("INR or aPTT ≤ 1.5 x ULN (unless on therapeutic anticoagulation)").constraints;
+  assert.deepEqual(cs.map((c) => [c.variable, c.qualifier?.condition, c.qualifier?.unless, c.qualifier?.text]), [
+    ["inr", "anticoagulant", true, "unless on therapeutic anticoagulation"],
+    ["aptt", "anticoagulant", true, "unless on therapeutic anticoagulation"],
+  ]);
+  assert.equal(extractNumeric("INR > 1.5 (unless on warfarin)").constraints[0].qualifier?.unless, true);
+});

@@ -598,6 +598,9 @@ function words(text: string, from: number, to: number): { start: number; end: nu
 }
 
 const MAYBE_CONDITION = /liver|hepat|bone|gilbert|hcc/i;
+/** "unless (the patient is) receiving / on (therapeutic) anticoagulation, warfarin, heparin …" after a threshold. */
+const UNLESS_ANTICOAGULATED =
+  /^[\s,;(]*(unless\s+(?:the\s+)?(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:is|are)\s+)?(?:currently\s+)?(?:receiving|on|taking|treated\s+with|under|using)\s+(?:(?:a\s+)?(?:therapeutic|full[- ]dose|prophylactic|stable|chronic|an?)\s+)?(?:anti-?coagula\w*(?:\s+(?:therapy|treatment|medications?|agents?|drugs?))?|warfarin|heparin|coumadin|vitamin\s+K\s+antagonists?|LMWH|low[- ]molecular[- ]weight\s+heparin|DOACs?))/i;
 /** A condition after a threshold, in its own words: "if bone marrow involvement", "in patients with renal impairment". */
 const OTHER_CONDITION_AFTER =
   /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
@@ -1046,6 +1049,11 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
     const s = f.end + condAfter.index;
     condition = { text: condAfter[0], span: abs(r, s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
+  } else if (UNLESS_ANTICOAGULATED.test(afterClause)) {
+    // "INR ≤ 1.5 × ULN unless the patient is receiving anticoagulant therapy": not for those who are
+    const u = UNLESS_ANTICOAGULATED.exec(afterClause)!;
+    const s = f.end + u.index + u[0].length - u[1].length;
+    condition = { text: u[1], span: abs(r, s, s + u[1].length), condition: "anticoagulant", unless: true };
   } else if (!condAfter && !nextInClause) {
     // any other condition closing the threshold's clause: "(≥ 75 × 10⁹/L if bone marrow involvement)"
     // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's)

@@ -51,6 +51,8 @@ export interface Qualifier {
   sex?: "male" | "female";
   /** Metastasis site or other condition the threshold applies to (e.g. "liver"). */
   condition?: string;
+  /** The threshold applies unless the condition holds ("INR ≤ 1.5 unless on anticoagulants"); `condition` is then a drug class id. */
+  unless?: boolean;
 }
 
 export interface DiagnosisConstraint {

@@ -159,3 +159,14 @@ test("a threshold qualified by a condition in its own words: unknown until asked
   assert.equal(evaluateCriterion(c, ctx({ observations: obs, conditions: [{ text: "lymphoma with bone marrow involvement" }] })).result.status, "pass");
   assert.equal(evaluateCriterion(c, ctx({ observations: [{ variable: "platelets", value: 60, unit: "10*9/L" }] })).result.status, "fail");
 });
+
+test("a threshold that applies unless the patient takes anticoagulants; decided without asking when either way gives the same status", () => {
+  const c = parseCriteria("Inclusion Criteria:\n- INR ≤ 1.5 × ULN unless the patient is receiving anticoagulant therapy")[0];
+  const inr = (value: number) => [{ variable: "inr", value, unit: "{INR}", referenceRange: { high: 1.1 } }];
+  assert.equal(evaluateCriterion(c, ctx({ observations: inr(2.5), medications: [{ name: "warfarin", start: "2026-01-01" }] })).result.status, "pass");
+  assert.equal(evaluateCriterion(c, ctx({ observations: inr(2.5), medications: [] })).result.status, "fail");
+  const open = evaluateCriterion(c, ctx({ observations: inr(2.5) }));
+  assert.equal(open.result.status, "unknown");
+  assert.deepEqual(open.questions.map((q) => q.text), ["Is the patient currently taking an anticoagulant?"]);
+  assert.equal(evaluateCriterion(c, ctx({ observations: inr(1.0) })).result.status, "pass");
+});

@@ -51,6 +51,15 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
   if (q.sex) {
     return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex, polarity: q.sex === "male" };
   }
+  if (q.unless) {
+    // "INR ≤ 1.5 unless on anticoagulants": the threshold applies when the patient takes none of the class
+    const question = { id: `unless:${q.condition}`, text: `Is the patient currently taking ${q.condition === "anticoagulant" ? "an anticoagulant" : q.condition}?` };
+    if (!q.condition) return undefined;
+    const taking = f.medications?.some((m) => m.ongoing && (m.drug === q.condition || m.classes.has(q.condition!)));
+    if (taking) return { id: question.id, question, holds: false, polarity: false };
+    if (f.medications !== undefined) return { id: question.id, question, holds: true, polarity: false };
+    return { id: question.id, question, holds: undefined, polarity: false };
+  }
   if (q.condition) {
     // "liver-metastases" or a bare site ("liver") asks about metastases; "gilbert-syndrome",
     // "bone marrow involvement" about the condition itself
@@ -311,7 +320,11 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
       const assign = new Map(factIds.map((id, b) => [id, Boolean(mask & (1 << b))]));
       outcomes.add(truthUnder(assign, logic, leaves, qual, plan.overriddenBy, anyComputable));
     }
+    // Decided when every assignment gives the same status: "INR ≤ 1.5 unless on anticoagulants"
+    // passes a patient with INR 1.0 whether the threshold applies (true) or not (na).
+    const statuses = new Set([...outcomes].map((t) => statusOf(criterion.kind, t)));
     if (outcomes.size === 1) truth = [...outcomes][0];
+    else if (statuses.size === 1 && !statuses.has("unknown")) truth = [...outcomes].find((t) => t !== "na") ?? "na";
     else {
       truth = "unknown";
       for (const id of factIds) askQualifiers.push(unknownFacts.get(id)!.question);
