@@ -92,6 +92,13 @@ export function labVariables(): readonly LabVariable[] {
   return load().variables;
 }
 
+let timeIds: Set<string> | undefined;
+/** Whether a variable is measured in time (the "prognosis" kind: life expectancy). */
+export function isTimeVariable(id: string): boolean {
+  timeIds ??= new Set(load().variables.filter((v) => v.kind === "prognosis").map((v) => v.id));
+  return timeIds.has(id);
+}
+
 let byUnit: Map<string, string> | undefined;
 /** The variable a unit alone names (labs.json namedByUnit), if any. */
 export function variableNamedByUnit(unit: string): string | undefined {

@@ -17,7 +17,7 @@
  * counts of cycles/lines, grades of a condition, citations and list numbers are not numeric
  * constraints here (the clinical extractor reads windows, doses and lines).
  */
-import { findVariables, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
+import { findVariables, isTimeVariable, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
 import {
   NUMBER_RE,
   PER_VOLUME_RE,
@@ -57,12 +57,12 @@ const VERSION_BEFORE = /(?:^|[^\p{L}])(?:version|ver\.?|v)\s*\(?\s*$/iu;
 const NEGATIVE_BEFORE = /(?:[<>≤≥=≦≧＜＞]|\b(?:than|between|of|to|and|from|is|at))\s*-$/;
 const SECOND_NUMBER_RE = /^(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
-/** Variables measured in time (the lab table's "prognosis" kind: life expectancy); parse.ts makes their constraints "prognosis". */
-export const TIME_VARIABLES: ReadonlySet<string> = new Set(labVariables().filter((v) => v.kind === "prognosis").map((v) => v.id));
 const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/m2|mg\/day|(?:mg|mcg|[µμu]g|ng)\/kg(?:\/(?:min|h|hr|day|d))?)$/i;
 const AGE_WORD_BEFORE = /(?<![\p{L}])(ages?|aged|older|younger|adults?\s+(?:of|aged))(?![\p{L}])/giu;
 const NOT_AGE_BEFORE = /(childbearing|reproductive|gestational|gestation|bone|corrected|menstrual|post-?menstrual|skeletal|fetal|foetal)\s+$/i;
 const AGE_AFTER = /^[ \t]*(?:\(s\))?[ \t-]*(?:years?|yrs?|months?|weeks?|days?|hours?)?[ \t-]*(old|of[ \t]+age|of[ \t]+life|year-old|years-old|y\/o\b|yo\b|age\b)/i;
+/** After a postfix comparator: "(80 or more) years old", or the age named after a reversed comparator ("18 ≤ age"). */
+const AGE_AFTER_POSTFIX = /^[ \t]*(?:(?:years?|yrs?)[ \t-]*(?=old|of[ \t]+age|year-old|years-old|y\/o\b|yo\b)|(?=age\b))(old|of[ \t]+age|year-old|years-old|y\/o\b|yo\b|age\b)/i;
 /** "renal transplants less than one year old", "a scar older than 6 months": the age of a thing, not of the patient. */
 const THING_AGED = /\b(?:transplants?|grafts?|implants?|lesions?|scars?|fractures?|injur(?:y|ies)|wounds?|tattoos?|infarcts?|tumou?rs?|prosthes[ie]s|devices?|catheters?|stents?|ulcers?|specimens?|samples?|biops(?:y|ies))\b/i;
 const TEMPORAL_AFTER =
@@ -796,9 +796,7 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
   let ageAfter = AGE_AFTER.exec(text.slice(valEnd, valEnd + 30));
   let ageAfterAt = valEnd;
   if (!ageAfter && noUnit && f.end > valEnd) {
-    // ("18 ≤ age ≤ 75": the age named after a reversed comparator)
-    ageAfter = /^[ \t]*(?:years?|yrs?)[ \t-]*(old|of[ \t]+age|year-old|years-old|y\/o\b|yo\b)|^[ \t]*(age)\b/i.exec(text.slice(f.end, f.end + 30));
-    if (ageAfter && ageAfter[1] === undefined) ageAfter = /^[ \t]*(age)\b/i.exec(text.slice(f.end, f.end + 30));
+    ageAfter = AGE_AFTER_POSTFIX.exec(text.slice(f.end, f.end + 30));
     ageAfterAt = f.end;
   }
   const regionVars = varsIn(r, regionStart, f.cmpStart);
@@ -908,8 +906,11 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     else if (!w) {
       if (connectorOnly && r.prevMentions.length) mentions = copyMentions(r.prevMentions);
       else if (r.subject && !r.subject.age) mentions = [{ ...r.subject }]; // under the title "Life expectancy": "* At least 3 months"
-      else if (unitNamed(f)) mentions = [unitNamed(f)!]; // "30 pack-years or more": the unit names it
-      else return undefined;
+      else {
+        const named = unitNamed(f); // "30 pack-years or more": the unit names it
+        if (!named) return undefined;
+        mentions = [named];
+      }
     } else {
       // a known name among the words after the value ("at least 4 on a 0-10 numeric rating scale")
       // (only a scale's range or length before it: "10-point numerical rating scale", not "excess weight")
@@ -949,7 +950,7 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   // measurements: the clinical extractor reads windows. A life expectancy is one: a
   // clinician's estimate the patient is checked against ("life expectancy ≥ 3 months").
   if (age.isTime) {
-    const prognosis = mentions.filter((m) => m.id !== null && TIME_VARIABLES.has(m.id));
+    const prognosis = mentions.filter((m) => m.id !== null && isTimeVariable(m.id));
     return prognosis.length ? prognosis : undefined;
   }
   return mentions;
@@ -1043,17 +1044,17 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   const nextInClause = nextStart < clauseEndRaw;
   const afterClause = text.slice(f.end, afterClauseEnd);
   const condAfter = maybeCond ? CONDITION_RE.exec(afterClause) : null;
+  let unless: RegExpExecArray | null;
   if (condBefore) {
     const s = regionStart + condBefore.index;
     condition = { text: condBefore[0], span: abs(r, s, s + condBefore[0].length), condition: conditionOf(condBefore[0]) };
   } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
     const s = f.end + condAfter.index;
     condition = { text: condAfter[0], span: abs(r, s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
-  } else if (UNLESS_ANTICOAGULATED.test(afterClause)) {
+  } else if ((unless = UNLESS_ANTICOAGULATED.exec(afterClause))) {
     // "INR ≤ 1.5 × ULN unless the patient is receiving anticoagulant therapy": not for those who are
-    const u = UNLESS_ANTICOAGULATED.exec(afterClause)!;
-    const s = f.end + u.index + u[0].length - u[1].length;
-    condition = { text: u[1], span: abs(r, s, s + u[1].length), condition: "anticoagulant", unless: true };
+    const s = f.end + unless.index + unless[0].length - unless[1].length;
+    condition = { text: unless[1], span: abs(r, s, s + unless[1].length), condition: "anticoagulant", unless: true };
   } else if (!condAfter && !nextInClause) {
     // any other condition closing the threshold's clause: "(≥ 75 × 10⁹/L if bone marrow involvement)"
     // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's)

@@ -14,8 +14,8 @@ import fs from "node:fs";
 import { ageToDays } from "../model/age.js";
 import type { Study } from "../model/study.js";
 import { extractClinicalConstraints } from "./clinical/index.js";
-import { findVariables, labTableVersion } from "./lexicon.js";
-import { extractNumeric, TIME_VARIABLES, type NumericSubject } from "./numeric.js";
+import { findVariables, isTimeVariable, labTableVersion } from "./lexicon.js";
+import { extractNumeric, type NumericSubject } from "./numeric.js";
 import { inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
@@ -36,8 +36,15 @@ export interface ParseOptions {
 export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[] {
   const segments = segmentCriteria(text);
   const criteria: Criterion[] = [];
+  // a parent's subject, worked out once for all its items (null: it names none)
+  const subjects = new Map<number, NumericSubject | null>();
+  const subjectFor = (parent: number) => {
+    let s = subjects.get(parent);
+    if (s === undefined) subjects.set(parent, (s = subjectOf(segments[parent]) ?? null));
+    return s ?? undefined;
+  };
   for (const seg of segments) {
-    const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0], seg.parent !== undefined ? subjectOf(segments[seg.parent]) : undefined);
+    const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0], seg.parent !== undefined ? subjectFor(seg.parent) : undefined);
     let clinical: Constraint[] = [];
     if (!opts.numericOnly) {
       if (opts.strict) clinical = extractClinicalConstraints(seg.text, seg.span[0]);
@@ -80,7 +87,7 @@ function asPrognosis(numeric: NumericConstraint[]): Constraint[] {
   let out: Constraint[] | undefined;
   for (let i = 0; i < numeric.length; i++) {
     const c = numeric[i];
-    if (c.variable === null || !TIME_VARIABLES.has(c.variable)) continue;
+    if (c.variable === null || !isTimeVariable(c.variable)) continue;
     out ??= (numeric as Constraint[]).slice();
     const { type: _numeric, variable, relativeTo: _relative, ...rest } = c;
     out[i] = { type: "prognosis", variable, ...rest } satisfies PrognosisConstraint;

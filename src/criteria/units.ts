@@ -22,6 +22,8 @@ export function toUcum(raw: string): string | undefined {
   const key = u.toLowerCase();
   const direct = DIRECT[key];
   if (direct) return direct;
+  // "pack-years", "pack years", "packs-year"
+  if (/^packs?[ -]?years?$/.test(key)) return "{pack-years}";
   // "per microliter", "cells per cubic millimeter"
   const per = /^(?:cells?\s+)?per\s+(micro\s?-?lit(?:er|re)|ul|cubic\s+millimet(?:er|re)|mm3|mmc)$/.exec(key);
   if (per) return /^(?:micro|ul)/.test(per[1]) ? "/uL" : "/mm3";
@@ -93,13 +95,6 @@ const DIRECT: Record<string, string> = {
   "mm hg": "mm[Hg]",
   "mm/hg": "mm[Hg]",
   "mm/h": "mm/h",
-  "pack-years": "{pack-years}",
-  "pack-year": "{pack-years}",
-  "pack years": "{pack-years}",
-  "pack year": "{pack-years}",
-  "packyears": "{pack-years}",
-  "packs-year": "{pack-years}",
-  "packs-years": "{pack-years}",
   "m/s": "m/s",
   "m/sec": "m/s",
   "ml/kg/min": "mL/kg/min",

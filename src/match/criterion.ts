@@ -51,11 +51,11 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
   if (q.sex) {
     return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex, polarity: q.sex === "male" };
   }
-  if (q.unless) {
+  if (q.unless && q.condition) {
     // "INR ≤ 1.5 unless on anticoagulants": the threshold applies when the patient takes none of the class
-    const question = { id: `unless:${q.condition}`, text: `Is the patient currently taking ${q.condition === "anticoagulant" ? "an anticoagulant" : q.condition}?` };
-    if (!q.condition) return undefined;
-    const taking = f.medications?.some((m) => m.ongoing && (m.drug === q.condition || m.classes.has(q.condition!)));
+    const cls = q.condition;
+    const question = { id: `unless:${cls}`, text: `Is the patient currently taking ${cls === "anticoagulant" ? "an anticoagulant" : cls}?` };
+    const taking = f.medications?.some((m) => m.ongoing && (m.drug === cls || m.classes.has(cls)));
     if (taking) return { id: question.id, question, holds: false, polarity: false };
     if (f.medications !== undefined) return { id: question.id, question, holds: true, polarity: false };
     return { id: question.id, question, holds: undefined, polarity: false };

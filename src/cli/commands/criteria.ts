@@ -30,20 +30,21 @@ const NCT = /^NCT\d{8}$/i;
 
 const OP_SYMBOL: Record<string, string> = { ">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "=", range: "" };
 
+/** "≥ 1.5 × ULN", "18–65 a": a numeric or prognosis constraint's comparison. */
+function thresholdText(c: Extract<Constraint, { type: "numeric" | "prognosis" }>): string {
+  const unit = c.type === "numeric" && c.relativeTo ? ` × ${c.relativeTo}` : c.unit ? ` ${c.unit}` : "";
+  return c.op === "range" ? `${c.value}–${c.value2}${unit}` : `${OP_SYMBOL[c.op]} ${c.value}${unit}`;
+}
+
 /** One constraint as a readable line. */
 export function describeConstraint(c: Constraint): string {
   switch (c.type) {
     case "numeric": {
-      const v = c.variable ?? `"${c.mention}"`;
-      const unit = c.relativeTo ? ` × ${c.relativeTo}` : c.unit ? ` ${c.unit}` : "";
-      const val = c.op === "range" ? `${c.value}–${c.value2}${unit}` : `${OP_SYMBOL[c.op]} ${c.value}${unit}`;
       const q = c.qualifier ? `  [${[c.qualifier.sex, c.qualifier.condition].filter(Boolean).join(", ") || c.qualifier.text}]` : "";
-      return `numeric     ${v} ${val}${q}`;
+      return `numeric     ${c.variable ?? `"${c.mention}"`} ${thresholdText(c)}${q}`;
     }
-    case "prognosis": {
-      const val = c.op === "range" ? `${c.value}–${c.value2}` : `${OP_SYMBOL[c.op]} ${c.value}`;
-      return `prognosis   ${c.variable} ${val}${c.unit ? ` ${c.unit}` : ""}`;
-    }
+    case "prognosis":
+      return `prognosis   ${c.variable} ${thresholdText(c)}`;
     case "diagnosis":
       return `diagnosis   ${c.negated ? "not " : ""}${c.aspect} ${c.concept ?? `"${c.mention}"`}${c.stage ? ` stage ${c.stage}` : ""}${c.site ? ` site ${c.site}` : ""}`;
     case "therapy":

@@ -53,10 +53,9 @@ export function describeConstraint(c: Constraint): string {
       const q = c.qualifier ? ` (${c.qualifier.text})` : "";
       return `${name} ${value}${q}`;
     }
-    case "prognosis": {
-      const value = c.op === "range" && c.value2 !== undefined ? `${c.value}–${c.value2}${unitText(c.unit)}` : `${OP[c.op]} ${c.value}${unitText(c.unit)}`;
-      return `${c.variable.replace(/[_-]/g, " ")} ${value}`;
-    }
+    case "prognosis":
+      // read as the measurement it is shaped like
+      return describeConstraint({ ...c, type: "numeric" });
     case "diagnosis": {
       const what = named(c.mention, c.concept);
       let s = c.negated ? `no ${what}` : what;

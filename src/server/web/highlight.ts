@@ -12,10 +12,8 @@ export function constraintSpans(c: Constraint): Span[] {
   const spans: Array<Span | undefined> = [];
   switch (c.type) {
     case "numeric":
-      spans.push(c.mentionSpan, c.valueSpan, c.value2Span, c.unitSpan, c.qualifier?.span);
-      break;
     case "prognosis":
-      spans.push(c.mentionSpan, c.valueSpan, c.value2Span, c.unitSpan);
+      spans.push(c.mentionSpan, c.valueSpan, c.value2Span, c.unitSpan, c.type === "numeric" ? c.qualifier?.span : undefined);
       break;
     case "therapy":
       spans.push(c.mentionSpan, c.window?.span);
