@@ -494,3 +494,30 @@ test("\"unless on anticoagulants\" qualifies a threshold the other way round", (
   ]);
   assert.equal(extractNumeric("INR > 1.5 (unless on warfarin)").constraints[0].qualifier?.unless, true);
 });
+
+test("thousands separated by a space before a count's unit: \"100 000/µL\", \"3 000-12 000/mm3\"", () => {
+  assert.deepEqual(brief("Platelets ≥ 100 000/µL"), [["platelets", ">=", 100000, "/uL"]]);
+  assert.deepEqual(brief("ANC ≥ 1 500 cells/mm3"), [["anc", ">=", 1500, "/mm3"]]);
+  assert.deepEqual(brief("WBC 3 000-12 000/µL"), [["wbc", "range", 3000, 12000, "/uL"]]);
+  assert.deepEqual(brief("Platelets between 100 000 and 400 000/mm3"), [["platelets", "range", 100000, 400000, "/mm3"]]);
+  // Two numbers side by side are not one.
+  assert.deepEqual(
+    brief("aged 18 to 65 years, 2 000 patients").map((r) => r[2]),
+    [18],
+  );
+});
+
+test("a dipstick grade is read once, as a grade: \"proteinuria < 2+\" is not also \"< 2\"", () => {
+  assert.deepEqual(brief("Proteinuria < 2+ by dipstick"), [["urine-protein-dipstick", "<", 2, "{dipstick}"]]);
+  assert.deepEqual(brief("urine protein 2+"), [["urine-protein-dipstick", "=", 2, "{dipstick}"]]);
+  assert.deepEqual(brief("Hb ≥ 9 g/dL and urine protein ≤ 1+"), [
+    ["hemoglobin", ">=", 9, "g/dL"],
+    ["urine-protein-dipstick", "<=", 1, "{dipstick}"],
+  ]);
+});
+
+test("mass ratios: protein or albumin per creatinine in g/g, mg/mg, mg/g Cr", () => {
+  assert.deepEqual(brief("UPCR < 1.0 g/g"), [["upcr", "<", 1, "g/g"]]);
+  assert.deepEqual(brief("UPCR ≤ 0.5 mg/mg"), [["upcr", "<=", 0.5, "mg/mg"]]);
+  assert.deepEqual(brief("UACR < 300 mg/g creatinine"), [["uacr", "<", 300, "mg/g"]]);
+});

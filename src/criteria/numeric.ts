@@ -55,7 +55,7 @@ const MAY_HAVE_NUMBERS = { test: (t: string) => /[\d+]/.test(t) || /ULN|LLN|limi
 const VERSION_BEFORE = /(?:^|[^\p{L}])(?:version|ver\.?|v)\s*\(?\s*$/iu;
 /** A minus sign right before a number, after a comparator or a word that introduces a value. */
 const NEGATIVE_BEFORE = /(?:[<>≤≥=≦≧＜＞]|\b(?:than|between|of|to|and|from|is|at))\s*-$/;
-const SECOND_NUMBER_RE = /^(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
+const SECOND_NUMBER_RE = /^(\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])(?=[ \t]*(?:\/|cells?\b|per\b|copies|IU\b|mm3|mm³))|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
 const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/m2|mg\/day|(?:mg|mcg|[µμu]g|ng)\/kg(?:\/(?:min|h|hr|day|d))?)$/i;
 const AGE_WORD_BEFORE = /(?<![\p{L}])(ages?|aged|older|younger|adults?\s+(?:of|aged))(?![\p{L}])/giu;
@@ -1273,6 +1273,8 @@ function readDipsticks(r: NumericRun): void {
   const text = r.text;
   DIPSTICK_RE.lastIndex = 0;
   const mayDip = text.includes("+") && /protein/i.test(text);
+  const before = r.constraints.length;
+  const dipValues = new Set<number>();
   for (let m = mayDip ? DIPSTICK_RE.exec(text) : null; m; m = DIPSTICK_RE.exec(text)) {
     const name = m[1];
     const plus = m[3];
@@ -1289,9 +1291,34 @@ function readDipsticks(r: NumericRun): void {
       valueSpan: abs(r, vs, vs + plus.length),
       unit: "{dipstick}",
     };
+    dipValues.add(c.valueSpan[0]);
     r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
     r.constraints.push(c);
   }
+  // "< 2+" also reads as a plain "< 2" (and "2+" as "2 or more"): the grade is the one meant.
+  if (dipValues.size) dropConstraints(r, (c, k) => k < before && dipValues.has(c.valueSpan[0]));
+}
+
+/** Removes constraints (and their places in the groups, dropping groups left empty). */
+function dropConstraints(r: NumericRun, drop: (c: NumericConstraint, k: number) => boolean): void {
+  const newIndex: number[] = [];
+  const kept: NumericConstraint[] = [];
+  r.constraints.forEach((c, k) => {
+    if (drop(c, k)) newIndex.push(-1);
+    else {
+      newIndex.push(kept.length);
+      kept.push(c);
+    }
+  });
+  if (kept.length === r.constraints.length) return;
+  r.constraints = kept;
+  const groups: Group[] = [];
+  for (const g of r.groups) {
+    const idx: number[] = [];
+    for (const k of g.idx) if (newIndex[k] >= 0) idx.push(newIndex[k]);
+    if (idx.length) groups.push({ idx, joiner: g.joiner, listOr: g.listOr });
+  }
+  r.groups = groups;
 }
 
 const DIPSTICK_RE =

@@ -146,3 +146,48 @@ test("PDQ layout: topic titles inside an all-capitals section hold the bullets a
     ["inclusion", 0, null, "Age 18-65"],
   ]);
 });
+
+test("a typed line break starts a criterion; a wrapped line (its first word would not fit above) continues one", () => {
+  // Lines without bullets, each a criterion: a wrapper would have kept the next word on the line.
+  assert.deepEqual(brief("Exclusion Criteria:\nHeart rate < 50 bpm or > 100 bpm\nSerum sodium < 130 mmol/L\nMetastatic breast cancer"), [
+    ["exclusion", 0, null, "Heart rate < 50 bpm or > 100 bpm"],
+    ["exclusion", 0, null, "Serum sodium < 130 mmol/L"],
+    ["exclusion", 0, null, "Metastatic breast cancer"],
+  ]);
+  // Hard-wrapped at 60 columns: "Fluorouracil" did not fit, and "…&" needs what follows.
+  const wrapped = [
+    "Inclusion Criteria:",
+    "Patients with histologically confirmed colorectal cancer and",
+    "Stage IV disease with peritoneal metastases only, measurable",
+    "Concomitant chemotherapy with FOLFIRI, FOLFOX, Mitomycin C &",
+    "Fluorouracil",
+  ].join("\n");
+  assert.equal(brief(wrapped).length, 1);
+  // A text wrapped at 64 columns: "NSCLC" did not fit after "confirmed".
+  assert.equal(
+    brief("Inclusion Criteria:\nPatients must have a histologically proven adenocarcinoma of the\nlung, or squamous cell carcinoma of the lung, cytologically confirmed\nNSCLC stage IV").length,
+    1,
+  );
+  // A short title ending in ":" heads the bullets after it, even after a long item.
+  assert.deepEqual(brief("Exclusion Criteria:\nAdults:\n  -  Any drug that modifies the coagulation cascade within 48 h before sampling\nNeonates:\n  -  Risk of anemia"), [
+    ["exclusion", 0, null, "Adults:"],
+    ["exclusion", 1, 0, "Any drug that modifies the coagulation cascade within 48 h before sampling"],
+    ["exclusion", 0, null, "Neonates:"],
+    ["exclusion", 1, 2, "Risk of anemia"],
+  ]);
+  // Under a bullet, a line indented under the item's text is the item's.
+  assert.equal(brief("  -  Patients with confirmed\n     NSCLC").length, 1);
+});
+
+test("\"3. 15 mile catchment area\": a numbered item whose text starts with a number, where it continues the list", () => {
+  assert.deepEqual(brief("1. Age ≥ 18\n2. ECOG 0 or 1.\n3. 15 mile catchment area"), [
+    ["unknown", 0, null, "Age ≥ 18"],
+    ["unknown", 0, null, "ECOG 0 or 1."],
+    ["unknown", 0, null, "15 mile catchment area"],
+  ]);
+  // Not after a numbered item: a line of its own, as written.
+  assert.deepEqual(brief("Hemoglobin ≥ 9 g/dL.\n3. 15 mile catchment area"), [
+    ["unknown", 0, null, "Hemoglobin ≥ 9 g/dL."],
+    ["unknown", 0, null, "3. 15 mile catchment area"],
+  ]);
+});

@@ -33,6 +33,8 @@ interface Marker {
   /** Sequence number for numbered / lettered bullets. */
   n?: number;
   contentStart: number; // offset in line
+  /** A number starts the text ("3. 15 mile …"): an item only in a numbered list it continues. */
+  digitFirst?: boolean;
 }
 
 function readMarker(line: string): Marker | undefined {
@@ -49,7 +51,8 @@ function readMarker(line: string): Marker | undefined {
   if (m[3]) {
     // "1.5 mg" or "18 years" are not bullets: "1." must be followed by space or a letter.
     const after = line[contentStart - 1];
-    if (m[4] === "." && /\d/.test(line[m[0].length] ?? "")) return undefined;
+    // "3. 15 mile catchment area" is an item only where it continues a numbered list.
+    if (m[4] === "." && /\d/.test(line[m[0].length] ?? "")) return { indent, type: "num.", n: Number(m[3]), contentStart, digitFirst: true };
     if (m[4] === "." && after !== " " && after !== "\t" && !/\p{L}/u.test(line[m[0].length] ?? "")) return undefined;
     return { indent, type: m[4] === "." ? "num." : "num)", n: Number(m[3]), contentStart };
   }
@@ -93,10 +96,50 @@ function nextLineIsBullet(text: string, from: number): boolean {
     let e = text.indexOf("\n", p);
     if (e < 0) e = text.length;
     const line = text.slice(p, e);
-    if (line.trim()) return readMarker(line) !== undefined;
+    if (line.trim()) {
+      const mk = readMarker(line);
+      return mk !== undefined && !mk.digitFirst;
+    }
     p = e + 1;
   }
   return false;
+}
+
+/**
+ * Where a hard-wrapped text wraps: its longest line's length (trailing blanks aside), when at
+ * least two lines that long (within 12 characters) run on into a next line without a bullet
+ * and it is 60 or more; else Infinity — the text is not hard-wrapped, and its line breaks were typed.
+ */
+function wrapWidth(text: string): number {
+  const lines = text.split("\n").map((l) => l.trimEnd());
+  let max = 0;
+  for (const l of lines) if (l.length > max) max = l.length;
+  let runOn = 0;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (lines[i].length >= max - 12 && lines[i + 1].trim() && !readMarker(lines[i + 1])) runOn++;
+  }
+  // Wrappers fill 60 columns or more; a list of short lines is not wrapped at its longest.
+  return runOn >= 2 && max >= 60 ? max : Infinity;
+}
+
+/** A line ending in a word or sign that needs what follows ("… and", "… of", "≥"). */
+const CONNECTOR_END = /(?:[,\-–/(&+=<>≤≥]|\b(?:and|or|of|with|without|to|the|a|an|in|for|than|by|at|on|from|per|including|following|as|be|is|are|who|which|that|not|no|any|both|either|its|their|has|have|had)\b)\s*$/i;
+
+/**
+ * A line break that was typed, not made by wrapping: the line starts like an item (a capital
+ * or a digit), the previous line does not need a continuation, and the line's first word
+ * would have fitted on the previous line within the text's wrap width (a wrapper moves a
+ * word down only when it does not fit), or the line is a short title ending in ":". Inside a bulleted item, the line must also not be
+ * indented under the item's text. Such a line starts a criterion of its own.
+ */
+function isDeliberateBreak(prev: string, line: string, width: number, top: Open | undefined, indent: number): boolean {
+  const trimmed = line.trim();
+  if (!/^[A-Z0-9\u00C0-\u00DE]/.test(trimmed) || CONNECTOR_END.test(prev)) return false;
+  if (top && top.type !== "para" && top.type !== "group" && indent > top.indent) return false;
+  // A short title ("Neonates:", "Healthy controls:") heads the items that follow.
+  if (/:\s*$/.test(trimmed) && trimmed.split(/\s+/).length <= 6) return true;
+  const firstWord = /^\S+/.exec(trimmed)![0];
+  return prev.trimEnd().length + 1 + firstWord.length <= width - 2;
 }
 
 /** Splits an eligibility text into criteria segments with spans into `text`. */
@@ -118,7 +161,12 @@ export function segmentCriteria(text: string): Segment[] {
     return seg;
   };
 
+  const width = wrapWidth(text);
+  /** The last non-blank line before this one. */
+  let prevLine = "";
+  let thisLine = "";
   while (pos <= text.length) {
+    prevLine = thisLine;
     let nl = text.indexOf("\n", pos);
     if (nl < 0) nl = text.length;
     let lineEnd = nl;
@@ -130,9 +178,11 @@ export function segmentCriteria(text: string): Segment[] {
     const trimmed = line.trim();
     if (!trimmed) {
       blankSince = true;
+      thisLine = prevLine;
       if (nl >= text.length) break;
       continue;
     }
+    thisLine = line;
 
     // headings
     const h = HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line);
@@ -159,7 +209,8 @@ export function segmentCriteria(text: string): Segment[] {
       }
     }
 
-    const mk = readMarker(line);
+    let mk = readMarker(line);
+    if (mk?.digitFirst && !stack.some((o) => o.type === "num." && o.n !== undefined && o.n + 1 === mk!.n)) mk = undefined;
     const contentEnd = lineStart + line.trimEnd().length;
     if (mk) {
       const start = lineStart + mk.contentStart;
@@ -231,7 +282,8 @@ export function segmentCriteria(text: string): Segment[] {
 
     // a line without a bullet: a wrapped line of the current item, or a paragraph
     const lineContentStart = lineStart + (line.length - line.trimStart().length);
-    if (current && !blankSince) {
+    const indent = line.length - line.trimStart().length;
+    if (current && !blankSince && !isDeliberateBreak(prevLine, line, width, stack[stack.length - 1], indent)) {
       const prevText = text.slice(current.span[0], endOf(current));
       const stackTop = stack[stack.length - 1];
       const inBulletItem = stackTop && stackTop.type !== "para";

@@ -6,11 +6,15 @@
 import type { ComparisonOp } from "./types.js";
 
 /** A number that may start a quantity: not glued to a preceding letter ("T1", "PHQ9", "GAD-7"). */
-export const NUMBER_RE = /(?<![\p{L}\d.,\/^_]|\p{L}-)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!(?:st|nd|rd|th)\b)(?!\.\d)/gu;
+// Thousands separated by a space ("100 000/µL", the SI style) only before a count's unit,
+// where two numbers side by side would make no sense.
+export const NUMBER_RE =
+  /(?<![\p{L}\d.,\/^_]|\p{L}-)(\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])(?=[ \t]*(?:(?:[-–~]|and\b|to\b)[ \t]*\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+[ \t]*)?(?:\/|cells?\b|per\b|copies|IU\b|mm3|mm³))|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!(?:st|nd|rd|th)\b)(?!\.\d)/gu;
 
-/** Parses "50,000" / "1.5" / "50.000" (thousands with a dot only when `dotThousands`). */
+/** Parses "50,000" / "100 000" / "1.5" / "50.000" (thousands with a dot only when `dotThousands`). */
 export function parseNumber(s: string, dotThousands = false): number {
   if (/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(s)) return Number(s.replace(/,/g, ""));
+  if (/^\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+$/.test(s)) return Number(s.replace(/[ \u00a0\u2009\u202f]/g, ""));
   if (dotThousands && /^\d{1,3}\.\d{3}$/.test(s)) return Number(s.replace(".", ""));
   return Number(s);
 }
@@ -45,7 +49,7 @@ const UNIT_ALTS = [
   "mg[ \\t]?/[ \\t]?dl",
   "mg[ \\t]?/[ \\t]?l",
   "mg/mmol",
-  "mg/g",
+  "(?:m|[µμu]|mc)?g[ \\t]?/[ \\t]?(?:m|[µμu]|mc)?g(?:[ \\t]?(?:cr|creat(?:inine)?))?",
   "(?:[µμu]|micro)mol[ \\t]?/[ \\t]?l",
   "mmol[ \\t]?/[ \\t]?mol",
   "mmol[ \\t]?/[ \\t]?l",

@@ -39,6 +39,12 @@ export function toUcum(raw: string): string | undefined {
     const per = { ul: "/uL", mm3: "/mm3", mmc: "/mm3", ml: "/mL", l: "/L" }[m[1].toLowerCase()]!;
     return /cop/i.test(u) ? `{copies}${per}` : per;
   }
+  // mass ratios, as urine protein or albumin per creatinine: g/g, mg/mg, mg/g Cr
+  m = /^(m|u|mc)?g\/(m|u|mc)?g(?:\s*(?:cr|creat|creatinine))?$/i.exec(u);
+  if (m) {
+    const pre = (p?: string) => (p ? (p.toLowerCase() === "mc" ? "u" : p.toLowerCase()) : "");
+    return `${pre(m[1])}g/${pre(m[2])}g`;
+  }
   // generic mass or substance per volume: mg/dl, umol/l, ng/ml, mmol/mol …
   m = /^(k|m|u|mc|n|p|d)?(g|mol|eq)\/(d|m|u)?(l|mol)$/i.exec(u);
   if (m) {
