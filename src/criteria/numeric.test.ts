@@ -493,6 +493,10 @@ test("\"unless on anticoagulants\" qualifies a threshold the other way round", (
     ["aptt", "anticoagulant", true, "unless on therapeutic anticoagulation"],
   ]);
   assert.equal(extractNumeric("INR > 1.5 (unless on warfarin)").constraints[0].qualifier?.unless, true);
+  // "for patients not on …" says the same.
+  const q = extractNumeric("INR > 1.5 for patients not on anticoagulation").constraints[0].qualifier;
+  assert.deepEqual([q?.condition, q?.unless, q?.text], ["anticoagulant", true, "for patients not on anticoagulation"]);
+  assert.equal(extractNumeric("INR ≤ 1.5 x ULN in subjects who are not receiving anticoagulant therapy").constraints[0].qualifier?.unless, true);
 });
 
 test("thousands separated by a space before a count's unit: \"100 000/µL\", \"3 000-12 000/mm3\"", () => {

@@ -598,9 +598,9 @@ function words(text: string, from: number, to: number): { start: number; end: nu
 }
 
 const MAYBE_CONDITION = /liver|hepat|bone|gilbert|hcc/i;
-/** "unless (the patient is) receiving / on (therapeutic) anticoagulation, warfarin, heparin …" after a threshold. */
+/** "unless (the patient is) receiving / on (therapeutic) anticoagulation, warfarin, heparin …" after a threshold; "for patients not on anticoagulation" says the same. */
 const UNLESS_ANTICOAGULATED =
-  /^[\s,;(]*(unless\s+(?:the\s+)?(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:is|are)\s+)?(?:currently\s+)?(?:receiving|on|taking|treated\s+with|under|using)\s+(?:(?:a\s+)?(?:therapeutic|full[- ]dose|prophylactic|stable|chronic|an?)\s+)?(?:anti-?coagula\w*(?:\s+(?:therapy|treatment|medications?|agents?|drugs?))?|warfarin|heparin|coumadin|vitamin\s+K\s+antagonists?|LMWH|low[- ]molecular[- ]weight\s+heparin|DOACs?))/i;
+  /^[\s,;(]*((?:unless|(?:in|for)\s+(?:patients?|subjects?|participants?|those)\s+(?:who\s+are\s+)?not)\s+(?:the\s+)?(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:is|are)\s+)?(?:currently\s+)?(?:receiving|on|taking|treated\s+with|under|using)\s+(?:(?:a\s+)?(?:therapeutic|full[- ]dose|prophylactic|stable|chronic|an?)\s+)?(?:anti-?coagula\w*(?:\s+(?:therapy|treatment|medications?|agents?|drugs?))?|warfarin|heparin|coumadin|vitamin\s+K\s+antagonists?|LMWH|low[- ]molecular[- ]weight\s+heparin|DOACs?))/i;
 /** A condition after a threshold, in its own words: "if bone marrow involvement", "in patients with renal impairment". */
 const OTHER_CONDITION_AFTER =
   /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
