@@ -434,7 +434,7 @@ test("negative values after a comparator or a joining word (T-score ≤ -2.5); r
 test("units of function tests: m/s, mL/kg/min, metres", () => {
   assert.deepEqual(brief("Gait speed < 0.8 m/s"), [[null, "<", 0.8, "m/s"]]);
   assert.deepEqual(brief("VO2max < 20 mL/kg/min"), [[null, "<", 20, "mL/kg/min"]]);
-  assert.deepEqual(brief("Six-minute walk distance < 300 meters"), [[null, "<", 300, "m"]]);
+  assert.deepEqual(brief("Six-minute walk distance < 300 meters"), [["six-minute-walk", "<", 300, "m"]]);
 });
 
 test("an age in hours: \"Newborns < 72 hours of life\"", () => {
@@ -524,4 +524,33 @@ test("mass ratios: protein or albumin per creatinine in g/g, mg/mg, mg/g Cr", ()
   assert.deepEqual(brief("UPCR < 1.0 g/g"), [["upcr", "<", 1, "g/g"]]);
   assert.deepEqual(brief("UPCR ≤ 0.5 mg/mg"), [["upcr", "<=", 0.5, "mg/mg"]]);
   assert.deepEqual(brief("UACR < 300 mg/g creatinine"), [["uacr", "<", 300, "mg/g"]]);
+});
+
+test("a unit written once after two thresholds of one measurement is both's: \"potassium < 3.5 or > 5.5 mmol/L\"", () => {
+  assert.deepEqual(brief("Serum potassium < 3.5 or > 5.5 mmol/L"), [
+    ["potassium", "<", 3.5, "mmol/L"],
+    ["potassium", ">", 5.5, "mmol/L"],
+  ]);
+  // Two measurements keep their own: ALT's has none written.
+  assert.deepEqual(brief("ALT < 2 or AST > 3 x ULN"), [
+    ["alt", "<", 2, null],
+    ["ast", ">", 3, "ULN"],
+  ]);
+});
+
+test("\"unless\" a condition: the threshold is not for those who have it", () => {
+  for (const text of ["Total bilirubin > 2.0 mg/dL unless due to Gilbert's syndrome", "bilirubin ≤ 1.5 x ULN (unless documented Gilbert's disease)"]) {
+    const q = extractNumeric(text).constraints[0].qualifier;
+    assert.deepEqual([q?.condition, q?.unless], ["gilbert-syndrome", true], text);
+  }
+  assert.deepEqual(extractNumeric("ALT ≤ 2.5 x ULN unless the patient has liver metastases").constraints[0].qualifier?.condition, "liver-metastases");
+});
+
+test("\"m\" after a value is metres, or months where a time is meant", () => {
+  assert.deepEqual(brief("6-minute walk distance ≥ 150 m and ≤ 450 m"), [
+    ["six-minute-walk", ">=", 150, "m"],
+    ["six-minute-walk", "<=", 450, "m"],
+  ]);
+  assert.deepEqual(brief("Age ≥ 6 m"), [["age", ">=", 6, "mo"]]);
+  assert.deepEqual(brief("life expectancy ≥ 3 m"), [["life-expectancy", ">=", 3, "mo"]]);
 });

@@ -606,7 +606,7 @@ const OTHER_CONDITION_AFTER =
   /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
 const SEX_RE = /(?<![\p{L}])(men|males?|women|females?|boys|girls)(?![\p{L}])/iu;
 const CONDITION_RE =
-  /(?<![\p{L}])(?:if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?(liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
+  /(?<![\p{L}])(?:unless(?: (?:due to|caused by|secondary to|attributable to|the (?:patient|subject) has))?|if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?(liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
 const CONDITION_ANY =
   /(?:liver|hepatic)\s+(?:metastas[ei]s|metastatic disease|involvement|mets)|liver metastasis is present|bone metastas[ei]s|gilbert/i;
 
@@ -647,7 +647,23 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   for (let fi = 0; fi < found.length; fi++) readComparison(r, fi);
   readDipsticks(r);
   if (mayRoman) readRomanClasses(r);
+  shareUnits(r);
   return { constraints: r.constraints, logic: buildLogic(r.groups) };
+}
+
+const BETWEEN_SHARED_UNIT = /^\s*(?:or|and|,)\s*(?:[<>≤≥=＜＞]=?|(?:less|greater|more|lower|higher)\s+than|above|below|over|under)?\s*$/i;
+
+/** "potassium < 3.5 or > 5.5 mmol/L": the unit written once, after the last value, is the first's too. */
+function shareUnits(r: NumericRun): void {
+  const cs = r.constraints;
+  for (let i = cs.length - 2; i >= 0; i--) {
+    const c = cs[i];
+    const n = cs[i + 1];
+    if (c.unit !== undefined || c.relativeTo || n.unit === undefined || n.relativeTo || c.variable === null || c.variable !== n.variable) continue;
+    if (!BETWEEN_SHARED_UNIT.test(r.text.slice(c.valueSpan[1] - r.offset, n.valueSpan[0] - r.offset))) continue;
+    c.unit = n.unit;
+    if (n.unitSpan) c.unitSpan = n.unitSpan;
+  }
 }
 
 /** A comparison's subject: a table variable (id), an unknown measurement (null) or the age. */
@@ -767,6 +783,11 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
   const f = r.found[fi];
   const q = f.q;
   const { regionStart, region, connectorOnly } = p;
+  // "m" is metres ("6MWD ≥ 150 m"), but months where a time is meant ("age ≥ 6 m", "life expectancy ≥ 3 m")
+  if ((q.unit === "m" || f.q2?.unit === "m") && /\b(?:ages?|aged|old|life|survival|expectancy|prognosis)\b/i.test(region)) {
+    if (q.unit === "m") q.unit = "mo";
+    if (f.q2?.unit === "m") f.q2.unit = "mo";
+  }
   const unit = q.unit ?? f.q2?.unit;
   const valEnd0 = (f.q2 ?? q).valueSpan[1];
   // "3 or more months", "80 or more years old": the unit after a postfix comparator is the value's
@@ -1051,6 +1072,11 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
     const s = f.end + condAfter.index;
     condition = { text: condAfter[0], span: abs(r, s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
+  } else if (condAfter && /^[\s,(]*unless\b/i.test(afterClause)) {
+    // "bilirubin > 2.0 mg/dL unless due to Gilbert's syndrome": not for those who have it
+    const s = f.end + /^[\s,(]*/.exec(afterClause)![0].length;
+    const e = f.end + condAfter.index + condAfter[0].length;
+    condition = { text: text.slice(s, e), span: abs(r, s, e), condition: conditionOf(condAfter[0]), unless: true };
   } else if ((unless = UNLESS_ANTICOAGULATED.exec(afterClause))) {
     // "INR ≤ 1.5 × ULN unless the patient is receiving anticoagulant therapy": not for those who are
     const s = f.end + unless.index + unless[0].length - unless[1].length;

@@ -76,6 +76,7 @@ const UNIT_ALTS = [
   "m[ \\t]?/[ \\t]?s(?:ec)?",
   "ml[ \\t]?/[ \\t]?kg[ \\t]?/[ \\t]?min",
   "met(?:er|re)s?",
+  "m",
   "[µμun]M(?![A-Za-z])",
   "milliseconds?",
   "msec",

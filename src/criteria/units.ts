@@ -184,6 +184,7 @@ const DIRECT: Record<string, string> = {
   seconds: "s",
   min: "min",
   minutes: "min",
+  m: "m",
 };
 // "G/L" (giga per litre) is case-sensitive: "g/L" is grams.
 export function toUcumCased(raw: string): string | undefined {

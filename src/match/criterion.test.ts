@@ -170,3 +170,14 @@ test("a threshold that applies unless the patient takes anticoagulants; decided 
   assert.deepEqual(open.questions.map((q) => q.text), ["Is the patient currently taking an anticoagulant?"]);
   assert.equal(evaluateCriterion(c, ctx({ observations: inr(1.0) })).result.status, "pass");
 });
+
+test("a threshold that applies unless the patient has a condition: 'bilirubin ≤ 1.5 × ULN unless Gilbert's syndrome'", () => {
+  const c = parseCriteria("Inclusion Criteria:\n- Total bilirubin ≤ 1.5 × ULN (unless documented Gilbert's syndrome)")[0];
+  const bili = (value: number) => [{ variable: "total-bilirubin", value, unit: "mg/dL", referenceRange: { high: 1.2 } }];
+  assert.equal(evaluateCriterion(c, ctx({ observations: bili(3.0), conditions: [{ text: "Gilbert syndrome" }] })).result.status, "pass");
+  const open = evaluateCriterion(c, ctx({ observations: bili(3.0) }));
+  assert.equal(open.result.status, "unknown");
+  assert.deepEqual(open.questions.map((q) => q.text), ["Does the patient have gilbert syndrome?"]);
+  assert.equal(evaluateCriterion(c, ctx({ observations: bili(3.0), conditions: [{ text: "hypertension" }] })).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx({ observations: bili(1.0) })).result.status, "pass");
+});

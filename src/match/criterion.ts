@@ -14,6 +14,7 @@
 import type { Constraint, Criterion, Logic, NumericConstraint, Qualifier } from "../criteria/types.js";
 import { contextKey, evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
 import { normaliseText } from "./knowledge.js";
+import { drugClass } from "../criteria/clinical/knowledge.js";
 
 export type CriterionStatus = "pass" | "fail" | "unknown";
 
@@ -51,7 +52,7 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
   if (q.sex) {
     return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex, polarity: q.sex === "male" };
   }
-  if (q.unless && q.condition) {
+  if (q.unless && q.condition && drugClass(q.condition)) {
     // "INR ≤ 1.5 unless on anticoagulants": the threshold applies when the patient takes none of the class
     const cls = q.condition;
     const question = { id: `unless:${cls}`, text: `Is the patient currently taking ${cls === "anticoagulant" ? "an anticoagulant" : cls}?` };
@@ -62,7 +63,9 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
   }
   if (q.condition) {
     // "liver-metastases" or a bare site ("liver") asks about metastases; "gilbert-syndrome",
-    // "bone marrow involvement" about the condition itself
+    // "bone marrow involvement" about the condition itself. With "unless" ("bilirubin ≤ 1.5 ×
+    // ULN unless Gilbert's syndrome") the threshold applies when the patient does not have it.
+    const applies = !q.unless;
     const isMetastasis = /metastas/i.test(q.condition) || /^(?:liver|hepatic|bone|brain|cns|lung|adrenal|peritoneal|pleural|lymph[ -]node)$/i.test(q.condition);
     const want = normaliseText(q.condition.replace(/\bmetastas[ie]s\b/gi, ""));
     const site = want || normaliseText(q.condition);
@@ -70,12 +73,13 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
       ? { id: `metastasis:${site}`, text: `Does the patient have ${site} metastases (active or treated)?` }
       : { id: `condition:${site}`, text: `Does the patient have ${site}?` };
     const inMets = f.metastases?.some((m) => m.site.includes(site) || (site === "liver" && m.site.includes("hepatic")));
-    if (inMets) return { id: question.id, question, holds: true, polarity: true };
+    if (inMets) return { id: question.id, question, holds: applies, polarity: applies };
     // A condition that is not a metastasis site ("Gilbert's syndrome"): look in the diagnoses.
     const inConditions = f.conditions?.some((c) => normaliseText(c.text).includes(site));
-    if (inConditions) return { id: question.id, question, holds: true, polarity: true };
-    if (f.metastases !== undefined) return { id: question.id, question, holds: false, polarity: true };
-    return { id: question.id, question, holds: undefined, polarity: true };
+    if (inConditions) return { id: question.id, question, holds: applies, polarity: applies };
+    // Absent when the list that would hold it is known (metastases for a site, diagnoses else).
+    if ((isMetastasis ? f.metastases : f.conditions) !== undefined) return { id: question.id, question, holds: !applies, polarity: applies };
+    return { id: question.id, question, holds: undefined, polarity: applies };
   }
   return undefined;
 }
