@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { findVariables, TOKEN, variableTokens } from "./lexicon.js";
+import { findVariables, labVariables, TOKEN, variableTokens } from "./lexicon.js";
+import { extractNumeric } from "./numeric.js";
 
 /** The definition the character scan must reproduce: TOKEN's matches, each lower-cased alone. */
 function byRegex(text: string) {
@@ -49,4 +50,11 @@ test("findVariables: table names with spans, longest first, abbreviations as wri
   ]);
   assert.ok(found.some(([id]) => id === "alt"));
   assert.ok(!found.some(([, t]) => t === "pt"), "PT (prothrombin time) only in capitals");
+});
+
+test("the lab table's cross-references name variables it has", () => {
+  const ids = new Set(labVariables().map((v) => v.id));
+  for (const v of labVariables()) if (v.massMeans) assert.ok(ids.has(v.massMeans), `${v.id}: massMeans ${v.massMeans}`);
+  assert.equal(extractNumeric("urinary protein ≥ 1.0 g").constraints[0].variable, "urine-protein-24h");
+  assert.equal(extractNumeric("urine protein ≥ ++").constraints[0].variable, "urine-protein-dipstick");
 });

@@ -1189,8 +1189,8 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     if (uSpan && u) c.unitSpan = abs(r, uSpan[0], uSpan[1]);
     // a unit that names its measurement: "smoking history of at least 20 pack-years"
     if (c.variable === null && u) c.variable = variableNamedByUnit(u) ?? null;
-    // "urinary protein ≥ 1.0 g": a mass of protein is the 24-hour quantity, not a dipstick grade
-    if (c.variable === "urine-protein-dipstick" && u && /^m?g(?:\/|$)/.test(u)) c.variable = "urine-protein-24h";
+    // "urinary protein ≥ 1.0 g": a mass measures another variable (labs.json massMeans)
+    if (c.variable !== null && u && /^[mu]?g(?:\/|$)/.test(u)) c.variable = variableById(c.variable)?.massMeans ?? c.variable;
     const rel = f.q.relativeTo ?? f.q2?.relativeTo;
     if (rel) c.relativeTo = rel;
     // vitals and scores have one unit ("DBP ≥ 100", "ECOG 0-1"): normalise to the table's
