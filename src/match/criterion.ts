@@ -14,6 +14,7 @@
 import type { Constraint, Criterion, Logic, NumericConstraint, Qualifier } from "../criteria/types.js";
 import { contextKey, evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
 import { normaliseText } from "./knowledge.js";
+import { isMetastasisSite } from "../criteria/clinical/diagnosis.js";
 import { drugClass } from "../criteria/clinical/knowledge.js";
 
 export type CriterionStatus = "pass" | "fail" | "unknown";
@@ -66,7 +67,7 @@ function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefine
     // "bone marrow involvement" about the condition itself. With "unless" ("bilirubin ≤ 1.5 ×
     // ULN unless Gilbert's syndrome") the threshold applies when the patient does not have it.
     const applies = !q.unless;
-    const isMetastasis = /metastas/i.test(q.condition) || /^(?:liver|hepatic|bone|brain|cns|lung|adrenal|peritoneal|pleural|lymph[ -]node)$/i.test(q.condition);
+    const isMetastasis = /metastas/i.test(q.condition) || isMetastasisSite(q.condition.replace(/-/g, " "));
     const want = normaliseText(q.condition.replace(/\bmetastas[ie]s\b/gi, ""));
     const site = want || normaliseText(q.condition);
     const question = isMetastasis

@@ -34,6 +34,12 @@ const METASTASIS_RE = new RegExp(
 const METASTASIS_TO_RE = new RegExp(String.raw`\b(metastas[ie]s|metastatic\s+disease)\s+(?:to|in|of|into)\s+(?:the\s+)?(${SITE_SRC})\b`, "gi");
 const LEPTO_RE = /\b(?:leptomeningeal\s+(?:disease|carcinomatosis|involvement|spread)|carcinomatous\s+meningitis|meningeal\s+carcinomatosis|neoplastic\s+meningitis)\b/gi;
 const SITE_ONLY_RE = new RegExp(SITE_SRC, "gi");
+const WHOLE_SITE_RE = new RegExp(String.raw`^${SITE_SRC}$`, "i");
+
+/** Whether the words are a metastasis site as criteria name one ("liver", "hepatic", "CNS", "lymph node"). */
+export function isMetastasisSite(words: string): boolean {
+  return WHOLE_SITE_RE.test(words.trim());
+}
 
 const STATUS_RE =
   /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|controlled|uncontrolled|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
