@@ -314,13 +314,18 @@ function comparisonOfValue(text: string, at: number, numText: string, numValueTe
   if (ratio) q.end = Math.max(q.end, at + numText.length + 2);
   let end = q.end;
   let q2: Quantity | undefined;
-  // range continuation
-  const join = RANGE_JOIN_RE.exec(text.slice(end, end + 12));
+  // range continuation; "between 1 h of life and 28 days of life": an age's words may come between
+  let joinAt = end;
+  if (q.unit !== undefined && TIME_UNITS.has(q.unit)) {
+    const ageWords = /^[ \t]+(?:of[ \t]+(?:life|age)|old)(?=[ \t]+(?:to|and|through|until)\b|[ \t]*[-–])/i.exec(text.slice(end, end + 16));
+    if (ageWords) joinAt = end + ageWords[0].length;
+  }
+  const join = RANGE_JOIN_RE.exec(text.slice(joinAt, joinAt + 12));
   const beforeText = text.slice(Math.max(0, at - 48), at);
   const pre = PREFIX_RE.exec(beforeText);
   const between = BETWEEN_BEFORE_RE.test(beforeText);
   if (join) {
-    q2 = rangeEnd(text, join[0], end, beforeText, pre !== null);
+    q2 = rangeEnd(text, join[0], joinAt, beforeText, pre !== null);
     if (q2) end = q2.end;
     NUMBER_RE.lastIndex = Math.max(end, at + numText.length);
   }

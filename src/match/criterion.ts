@@ -25,6 +25,8 @@ export interface CriterionResult {
   status: CriterionStatus;
   evidence: Evidence[];
   constraints: Constraint[];
+  /** Under a cohort's title ("Neonates:"): which, and whether it is the patient's (else the criterion does not count). */
+  cohort?: { title: string; applies: boolean };
 }
 
 /** The result plus what the trial verdict needs and the JSON output does not show. */

@@ -4,6 +4,7 @@
  * questions that would settle what is unknown.
  */
 import type { Criterion, DiagnosisConstraint, NumericConstraint } from "../criteria/types.js";
+import { cohortsOf, criteriaOutsidePatientCohort, type Cohort } from "./cohorts.js";
 import { evaluateCriterion, type CriterionResult } from "./criterion.js";
 import type { EvalContext, LeafResult, Question } from "./evaluate.js";
 import type { PatientFacts } from "./facts.js";
@@ -114,11 +115,16 @@ export function evaluateTrial(
 ): TrialResult {
   const ctx: EvalContext = { facts, k, trialConcepts: trial.conditionConcepts, ...(memo ? { memo } : {}), ...(criterionMemo ? { criterionMemo } : {}) };
   const evaluated = trial.criteria.map((c) => evaluateCriterion(c, ctx));
+  const cohorts = cohortsOfTrial(trial);
+  const outside = cohorts.length ? criteriaOutsidePatientCohort(cohorts, (i) => evaluated[i].result.status) : undefined;
   let fail = 0;
   let pass = 0;
   let computableUnknown = 0;
   const questions: Question[] = [];
-  for (const e of evaluated) {
+  for (let i = 0; i < evaluated.length; i++) {
+    const e = evaluated[i];
+    // Criteria of another cohort than the patient's do not count (cohorts.ts).
+    if (outside?.has(i)) continue;
     const s = e.result.status;
     if (s === "fail") fail++;
     else if (s === "pass") pass++;
@@ -134,7 +140,19 @@ export function evaluateTrial(
   const decided = pass + fail + computableUnknown;
   const share = decided ? pass / decided : 0;
   const score = Math.round((0.5 * relevance + 0.5 * share) * 1000) / 1000;
-  return { nctId: trial.nctId, briefTitle: trial.briefTitle, verdict, score, criteria: evaluated.map((e) => e.result), questions };
+  const results = evaluated.map((e) => e.result);
+  for (const g of cohorts) {
+    const title = trial.criteria[g.title].text.trim().replace(/\s*:$/, "");
+    for (const i of [g.title, ...g.members]) results[i] = { ...results[i], cohort: { title, applies: !outside?.has(i) } };
+  }
+  return { nctId: trial.nctId, briefTitle: trial.briefTitle, verdict, score, criteria: results, questions };
+}
+
+const cohortCache = new WeakMap<Criterion[], Cohort[]>();
+function cohortsOfTrial(trial: MatchableTrial): Cohort[] {
+  let c = cohortCache.get(trial.criteria);
+  if (!c) cohortCache.set(trial.criteria, (c = cohortsOf(trial.criteria)));
+  return c;
 }
 
 /**

@@ -82,6 +82,11 @@ function printReport(r: MatchReport): void {
       const [m, style] = MARK[c.status];
       const kind = c.kind === "exclusion" ? "excl" : "incl";
       const text = c.text.length > 110 ? c.text.slice(0, 107) + "…" : c.text;
+      if (c.cohort && !c.cohort.applies) {
+        // Another population's criterion ("Neonates:" for an adult): shown, not counted.
+        out(`  ${paint("–", "dim")} ${paint(kind, "dim")} ${paint(`${text}  (${c.cohort.title} only)`, "dim")}`);
+        continue;
+      }
       out(`  ${paint(m, style)} ${paint(kind, "dim")} ${text}`);
       if (c.status === "pass" && t.verdict !== "ineligible") continue;
       // Show what decided it: for a failure the facts that made it fail, for an unknown what is missing.

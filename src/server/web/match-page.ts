@@ -213,6 +213,11 @@ export function verdictBadge(v: Verdict): SafeHtml {
 }
 
 function renderCriterionResult(c: CriterionResultView): SafeHtml {
+  if (c.otherCohort) {
+    return html`<li class="result result-other"><span class="mark mark-other" aria-hidden="true">–</span><span class="visually-hidden">Not applicable:</span>
+<span class="kind">${c.kind === "exclusion" ? "Exclusion" : c.kind === "inclusion" ? "Inclusion" : ""}</span> <span class="crit">${c.text}</span>
+<span class="evidence">For ${c.otherCohort} only: not this patient's group</span></li>`;
+  }
   return html`<li class="result result-${c.outcome}"><span class="mark mark-${c.outcome}" aria-hidden="true">${OUTCOME_ICON[c.outcome]}</span><span class="visually-hidden">${OUTCOME_LABEL[c.outcome]}:</span>
 <span class="kind">${c.kind === "exclusion" ? "Exclusion" : c.kind === "inclusion" ? "Inclusion" : ""}</span> <span class="crit">${c.text}</span>
 ${c.evidence ? html`<span class="evidence">${c.evidence}</span>` : ""}</li>`;
@@ -222,9 +227,11 @@ const ORDER: Record<Outcome, number> = { fail: 0, unknown: 1, pass: 2 };
 
 export function renderTrialResult(t: TrialMatchView, rank: number): SafeHtml {
   const counts = { pass: 0, fail: 0, unknown: 0 };
-  for (const c of t.criteria) counts[c.outcome]++;
-  const sorted = [...t.criteria].sort((a, b) => ORDER[a.outcome] - ORDER[b.outcome]);
-  const failing = t.criteria.filter((c) => c.outcome === "fail");
+  for (const c of t.criteria) if (!c.otherCohort) counts[c.outcome]++;
+  // Another cohort's criteria last: they do not count.
+  const rankOf = (c: CriterionResultView) => (c.otherCohort ? 3 : ORDER[c.outcome]);
+  const sorted = [...t.criteria].sort((a, b) => rankOf(a) - rankOf(b));
+  const failing = t.criteria.filter((c) => c.outcome === "fail" && !c.otherCohort);
   const ineligible = t.verdict === "ineligible";
   return html`<li class="match-trial verdict-row-${t.verdict}">
 <article aria-labelledby="m-${t.nctId}">

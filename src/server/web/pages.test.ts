@@ -160,3 +160,23 @@ test("study page groups more than 20 sites by country, largest first", () => {
   const few = renderStudyPage({ study: evilStudy(), related: [] });
   assert.doesNotMatch(few, /class="country-sites"/);
 });
+
+test("match results: another cohort's criteria are shown last, marked, and not counted", () => {
+  const out = renderMatchResultsPage({
+    patientSummary: "46-year-old",
+    evaluated: 1,
+    warnings: [],
+    trials: [
+      { nctId: "NCT03861182", title: "Volunteers and neonates", status: "RECRUITING", verdict: "eligible", questions: [],
+        criteria: [
+          { kind: "inclusion", text: "Aged between 1h of life and 28 days of life", outcome: "fail", otherCohort: "Neonates" },
+          { kind: "inclusion", text: "Over 18 years of age", outcome: "pass" },
+        ] },
+    ],
+  });
+  assert.match(out, /0 not met/);
+  assert.match(out, /1 met/);
+  assert.match(out, /<li class="result result-other">.*<\/span>\n<span class="kind">Inclusion<\/span> <span class="crit">Aged between 1h/s);
+  assert.match(out, /For Neonates only: not this patient&#39;s group|For Neonates only: not this patient's group/);
+  assert.ok(out.indexOf("Over 18 years") < out.indexOf("Aged between 1h"));
+});

@@ -151,7 +151,13 @@ export function reportToView(store: SqliteStudyStore, report: MatchReport, maxSh
     status: store.get(r.nctId)?.study.protocolSection.statusModule?.overallStatus ?? null,
     verdict: r.verdict,
     score: r.score,
-    criteria: r.criteria.map((c) => ({ kind: c.kind, text: c.text, outcome: c.status, evidence: evidenceText(c.evidence) || undefined })),
+    criteria: r.criteria.map((c) => ({
+      kind: c.kind,
+      text: c.text,
+      outcome: c.status,
+      evidence: evidenceText(c.evidence) || undefined,
+      ...(c.cohort && !c.cohort.applies ? { otherCohort: c.cohort.title } : {}),
+    })),
     questions: r.questions.map((q) => q.text),
   }));
   const warnings = report.results.length > maxShown ? [`Showing the best ${maxShown} of ${report.results.length} trials evaluated.`] : [];

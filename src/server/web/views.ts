@@ -103,6 +103,8 @@ export interface CriterionResultView {
   text: string;
   outcome: Outcome;
   evidence?: string;
+  /** The cohort this criterion is for, when it is not the patient's: shown, not counted. */
+  otherCohort?: string;
 }
 
 export interface TrialMatchView {
