@@ -191,3 +191,18 @@ test("\"3. 15 mile catchment area\": a numbered item whose text starts with a nu
     ["unknown", 0, null, "3. 15 mile catchment area"],
   ]);
 });
+
+test("lines without bullets under a group title are its children; after bulleted children such a line ends the group", () => {
+  assert.deepEqual(brief("Inclusion Criteria:\nAdults:\nAged 18 to 65 years\nBMI < 30\nNeonates:\nAged 1 to 28 days"), [
+    ["inclusion", 0, null, "Adults:"],
+    ["inclusion", 1, 0, "Aged 18 to 65 years"],
+    ["inclusion", 1, 0, "BMI < 30"],
+    ["inclusion", 0, null, "Neonates:"],
+    ["inclusion", 1, 3, "Aged 1 to 28 days"],
+  ]);
+  assert.deepEqual(brief("Patients with NSCLC:\n- Stage IV\nECOG 0-1"), [
+    ["unknown", 0, null, "Patients with NSCLC:"],
+    ["unknown", 1, 0, "Stage IV"],
+    ["unknown", 0, null, "ECOG 0-1"],
+  ]);
+});

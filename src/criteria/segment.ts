@@ -320,9 +320,19 @@ export function segmentCriteria(text: string): Segment[] {
       if (nl >= text.length) break;
       continue;
     }
+    const endsColon = /:\s*$/.test(trimmed);
+    if (stack[0]?.type === "group" && stack[0].depth === 0 && !endsColon && (stack.length === 1 || (stack.length === 2 && stack[1].type === "para"))) {
+      // Lines without bullets under a group title ("Neonates:" then "Aged 1 to 28 days") are its
+      // children; after bulleted children, a line without one is the group's end.
+      current = push(1, lineContentStart, contentEnd, stack[0].index);
+      stack = [stack[0], { index: segs.length - 1, depth: 1, indent: line.length - line.trimStart().length, type: "para" }];
+      blankSince = false;
+      if (nl >= text.length) break;
+      continue;
+    }
     current = push(0, lineContentStart, contentEnd, undefined);
     stack = [{ index: segs.length - 1, depth: 0, indent: line.length - line.trimStart().length, type: "para" }];
-    if (/:\s*$/.test(trimmed)) {
+    if (endsColon) {
       // a group title ("Neonates:"): the bullets that follow are its children
       stack[0].type = "group";
       stack[0].indent = -1;
