@@ -445,8 +445,8 @@ interface Ranked {
 }
 
 /**
- * Relevance ranking of a first few pages, for one word or phrase not seen before (the result
- * cache has nothing of it). Up to `scoreEachMax` matches, each is scored (FTS5 runs bm25() for them
+ * Relevance ranking of a first few pages, for words not seen before (the result cache has
+ * nothing of them). Up to `scoreEachMax` matches, each is scored (FTS5 runs bm25() for them
  * only); with more, SQLite picks the best (bestScored) — `bestAhead` of them at least, kept in
  * the cache so the next pages need no ranking. Words seen before, and pages past `BEST_MAX`,
  * score every match (which the cache keeps for the next search with those words).
@@ -471,7 +471,7 @@ function rank(db: Database.Database, c: SearchPlan, sort: SortKey, limit: number
   const dist = c.near ? distances(snap, c.near) : undefined;
   const byRelevance = sort === "relevance" && c.hasText;
   let matches: Matches;
-  if (byRelevance && limit <= BEST_MAX && isOnePhrase(c.match!) && cached(snap, textKey(c.match!)) === undefined) {
+  if (byRelevance && limit <= BEST_MAX && cached(snap, textKey(c.match!)) === undefined) {
     matches = matchesOf(db, snap, c, false, near);
     if (!matches.score && matches.idx.length > scoreEachMax) return bestRanked(db, snap, c, matches, limit, dist);
     if (!matches.score) {
@@ -481,16 +481,6 @@ function rank(db: Database.Database, c: SearchPlan, sort: SortKey, limit: number
   } else matches = matchesOf(db, snap, c, byRelevance, near);
   const order = firstK(matches.idx.length, limit, sortKeys(snap, matches, sort, c, near, dist));
   return { snap, match: c.match, matches, order, dist };
-}
-
-/**
- * One phrase or word (prefixed or not), no AND/OR/NOT: its matching is cheap next to scoring,
- * so matching it twice (the rowids, then the best) costs less than passing every score to JS.
- * With several terms, matching dominates (an AND walks long lists), and one pass is cheaper.
- */
-function isOnePhrase(match: string): boolean {
-  const outsideQuotes = match.split('"').filter((_, k) => k % 2 === 0);
-  return !outsideQuotes.some((part) => /\b(?:AND|OR|NOT|NEAR)\b|[()]/.test(part));
 }
 
 /** The first `limit` matches by relevance, picked by SQLite (and cached per search). */
