@@ -17,12 +17,9 @@ const bytesOf = (m: Matches) => m.idx.byteLength + (m.score?.byteLength ?? 0);
 let collected: { ids: Float64Array; scores: Float64Array; n: number } | undefined;
 const withCollector = new WeakSet<Database.Database>();
 
-/** The result cache's key for an expression's matches. */
-export const textKey = (match: string) => `text:${match}`;
-
 /** The studies whose text matches an FTS5 expression (ascending idx), with BM25 scores if asked; cached per snapshot. */
 export function textMatches(db: Database.Database, snap: SearchSnapshot, match: string, withScores: boolean): Matches {
-  const key = textKey(match);
+  const key = `text:${match}`;
   const hit = cached<Matches>(snap, key);
   if (hit && (hit.score || !withScores)) return hit;
   const m = withScores ? scoredMatches(db, snap, match) : rowidMatches(db, snap, match);
@@ -135,51 +132,4 @@ export function scoresOf(db: Database.Database, match: string, docIds: number[])
     .raw()
     .all({ match, lo, hi, ids: JSON.stringify(docIds) }) as Array<[number, number]>;
   return new Map(rows);
-}
-
-/** The best matches of a search by BM25, in order, with their scores. */
-export interface BestScored {
-  /** Snapshot idx of the best matches, best first (ties by `tie`). */
-  idx: Int32Array;
-  score: Float64Array;
-  /** True when these are every match (fewer than were wanted). */
-  complete: boolean;
-}
-
-/**
- * The best `want` of `idx` (ascending snapshot idx; all of them match `match`, and there are
- * `textCount` text matches in all) by BM25, ties by `tie[idx]` ascending. SQLite ranks in C
- * with a bounded sort (ORDER BY bm25 LIMIT n), so only n rows come back to JS instead of a
- * score per match (for a word in most studies, that transfer cost as much as the scoring).
- * Rows filtered out of `idx` are skipped; n grows until `want` of idx score strictly better
- * than the last row read, so a tie at the boundary is never cut.
- */
-export function bestScored(db: Database.Database, snap: SearchSnapshot, match: string, idx: Int32Array, textCount: number, want: number, tie: Int32Array): BestScored {
-  const member = idx.length === textCount ? undefined : new Uint8Array(snap.n);
-  if (member) for (let k = 0; k < idx.length; k++) member[idx[k]] = 1;
-  const stmt = prepare(db, `SELECT rowid, bm25(search_fts, ${WEIGHTS}) AS s FROM search_fts WHERE search_fts MATCH @match ORDER BY s LIMIT @n`).raw();
-  // Rows to read for `want` members, were members spread evenly, with some margin.
-  let n = Math.min(textCount, Math.ceil((want * textCount) / Math.max(1, idx.length) * 1.25) + 32);
-  for (;;) {
-    // At the match count, no limit: rows the snapshot lacks would otherwise hide the end.
-    const all = n >= textCount;
-    const rows = stmt.all({ match, n: all ? -1 : n }) as Array<[number, number]>;
-    const exhausted = all || rows.length < n;
-    const last = exhausted ? Infinity : rows[rows.length - 1][1];
-    const found: number[] = [];
-    const scoreOf = new Map<number, number>();
-    for (const [docId, s] of rows) {
-      if (!(s < last)) break;
-      const i = snap.idxOf(docId);
-      if (i < 0 || (member && member[i] !== 1)) continue;
-      found.push(i);
-      scoreOf.set(i, s);
-    }
-    if (exhausted || found.length >= want) {
-      found.sort((a, b) => scoreOf.get(a)! - scoreOf.get(b)! || tie[a] - tie[b]);
-      const best = found.slice(0, want);
-      return { idx: Int32Array.from(best), score: Float64Array.from(best, (i) => scoreOf.get(i)!), complete: exhausted && found.length <= want };
-    }
-    n = Math.min(textCount, n * 4);
-  }
 }

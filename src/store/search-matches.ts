@@ -28,8 +28,6 @@ export interface SearchPlan {
 export interface Matches {
   idx: Int32Array;
   score?: Float64Array;
-  /** How many studies matched the words before the filters narrowed them (when they did). */
-  ofText?: number;
 }
 
 /** A snapshot's distinct values as JSON, written once per snapshot. */
@@ -237,7 +235,7 @@ export function matchesOf(db: Database.Database, snap: SearchSnapshot, c: Search
   for (const f of filters) n = applyFilter(snap, f, idx, score, n);
   idx = idx.subarray(0, n);
   if (withScores && text && !score) score = survivorScores(db, snap, c.match!, text, idx);
-  return { idx, score: score?.subarray(0, n), ofText: text?.idx.length };
+  return { idx, score: score?.subarray(0, n) };
 }
 
 /**
@@ -247,9 +245,9 @@ export function matchesOf(db: Database.Database, snap: SearchSnapshot, c: Search
  * for those only).
  */
 function survivorScores(db: Database.Database, snap: SearchSnapshot, match: string, text: Matches, idx: Int32Array): Float64Array {
+  const score = new Float64Array(idx.length);
   if (idx.length > text.idx.length / 2 || text.idx.length * 12 <= searchCacheBytes()) {
     const all = textMatches(db, snap, match, true);
-    const score = new Float64Array(idx.length);
     // Both ascending: a merge.
     for (let k = 0, j = 0; k < idx.length; k++) {
       while (all.idx[j] !== idx[k]) j++;
@@ -257,18 +255,14 @@ function survivorScores(db: Database.Database, snap: SearchSnapshot, match: stri
     }
     return score;
   }
-  return scoresOfEach(db, snap, match, idx);
-}
-
-/** BM25 scores of just these matches (ascending idx), in their order. */
-export function scoresOfEach(db: Database.Database, snap: SearchSnapshot, match: string, idx: Int32Array): Float64Array {
   const docIds = Array.from(idx, (i) => snap.cols.docId[i]);
   const scores = scoresOf(db, match, docIds);
-  return Float64Array.from(docIds, (d) => {
+  docIds.forEach((d, k) => {
     const s = scores.get(d);
     if (s === undefined) throw new Error(`search: no BM25 score for doc ${d} (the full-text index and search_docs disagree)`);
-    return s;
+    score[k] = s;
   });
+  return score;
 }
 
 function marked(mark: Uint8Array): Int32Array {

@@ -12,10 +12,10 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { cachedFacets } from "./search-facets.js";
-import { bestScored, scoresOf, textKey, textMatches, type BestScored } from "./search-fts.js";
+import { scoresOf } from "./search-fts.js";
 import { boundingBox, countryCode, countryNames, distanceKm } from "./search-geo.js";
-import { matchesOf, nearPoints, scoresOfEach, type Matches, type NearPoints, type SearchPlan } from "./search-matches.js";
-import { cached, foldNocase, keep, searchSnapshot, type SearchSnapshot } from "./search-snapshot.js";
+import { matchesOf, nearPoints, type Matches, type NearPoints, type SearchPlan } from "./search-matches.js";
+import { foldNocase, searchSnapshot, type SearchSnapshot } from "./search-snapshot.js";
 import { prepare, reading } from "./search-statements.js";
 import { parseTextQuery } from "./search-text.js";
 
@@ -440,90 +440,27 @@ interface Ranked {
   /** Positions in `matches`, in the search's order (the first `limit` of them). */
   order: number[];
   dist?: (i: number) => number;
-  /** Scores by position in `matches`, when SQLite ranked the best (matches has no scores then). */
-  scoreAt?: Map<number, number>;
-}
-
-/**
- * Relevance ranking of a first few pages, for words not seen before (the result cache has
- * nothing of them). Up to `scoreEachMax` matches, each is scored (FTS5 runs bm25() for them
- * only); with more, SQLite picks the best (bestScored) — `bestAhead` of them at least, kept in
- * the cache so the next pages need no ranking. Words seen before, and pages past `BEST_MAX`,
- * score every match (which the cache keeps for the next search with those words).
- * Measured on 100k generated studies: scoring each of 3,000 of the 68k matches of "cancer"
- * took 15 ms, 10,000 29 ms; picking the best 100 of any number ~35 ms; scoring all 58 ms.
- */
-let scoreEachMax = 8_000;
-let bestAhead = 100;
-const BEST_MAX = 1_000;
-
-/** Tests: above how many matches SQLite picks the best, and how many ahead of the page; returns the previous setting. */
-export function setBestRanking(o: { scoreEachMax: number; ahead: number }): { scoreEachMax: number; ahead: number } {
-  const was = { scoreEachMax, ahead: bestAhead };
-  scoreEachMax = o.scoreEachMax;
-  bestAhead = o.ahead;
-  return was;
 }
 
 function rank(db: Database.Database, c: SearchPlan, sort: SortKey, limit: number, callerInTransaction: boolean): Ranked {
   const snap = searchSnapshot(db, callerInTransaction);
   const near = c.near ? nearPoints(snap, c.near) : undefined;
+  const matches = matchesOf(db, snap, c, sort === "relevance" && c.hasText, near);
   const dist = c.near ? distances(snap, c.near) : undefined;
-  const byRelevance = sort === "relevance" && c.hasText;
-  let matches: Matches;
-  if (byRelevance && limit <= BEST_MAX && cached(snap, textKey(c.match!)) === undefined) {
-    matches = matchesOf(db, snap, c, false, near);
-    if (!matches.score && matches.idx.length > scoreEachMax) return bestRanked(db, snap, c, matches, limit, dist);
-    if (!matches.score) {
-      // Few matches: score each (without filters, all the words' matches, which the cache keeps).
-      matches = matches.ofText === undefined ? textMatches(db, snap, c.match!, true) : { ...matches, score: scoresOfEach(db, snap, c.match!, matches.idx) };
-    }
-  } else matches = matchesOf(db, snap, c, byRelevance, near);
   const order = firstK(matches.idx.length, limit, sortKeys(snap, matches, sort, c, near, dist));
   return { snap, match: c.match, matches, order, dist };
 }
 
-/** The first `limit` matches by relevance, picked by SQLite (and cached per search). */
-function bestRanked(db: Database.Database, snap: SearchSnapshot, c: SearchPlan, matches: Matches, limit: number, dist: Ranked["dist"]): Ranked {
-  const key = `best:${c.match}:${fingerprint(c.p)}`;
-  let best = cached<BestScored>(snap, key);
-  if (!best || (best.idx.length < limit && !best.complete)) {
-    best = bestScored(db, snap, c.match!, matches.idx, matches.ofText ?? matches.idx.length, Math.max(limit, bestAhead), snap.cols.nctRank);
-    keep(snap, key, best, 12 * best.idx.length + 64);
-  }
-  const order: number[] = [];
-  const scoreAt = new Map<number, number>();
-  for (let j = 0; j < best.idx.length && j < limit; j++) {
-    const k = positionOf(matches.idx, best.idx[j]);
-    order.push(k);
-    scoreAt.set(k, best.score[j]);
-  }
-  return { snap, match: c.match, matches, order, dist, scoreAt };
-}
-
-/** Where idx value i sits in ascending `idx`. */
-function positionOf(idx: Int32Array, i: number): number {
-  let lo = 0;
-  let hi = idx.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (idx[mid] === i) return mid;
-    if (idx[mid] < i) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  throw new Error(`search: study ${i} ranked but not among the matches`);
-}
-
 function rankedRows(db: Database.Database, r: Ranked, positions: number[]): Row[] {
   const { snap, matches, dist } = r;
-  const pageScores = r.match !== undefined && !matches.score && !r.scoreAt ? scoresOf(db, r.match, positions.map((k) => snap.cols.docId[matches.idx[k]])) : undefined;
+  const pageScores = r.match !== undefined && !matches.score ? scoresOf(db, r.match, positions.map((k) => snap.cols.docId[matches.idx[k]])) : undefined;
   return withDisplayColumns(
     db,
     positions.map((k) => {
       const i = matches.idx[k];
       const docId = snap.cols.docId[i];
       const d = dist ? dist(i) : Number.NaN;
-      const score = matches.score ? matches.score[k] : (r.scoreAt?.get(k) ?? pageScores?.get(docId) ?? null);
+      const score = matches.score ? matches.score[k] : (pageScores?.get(docId) ?? null);
       return { docId, score, dist: Number.isNaN(d) ? null : d };
     }),
   );
