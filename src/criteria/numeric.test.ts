@@ -554,3 +554,9 @@ test("\"m\" after a value is metres, or months where a time is meant", () => {
   assert.deepEqual(brief("Age ≥ 6 m"), [["age", ">=", 6, "mo"]]);
   assert.deepEqual(brief("life expectancy ≥ 3 m"), [["life-expectancy", ">=", 3, "mo"]]);
 });
+
+test("growth z-scores are their own measurements, not the weight: \"weight-for-age z-score < -2\", WAZ, WHZ, HAZ", () => {
+  assert.deepEqual(brief("Weight-for-age z-score < -2"), [["weight-for-age-z", "<", -2, "{SD}"]]);
+  assert.deepEqual(brief("HAZ < -2 SD"), [["height-for-age-z", "<", -2, "{SD}"]]);
+  assert.deepEqual(brief("weight ≥ 50 kg"), [["weight", ">=", 50, "kg"]]);
+});
