@@ -560,3 +560,23 @@ test("growth z-scores are their own measurements, not the weight: \"weight-for-a
   assert.deepEqual(brief("HAZ < -2 SD"), [["height-for-age-z", "<", -2, "{SD}"]]);
   assert.deepEqual(brief("weight ≥ 50 kg"), [["weight", ">=", 50, "kg"]]);
 });
+
+test("a conditional threshold: the comparison after 'if' is the condition of the threshold it opens, and an alternative to the plain one", () => {
+  const r = extractNumeric("urine protein < 2+; if urine protein ≥ 2+, 24-hour urine protein must be ≤ 1 g");
+  const cs = r.constraints;
+  const day = cs.findIndex((c) => c.variable === "urine-protein-24h");
+  const below = cs.findIndex((c) => c.variable === "urine-protein-dipstick" && c.op === "<");
+  const cond = cs.findIndex((c) => c.variable === "urine-protein-dipstick" && c.op === ">=");
+  assert.deepEqual(cs[day].qualifier, { text: "if urine protein ≥ 2+", span: [20, 41], when: cond });
+  assert.deepEqual(r.logic, { op: "or", args: [below, day] });
+  // The shorthand: "(if ≥ 2+, …)" is the same test's grade.
+  const s = extractNumeric("Urine protein < 2+ (if ≥ 2+, 24h urine protein < 1.0 g)");
+  assert.equal(s.constraints.filter((c) => c.variable === "urine-protein-dipstick").length, 2);
+  assert.equal(s.constraints.find((c) => c.variable === "urine-protein-24h")?.qualifier?.when !== undefined, true);
+  // A condition on another measurement: the threshold applies when it holds, ANDed with the rest.
+  const t = extractNumeric("Hb ≥ 9 g/dL; if creatinine > 1.5 mg/dL, creatinine clearance must be ≥ 50 mL/min");
+  assert.deepEqual(t.logic, { op: "and", args: [0, 2] });
+  assert.equal(t.constraints[2].qualifier?.when, 1);
+  // An "if" that opens nothing after it changes nothing.
+  assert.equal(extractNumeric("ALT ≤ 2.5 × ULN if no liver metastases").logic, undefined);
+});

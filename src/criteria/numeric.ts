@@ -653,7 +653,47 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   readDipsticks(r);
   if (mayRoman) readRomanClasses(r);
   shareUnits(r);
-  return { constraints: r.constraints, logic: buildLogic(r.groups) };
+  const logic = buildLogic(r.groups);
+  return { constraints: r.constraints, logic: logic ?? conditionalThreshold(r) };
+}
+
+/** "if", "when", "in case (of)" right before a condition's measurement, or its comparator ("if ≥ 2+"). */
+const IF_BEFORE = /(?:^|[\s,;(])(?:if|when|in\s+case(?:\s+of)?|where)\s+(?:the\s+)?(?:[≥≤<>=]=?\s*)?$/i;
+/** Between a condition's value and the threshold it opens: a comma, "then", words of obligation. */
+const THEN_BETWEEN = /^[^;.]*?(?:,|\bthen\b)[^;.]*$/i;
+const COMPLEMENT: Record<string, string[]> = { "<": [">="], "<=": [">"], ">": ["<="], ">=": ["<"] };
+
+/**
+ * "urine protein < 2+; if urine protein ≥ 2+, 24-hour urine protein must be ≤ 1 g": the
+ * comparison after "if" is a condition — the threshold after it (24 h ≤ 1 g) applies when it
+ * holds (qualifier.when) — and, with a plain threshold on the same measurement the other way
+ * (< 2+), an alternative to it: (< 2+) or (24 h ≤ 1 g when ≥ 2+). The condition is left out
+ * of the logic. Only where every other constraint is ANDed (no logic of its own).
+ */
+function conditionalThreshold(r: NumericRun): Logic | undefined {
+  const cs = r.constraints;
+  if (cs.length < 2 || !/\b(?:if|when|case|where)\b/i.test(r.text)) return undefined;
+  const at = (c: NumericConstraint) => c.mentionSpan[0] - r.offset;
+  const order = cs.map((_, i) => i).sort((a, b) => cs[a].valueSpan[0] - cs[b].valueSpan[0]);
+  for (const k of order) {
+    const cond = cs[k];
+    const valueAt = cond.valueSpan[0] - r.offset;
+    const ifEnd = IF_BEFORE.test(r.text.slice(Math.max(0, at(cond) - 16), at(cond))) ? at(cond) : IF_BEFORE.test(r.text.slice(Math.max(0, valueAt - 20), valueAt)) ? valueAt : -1;
+    if (cond.qualifier || cond.variable === null || ifEnd < 0) continue;
+    // The threshold it opens: the next constraint after the condition's value, in the same sentence.
+    const condEnd = (cond.value2Span ?? cond.valueSpan)[1];
+    const j = order.find((i) => cs[i].valueSpan[0] > condEnd && i !== k);
+    if (j === undefined || cs[j].qualifier || cs[j].variable === cond.variable) continue;
+    if (!THEN_BETWEEN.test(r.text.slice(condEnd - r.offset, at(cs[j]) >= condEnd - r.offset ? at(cs[j]) : cs[j].valueSpan[0] - r.offset))) continue;
+    const ifAt = r.offset + ifEnd - /(?:if|when|in\s+case(?:\s+of)?|where)\s+(?:the\s+)?(?:[≥≤<>=]=?\s*)?$/i.exec(r.text.slice(0, ifEnd))![0].length;
+    const condTextEnd = cond.unitSpan && cond.unitSpan[1] > condEnd ? cond.unitSpan[1] : condEnd;
+    cs[j].qualifier = { text: r.text.slice(ifAt - r.offset, condTextEnd - r.offset), span: [ifAt, condTextEnd], when: k };
+    const base = order.find((i) => i !== k && i !== j && cs[i].variable === cond.variable && !cs[i].qualifier && (COMPLEMENT[cs[i].op] ?? []).includes(cond.op) && cs[i].value === cond.value);
+    const rest = order.filter((i) => i !== k && i !== j && i !== base);
+    const args: Array<Logic | number> = [...rest, base !== undefined ? { op: "or", args: [base, j] } : j];
+    return args.length === 1 && typeof args[0] !== "number" ? (args[0] as Logic) : { op: "and", args };
+  }
+  return undefined;
 }
 
 const BETWEEN_SHARED_UNIT = /^\s*(?:or|and|,)\s*(?:[<>≤≥=＜＞]=?|(?:less|greater|more|lower|higher)\s+than|above|below|over|under)?\s*$/i;
@@ -1326,6 +1366,20 @@ function readDipsticks(r: NumericRun): void {
     r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
     r.constraints.push(c);
   }
+  // "urine protein < 2+ (if ≥ 2+, 24-hour urine protein < 1 g)": a grade after "if" is the same test's
+  const named = r.constraints.find((c, k) => k >= before);
+  if (named) {
+    BARE_GRADE_RE.lastIndex = 0;
+    for (let m = BARE_GRADE_RE.exec(text); m; m = BARE_GRADE_RE.exec(text)) {
+      const plus = m[2];
+      const vs = m.index + m[0].length - plus.length;
+      if (dipValues.has(abs(r, vs, vs)[0])) continue;
+      const c: NumericConstraint = { ...named, op: prefixOpOf(m[1]), value: /^\d/.test(plus) ? Number(plus[0]) : plus.length, valueSpan: abs(r, vs, vs + plus.length) };
+      dipValues.add(c.valueSpan[0]);
+      r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
+      r.constraints.push(c);
+    }
+  }
   // "< 2+" also reads as a plain "< 2" (and "2+" as "2 or more"): the grade is the one meant.
   if (dipValues.size) dropConstraints(r, (c, k) => k < before && dipValues.has(c.valueSpan[0]));
 }
@@ -1352,6 +1406,7 @@ function dropConstraints(r: NumericRun, drop: (c: NumericConstraint, k: number) 
   r.groups = groups;
 }
 
+const BARE_GRADE_RE = /(?<![\p{L}])(?:if|when)\s+(≥|>=|>|≤|<=|<)\s*(\+{1,4}|[1-4]\+)(?![\p{L}\d+])/giu;
 const DIPSTICK_RE =
   /((?:urine|urinary)\s+protein|proteinuria|dipstick\s+protein)\s*(?:\([^()]{0,20}\)\s*)?(?:(?:is|of|by\s+dipstick)\s*)?(≥|>=|>|≤|<=|<|\\>|\\<|:)?\s*(\+{1,4}|[1-4]\+)(?![\p{L}\d+])(\s*(?:or|and)\s+(?:above|more|higher|greater|below|less|lower))?/giu;
 

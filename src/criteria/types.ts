@@ -51,8 +51,14 @@ export interface Qualifier {
   sex?: "male" | "female";
   /** Metastasis site or other condition the threshold applies to (e.g. "liver"). */
   condition?: string;
-  /** The threshold applies unless the condition holds ("INR ≤ 1.5 unless on anticoagulants"); `condition` is then a drug class id. */
+  /** The threshold applies unless the condition holds ("INR ≤ 1.5 unless on anticoagulants", "unless Gilbert's syndrome"). */
   unless?: boolean;
+  /**
+   * The threshold applies when another constraint of the criterion holds, given by its index
+   * ("if urine protein ≥ 2+, 24-hour urine protein ≤ 1 g"): that constraint is a condition, not
+   * a requirement, and the criterion's logic leaves it out.
+   */
+  when?: number;
 }
 
 export interface DiagnosisConstraint {

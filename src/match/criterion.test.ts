@@ -181,3 +181,22 @@ test("a threshold that applies unless the patient has a condition: 'bilirubin �
   assert.equal(evaluateCriterion(c, ctx({ observations: bili(3.0), conditions: [{ text: "hypertension" }] })).result.status, "fail");
   assert.equal(evaluateCriterion(c, ctx({ observations: bili(1.0) })).result.status, "pass");
 });
+
+test("a conditional threshold: 'urine protein < 2+; if ≥ 2+, 24-hour urine protein ≤ 1 g' — the 24-hour quantity decides only above the grade", () => {
+  for (const text of [
+    "Inclusion Criteria:\n- Urine routine: urine protein < 2+; if urine protein ≥ 2+, 24-hour urine protein must be ≤ 1 g",
+    "Inclusion Criteria:\n- Urine protein < 2+ (if ≥ 2+, 24h urine protein < 1.0 g)",
+  ]) {
+    const c = parseCriteria(text)[0];
+    const dip = (value: number) => ({ variable: "urine-protein-dipstick", value, unit: "{dipstick}" });
+    const day = (value: number) => ({ variable: "urine-protein-24h", value, unit: "g/(24.h)" });
+    const status = (observations: Array<{ variable: string; value: number; unit: string }>) => evaluateCriterion(c, ctx({ observations })).result.status;
+    assert.equal(status([dip(1)]), "pass", text);
+    assert.equal(status([dip(3), day(0.5)]), "pass", text);
+    assert.equal(status([dip(3), day(2)]), "fail", text);
+    const open = evaluateCriterion(c, ctx({ observations: [dip(3)] }));
+    assert.equal(open.result.status, "unknown", text);
+    assert.ok(open.questions.some((q) => /24/.test(q.text) || /urine protein/i.test(q.text)), JSON.stringify(open.questions));
+    assert.equal(status([]), "unknown", text);
+  }
+});

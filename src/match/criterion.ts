@@ -50,8 +50,15 @@ interface QualifierFact {
   polarity: boolean;
 }
 
-function qualifierFact(q: Qualifier, ctx: EvalContext): QualifierFact | undefined {
+function qualifierFact(q: Qualifier, ctx: EvalContext, leaves: LeafResult[]): QualifierFact | undefined {
   const f = ctx.facts;
+  if (q.when !== undefined) {
+    // "if urine protein ≥ 2+, 24-hour urine protein ≤ 1 g": the condition is another constraint's truth
+    const l = leaves[q.when];
+    if (!l) return undefined;
+    const question = l.question ?? { id: `when:${q.when}`, text: `Is it so that ${q.text.replace(/^(?:if|when)\s+/i, "")}?` };
+    return { id: question.id, question, holds: l.truth === "true" ? true : l.truth === "false" ? false : undefined, polarity: true };
+  }
   if (q.sex) {
     return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex, polarity: q.sex === "male" };
   }
@@ -292,7 +299,7 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
   for (const l of leaves) if (l.computable && l.truth !== "na") anyComputable = true;
   // Qualifier facts per constraint, and the defaults they override.
   const qual: Array<QualifierFact | undefined | "unreadable"> = plan.hasQualifier
-    ? cs.map((c) => (c.type === "numeric" && c.qualifier ? (qualifierFact(c.qualifier, ctx) ?? "unreadable") : undefined))
+    ? cs.map((c) => (c.type === "numeric" && c.qualifier ? (qualifierFact(c.qualifier, ctx, leaves) ?? "unreadable") : undefined))
     : NO_QUALIFIERS;
 
   // Unknown qualifier facts: evaluate under every assignment (there are few).
