@@ -200,3 +200,10 @@ test("a conditional threshold: 'urine protein < 2+; if ≥ 2+, 24-hour urine pro
     assert.equal(status([]), "unknown", text);
   }
 });
+
+test("a trial whose record gives no criteria at all is possible, not eligible: nothing was checked", () => {
+  const trial: MatchableTrial = { nctId: "NCT00465816", briefTitle: "t", overallStatus: null, conditions: [], conditionConcepts: [], criteria: [] };
+  const r = evaluateTrial(trial, patientFacts({ birthDate: "1960-01-01" }, AS_OF, k), k);
+  assert.equal(r.verdict, "possible");
+  assert.deepEqual(r.questions, []);
+});

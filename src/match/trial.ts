@@ -134,7 +134,9 @@ export function evaluateTrial(
     }
   }
   questions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const verdict: Verdict = fail ? "ineligible" : computableUnknown ? "possible" : "eligible";
+  // A record that gives no criteria at all (not even conditions or an age range) is not a
+  // trial the patient is eligible for: nothing was checked.
+  const verdict: Verdict = fail ? "ineligible" : computableUnknown || !trial.criteria.length ? "possible" : "eligible";
   const conditionIdx = trial.criteria.findIndex((c) => c.source === "module" && c.text.startsWith("Condition studied"));
   const relevance = conditionRelevance(trial, facts, k, conditionIdx >= 0 ? evaluated[conditionIdx].result : undefined);
   const decided = pass + fail + computableUnknown;
