@@ -91,10 +91,14 @@ function printReport(r: MatchReport): void {
       if (c.status === "pass" && t.verdict !== "ineligible") continue;
       // Show what decided it: for a failure the facts that made it fail, for an unknown what is missing.
       const deciding = c.status === "fail" ? (c.kind === "exclusion" ? "true" : "false") : "unknown";
+      const shown = new Set<string>(); // one line per distinct fact ("missing: brain metastases" once)
       for (const e of c.evidence) {
         if (e.result !== deciding) continue;
         const bits = [e.fact, e.value !== undefined ? `= ${e.value}${e.unit ? " " + e.unit : ""}` : undefined, e.threshold ? `vs ${e.threshold}` : undefined, e.missing ? `missing: ${e.missing}` : undefined, e.note].filter(Boolean);
-        if (bits.length && c.status !== "pass") out(`      ${paint(bits.join("; "), "dim")}`);
+        const line = bits.join("; ");
+        if (!bits.length || c.status === "pass" || shown.has(line)) continue;
+        shown.add(line);
+        out(`      ${paint(line, "dim")}`);
       }
     }
     out();
