@@ -104,7 +104,8 @@ type Filter =
   | { kind: "healthyVolunteers"; want: boolean };
 
 /** The filters of a search over the snapshot (the text match is applied before them). */
-function filtersOf(db: Database.Database, snap: SearchSnapshot, c: SearchPlan, near: NearPoints | undefined): Filter[] {
+/** The search's filters over the snapshot (none: the words alone decide). */
+export function filtersOf(db: Database.Database, snap: SearchSnapshot, c: SearchPlan, near: NearPoints | undefined): Filter[] {
   const p = c.p;
   const col = snap.cols;
   const out: Filter[] = [];

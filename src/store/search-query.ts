@@ -12,10 +12,10 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { cachedFacets } from "./search-facets.js";
-import { scoresOf } from "./search-fts.js";
+import { rankedTextMatches, scoresOf, textKey, type RankedText } from "./search-fts.js";
 import { boundingBox, countryCode, countryNames, distanceKm } from "./search-geo.js";
-import { matchesOf, nearPoints, type Matches, type NearPoints, type SearchPlan } from "./search-matches.js";
-import { foldNocase, searchSnapshot, type SearchSnapshot } from "./search-snapshot.js";
+import { filtersOf, matchesOf, nearPoints, type Matches, type NearPoints, type SearchPlan } from "./search-matches.js";
+import { cached, foldNocase, keep, searchSnapshot, type SearchSnapshot } from "./search-snapshot.js";
 import { prepare, reading } from "./search-statements.js";
 import { parseTextQuery } from "./search-text.js";
 
@@ -440,27 +440,66 @@ interface Ranked {
   /** Positions in `matches`, in the search's order (the first `limit` of them). */
   order: number[];
   dist?: (i: number) => number;
+  /** Scores by position in `matches`, when only the best were scored (matches has no scores then). */
+  scoreAt?: Map<number, number>;
 }
+
+/** How many of the best a words-only search ranks ahead of its page (and caches for the next pages). */
+const BEST_AHEAD = 100;
+const BEST_MAX = 1_000;
 
 function rank(db: Database.Database, c: SearchPlan, sort: SortKey, limit: number, callerInTransaction: boolean): Ranked {
   const snap = searchSnapshot(db, callerInTransaction);
   const near = c.near ? nearPoints(snap, c.near) : undefined;
+  // Words alone, ranked by relevance, not seen before: one pass of FTS5 gives the matches and
+  // their best (rankedTextMatches). Words seen before score every match once, for the cache.
+  if (sort === "relevance" && c.match !== undefined && limit <= BEST_MAX && cached(snap, textKey(c.match)) === undefined && !filtersOf(db, snap, c, near).length) {
+    const key = `best:${c.match}`;
+    let best = cached<RankedText>(snap, key);
+    if (!best || (best.best.length < limit && !best.complete)) {
+      best = rankedTextMatches(db, snap, c.match, Math.max(limit, BEST_AHEAD));
+      keep(snap, key, best, 4 * best.idx.length + 12 * best.best.length + 64);
+    }
+    if (best.best.length >= Math.min(limit, best.idx.length) || best.complete) {
+      const order: number[] = [];
+      const scoreAt = new Map<number, number>();
+      for (let j = 0; j < best.best.length && j < limit; j++) {
+        const k = positionOf(best.idx, best.best[j]);
+        order.push(k);
+        scoreAt.set(k, best.bestScore[j]);
+      }
+      return { snap, match: c.match, matches: { idx: best.idx }, order, scoreAt };
+    }
+  }
   const matches = matchesOf(db, snap, c, sort === "relevance" && c.hasText, near);
   const dist = c.near ? distances(snap, c.near) : undefined;
   const order = firstK(matches.idx.length, limit, sortKeys(snap, matches, sort, c, near, dist));
   return { snap, match: c.match, matches, order, dist };
 }
 
+/** Where idx value i sits in ascending `idx`. */
+function positionOf(idx: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = idx.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (idx[mid] === i) return mid;
+    if (idx[mid] < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  throw new Error(`search: study ${i} ranked but not among the matches`);
+}
+
 function rankedRows(db: Database.Database, r: Ranked, positions: number[]): Row[] {
   const { snap, matches, dist } = r;
-  const pageScores = r.match !== undefined && !matches.score ? scoresOf(db, r.match, positions.map((k) => snap.cols.docId[matches.idx[k]])) : undefined;
+  const pageScores = r.match !== undefined && !matches.score && !r.scoreAt ? scoresOf(db, r.match, positions.map((k) => snap.cols.docId[matches.idx[k]])) : undefined;
   return withDisplayColumns(
     db,
     positions.map((k) => {
       const i = matches.idx[k];
       const docId = snap.cols.docId[i];
       const d = dist ? dist(i) : Number.NaN;
-      const score = matches.score ? matches.score[k] : (pageScores?.get(docId) ?? null);
+      const score = matches.score ? matches.score[k] : (r.scoreAt?.get(k) ?? pageScores?.get(docId) ?? null);
       return { docId, score, dist: Number.isNaN(d) ? null : d };
     }),
   );
