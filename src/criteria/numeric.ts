@@ -1232,7 +1232,9 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     if (u) c.unit = u;
     else if (mn.age) c.unit = "a";
     if (uSpan && u) c.unitSpan = abs(r, uSpan[0], uSpan[1]);
-    // a unit that names its measurement: "smoking history of at least 20 pack-years"
+    // a unit that names its measurement, after words that name none the table knows: "smoking
+    // history of at least 20 pack-years" (the mention stays the words; unitNamed is for a value
+    // with no words at all, where the unit is the mention)
     if (c.variable === null && u) c.variable = variableNamedByUnit(u) ?? null;
     // "urinary protein ≥ 1.0 g": a mass measures another variable (labs.json massMeans)
     if (c.variable !== null && u && /^[mu]?g(?:\/|$)/.test(u)) c.variable = variableById(c.variable)?.massMeans ?? c.variable;

@@ -41,6 +41,8 @@ test("cohort titles: two populations per kind, each over its own items; an exclu
       ["exclusion", "neonates", ["Risk of anemia < 7g/DL", "Current anticoagulant treatment"]],
     ],
   );
+  // A title over what every participant meets is no cohort: "For all patients:" then "For patients with NSCLC:".
+  assert.deepEqual(cohortsOf(parseCriteria("Inclusion Criteria:\nFor all patients:\n  - Age ≥ 18\nFor patients with NSCLC:\n  - Stage IV")), []);
   // A lead-in over lab values, or a single heading, is no cohort: all its items apply.
   assert.deepEqual(cohortsOf(parseCriteria("Inclusion Criteria:\nAdequate organ function defined as:\n  - Hb ≥ 9 g/dL\nPatients with NSCLC:\n  - Stage IV")), []);
 });

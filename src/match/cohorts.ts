@@ -14,7 +14,8 @@ import type { CriterionStatus } from "./criterion.js";
 
 const POPULATION =
   /\b(?:patients?|participants?|subjects?|volunteers?|controls?|cases?|cohorts?|groups?|arms?|parts?|phases?|stages?|populations?|children|child|adults?|adolescents?|neonates?|newborns?|infants?|toddlers?|pediatric|paediatric|elderly|women|men|mothers?|fathers?|parents?|caregivers?|carers?|partners?|donors?|recipients?|clinicians?|physicians?|nurses?|staff|students?|healthy|survivors?|smokers?|users?)\b/i;
-const LEAD_IN = /\b(?:following|defined|as follows|any of|all of|one of|each of|either|both|such as|includ\w*|criteria|meet|must|should|adequate|function|laboratory|values?)\b/i;
+// A lead-in, or a title over what every participant must meet ("For all patients:", "General:").
+const LEAD_IN = /\b(?:following|defined|as follows|any of|all|one of|each|every|either|both|such as|includ\w*|criteria|meet|must|should|adequate|function|laboratory|values?|general|common)\b/i;
 
 export interface Cohort {
   kind: "inclusion" | "exclusion";
