@@ -101,6 +101,13 @@ export function isTimeVariable(id: string): boolean {
   return timeIds.has(id);
 }
 
+let yearIds: Set<string> | undefined;
+/** Whether a variable's values are ages in years other than the patient's own now ("age at diagnosis"). */
+export function isAgeInYears(id: string): boolean {
+  yearIds ??= new Set(load().variables.filter((v) => v.unit === "a").map((v) => v.id));
+  return yearIds.has(id);
+}
+
 let byUnit: Map<string, string> | undefined;
 /** The variable a unit alone names (labs.json namedByUnit), if any. */
 export function variableNamedByUnit(unit: string): string | undefined {

@@ -580,3 +580,10 @@ test("a conditional threshold: the comparison after 'if' is the condition of the
   // An "if" that opens nothing after it changes nothing.
   assert.equal(extractNumeric("ALT ≤ 2.5 × ULN if no liver metastases").logic, undefined);
 });
+
+test("an age at diagnosis or onset is not the patient's age now", () => {
+  assert.deepEqual(brief("Age at diagnosis ≤ 40 years"), [["age-at-diagnosis", "<=", 40, "a"]]);
+  assert.deepEqual(brief("Age of onset greater than 45 years"), [["age-at-diagnosis", ">", 45, "a"]]);
+  assert.deepEqual(brief("Age ≥ 18 years at diagnosis"), [["age-at-diagnosis", ">=", 18, "a"]]);
+  assert.deepEqual(brief("Age ≥ 18 years at the time of consent"), [["age", ">=", 18, "a"]]);
+});

@@ -17,7 +17,7 @@
  * counts of cycles/lines, grades of a condition, citations and list numbers are not numeric
  * constraints here (the clinical extractor reads windows, doses and lines).
  */
-import { findVariables, isTimeVariable, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
+import { findVariables, isAgeInYears, isTimeVariable, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
 import {
   NUMBER_RE,
   PER_VOLUME_RE,
@@ -1015,9 +1015,10 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   // temporal windows and durations ("within 4 weeks", "for at least 3 months") are not
   // measurements: the clinical extractor reads windows. A life expectancy is one: a
   // clinician's estimate the patient is checked against ("life expectancy ≥ 3 months").
+  // An age other than the patient's now is one too ("age at diagnosis ≤ 40 years").
   if (age.isTime) {
-    const prognosis = mentions.filter((m) => m.id !== null && isTimeVariable(m.id));
-    return prognosis.length ? prognosis : undefined;
+    const timed = mentions.filter((m) => m.id !== null && (isTimeVariable(m.id) || isAgeInYears(m.id)));
+    return timed.length ? timed : undefined;
   }
   return mentions;
 }
@@ -1139,6 +1140,8 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   return { sex, condition, qualEnd };
 }
 
+const AT_DIAGNOSIS_AFTER = /^[\s,]*(?:(?:years?|yrs?)\s*)?(?:old\s*)?at\s+(?:the\s+time\s+of\s+)?(?:(?:initial|first|primary)\s+)?(?:diagnosis|onset)\b/i;
+
 /** Reads the comparison found[fi] into constraints (or into a qualifier of the previous ones, or into nothing). */
 function readComparison(r: NumericRun, fi: number): void {
   const f = r.found[fi];
@@ -1151,10 +1154,12 @@ function readComparison(r: NumericRun, fi: number): void {
   }
   let mentions: Mention[];
   if (isAge) {
+    // "age ≥ 18 years at diagnosis": the age then, not now
+    const then = AT_DIAGNOSIS_AFTER.test(r.text.slice(f.end, f.end + 48));
     mentions =
       r.subject?.age && !age.ageMention
         ? [{ ...r.subject }]
-        : [{ id: "age", start: age.ageMention!.start, end: age.ageMention!.end, age: true }];
+        : [{ id: then ? "age-at-diagnosis" : "age", start: age.ageMention!.start, end: age.ageMention!.end, age: !then }];
   } else {
     const ms = measurementMentions(r, f, p, age);
     if (!ms) {
