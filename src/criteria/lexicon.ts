@@ -18,6 +18,8 @@ export interface LabVariable {
   classes?: "roman";
   /** The unit alone names the variable ("≥ 20 pack-years" is a smoking history whatever the words before it). */
   namedByUnit?: boolean;
+  /** The score range each class letter stands for ("Child-Pugh A" is 5–6). */
+  letterClasses?: Record<string, [number, number]>;
   /** The variable a value with a mass unit measures instead ("urinary protein ≥ 1.0 g" is the 24-hour protein). */
   massMeans?: string;
   /** Names of the variable's abnormal state ("hyperkalemia"): they name it right before a threshold, never in a list of names. */

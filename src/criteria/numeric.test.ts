@@ -587,3 +587,14 @@ test("an age at diagnosis or onset is not the patient's age now", () => {
   assert.deepEqual(brief("Age ≥ 18 years at diagnosis"), [["age-at-diagnosis", ">=", 18, "a"]]);
   assert.deepEqual(brief("Age ≥ 18 years at the time of consent"), [["age", ">=", 18, "a"]]);
 });
+
+test("Child-Pugh classes by letter are score ranges: A 5-6, B 7-9, C 10-15; 'B7' is a score", () => {
+  assert.deepEqual(brief("Child-Pugh class A"), [["child-pugh", "range", 5, 6, "{score}"]]);
+  assert.deepEqual(brief("Child-Pugh A or B7"), [["child-pugh", "range", 5, 7, "{score}"]]);
+  assert.deepEqual(brief("child pugh B or worse"), [["child-pugh", ">=", 7, "{score}"]]);
+  assert.deepEqual(brief("Child-Pugh B8-9"), [["child-pugh", "range", 8, 9, "{score}"]]);
+  // Numbers written win: one constraint.
+  assert.deepEqual(brief("Child-Pugh A (score 5-6)"), [["child-pugh", "range", 5, 6, "{score}"]]);
+  // The letters as written are the value's span.
+  assert.deepEqual(extractNumeric("Child-Pugh C score").constraints[0].valueSpan, [11, 12]);
+});

@@ -634,9 +634,10 @@ export interface NumericResult {
  */
 export function extractNumeric(text: string, offset = 0, subject?: NumericSubject): NumericResult {
   const mayRoman = MAY_HAVE_ROMAN_CLASS.test(text) && romanScaleNames().test(text);
-  if (!MAY_HAVE_NUMBERS.test(text) && !mayRoman) return { constraints: [] };
+  const mayLetter = MAY_HAVE_LETTER_CLASS.test(text);
+  if (!MAY_HAVE_NUMBERS.test(text) && !mayRoman && !mayLetter) return { constraints: [] };
   const found = findComparisons(text);
-  if (!found.length && !mayRoman && !/protein/i.test(text)) return { constraints: [] };
+  if (!found.length && !mayRoman && !mayLetter && !/protein/i.test(text)) return { constraints: [] };
   const r: NumericRun = {
     text,
     offset,
@@ -652,6 +653,7 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   for (let fi = 0; fi < found.length; fi++) readComparison(r, fi);
   readDipsticks(r);
   if (mayRoman) readRomanClasses(r);
+  if (mayLetter) readLetterClasses(r);
   shareUnits(r);
   const logic = buildLogic(r.groups);
   return { constraints: r.constraints, logic: logic ?? conditionalThreshold(r) };
@@ -1341,6 +1343,71 @@ function readRomanClasses(r: NumericRun): void {
       c.value2Span = abs(r, at + lastAt, at + lastAt + last[1].length);
     } else if (m[1]) c.op = prefixOpOf(m[1]);
     else if (m[4]) c.op = /above|higher|greater|more|over/i.test(m[4]) ? ">=" : "<=";
+    r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
+    r.constraints.push(c);
+  }
+}
+
+const MAY_HAVE_LETTER_CLASS = /pugh/i;
+/** After a lettered scale's name: "class A", "≥ B", "A or B7", "B-C", "B or worse". */
+const LETTER_CLASS_AFTER =
+  /^[ \t]*(?:(?:class|grade|score|stage|category)[ \t]*)?(?:(≥|>=|>|≤|<=|<)[ \t]*)?([A-D])(\d{1,2})?(?:[ \t]*(?:-|–|to|or|and|\/)[ \t]*(?:([A-D])(\d{1,2})?|(\d{1,2})))?(?:[ \t]+or[ \t]+(worse|higher|above|greater|more|better|lower|less|below))?(?![\p{L}\d])/u;
+
+/**
+ * A scale whose classes are letters standing for score ranges (labs.json letterClasses):
+ * "Child-Pugh A" is a score of 5–6, "A or B7" 5 to 7, "B or worse" ≥ 7. The constraint is on
+ * the score, so a patient's score decides; its value span is the letters as written.
+ */
+function readLetterClasses(r: NumericRun): void {
+  const text = r.text;
+  const vars = (r.allVars ??= findVariables(text));
+  for (const v of vars) {
+    const classes = variableById(v.id)?.letterClasses;
+    // Scores written as numbers ("Child-Pugh A (score 5-6)") say it already.
+    if (!classes || r.constraints.some((c) => c.variable === v.id)) continue;
+    const m = LETTER_CLASS_AFTER.exec(text.slice(v.end, v.end + 60));
+    if (!m) continue;
+    const range = (letter: string, digits: string | undefined): [number, number] | undefined => {
+      const c = classes[letter];
+      if (!c) return undefined;
+      if (digits === undefined) return c;
+      const d = Number(digits);
+      return d >= c[0] && d <= c[1] ? [d, d] : undefined;
+    };
+    const a = range(m[2], m[3]);
+    // "B8-9": the second bound is a score of the same class
+    const b = m[4] ? range(m[4], m[5]) : m[6] && m[3] ? range(m[2], m[6]) : undefined;
+    if (!a || ((m[4] || m[6]) && !b)) continue;
+    const firstAt = v.end + m[0].indexOf(m[2] + (m[3] ?? ""), m[1] ? m[0].indexOf(m[1]) + m[1].length : 0);
+    const firstEnd = firstAt + m[2].length + (m[3]?.length ?? 0);
+    const c: NumericConstraint = {
+      type: "numeric",
+      variable: v.id,
+      mention: text.slice(v.start, v.end),
+      mentionSpan: abs(r, v.start, v.end),
+      op: "range",
+      value: a[0],
+      valueSpan: abs(r, firstAt, firstEnd),
+      unit: variableById(v.id)!.unit,
+    };
+    if (m[1]) {
+      c.op = prefixOpOf(m[1]);
+      c.value = c.op === ">=" || c.op === "<" ? a[0] : a[1];
+    } else if (m[7]) {
+      const up = /worse|higher|above|greater|more/i.test(m[7]);
+      c.op = up ? ">=" : "<=";
+      c.value = up ? a[0] : a[1];
+    } else {
+      const hi = b ? b[1] : a[1];
+      if (b && b[0] < a[0]) continue;
+      if (hi === a[0]) c.op = "=";
+      else {
+        c.value2 = hi;
+        const lastLetters = b ? (m[4] ? m[4] + (m[5] ?? "") : m[6]) : m[2] + (m[3] ?? "");
+        const lastAt = b ? v.end + m[0].lastIndexOf(lastLetters) : firstAt;
+        c.value2Span = abs(r, lastAt, lastAt + lastLetters.length);
+      }
+    }
     r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
     r.constraints.push(c);
   }
