@@ -192,6 +192,8 @@ test("a conditional threshold: 'urine protein < 2+; if ≥ 2+, 24-hour urine pro
     const day = (value: number) => ({ variable: "urine-protein-24h", value, unit: "g/(24.h)" });
     const status = (observations: Array<{ variable: string; value: number; unit: string }>) => evaluateCriterion(c, ctx({ observations })).result.status;
     assert.equal(status([dip(1)]), "pass", text);
+    const cond = c.constraints.findIndex((k) => k.type === "numeric" && k.op === ">=" && k.variable === "urine-protein-dipstick");
+    assert.equal(evaluateCriterion(c, ctx({ observations: [dip(1)] })).result.evidence[cond].note, "the condition under which another threshold applies");
     assert.equal(status([dip(3), day(0.5)]), "pass", text);
     assert.equal(status([dip(3), day(2)]), "fail", text);
     const open = evaluateCriterion(c, ctx({ observations: [dip(3)] }));

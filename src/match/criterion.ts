@@ -354,6 +354,11 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
   const computable = status !== "unknown" || questions.length > 0;
   const evidence: Evidence[] = new Array(leaves.length);
   for (let i = 0; i < leaves.length; i++) evidence[i] = plan.hasQualifier ? annotate(leaves[i], qual[i]) : leaves[i].evidence;
+  // A conditional threshold's condition ("if urine protein ≥ 2+") is no requirement: say what it is.
+  for (const c of cs) {
+    const k = c.type === "numeric" ? c.qualifier?.when : undefined;
+    if (k !== undefined && evidence[k]) evidence[k] = { ...evidence[k], note: "the condition under which another threshold applies" };
+  }
   if (!cs.length) evidence.push({ constraint: -1, result: "unknown", note: "no computable constraint found in this criterion" });
   return {
     result: { kind: criterion.kind, text: criterion.text, status, evidence, constraints: cs },
