@@ -922,6 +922,7 @@ function ageQualifiesPrevious(r: NumericRun, f: Found): boolean {
     text: text.slice(qs, f.end),
     span: abs(r, qs, f.end),
     condition: `age ${f.op === "range" ? `${q.value}-${f.q2!.value}` : `${f.op} ${q.value}`} ${unitA}`,
+    age: f.op === "range" ? { op: "range", value: q.value, value2: f.q2!.value, unit: unitA } : { op: f.op, value: q.value, unit: unitA },
   };
   for (const i of lastGroup.idx) r.constraints[i].qualifier = cond;
   return true;

@@ -59,6 +59,8 @@ export interface Qualifier {
    * a requirement, and the criterion's logic leaves it out.
    */
   when?: number;
+  /** The threshold applies at these ages ("PSA between 2.5 and 10 if 50-60 years of age"); `condition` then says it in words. */
+  age?: { op: ComparisonOp; value: number; value2?: number; unit: string };
 }
 
 export interface DiagnosisConstraint {

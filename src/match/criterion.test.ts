@@ -209,3 +209,20 @@ test("a trial whose record gives no criteria at all is possible, not eligible: n
   assert.equal(r.verdict, "possible");
   assert.deepEqual(r.questions, []);
 });
+
+test("thresholds by age: 'PSA between 2.5 and 10 if 50-60 years of age; or between 3.0 and 10 if over age 60'", () => {
+  const c = parseCriteria("Inclusion Criteria:\n- Have a PSA between 2.5 and 10 if 50-60 years of age; or a PSA between 3.0 and 10 if over age 60.")[0];
+  assert.deepEqual(
+    c.constraints.map((k) => (k.type === "numeric" ? k.qualifier?.age : undefined)),
+    [{ op: "range", value: 50, value2: 60, unit: "a" }, { op: ">", value: 60, unit: "a" }],
+  );
+  const psa = (value: number) => [{ variable: "psa", value, unit: "ng/mL" }];
+  const run = (birthDate: string | undefined, value: number) => evaluateCriterion(c, ctx({ ...(birthDate ? { birthDate } : {}), observations: psa(value) })).result.status;
+  assert.equal(run("1970-06-01", 2.8), "pass"); // 56: 2.5-10
+  assert.equal(run("1960-06-01", 2.8), "fail"); // 66: 3.0-10
+  assert.equal(run("1960-06-01", 5), "pass");
+  assert.equal(run("1970-06-01", 12), "fail");
+  const open = evaluateCriterion(c, ctx({ observations: psa(2.8) }));
+  assert.equal(open.result.status, "unknown");
+  assert.ok(open.questions.some((q) => q.id === "age"));
+});

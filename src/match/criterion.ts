@@ -62,6 +62,13 @@ function qualifierFact(q: Qualifier, ctx: EvalContext, leaves: LeafResult[]): Qu
   if (q.sex) {
     return { id: "sex", question: { id: "sex", text: "What is the patient's sex?" }, holds: f.sex === undefined ? undefined : f.sex === q.sex, polarity: q.sex === "male" };
   }
+  if (q.age) {
+    // "PSA between 2.5 and 10 if 50-60 years of age": the threshold applies at those ages
+    const a = q.age;
+    const l = evaluateConstraint({ type: "numeric", variable: "age", mention: q.text, mentionSpan: q.span, op: a.op, value: a.value, ...(a.value2 !== undefined ? { value2: a.value2 } : {}), valueSpan: q.span, unit: a.unit }, -1, ctx);
+    const question = l.question ?? { id: "age", text: "What is the patient's date of birth (or age)?" };
+    return { id: `age:${a.op}:${a.value}:${a.value2 ?? ""}:${a.unit}`, question, holds: l.truth === "true" ? true : l.truth === "false" ? false : undefined, polarity: true };
+  }
   if (q.unless && q.condition && drugClass(q.condition)) {
     // "INR ≤ 1.5 unless on anticoagulants": the threshold applies when the patient takes none of the class
     const cls = q.condition;
