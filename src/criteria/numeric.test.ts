@@ -598,3 +598,10 @@ test("Child-Pugh classes by letter are score ranges: A 5-6, B 7-9, C 10-15; 'B7'
   // The letters as written are the value's span.
   assert.deepEqual(extractNumeric("Child-Pugh C score").constraints[0].valueSpan, [11, 12]);
 });
+
+test("an alternative threshold with its own condition: 'BMI ≥ 40 or ≥ 35 with comorbidities'", () => {
+  const cs = extractNumeric("BMI ≥ 40 or ≥ 35 with comorbidities").constraints;
+  assert.deepEqual(cs.map((c) => [c.value, c.qualifier?.condition]), [[40, undefined], [35, "comorbidities"]]);
+  // A bare "with" after a single threshold is no condition.
+  assert.equal(extractNumeric("Hb ≥ 9 g/dL with transfusion support").constraints[0].qualifier, undefined);
+});

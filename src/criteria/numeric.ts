@@ -609,6 +609,8 @@ const UNLESS_ANTICOAGULATED =
 /** A condition after a threshold, in its own words: "if bone marrow involvement", "in patients with renal impairment". */
 const OTHER_CONDITION_AFTER =
   /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
+/** "with comorbidities" after an alternative threshold (groups as OTHER_CONDITION_AFTER's). */
+const WITH_CONDITION_AFTER = /^[\s,(]*((?:with|in\s+the\s+presence\s+of|plus)\s+)((?:at\s+least\s+(?:one|1)\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
 const SEX_RE = /(?<![\p{L}])(men|males?|women|females?|boys|girls)(?![\p{L}])/iu;
 const CONDITION_RE =
   /(?<![\p{L}])(?:unless(?: (?:due to|caused by|secondary to|attributable to|the (?:patient|subject) has))?|if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?(liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
@@ -1132,8 +1134,10 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
     condition = { text: unless[1], span: abs(r, s, s + unless[1].length), condition: "anticoagulant", unless: true };
   } else if (!condAfter && !nextInClause) {
     // any other condition closing the threshold's clause: "(≥ 75 × 10⁹/L if bone marrow involvement)"
-    // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's)
-    const other = OTHER_CONDITION_AFTER.exec(afterClause);
+    // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's);
+    // after an alternative threshold, a bare "with": "BMI ≥ 40 or ≥ 35 with comorbidities"
+    const alternative = fi > 0 && /^\s*or\s*$/i.test(text.slice(found[fi - 1].end, f.cmpStart));
+    const other = OTHER_CONDITION_AFTER.exec(afterClause) ?? (alternative ? WITH_CONDITION_AFTER.exec(afterClause) : null);
     if (other && !/\b(?:age|aged|years?|men|women|males?|females?)\b/i.test(other[2])) {
       const s = f.end + other.index + other[0].indexOf(other[1]);
       const e = f.end + other.index + other[0].length;
