@@ -605,3 +605,9 @@ test("an alternative threshold with its own condition: 'BMI ≥ 40 or ≥ 35 wit
   // A bare "with" after a single threshold is no condition.
   assert.equal(extractNumeric("Hb ≥ 9 g/dL with transfusion support").constraints[0].qualifier, undefined);
 });
+
+test("a threshold for patients on a drug, or not on it", () => {
+  const q = extractNumeric("eGFR ≥ 45 mL/min/1.73 m2 for patients on metformin").constraints[0].qualifier;
+  assert.deepEqual([q?.condition, q?.medication, q?.unless], ["metformin", true, undefined]);
+  assert.deepEqual(extractNumeric("INR 2.0-3.0 for patients receiving warfarin").constraints[0].qualifier?.condition, "warfarin");
+});

@@ -17,6 +17,7 @@
  * counts of cycles/lines, grades of a condition, citations and list numbers are not numeric
  * constraints here (the clinical extractor reads windows, doses and lines).
  */
+import { drugClassOf, normaliseDrug } from "./clinical/knowledge.js";
 import { findVariables, isAgeInYears, isTimeVariable, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
 import {
   NUMBER_RE,
@@ -606,6 +607,9 @@ const MAYBE_CONDITION = /liver|hepat|bone|gilbert|hcc/i;
 /** "unless (the patient is) receiving / on (therapeutic) anticoagulation, warfarin, heparin …" after a threshold; "for patients not on anticoagulation" says the same. */
 const UNLESS_ANTICOAGULATED =
   /^[\s,;(]*((?:unless|(?:in|for)\s+(?:patients?|subjects?|participants?|those)\s+(?:who\s+are\s+)?not)\s+(?:the\s+)?(?:(?:patients?|subjects?|participants?)\s+)?(?:(?:is|are)\s+)?(?:currently\s+)?(?:receiving|on|taking|treated\s+with|under|using)\s+(?:(?:a\s+)?(?:therapeutic|full[- ]dose|prophylactic|stable|chronic|an?)\s+)?(?:anti-?coagula\w*(?:\s+(?:therapy|treatment|medications?|agents?|drugs?))?|warfarin|heparin|coumadin|vitamin\s+K\s+antagonists?|LMWH|low[- ]molecular[- ]weight\s+heparin|DOACs?))/i;
+/** "for patients (not) on / receiving / taking <drug>" after a threshold. Groups: the words, "not ", the drug. */
+const ON_DRUG_AFTER =
+  /^[\s,;(]*((?:for|in)\s+(?:patients?|subjects?|participants?|those|people)\s+(?:who\s+are\s+)?(not\s+)?(?:currently\s+)?(?:on|receiving|taking|treated\s+with|using)\s+((?:an?\s+)?\p{L}[\p{L}\d-]*(?:\s+\p{L}[\p{L}\d-]*){0,3}?))(?=\s*[);,.]|\s*$)/iu;
 /** A condition after a threshold, in its own words: "if bone marrow involvement", "in patients with renal impairment". */
 const OTHER_CONDITION_AFTER =
   /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
@@ -1117,6 +1121,7 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   const afterClause = text.slice(f.end, afterClauseEnd);
   const condAfter = maybeCond ? CONDITION_RE.exec(afterClause) : null;
   let unless: RegExpExecArray | null;
+  let onDrug: RegExpExecArray | null;
   if (condBefore) {
     const s = regionStart + condBefore.index;
     condition = { text: condBefore[0], span: abs(r, s, s + condBefore[0].length), condition: conditionOf(condBefore[0]) };
@@ -1132,6 +1137,12 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
     // "INR ≤ 1.5 × ULN unless the patient is receiving anticoagulant therapy": not for those who are
     const s = f.end + unless.index + unless[0].length - unless[1].length;
     condition = { text: unless[1], span: abs(r, s, s + unless[1].length), condition: "anticoagulant", unless: true };
+  } else if (!nextInClause && (onDrug = ON_DRUG_AFTER.exec(afterClause))) {
+    // "eGFR ≥ 45 mL/min for patients on metformin" (or "not on"): by what the patient takes
+    const s = f.end + onDrug.index + onDrug[0].length - onDrug[1].length;
+    const words = onDrug[3].replace(/^an?\s+/i, "");
+    const drug = normaliseDrug(words) ?? drugClassOf(words) ?? words.toLowerCase().replace(/\s+/g, "-");
+    condition = { text: onDrug[1], span: abs(r, s, s + onDrug[1].length), condition: drug, medication: true, ...(onDrug[2] ? { unless: true } : {}) };
   } else if (!condAfter && !nextInClause) {
     // any other condition closing the threshold's clause: "(≥ 75 × 10⁹/L if bone marrow involvement)"
     // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's);

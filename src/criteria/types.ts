@@ -53,6 +53,8 @@ export interface Qualifier {
   condition?: string;
   /** The threshold applies unless the condition holds ("INR ≤ 1.5 unless on anticoagulants", "unless Gilbert's syndrome"). */
   unless?: boolean;
+  /** `condition` is a drug or drug class the patient takes ("eGFR ≥ 45 for patients on metformin"), not a diagnosis. */
+  medication?: boolean;
   /**
    * The threshold applies when another constraint of the criterion holds, given by its index
    * ("if urine protein ≥ 2+, 24-hour urine protein ≤ 1 g"): that constraint is a condition, not

@@ -226,3 +226,13 @@ test("thresholds by age: 'PSA between 2.5 and 10 if 50-60 years of age; or betwe
   assert.equal(open.result.status, "unknown");
   assert.ok(open.questions.some((q) => q.id === "age"));
 });
+
+test("a threshold for patients on a drug: 'eGFR ≥ 30 mL/min (≥ 45 for patients taking metformin)'", () => {
+  const c = parseCriteria("Inclusion Criteria:\n- eGFR ≥ 30 mL/min/1.73 m2 (≥ 45 for patients taking metformin)")[0];
+  const egfr = [{ variable: "egfr", value: 40, unit: "mL/min/{1.73_m2}" }];
+  assert.equal(evaluateCriterion(c, ctx({ observations: egfr, medications: [{ name: "metformin", start: "2025-01-01" }] })).result.status, "fail");
+  assert.equal(evaluateCriterion(c, ctx({ observations: egfr, medications: [] })).result.status, "pass");
+  const open = evaluateCriterion(c, ctx({ observations: egfr }));
+  assert.equal(open.result.status, "unknown");
+  assert.deepEqual(open.questions.map((q) => q.text), ["Is the patient currently taking metformin?"]);
+});

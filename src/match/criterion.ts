@@ -69,14 +69,16 @@ function qualifierFact(q: Qualifier, ctx: EvalContext, leaves: LeafResult[]): Qu
     const question = l.question ?? { id: "age", text: "What is the patient's date of birth (or age)?" };
     return { id: `age:${a.op}:${a.value}:${a.value2 ?? ""}:${a.unit}`, question, holds: l.truth === "true" ? true : l.truth === "false" ? false : undefined, polarity: true };
   }
-  if (q.unless && q.condition && drugClass(q.condition)) {
-    // "INR ≤ 1.5 unless on anticoagulants": the threshold applies when the patient takes none of the class
+  if (q.condition && (q.medication || (q.unless && drugClass(q.condition)))) {
+    // "INR ≤ 1.5 unless on anticoagulants": the threshold applies when the patient takes none of the
+    // class; "eGFR ≥ 45 for patients on metformin": when the patient takes it
     const cls = q.condition;
-    const question = { id: `unless:${cls}`, text: `Is the patient currently taking ${cls === "anticoagulant" ? "an anticoagulant" : cls}?` };
+    const applies = !q.unless;
+    const question = { id: `taking:${cls}`, text: `Is the patient currently taking ${cls === "anticoagulant" ? "an anticoagulant" : cls}?` };
     const taking = f.medications?.some((m) => m.ongoing && (m.drug === cls || m.classes.has(cls)));
-    if (taking) return { id: question.id, question, holds: false, polarity: false };
-    if (f.medications !== undefined) return { id: question.id, question, holds: true, polarity: false };
-    return { id: question.id, question, holds: undefined, polarity: false };
+    if (taking) return { id: question.id, question, holds: applies, polarity: applies };
+    if (f.medications !== undefined) return { id: question.id, question, holds: !applies, polarity: applies };
+    return { id: question.id, question, holds: undefined, polarity: applies };
   }
   if (q.condition) {
     // "liver-metastases" or a bare site ("liver") asks about metastases; "gilbert-syndrome",
