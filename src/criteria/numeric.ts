@@ -666,7 +666,7 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
 }
 
 /** "if", "when", "in case (of)" right before a condition's measurement, or its comparator ("if ≥ 2+"). */
-const IF_BEFORE = /(?:^|[\s,;(])(?:if|when|in\s+case(?:\s+of)?|where)\s+(?:the\s+)?(?:[≥≤<>=]=?\s*)?$/i;
+const IF_BEFORE = /(?:^|[\s,;(])((?:if|when|in\s+case(?:\s+of)?|where)\s+(?:the\s+)?(?:[≥≤<>=]=?\s*)?)$/i;
 /** Between a condition's value and the threshold it opens: a comma, "then", words of obligation. */
 const THEN_BETWEEN = /^[^;.]*?(?:,|\bthen\b)[^;.]*$/i;
 const COMPLEMENT: Record<string, string[]> = { "<": [">="], "<=": [">"], ">": ["<="], ">=": ["<"] };
@@ -693,7 +693,7 @@ function conditionalThreshold(r: NumericRun): Logic | undefined {
     const j = order.find((i) => cs[i].valueSpan[0] > condEnd && i !== k);
     if (j === undefined || cs[j].qualifier || cs[j].variable === cond.variable) continue;
     if (!THEN_BETWEEN.test(r.text.slice(condEnd - r.offset, at(cs[j]) >= condEnd - r.offset ? at(cs[j]) : cs[j].valueSpan[0] - r.offset))) continue;
-    const ifAt = r.offset + ifEnd - /(?:if|when|in\s+case(?:\s+of)?|where)\s+(?:the\s+)?(?:[≥≤<>=]=?\s*)?$/i.exec(r.text.slice(0, ifEnd))![0].length;
+    const ifAt = r.offset + ifEnd - IF_BEFORE.exec(r.text.slice(Math.max(0, ifEnd - 20), ifEnd))![1].length;
     const condTextEnd = cond.unitSpan && cond.unitSpan[1] > condEnd ? cond.unitSpan[1] : condEnd;
     cs[j].qualifier = { text: r.text.slice(ifAt - r.offset, condTextEnd - r.offset), span: [ifAt, condTextEnd], when: k };
     const base = order.find((i) => i !== k && i !== j && cs[i].variable === cond.variable && !cs[i].qualifier && (COMPLEMENT[cs[i].op] ?? []).includes(cond.op) && cs[i].value === cond.value);

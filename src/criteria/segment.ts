@@ -132,14 +132,14 @@ const CONNECTOR_END = /(?:[,\-–/(&+=<>≤≥]|\b(?:and|or|of|with|without|to|t
  * word down only when it does not fit), or the line is a short title ending in ":". Inside a bulleted item, the line must also not be
  * indented under the item's text. Such a line starts a criterion of its own.
  */
-function isDeliberateBreak(prev: string, line: string, width: number, top: Open | undefined, indent: number): boolean {
+function isDeliberateBreak(prev: string, line: string, width: () => number, top: Open | undefined, indent: number): boolean {
   const trimmed = line.trim();
   if (!/^[A-Z0-9\u00C0-\u00DE]/.test(trimmed) || CONNECTOR_END.test(prev)) return false;
   if (top && top.type !== "para" && top.type !== "group" && indent > top.indent) return false;
   // A short title ("Neonates:", "Healthy controls:") heads the items that follow.
   if (/:\s*$/.test(trimmed) && trimmed.split(/\s+/).length <= 6) return true;
   const firstWord = /^\S+/.exec(trimmed)![0];
-  return prev.trimEnd().length + 1 + firstWord.length <= width - 2;
+  return prev.trimEnd().length + 1 + firstWord.length <= width() - 2;
 }
 
 /** Splits an eligibility text into criteria segments with spans into `text`. */
@@ -161,7 +161,9 @@ export function segmentCriteria(text: string): Segment[] {
     return seg;
   };
 
-  const width = wrapWidth(text);
+  // Measured only when a line without a bullet follows an item (most texts have none).
+  let measured: number | undefined;
+  const width = () => (measured ??= wrapWidth(text));
   /** The last non-blank line before this one. */
   let prevLine = "";
   let thisLine = "";

@@ -93,7 +93,7 @@ export function nearPoints(snap: SearchSnapshot, near: NonNullable<SearchPlan["n
 }
 
 /** A filter over the snapshot, as data, so each is applied by its own tight loop. */
-type Filter =
+export type Filter =
   /** The study's value of a column (its id in `ids`) passes. */
   | { kind: "value"; ids: Int32Array; pass: Uint8Array }
   /** One of the study's list items (sites' countries, cities, coordinates) passes. */
@@ -215,9 +215,9 @@ function allStudies(n: number): Int32Array {
   return idx;
 }
 
-/** The studies that pass the text match (if any) and every filter, ascending idx, with BM25 scores when asked. */
-export function matchesOf(db: Database.Database, snap: SearchSnapshot, c: SearchPlan, withScores: boolean, near: NearPoints | undefined): Matches {
-  let filters = filtersOf(db, snap, c, near);
+/** The studies that pass the text match (if any) and every filter (filtersOf), ascending idx, with BM25 scores when asked. */
+export function matchesOf(db: Database.Database, snap: SearchSnapshot, c: SearchPlan, withScores: boolean, filtersGiven: Filter[]): Matches {
+  let filters = filtersGiven;
   // With filters, the words' matches are fetched without scores (unless cached with them):
   // only the studies that pass the filters need scoring.
   const text = c.match !== undefined ? textMatches(db, snap, c.match, withScores && !filters.length) : undefined;

@@ -15,7 +15,7 @@ import { cachedFacets } from "./search-facets.js";
 import { rankedTextMatches, scoresOf, textKey, type RankedText } from "./search-fts.js";
 import { boundingBox, countryCode, countryNames, distanceKm } from "./search-geo.js";
 import { filtersOf, matchesOf, nearPoints, type Matches, type NearPoints, type SearchPlan } from "./search-matches.js";
-import { cached, foldNocase, keep, searchSnapshot, type SearchSnapshot } from "./search-snapshot.js";
+import { cached, foldNocase, indexInAscending, keep, searchSnapshot, type SearchSnapshot } from "./search-snapshot.js";
 import { prepare, reading } from "./search-statements.js";
 import { parseTextQuery } from "./search-text.js";
 
@@ -453,7 +453,8 @@ function rank(db: Database.Database, c: SearchPlan, sort: SortKey, limit: number
   const near = c.near ? nearPoints(snap, c.near) : undefined;
   // Words alone, ranked by relevance, not seen before: one pass of FTS5 gives the matches and
   // their best (rankedTextMatches). Words seen before score every match once, for the cache.
-  if (sort === "relevance" && c.match !== undefined && limit <= BEST_MAX && cached(snap, textKey(c.match)) === undefined && !filtersOf(db, snap, c, near).length) {
+  const filters = filtersOf(db, snap, c, near);
+  if (sort === "relevance" && c.match !== undefined && limit <= BEST_MAX && cached(snap, textKey(c.match)) === undefined && !filters.length) {
     const key = `best:${c.match}`;
     let best = cached<RankedText>(snap, key);
     if (!best || (best.best.length < limit && !best.complete)) {
@@ -464,30 +465,17 @@ function rank(db: Database.Database, c: SearchPlan, sort: SortKey, limit: number
       const order: number[] = [];
       const scoreAt = new Map<number, number>();
       for (let j = 0; j < best.best.length && j < limit; j++) {
-        const k = positionOf(best.idx, best.best[j]);
+        const k = indexInAscending(best.idx, best.best[j]);
         order.push(k);
         scoreAt.set(k, best.bestScore[j]);
       }
       return { snap, match: c.match, matches: { idx: best.idx }, order, scoreAt };
     }
   }
-  const matches = matchesOf(db, snap, c, sort === "relevance" && c.hasText, near);
+  const matches = matchesOf(db, snap, c, sort === "relevance" && c.hasText, filters);
   const dist = c.near ? distances(snap, c.near) : undefined;
   const order = firstK(matches.idx.length, limit, sortKeys(snap, matches, sort, c, near, dist));
   return { snap, match: c.match, matches, order, dist };
-}
-
-/** Where idx value i sits in ascending `idx`. */
-function positionOf(idx: Int32Array, i: number): number {
-  let lo = 0;
-  let hi = idx.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (idx[mid] === i) return mid;
-    if (idx[mid] < i) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  throw new Error(`search: study ${i} ranked but not among the matches`);
 }
 
 function rankedRows(db: Database.Database, r: Ranked, positions: number[]): Row[] {

@@ -500,16 +500,7 @@ export class SearchSnapshot {
   /** The idx of a doc_id, or -1 when the snapshot has no such study. */
   idxOf(docId: number): number {
     if (this.idxOfDoc) return docId >= 0 && docId < this.idxOfDoc.length ? this.idxOfDoc[docId] : -1;
-    const d = this.cols.docId;
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (d[mid] === docId) return mid;
-      if (d[mid] < docId) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return indexInAscending(this.cols.docId, docId);
   }
 
   /** Approximate bytes held (typed arrays exactly; strings and tables estimated), for the report and the bench. */
@@ -639,4 +630,17 @@ export function searchSnapshotInfo(db: Database.Database): { studies: number; by
 /** Drops the connection's snapshot (tests, and callers that know the data changed). */
 export function dropSearchSnapshot(db: Database.Database): void {
   held.delete(db);
+}
+
+/** Where v sits in an ascending array, or -1. */
+export function indexInAscending(a: ArrayLike<number>, v: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] === v) return mid;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
