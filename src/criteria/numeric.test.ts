@@ -611,3 +611,37 @@ test("a threshold for patients on a drug, or not on it", () => {
   assert.deepEqual([q?.condition, q?.medication, q?.unless], ["metformin", true, undefined]);
   assert.deepEqual(extractNumeric("INR 2.0-3.0 for patients receiving warfarin").constraints[0].qualifier?.condition, "warfarin");
 });
+
+test("a condition named inside a measurement's name is not a diagnosis: rating scales, HBV DNA", () => {
+  const diagnoses = (text: string) =>
+    parseCriteria(text)
+      .flatMap((c) => c.constraints)
+      .filter((k) => k.type === "diagnosis")
+      .map((k) => (k.type === "diagnosis" ? k.concept ?? k.mention : ""));
+  assert.deepEqual(diagnoses("Hamilton Depression Rating Scale (HAM-D17) total score > 20"), []);
+  assert.deepEqual(diagnoses("Psoriasis Area and Severity Index (PASI) ≥ 12"), []);
+  assert.deepEqual(diagnoses("NIH Stroke Scale score of 6 or more at randomization"), []);
+  assert.deepEqual(diagnoses("Hepatitis B virus DNA > 2000 IU/mL"), []);
+  // a diagnosis beside the measurement stays
+  assert.deepEqual(diagnoses("Diabetes with HbA1c > 7%"), ["diabetes"]);
+  assert.deepEqual(diagnoses("Crohn's disease with CDAI between 220 and 450"), ["crohns-disease"]);
+  assert.deepEqual(diagnoses("Nail psoriasis with NAPSI score of at least 20"), ["psoriasis"]);
+  // and an itch scale is not a pain scale
+  assert.deepEqual(brief("Worst Itch NRS ≥ 7"), [["itch-nrs", ">=", 7, "{score}"]]);
+  assert.deepEqual(brief("Peak Pruritus NRS score of ≥ 4"), [["itch-nrs", ">=", 4, "{score}"]]);
+  assert.deepEqual(brief("pruritus VAS > 40 mm"), [["itch-vas", ">", 40, "mm"]]);
+  assert.deepEqual(brief("Pain NRS ≥ 4"), [["pain-nrs", ">=", 4, "{score}"]]);
+});
+
+test("volumes and counts as registries write them: mL, L, L/min, mIU/mL, /mcL, mg/24 hours", () => {
+  assert.deepEqual(brief("Expected blood loss > 500 mL"), [[null, ">", 500, "mL"]]);
+  assert.deepEqual(brief("daily hemoptysis of 2.5ml or more"), [[null, ">=", 2.5, "mL"]]);
+  assert.deepEqual(brief("FEV1 ≥ 1.5 L"), [["fev1", ">=", 1.5, "L"]]);
+  assert.deepEqual(brief("oxygen ≥ 2 L/min"), [[null, ">=", 2, "L/min"]]);
+  assert.deepEqual(brief("hCG < 5000 mIU/mL"), [[null, "<", 5000, "m[IU]/mL"]]);
+  assert.deepEqual(brief("Leukocytes \\>= 3,000/mcL"), [["wbc", ">=", 3000, "/uL"]]);
+  assert.deepEqual(brief("Platelets >= 100 x 10^3/mcL"), [["platelets", ">=", 100, "10*3/uL"]]);
+  assert.deepEqual(brief("Urine protein ≥ 200 mg/24 hours"), [["urine-protein-24h", ">=", 200, "mg/(24.h)"]]);
+  // the longer unit still wins
+  assert.deepEqual(brief("Creatinine clearance ≥ 50 ml/min"), [["creatinine-clearance", ">=", 50, "mL/min"]]);
+});

@@ -116,7 +116,7 @@ function readQuantity(text: string, at: number, numText: string, valueText = num
     const per = PER_VOLUME_RE.exec(text.slice(afterSci, afterSci + 12));
     if (per) {
       const perUnit = per[1].toLowerCase().replace(/[µμ]/, "u").replace("³", "3").replace("mmc", "mm3");
-      const per2 = perUnit === "l" ? "L" : perUnit === "ul" ? "uL" : perUnit === "ml" ? "mL" : perUnit;
+      const per2 = perUnit === "l" ? "L" : perUnit === "ul" || perUnit === "mcl" ? "uL" : perUnit === "ml" ? "mL" : perUnit;
       q.unit = `10*${exp}/${per2}`;
       q.unitRaw = text.slice(end, afterSci + per[0].length).trim();
       const uStart = end + (sci[0].length - sci[0].trimStart().length);

@@ -16,12 +16,13 @@ import type { Study } from "../model/study.js";
 import { extractClinicalConstraints } from "./clinical/index.js";
 import { findVariables, isTimeVariable, labTableVersion } from "./lexicon.js";
 import { extractNumeric, type NumericSubject } from "./numeric.js";
+import { normaliseCriteriaText, withComparisonWrapsJoined } from "./normalise-text.js";
 import { inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.11.0";
+export const PARSER_CODE_VERSION = "1.12.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -33,7 +34,9 @@ export interface ParseOptions {
 }
 
 /** Parses an eligibility text into criteria with constraints (spans are offsets into `text`). */
-export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[] {
+export function parseCriteria(source: string, opts: ParseOptions = {}): Criterion[] {
+  // Same length as the source: every span below is an offset into the source too.
+  const text = normaliseCriteriaText(source);
   const segments = segmentCriteria(text);
   const criteria: Criterion[] = [];
   // a parent's subject, worked out once for all its items (null: it names none)
@@ -44,7 +47,7 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
     return s ?? undefined;
   };
   for (const seg of segments) {
-    const { constraints: numeric, logic } = extractNumeric(seg.text, seg.span[0], seg.parent !== undefined ? subjectFor(seg.parent) : undefined);
+    const { constraints: numeric, logic } = extractNumeric(withComparisonWrapsJoined(seg.text), seg.span[0], seg.parent !== undefined ? subjectFor(seg.parent) : undefined);
     let clinical: Constraint[] = [];
     if (!opts.numericOnly) {
       if (opts.strict) clinical = extractClinicalConstraints(seg.text, seg.span[0]);
@@ -56,6 +59,7 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
         }
       }
     }
+    if (clinical.length && numeric.length) clinical = withoutInstrumentConditions(clinical, numeric, seg.text, seg.span[0]);
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
@@ -65,7 +69,33 @@ export function parseCriteria(text: string, opts: ParseOptions = {}): Criterion[
     criteria.push(crit);
   }
   inferMisplacedExclusions(criteria);
+  if (text !== source) restoreSourceText(criteria, source, text);
   return criteria;
+}
+
+const isSpan = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && typeof v[0] === "number" && typeof v[1] === "number";
+
+/**
+ * Texts shown with a span (a criterion's text, a mention, a qualifier's or a window's text) as the
+ * source has them, where the parser read a normalised copy (normalise-text.ts): the user sees
+ * "Age&nbsp;≥ 18" highlighted where it stands, not "Age ≥ 18". Only texts that are exactly the
+ * normalised slice of their span are replaced.
+ */
+function restoreSourceText(criteria: Criterion[], source: string, text: string): void {
+  const visit = (o: unknown, depth: number): void => {
+    if (depth > 4 || o === null || typeof o !== "object") return;
+    if (Array.isArray(o)) {
+      for (const x of o) visit(x, depth + 1);
+      return;
+    }
+    const r = o as Record<string, unknown>;
+    for (const [field, spanField] of [["text", "span"], ["mention", "mentionSpan"]] as const) {
+      const span = r[spanField];
+      if (typeof r[field] === "string" && isSpan(span) && r[field] === text.slice(span[0], span[1])) r[field] = source.slice(span[0], span[1]);
+    }
+    for (const v of Object.values(r)) if (v !== null && typeof v === "object" && !isSpan(v)) visit(v, depth + 1);
+  };
+  visit(criteria, 0);
 }
 
 /**
@@ -93,6 +123,29 @@ function asPrognosis(numeric: NumericConstraint[]): Constraint[] {
     out[i] = { type: "prognosis", variable, ...rest } satisfies PrognosisConstraint;
   }
   return out ?? numeric;
+}
+
+/** Words that make a name an instrument's: "Hamilton Depression Rating Scale", "Psoriasis Area and Severity Index". */
+const INSTRUMENT_AFTER_RE = /^[\s'’-]*(?:[A-Za-z'’-]+\s+){0,4}?(?:scales?|scores?|index|indices|questionnaires?|inventory|instrument|ratings?)\b/i;
+
+/**
+ * A condition named inside a measurement's name is the measurement's, not the patient's
+ * diagnosis: "Hamilton Depression Rating Scale > 20" does not say the patient is depressed,
+ * nor "NIH Stroke Scale ≥ 6" that a stroke is required or excluded, nor "Hepatitis B virus
+ * DNA > 2000 IU/mL" that every hepatitis B is. Such a condition is dropped when it lies within
+ * the mention of a known measurement (one of the lab/score table) or is followed there by an
+ * instrument word (scale, score, index, questionnaire…). Other diagnoses stay.
+ */
+function withoutInstrumentConditions(clinical: Constraint[], numeric: NumericConstraint[], text: string, offset: number): Constraint[] {
+  return clinical.filter((c) => {
+    if (c.type !== "diagnosis" || c.aspect !== "condition") return true;
+    const [s, e] = c.mentionSpan;
+    return !numeric.some((n) => {
+      const [ms, me] = n.mentionSpan;
+      if (s < ms || e > me || n.variable === "age") return false;
+      return n.variable !== null || INSTRUMENT_AFTER_RE.test(text.slice(e - offset, me - offset));
+    });
+  });
 }
 
 /** Numeric logic covers the first n constraints; the others (clinical) are ANDed with it. */

@@ -210,6 +210,8 @@ test("seed 004 (classic CT.gov, NCT03792542): counts, '≥ 18 and ≤ 70 years o
     ["urine-protein-dipstick", ">=", 2, null, "{dipstick}", null, null, "++"],
     ["inr", ">", 1.5, null, "{INR}", null, null, "1.5"],
     ["aptt", ">", 1.5, null, null, "ULN", null, "1.5"],
+    // "daily hemoptysis of 2.5ml or more": a volume of an unknown measurement
+    [null, ">=", 2.5, null, "mL", null, null, "2.5"],
   ]);
   const qtc = cs.flatMap(numerics).filter((k) => k.variable === "qtc");
   assert.deepEqual(qtc.map((k) => k.qualifier?.text), ["men", "women"]);

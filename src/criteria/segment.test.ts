@@ -206,3 +206,69 @@ test("lines without bullets under a group title are its children; after bulleted
     ["unknown", 0, null, "ECOG 0-1"],
   ]);
 });
+
+test("'o' and '○' bullets (a word processor's second level) are items, nested under their lead-in", () => {
+  const text = ["Inclusion Criteria:", "* Age ≥ 18 years", "* Adequate organ function", "  o ANC ≥ 1.5 x 10^9/L", "  o Platelets ≥ 100 x 10^9/L", "Exclusion Criteria:", "○ Prior HSCT", "○ Creatinine > 2 mg/dL", "o the lower-case 'o' only: O is a letter"].join("\n");
+  assert.deepEqual(brief(text), [
+    ["inclusion", 0, null, "Age ≥ 18 years"],
+    ["inclusion", 0, null, "Adequate organ function"],
+    ["inclusion", 1, 1, "ANC ≥ 1.5 x 10^9/L"],
+    ["inclusion", 1, 1, "Platelets ≥ 100 x 10^9/L"],
+    ["exclusion", 0, null, "Prior HSCT"],
+    ["exclusion", 0, null, "Creatinine > 2 mg/dL"],
+    ["exclusion", 0, null, "the lower-case 'o' only: O is a letter"],
+  ]);
+  // a capital O is a letter: the line keeps it
+  assert.deepEqual(brief("Exclusion:\n- Pregnancy\nO negative blood group"), [
+    ["exclusion", 0, null, "Pregnancy"],
+    ["exclusion", 0, null, "O negative blood group"],
+  ]);
+});
+
+test("lead-in sentences head the lists after them; a bare INCLUSION / EXCLUSION line is a heading", () => {
+  const text = [
+    "Patients must meet all of the following criteria to be eligible:",
+    "1. Age 18 years or older.",
+    "2. Adequate organ function defined as:",
+    "   a. ANC ≥ 1.5 x 10^9/L",
+    "Patients meeting any of the following criteria will be excluded:",
+    "1. Active tuberculosis.",
+  ].join("\n");
+  assert.deepEqual(brief(text), [
+    ["inclusion", 0, null, "Age 18 years or older."],
+    ["inclusion", 0, null, "Adequate organ function defined as:"],
+    ["inclusion", 1, 1, "ANC ≥ 1.5 x 10^9/L"],
+    ["exclusion", 0, null, "Active tuberculosis."],
+  ]);
+  const kinds = (t: string) => segmentCriteria(t).map((s) => `${s.kind}:${s.text}`);
+  assert.deepEqual(kinds("Subjects must meet all of the following inclusion criteria:\n- A\nSubjects meeting any of the following exclusion criteria will not be enrolled:\n- B"), ["inclusion:A", "exclusion:B"]);
+  assert.deepEqual(kinds("To be eligible, participants must:\n- A\nParticipants are not eligible if:\n- B"), ["inclusion:A", "exclusion:B"]);
+  assert.deepEqual(kinds("Patients will be excluded if any of the following apply:\n- B"), ["exclusion:B"]);
+  assert.deepEqual(kinds("INCLUSION\n- Age ≥ 18 years\nEXCLUSION\n- Prior radiotherapy"), ["inclusion:Age ≥ 18 years", "exclusion:Prior radiotherapy"]);
+  // an item with a colon that names neither is an item with sub-items, not a heading
+  assert.deepEqual(kinds("Inclusion Criteria:\n- Patients must have adequate organ function as follows:\n  - Hb ≥ 9 g/dL"), ["inclusion:Patients must have adequate organ function as follows:", "inclusion:Hb ≥ 9 g/dL"]);
+});
+
+test("lines without bullets indented under an item ending in ':' are its items; a lower-case line continues one", () => {
+  const text = [
+    "Inclusion Criteria:",
+    "1. Age ≥ 18 years",
+    "2. Adequate organ function defined as:",
+    "   Absolute neutrophil count ≥ 1,500/μL",
+    "   Platelets ≥ 100,000/μL (without transfusion",
+    "   within 7 days)",
+    "   Serum creatinine ≤ 1.5 × ULN",
+    "3. ECOG performance status ≤ 1",
+    "4. Adequate liver function:",
+    "   bilirubin ≤ 1.5 × ULN",
+  ].join("\n");
+  assert.deepEqual(brief(text), [
+    ["inclusion", 0, null, "Age ≥ 18 years"],
+    ["inclusion", 0, null, "Adequate organ function defined as:"],
+    ["inclusion", 1, 1, "Absolute neutrophil count ≥ 1,500/μL"],
+    ["inclusion", 1, 1, "Platelets ≥ 100,000/μL (without transfusion\n   within 7 days)"],
+    ["inclusion", 1, 1, "Serum creatinine ≤ 1.5 × ULN"],
+    ["inclusion", 0, null, "ECOG performance status ≤ 1"],
+    ["inclusion", 0, null, "Adequate liver function:\n   bilirubin ≤ 1.5 × ULN"],
+  ]);
+});

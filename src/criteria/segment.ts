@@ -2,7 +2,7 @@
  * Stage 1: eligibility text → criteria segments (kind, depth, parent, span).
  *
  * Reads headings ("Inclusion Criteria:", "Key inclusion criteria", "Non-inclusion
- * criteria", none), bullets (`*`, `-`, `•`, `1.`, `1)`, `(1)`, `i:`, `a.`), nesting (by
+ * criteria", none), bullets (`*`, `-`, `•`, `o`, `○`, `■`, `1.`, `1)`, `(1)`, `i:`, `a.`), nesting (by
  * indentation, by a numbered list restarting under an item that ends with ":", by a
  * bullet style change under such an item), wrapped lines (joined into their item) and
  * paragraphs (blank-line separated texts without bullets).
@@ -21,10 +21,31 @@ const HEADING =
   /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:key|main|major|principal|general|specific)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b[^\n:]{0,60}?(?::|\*\*|$)[ \t]*/i;
 const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*:[ \t]*/i;
 const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
+/** "INCLUSION" or "Exclusion" alone on its line. */
+const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*(?:[#*_]+[ \t]*)?$/i;
+
+/** A lead-in sentence's words that make it an exclusion list's heading ("… will be excluded:", "… are not eligible if:"). */
+const LEAD_IN_EXCLUSION =
+  /\b(?:exclusion[ \t]+criteria|(?:be|are|is)[ \t]+excluded|excluded[ \t]+(?:if|from)|not[ \t]+(?:be[ \t]+)?eligible|ineligible|not[ \t]+be[ \t]+(?:enrolled|included|randomi[sz]ed|entered)|will[ \t]+not[ \t]+(?:be[ \t]+)?(?:enrolled|included|participate))\b/i;
+/** … and an inclusion list's ("Patients must meet all of the following criteria to be eligible:", "To be eligible, participants must:"). */
+const LEAD_IN_INCLUSION =
+  /\b(?:inclusion[ \t]+criteria|(?:meet|fulfil+|satisfy|have)[ \t]+(?:all|each)[ \t]+(?:of[ \t]+)?the[ \t]+following|to[ \t]+be[ \t]+(?:eligible|included|enrolled)|(?:are|is)[ \t]+eligible[ \t]+(?:if|when)|eligible[ \t]+(?:for|to)[ \t]+(?:inclusion|enrol+ment|participat)\w*)\b/i;
+
+/**
+ * The kind of list a lead-in sentence heads, when the line is one: no bullet, at most 25 words,
+ * ending in ":", and saying who is excluded or included. An item such as "Adequate organ
+ * function defined as:" says neither and heads its own sub-items instead.
+ */
+function leadInKind(trimmed: string): CriterionKind | undefined {
+  if (!/:$/.test(trimmed) || trimmed.split(/\s+/).length > 25) return undefined;
+  if (LEAD_IN_EXCLUSION.test(trimmed)) return "exclusion";
+  if (LEAD_IN_INCLUSION.test(trimmed)) return "inclusion";
+  return undefined;
+}
 
 type MarkerType = "star" | "dash" | "dot" | "num." | "num)" | "(num)" | "alpha." | "alpha)" | "roman" | "circled";
 const BULLET =
-  /^([ \t]*)(?:([*\-•·▪◦‣⁃–—»>+])[ \t]+|(\d{1,2})([.)])(?=[ \t]*\S)(?![\d])[ \t]*|\((\d{1,2})\)[ \t]*|([a-hj-z])([.)])[ \t]+|\(([a-hj-z])\)[ \t]+|((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))([.):])[ \t]+|([①-⑳])[ \t]*)/i;
+  /^([ \t]*)(?:([*\-•·▪◦‣⁃–—»>+○●■□◆◇►➢✓✔❖o])[ \t]+|(\d{1,2})([.)])(?=[ \t]*\S)(?![\d])[ \t]*|\((\d{1,2})\)[ \t]*|([a-hj-z])([.)])[ \t]+|\(([a-hj-z])\)[ \t]+|((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))([.):])[ \t]+|([①-⑳])[ \t]*)/i;
 const ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
 
 interface Marker {
@@ -45,6 +66,8 @@ function readMarker(line: string): Marker | undefined {
   if (contentStart >= line.length) return undefined; // a bare marker is not an item
   if (m[2]) {
     const c = m[2];
+    // "o" is a bullet (word processors' second-level list) only in lower case
+    if (c === "O") return undefined;
     const type: MarkerType = c === "*" ? "star" : c === "-" || c === "–" || c === "—" ? "dash" : "dot";
     return { indent, type, contentStart };
   }
@@ -151,6 +174,8 @@ export function segmentCriteria(text: string): Segment[] {
   let blankSince = true;
   /** Topic titles (PDQ "Age", "Hepatic"): the bullets after them are their children. */
   const titles = new WeakSet<Segment>();
+  /** Items made of lines without bullets indented under an item ending in ":" (see below). */
+  const leadChildren = new WeakSet<Open>();
   let pos = 0;
   const endOf = (s: Segment) => s.span[1];
 
@@ -187,7 +212,7 @@ export function segmentCriteria(text: string): Segment[] {
     thisLine = line;
 
     // headings
-    const h = HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line);
+    const h = HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line);
     if (h && (h[0].length >= line.length - 1 || /:\s*$/.test(h[0]) || line.length < 90)) {
       const k = headingKind(h[1]);
       const rest = line.slice(h[0].length);
@@ -211,6 +236,16 @@ export function segmentCriteria(text: string): Segment[] {
       }
     }
 
+    // "Patients must meet all of the following criteria to be eligible:" heads the items after it
+    const leadIn = readMarker(line) ? undefined : leadInKind(trimmed);
+    if (leadIn) {
+      kind = leadIn;
+      stack = [];
+      current = undefined;
+      blankSince = true;
+      if (nl >= text.length) break;
+      continue;
+    }
     let mk = readMarker(line);
     if (mk?.digitFirst && !stack.some((o) => o.type === "num." && o.n !== undefined && o.n + 1 === mk!.n)) mk = undefined;
     const contentEnd = lineStart + line.trimEnd().length;
@@ -285,6 +320,24 @@ export function segmentCriteria(text: string): Segment[] {
     // a line without a bullet: a wrapped line of the current item, or a paragraph
     const lineContentStart = lineStart + (line.length - line.trimStart().length);
     const indent = line.length - line.trimStart().length;
+    // Lines without bullets indented under an item that ends in ":" ("2. Adequate organ function
+    // defined as:" then "   Platelets ≥ 100,000/μL") are its items, one per line; a line indented
+    // deeper, or starting in lower case, continues the one before.
+    const top = stack[stack.length - 1];
+    if (current && !blankSince && top && /^[A-Z0-9\u00C0-\u00DE]/.test(trimmed) && !CONNECTOR_END.test(prevLine)) {
+      const opensLead = top.type !== "para" && top.type !== "group" && segs[top.index] === current && indent > top.indent && /:\s*$/.test(prevLine);
+      const nextInLead = leadChildren.has(top) && Math.abs(indent - top.indent) <= 1;
+      if (opensLead || nextInLead) {
+        const parent = opensLead ? top : stack[stack.length - 2];
+        if (nextInLead) stack.pop();
+        current = push(parent.depth + 1, lineContentStart, contentEnd, parent.index);
+        const child: Open = { index: segs.length - 1, depth: parent.depth + 1, indent, type: "para" };
+        leadChildren.add(child);
+        stack.push(child);
+        if (nl >= text.length) break;
+        continue;
+      }
+    }
     if (current && !blankSince && !isDeliberateBreak(prevLine, line, width, stack[stack.length - 1], indent)) {
       const prevText = text.slice(current.span[0], endOf(current));
       const stackTop = stack[stack.length - 1];

@@ -32,7 +32,7 @@ export function supToInt(s: string): number {
  */
 export const SCI_RE = /^[ \t]*(?:\\?[x×*✕_Xx]|[x×]\s*)[ \t]*10[ \t]*(?:\\?\^|\*\*|[eE])?[ \t]*\(?(-?\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\)?(?![\d])/;
 /** After a power of ten: a "per volume" that makes it a unit (10⁹/L) rather than a multiplier (1 × 10⁴ copies). */
-export const PER_VOLUME_RE = /^[ \t]*(?:cells[ \t]*)?\/[ \t]*(l|µl|μl|ul|mm3|mm³|mmc|ml)(?![\p{L}\d])/iu;
+export const PER_VOLUME_RE = /^[ \t]*(?:cells[ \t]*)?\/[ \t]*(l|µl|μl|ul|mcl|mm3|mm³|mmc|ml)(?![\p{L}\d])/iu;
 
 const UNIT_ALTS = [
   "ml/min/1\\.73[ \\t]?m(?:2|²|\\^2)",
@@ -42,6 +42,7 @@ const UNIT_ALTS = [
   "ml/m",
   "ml/kg/h",
   "g[ \\t]?/[ \\t]?24[ \\t]?h(?:ours?|rs?)?",
+  "mg[ \\t]?/[ \\t]?24[ \\t]?h(?:ours?|rs?)?",
   "g/day",
   "gm?[ \\t]?/[ \\t]?dl",
   "gm?%",
@@ -67,7 +68,7 @@ const UNIT_ALTS = [
   "cop(?:y|ies)[ \\t]?/[ \\t]?ml",
   "cells[ \\t]?/[ \\t]?(?:mm3|mm³|mm\\^3|[µμu]l|mmc)",
   "(?:cells?[ \\t]+)?per[ \\t]+(?:micro[ \\t-]?lit(?:er|re)|[µμu]l|cubic[ \\t]+millimet(?:er|re)|mm3|mm³|mmc)",
-  "/[ \\t]?(?:mm3|mm³|mm\\^3|mmc|[µμu]l)",
+  "/[ \\t]?(?:mm3|mm³|mm\\^3|mmc|[µμu]l|mcl)",
   "k/[µμu]l",
   "G[ \\t]?/[ \\t]?L",
   "mm[ \\t]?/?[ \\t]?hg",
@@ -130,6 +131,11 @@ const UNIT_ALTS = [
   "％",
   "mg/m2",
   "mg/day",
+  "ml",
+  "cc",
+  "l[ \\t]?/[ \\t]?min(?:ute)?",
+  "lit(?:er|re)s?",
+  "l",
   "mg",
   "mcg",
   "[µμu]g",

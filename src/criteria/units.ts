@@ -28,15 +28,15 @@ export function toUcum(raw: string): string | undefined {
   const per = /^(?:cells?\s+)?per\s+(micro\s?-?lit(?:er|re)|ul|cubic\s+millimet(?:er|re)|mm3|mmc)$/.exec(key);
   if (per) return /^(?:micro|ul)/.test(per[1]) ? "/uL" : "/mm3";
   // 10^9/L written as x10^9/L, ×109/L, *10^9/L, 10⁹/L, 10E9/L
-  let m = /^(?:[x×*]\s*)?10\s*(?:\^|\*\*|e)?\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,2})\s*(?:cells\s*)?\/\s*(l|ul|mm3|ml)$/i.exec(u);
+  let m = /^(?:[x×*]\s*)?10\s*(?:\^|\*\*|e)?\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,2})\s*(?:cells\s*)?\/\s*(l|ul|mcl|mm3|ml)$/i.exec(u);
   if (m) {
     const exp = superscriptToDigits(m[1]);
-    const per = { l: "L", ul: "uL", mm3: "mm3", ml: "mL" }[m[2].toLowerCase()]!;
+    const per = { l: "L", ul: "uL", mcl: "uL", mm3: "mm3", ml: "mL" }[m[2].toLowerCase()]!;
     return `10*${exp}/${per}`;
   }
-  m = /^(?:cells|cell|copies|copy)?\s*\/\s*(ul|mm3|mmc|ml|l)$/i.exec(u);
+  m = /^(?:cells|cell|copies|copy)?\s*\/\s*(ul|mcl|mm3|mmc|ml|l)$/i.exec(u);
   if (m) {
-    const per = { ul: "/uL", mm3: "/mm3", mmc: "/mm3", ml: "/mL", l: "/L" }[m[1].toLowerCase()]!;
+    const per = { ul: "/uL", mcl: "/uL", mm3: "/mm3", mmc: "/mm3", ml: "/mL", l: "/L" }[m[1].toLowerCase()]!;
     return /cop/i.test(u) ? `{copies}${per}` : per;
   }
   // mass ratios, as urine protein or albumin per creatinine: g/g, mg/mg, mg/g Cr
@@ -71,6 +71,24 @@ const DIRECT: Record<string, string> = {
   "g/24h": "g/(24.h)",
   "g/24 h": "g/(24.h)",
   "g/24 hours": "g/(24.h)",
+  "mg/24h": "mg/(24.h)",
+  "mg/24 h": "mg/(24.h)",
+  "mg/24hr": "mg/(24.h)",
+  "mg/24 hr": "mg/(24.h)",
+  "mg/24hrs": "mg/(24.h)",
+  "mg/24 hrs": "mg/(24.h)",
+  "mg/24 hour": "mg/(24.h)",
+  "mg/24 hours": "mg/(24.h)",
+  "mg/24hours": "mg/(24.h)",
+  ml: "mL",
+  cc: "mL",
+  l: "L",
+  liter: "L",
+  liters: "L",
+  litre: "L",
+  litres: "L",
+  "l/min": "L/min",
+  "l/minute": "L/min",
   "g/day": "g/d",
   g: "g",
   gm: "g",
@@ -87,6 +105,7 @@ const DIRECT: Record<string, string> = {
   "u/l": "U/L",
   "u/ml": "U/mL",
   "miu/l": "m[IU]/L",
+  "miu/ml": "m[IU]/mL",
   "uiu/ml": "u[IU]/mL",
   "ml/min": "mL/min",
   "ml per minute": "mL/min",

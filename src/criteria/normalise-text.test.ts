@@ -1,0 +1,63 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { normaliseCriteriaText, withComparisonWrapsJoined } from "./normalise-text.js";
+import { parseCriteria } from "./parse.js";
+import type { NumericConstraint } from "./types.js";
+
+const numeric = (text: string) =>
+  parseCriteria(text)
+    .flatMap((c) => c.constraints)
+    .filter((k): k is NumericConstraint => k.type === "numeric")
+    .map((k) => [k.variable, k.op, k.value, k.unit ?? null, text.slice(k.valueSpan[0], k.valueSpan[1])]);
+
+test("normaliseCriteriaText: same length, Unicode spaces become spaces, references their character padded in place", () => {
+  const cases: Array<[string, string]> = [
+    ["Age\u00a0≥\u00a018 years", "Age ≥ 18 years"],
+    ["Age &ge; 18", "Age    ≥ 18"],
+    ["Hb &gt;= 9 g/dL", "Hb    >= 9 g/dL"],
+    ["&bull; Platelets &lt; 100", "•      Platelets    < 100"],
+    ["AST &amp; ALT", "AST &     ALT"],
+    ["x&#8805;2 and y&#x2264;3", "x      ≥2 and y       ≤3"],
+    ["thin\u2009space, narrow\u202fno-break, zero\u200bwidth", "thin space, narrow no-break, zero width"],
+    ["&unknown; and &#0; and &#xD800; stay", "&unknown; and &#0; and &#xD800; stay"],
+    ["no change at all", "no change at all"],
+  ];
+  for (const [input, want] of cases) {
+    const got = normaliseCriteriaText(input);
+    assert.equal(got, want, input);
+    assert.equal(got.length, input.length, `${input}: same length`);
+  }
+});
+
+test("criteria written with no-break spaces or HTML references read as if plain, spans and texts as in the source", () => {
+  const text = "Inclusion Criteria:\n-\u00a0Age\u00a0>=\u00a018 years\n- Hemoglobin &ge; 10\u00a0g/dL\n&bull; Serum creatinine &lt; 2.0 mg/dL";
+  const criteria = parseCriteria(text);
+  assert.deepEqual(
+    criteria.map((c) => [c.kind, c.text]),
+    [
+      ["inclusion", "Age\u00a0>=\u00a018 years"],
+      ["inclusion", "Hemoglobin &ge; 10\u00a0g/dL"],
+      ["inclusion", "Serum creatinine &lt; 2.0 mg/dL"],
+    ],
+  );
+  assert.deepEqual(numeric(text), [
+    ["age", ">=", 18, "a", "18"],
+    ["hemoglobin", ">=", 10, "g/dL", "10"],
+    ["creatinine", "<", 2, "mg/dL", "2.0"],
+  ]);
+  for (const c of criteria) for (const k of c.constraints) if ("mentionSpan" in k) assert.equal(k.mention, text.slice(k.mentionSpan[0], k.mentionSpan[1]));
+});
+
+test("withComparisonWrapsJoined: a comparison broken over two lines is joined; other line breaks stay", () => {
+  assert.equal(withComparisonWrapsJoined("total bilirubin ≤\n   1.5 x ULN"), "total bilirubin ≤    1.5 x ULN");
+  assert.equal(withComparisonWrapsJoined("Creatinine clearance\n  ≥ 50 mL/min"), "Creatinine clearance   ≥ 50 mL/min");
+  assert.equal(withComparisonWrapsJoined("dose of less than\r\n360 mg/m2"), "dose of less than  360 mg/m2");
+  assert.equal(withComparisonWrapsJoined("Adequate function:\nANC ≥ 1.5"), "Adequate function:\nANC ≥ 1.5");
+  assert.deepEqual(numeric("1. Adequate liver function with total bilirubin ≤\n   1.5 x ULN and AST/ALT ≤ 2.5 x ULN\n2. Hemoglobin ≥\n9 g/dL\n- Creatinine clearance\n  ≥ 50 mL/min"), [
+    ["total-bilirubin", "<=", 1.5, null, "1.5"],
+    ["ast", "<=", 2.5, null, "2.5"],
+    ["alt", "<=", 2.5, null, "2.5"],
+    ["hemoglobin", ">=", 9, "g/dL", "9"],
+    ["creatinine-clearance", ">=", 50, "mL/min", "50"],
+  ]);
+});

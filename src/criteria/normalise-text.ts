@@ -1,0 +1,94 @@
+/**
+ * Stage 0: the eligibility text as the later stages read it, with every character kept in
+ * place (same length, same offsets), so spans still point into the text the user gave.
+ *
+ * - Unicode spaces (no-break U+00A0, thin, narrow no-break, ideographic, zero-width, BOM)
+ *   become plain spaces: saved registry pages are full of "Age\u00a0≥\u00a018", and every
+ *   pattern of the parser writes a space as " " or "[ \t]".
+ * - HTML character references left in a text ("Age &ge; 18", "&bull; Platelets &gt;= 100")
+ *   become the character they stand for, padded with spaces to the reference's length: a
+ *   comparison sign at the end of the reference (so "&gt;=" reads ">="), anything else at
+ *   its start (so "&bull; item" is a bullet). Unknown names stay as written.
+ */
+
+const SPACES_RE = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/g;
+const HAS_SPACES_RE = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
+const REFERENCE_RE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g;
+
+/** Named references eligibility texts carry (HTML's names; the rest are rare in criteria). */
+const NAMED: Record<string, string> = {
+  ge: "≥",
+  le: "≤",
+  gt: ">",
+  lt: "<",
+  geq: "≥",
+  leq: "≤",
+  amp: "&",
+  nbsp: " ",
+  ensp: " ",
+  emsp: " ",
+  thinsp: " ",
+  bull: "•",
+  middot: "·",
+  ndash: "–",
+  mdash: "—",
+  minus: "−",
+  plusmn: "±",
+  times: "×",
+  micro: "µ",
+  mu: "μ",
+  deg: "°",
+  quot: '"',
+  apos: "'",
+  lsquo: "‘",
+  rsquo: "’",
+  ldquo: "“",
+  rdquo: "”",
+  hellip: "…",
+  sup2: "²",
+  sup3: "³",
+  frac12: "½",
+  alpha: "α",
+  beta: "β",
+  gamma: "γ",
+  kappa: "κ",
+};
+
+/** Signs that join what follows them ("&gt;=" → ">="): placed at the end of the padded reference. */
+const COMPARISON = new Set([">", "<", "≥", "≤", "=", "≧", "≦", "⩾", "⩽"]);
+
+function decodedReference(ref: string, dec: string | undefined, hex: string | undefined, name: string | undefined): string {
+  let ch: string | undefined;
+  if (name !== undefined) ch = NAMED[name] ?? NAMED[name.toLowerCase()];
+  else {
+    const code = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
+    // A lone surrogate or a control character is not a character a text means.
+    if (code >= 0x20 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) && !(code >= 0x7f && code < 0xa0)) ch = String.fromCodePoint(code);
+  }
+  if (ch === undefined || ch.length > ref.length) return ref;
+  if (/^[\s\u00a0]$/.test(ch)) ch = " ";
+  const pad = " ".repeat(ref.length - ch.length);
+  return COMPARISON.has(ch) ? pad + ch : ch + pad;
+}
+
+/** The text with spaces and character references normalised in place (same length). */
+export function normaliseCriteriaText(text: string): string {
+  let out = text;
+  if (out.includes("&")) out = out.replace(REFERENCE_RE, decodedReference);
+  if (HAS_SPACES_RE.test(out)) out = out.replace(SPACES_RE, " ");
+  return out;
+}
+
+/**
+ * A comparison broken over two lines inside one criterion ("total bilirubin ≤⏎   1.5 × ULN",
+ * "Creatinine clearance⏎  ≥ 50 mL/min", "less than⏎360 mg/m2"): the line break becomes a
+ * space (same length), so the numeric reader, which ends a clause at a line break, reads it
+ * whole. Only breaks next to a comparison sign, or after "than"/"to"/"least"/"most" and
+ * before a number, are joined: other line breaks inside a criterion may separate a list.
+ */
+const COMPARISON_WRAP_RE = /(?:[≥≤<>=≧≦][ \t]*\r?\n(?=[ \t]*[\d.]))|(?:\b(?:than|to|least|most)[ \t]*\r?\n(?=[ \t]*\d))|(?:[\p{L}\d)%][ \t]*\r?\n(?=[ \t]*[≥≤<>≧≦]))/gu;
+
+export function withComparisonWrapsJoined(text: string): string {
+  if (!text.includes("\n")) return text;
+  return text.replace(COMPARISON_WRAP_RE, (m) => m.replace(/[\r\n]/g, " "));
+}
