@@ -645,3 +645,11 @@ test("volumes and counts as registries write them: mL, L, L/min, mIU/mL, /mcL, m
   // the longer unit still wins
   assert.deepEqual(brief("Creatinine clearance ≥ 50 ml/min"), [["creatinine-clearance", ">=", 50, "mL/min"]]);
 });
+
+test("a score's admitted values with one decimal: 'CDR 0.5 or 1' is the range 0.5-1, as 'ECOG 0 or 1' is 0-1", () => {
+  assert.deepEqual(brief("Clinical Dementia Rating (CDR) global score of 0.5 or 1"), [["cdr", "range", 0.5, 1, "{score}"]]);
+  assert.deepEqual(brief("CDR of 0.5 or 1.0"), [["cdr", "range", 0.5, 1, "{score}"]]);
+  assert.deepEqual(brief("ECOG 0 or 1."), [["ecog", "range", 0, 1, "{score}"]]);
+  // a value with two decimals or a thousands group is no score list
+  assert.deepEqual(brief("ECOG 0 or 1,500 patients"), [["ecog", "=", 0, "{score}"]]);
+});

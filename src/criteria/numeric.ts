@@ -426,18 +426,21 @@ function postfixComparator(text: string, q: Quantity, end: number): { op: Compar
   return undefined;
 }
 
-/** "ECOG 0 or 1", "ECOG 0, 1 or 2": the last of a score's admitted values (as the range's second value), or undefined. */
+/** After a score's first admitted value: the others, whole or with one decimal ("CDR 0.5 or 1"). */
+const SCORE_LIST_RE = /^(?:[ \t]*(?:,[ \t]*(?:or|and)?|or|and|\/)[ \t]*\d(?:\.\d)?(?![\d]|[.,]\d))+/;
+
+/** "ECOG 0 or 1", "ECOG 0, 1 or 2", "CDR 0.5 or 1": the last of a score's admitted values (as the range's second value), or undefined. */
 function scoreValues(text: string, at: number, numText: string, q: Quantity, end: number): Quantity | undefined {
-  const list = /^(?:[ \t]*(?:,[ \t]*(?:or|and)?|or|and|\/)[ \t]*\d(?![\d]|[.,]\d))+/.exec(text.slice(end, end + 30));
-  if (!list || !/^\d$/.test(numText)) return undefined;
+  const list = SCORE_LIST_RE.exec(text.slice(end, end + 30));
+  if (!list || !/^\d(?:\.\d)?$/.test(numText)) return undefined;
   const ctx = text.slice(Math.max(0, at - 60), at);
   const vars = findVariables(ctx);
   const last = vars[vars.length - 1];
   const isScore = last && variableById(last.id)?.kind === "score" && !/[;.]/.test(ctx.slice(last.end));
   if (!isScore && !/\b(score|status|grade|class|scale)\b[^;.]{0,20}$/i.test(ctx)) return undefined;
-  const lastStart = end + list[0].length - 1;
-  const lastDigit = text[lastStart];
-  const q2 = quantity(Number(lastDigit), [lastStart, lastStart + 1], lastStart + 1);
+  const lastText = /\d(?:\.\d)?$/.exec(list[0])![0];
+  const lastStart = end + list[0].length - lastText.length;
+  const q2 = quantity(Number(lastText), [lastStart, lastStart + lastText.length], lastStart + lastText.length);
   const lo = Math.min(q.value, q2.value);
   const hi = Math.max(q.value, q2.value);
   return hi - lo <= 4 ? q2 : undefined;
