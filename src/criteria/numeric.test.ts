@@ -653,3 +653,11 @@ test("a score's admitted values with one decimal: 'CDR 0.5 or 1' is the range 0.
   // a value with two decimals or a thousands group is no score list
   assert.deepEqual(brief("ECOG 0 or 1,500 patients"), [["ecog", "=", 0, "{score}"]]);
 });
+
+test("a viral load in log10 is read as the count: '> 4 log10 copies/mL' is > 10,000 copies/mL", () => {
+  assert.deepEqual(brief("HIV-1 RNA > 4 log10 copies/mL"), [["hiv-viral-load", ">", 10000, "{copies}/mL"]]);
+  assert.deepEqual(brief("HBV DNA ≥ 5 log10 IU/mL"), [["hbv-dna", ">=", 100000, "[IU]/mL"]]);
+  assert.deepEqual(brief("HBV DNA < 2 log IU/ml"), [["hbv-dna", "<", 100, "[IU]/mL"]]);
+  const [k] = extractNumeric("HIV-1 RNA > 4 log10 copies/mL").constraints;
+  assert.deepEqual([k.valueSpan, k.unitSpan], [[12, 13], [14, 29]], "the value as written, the unit with its 'log10'");
+});

@@ -94,6 +94,11 @@ function ucumOf(raw: string): string | undefined {
   return u;
 }
 
+/** "log10", "log₁₀", "log" after a value: the value is a decimal logarithm (of the count whose unit follows). */
+const LOG10_RE = /^[ \t]*log[ \t]?(?:10|₁₀)?(?![\p{L}\d])/iu;
+/** Units of counts per volume, the only ones trial texts write as logarithms (viral loads). */
+const COUNT_PER_VOLUME = /^(?:\{copies\}|\[IU\]|)\/(?:mL|L|uL)$/;
+
 function readQuantity(text: string, at: number, numText: string, valueText = numText): Quantity {
   let end = at + numText.length;
   const dotThousands = /^\d{1,3}\.\d{3}$/.test(numText) && /^\s*\/\s*(mmc|mm3|mm³|[µμu]l)/i.test(text.slice(end, end + 8));
@@ -129,6 +134,21 @@ function readQuantity(text: string, at: number, numText: string, valueText = num
       q.valueSpan = [at, afterSci];
       end = afterSci;
       q.end = end;
+    }
+  }
+  // "4 log10 copies/mL", "5 log IU/mL": the decimal logarithm of a count, read as the count (10⁴ copies/mL)
+  const log = LOG10_RE.exec(text.slice(end, end + 12));
+  if (log && value >= 0 && value <= 12) {
+    const lu = UNIT_RE.exec(text.slice(end + log[0].length, end + log[0].length + 40));
+    const ucum = lu ? ucumOf(lu[1]) : undefined;
+    if (lu && ucum && COUNT_PER_VOLUME.test(ucum)) {
+      q.value = Number((10 ** value).toPrecision(12));
+      q.unit = ucum;
+      q.unitRaw = text.slice(end + log[0].length - log[0].trimStart().length, end + log[0].length + lu[0].length).trim();
+      const uStart = end + (log[0].length - log[0].trimStart().length);
+      q.end = end + log[0].length + lu[0].indexOf(lu[1]) + lu[1].length;
+      q.unitSpan = [uStart, q.end];
+      return q;
     }
   }
   const after = text.slice(end, end + 40);
