@@ -661,3 +661,15 @@ test("a viral load in log10 is read as the count: '> 4 log10 copies/mL' is > 10,
   const [k] = extractNumeric("HIV-1 RNA > 4 log10 copies/mL").constraints;
   assert.deepEqual([k.valueSpan, k.unitSpan], [[12, 13], [14, 29]], "the value as written, the unit with its 'log10'");
 });
+
+test("lung function and sleep indices: DLCO, TLC, '% of predicted' names no measurement; a written-out name decides an abbreviation's meaning", () => {
+  const mentions = (text: string) => extractNumeric(text).constraints.map((c) => [c.variable, c.mention]);
+  assert.deepEqual(mentions("Total lung capacity (TLC) < 80% of predicted"), [["tlc", "Total lung capacity (TLC)"]]);
+  assert.deepEqual(mentions("DLCO ≥ 40% of predicted"), [["dlco", "DLCO"]]);
+  assert.deepEqual(mentions("Oxygen desaturation index (ODI) ≥ 10 per hour"), [["oxygen-desaturation-index", "Oxygen desaturation index (ODI)"]]);
+  assert.deepEqual(mentions("Oswestry Disability Index (ODI) ≥ 30"), [["odi", "Oswestry Disability Index (ODI)"]]);
+  // the abbreviation is the more precise name of the words before it
+  assert.deepEqual(mentions("Blood pressure (SBP) ≥ 140 mmHg"), [["sbp", "SBP"]]);
+  // a name after '% of' that is what the percentage is of stays the measurement's
+  assert.deepEqual(mentions("less than 50% of excess weight"), [[null, "excess weight"]]);
+});

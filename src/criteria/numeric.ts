@@ -519,6 +519,18 @@ function nextIsAge(text: string, f: Found, next: Found | undefined): { start: nu
 }
 
 /**
+ * A name of several words before an abbreviation in brackets that means something else in the
+ * table ("Oxygen desaturation index (ODI)", where the table's ODI is the Oswestry index): the
+ * written-out name decides. Not when the abbreviation's own names contain it ("Blood pressure
+ * (SBP)": systolic blood pressure is the more precise).
+ */
+function writtenOutMeaning(name: string, abbreviationId: string): boolean {
+  const n = name.trim().toLowerCase();
+  if (!/\s/.test(n)) return false;
+  return !(variableById(abbreviationId)?.synonyms ?? []).some((s) => s.toLowerCase().includes(n));
+}
+
+/**
  * The table names that a comparison at the end of `region` is about: the last name (if
  * little text separates it from the comparator), with the names listed before it.
  */
@@ -536,6 +548,11 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
     if (a.id === b.id && /^\s*[()（）]?\s*[()（）]?\s*$/.test(sep)) {
       // "Hemoglobin (Hb)", "ECOG (Eastern Cooperative Oncology Group) performance status": one mention
       chosen[0] = { id: b.id, start: a.start, end: b.end, weak: a.weak && b.weak };
+      continue;
+    }
+    if (a.id !== b.id && !a.weak && /^\s*[(（]\s*$/.test(sep) && /^[)）]/.test(region.slice(b.end)) && writtenOutMeaning(region.slice(a.start, a.end), b.id)) {
+      // "Oxygen desaturation index (ODI)": the name written out says which of the abbreviation's meanings it is
+      chosen[0] = { id: a.id, start: a.start, end: b.end, weak: false };
       continue;
     }
     // (a condition's name, "hyponatremia and ALT > 3 × ULN", is no name in such a list)
@@ -1073,7 +1090,9 @@ function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number;
     const tx = pctAfter[1].replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|before|after|prior|during|on)(?:\s.*)?$/i, "");
     w = { start: st, end: st + tx.length };
   }
-  if (!w && ofAfter && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
+  // "< 80% of predicted", "≥ 50% of normal", "30% of baseline" say what the percentage is of, not what is measured
+  const ofReference = ofAfter && /^(?:predicted|normal|baseline|reference|expected|the\s+(?:predicted|normal|reference))\b/i.test(ofAfter[1]);
+  if (!w && ofAfter && !ofReference && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
     const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
     const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
     if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };
