@@ -272,3 +272,12 @@ test("lines without bullets indented under an item ending in ':' are its items; 
     ["inclusion", 0, null, "Adequate liver function:\n   bilirubin ≤ 1.5 × ULN"],
   ]);
 });
+
+test("footnotes under a list ('¹ As per ASCO/CAP guidelines.', '† By echocardiogram') are no criteria", () => {
+  const text = ["Exclusion Criteria:", "I. HER2-positive breast cancer¹", "II. LVEF < 50%†", "", "¹ As per ASCO/CAP guidelines.", "† By echocardiogram or MUGA scan.", "III. Pregnancy"].join("\n");
+  assert.deepEqual(brief(text), [
+    ["exclusion", 0, null, "HER2-positive breast cancer¹"],
+    ["exclusion", 0, null, "LVEF < 50%†"],
+    ["exclusion", 0, null, "Pregnancy"],
+  ]);
+});

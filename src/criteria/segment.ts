@@ -21,6 +21,9 @@ const HEADING =
   /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:key|main|major|principal|general|specific)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b[^\n:]{0,60}?(?::|\*\*|$)[ \t]*/i;
 const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*:[ \t]*/i;
 const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
+/** A line that starts with a footnote mark: superscript digits, †, ‡, §, ¶. */
+const FOOTNOTE = /^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶]+[ \t]*\p{L}/u;
+
 /** "INCLUSION" or "Exclusion" alone on its line. */
 const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*(?:[#*_]+[ \t]*)?$/i;
 
@@ -236,6 +239,14 @@ export function segmentCriteria(text: string): Segment[] {
       }
     }
 
+    // A footnote ("¹ As per ASCO/CAP guidelines.", "† By echocardiogram") explains a mark in an
+    // item above: it is no criterion, and it ends the item.
+    if (FOOTNOTE.test(line)) {
+      current = undefined;
+      blankSince = true;
+      if (nl >= text.length) break;
+      continue;
+    }
     // "Patients must meet all of the following criteria to be eligible:" heads the items after it
     const leadIn = readMarker(line) ? undefined : leadInKind(trimmed);
     if (leadIn) {
