@@ -281,3 +281,17 @@ test("footnotes under a list ('¹ As per ASCO/CAP guidelines.', '† By echocard
     ["exclusion", 0, null, "Pregnancy"],
   ]);
 });
+
+test("registry headings: numbered sections, 'Participant …', full-width colon, items on the heading's line; a sentence after 'criteria' is kept", () => {
+  const kinds = (t: string) => segmentCriteria(t).map((s) => `${s.kind}:${s.text}`);
+  assert.deepEqual(kinds("E.3 Principal inclusion criteria\n1. Age 18\nE.4 Principal exclusion criteria\n1. Pregnant"), ["inclusion:Age 18", "exclusion:Pregnant"]);
+  assert.deepEqual(kinds("Participant inclusion criteria\n1. Age ≥ 18\nParticipant exclusion criteria\n1. Pregnant"), ["inclusion:Age ≥ 18", "exclusion:Pregnant"]);
+  assert.deepEqual(kinds("5.3 Inclusion Criteria\n1. Age\n5.4 Exclusion Criteria\n1. Pregnant"), ["inclusion:Age", "exclusion:Pregnant"]);
+  // nothing on a heading's line is lost
+  assert.deepEqual(kinds("Inclusion criteria：Aged 18-75 years\nExclusion criteria：Pregnant"), ["inclusion:Aged 18-75 years", "exclusion:Pregnant"]);
+  assert.deepEqual(kinds("Inclusion criteria (1) Age 18-75 years"), ["inclusion:Age 18-75 years"]);
+  assert.deepEqual(kinds("Inclusion criteria include patients with NSCLC"), ["inclusion:Inclusion criteria include patients with NSCLC"]);
+  // titles and pointers after 'criteria' are the heading's
+  assert.deepEqual(kinds("Inclusion Criteria for the Phase 1 part\n- A\nExclusion criteria are listed below\n- B"), ["inclusion:A", "exclusion:B"]);
+  assert.deepEqual(kinds("Eligibility\n- Age ≥ 18"), ["unknown:Age ≥ 18"]);
+});

@@ -17,15 +17,34 @@ export interface Segment {
   text: string;
 }
 
+/**
+ * A heading: "Inclusion Criteria:", "Key exclusion criteria", "E.3 Principal inclusion criteria"
+ * (EU register), "Participant exclusion criteria" (ISRCTN), "5.3 Inclusion Criteria" (a
+ * protocol's section), "Inclusion criteria：1. …" (full-width colon, items on the same line).
+ * What follows "criteria" on the line is the heading's too up to a colon, unless an item's
+ * number starts there ("Inclusion criteria (1) Age …").
+ */
 const HEADING =
-  /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:key|main|major|principal|general|specific)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b[^\n:]{0,60}?(?::|\*\*|$)[ \t]*/i;
-const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*:[ \t]*/i;
+  /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:[A-Z]\.)?\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?(?:(?:key|main|major|principal|general|specific|participant|patient|subject|study|trial)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b(?:[^\n:：]{0,60}?(?=[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)、][ \t]*\p{L}|[①-⑳]))|[^\n:：]{0,60}?(?:[:：]|\*\*|$))[ \t]*/iu;
+const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*[:：][ \t]*/i;
 const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
 /** A line that starts with a footnote mark: superscript digits, †, ‡, §, ¶. */
 const FOOTNOTE = /^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶]+[ \t]*\p{L}/u;
 
+/**
+ * A heading match that runs on, with no colon, into a sentence that says something ("Inclusion
+ * criteria include patients with NSCLC"), rather than a title ("Inclusion Criteria for the
+ * Phase 1 part") or a pointer ("Exclusion criteria are listed below").
+ */
+function isSentenceAfterHeading(heading: string): boolean {
+  if (/[:：]/.test(heading)) return false;
+  const trailing = /criteria\b(.*)$/i.exec(heading.trimEnd())?.[1] ?? "";
+  if ((trailing.match(/\p{L}+/gu) ?? []).length < 3) return false;
+  return !/^\s*(?:(?:for|of|in|to)\b|\(|-|–)/i.test(trailing) && !/\b(?:below|following|as follows|listed|apply|applies)\b/i.test(trailing);
+}
+
 /** "INCLUSION" or "Exclusion" alone on its line. */
-const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*(?:[#*_]+[ \t]*)?$/i;
+const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion|eligibility)[ \t]*(?:[#*_]+[ \t]*)?[:：]?[ \t]*$/i;
 
 /** A lead-in sentence's words that make it an exclusion list's heading ("… will be excluded:", "… are not eligible if:"). */
 const LEAD_IN_EXCLUSION =
@@ -216,16 +235,25 @@ export function segmentCriteria(text: string): Segment[] {
 
     // headings
     const h = HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line);
-    if (h && (h[0].length >= line.length - 1 || /:\s*$/.test(h[0]) || line.length < 90)) {
+    const rest = h ? line.slice(h[0].length) : "";
+    if (h && (h[0].length >= line.length - 1 || /[:：]\s*$/.test(h[0]) || line.length < 90 || readMarker(rest) !== undefined)) {
       const k = headingKind(h[1]);
-      const rest = line.slice(h[0].length);
       // a heading line is short or ends in ":"; "Inclusion criteria include patients with …" is text
-      if (h[0].length >= line.trimEnd().length || /:\s*$/.test(h[0]) || /^\s*(?:[:*_]|$)/.test(rest)) {
+      if (h[0].length >= line.trimEnd().length || /[:：]\s*$/.test(h[0]) || /^\s*(?:[:：*_]|$)/.test(rest) || readMarker(rest) !== undefined) {
         if (k !== "keep") kind = k;
         stack = [];
         current = undefined;
         blankSince = true;
-        const restTrim = rest.replace(/^[\s:*_]+/, "");
+        if (isSentenceAfterHeading(h[0])) {
+          // "Inclusion criteria include patients with NSCLC": the kind is set, and the line is a criterion
+          const lineContent = lineStart + (line.length - line.trimStart().length);
+          current = push(0, lineContent, lineStart + line.trimEnd().length, undefined);
+          stack = [{ index: segs.length - 1, depth: 0, indent: line.length - line.trimStart().length, type: "para" }];
+          blankSince = false;
+          if (nl >= text.length) break;
+          continue;
+        }
+        const restTrim = rest.replace(/^[\s:：*_]+/, "");
         if (restTrim.trim()) {
           const start = lineStart + (line.length - restTrim.length);
           const mk = readMarker(restTrim);
