@@ -115,6 +115,29 @@ test("the trial's own conditions, age range and sex are criteria", () => {
   assert.deepEqual(possible.questions.map((q) => q.id), ["age"]);
 });
 
+test("healthy volunteers, prevention and screening trials do not require the condition studied; an empty condition list is 'none', not unknown", () => {
+  const trialOf = (extra: { healthyVolunteers?: boolean; primaryPurpose?: string }, conditions = ["Rheumatoid Arthritis"]) => {
+    const mod = moduleCriteria({ conditions, minimumAge: "18 Years", ...extra }, k);
+    const excl = parseCriteria("Exclusion Criteria:\n- History of epilepsy", { numericOnly: false });
+    return { nctId: "NCT00000003", briefTitle: "t", overallStatus: "RECRUITING", conditions, conditionConcepts: mod.concepts, criteria: [...mod.criteria, ...excl] } satisfies MatchableTrial;
+  };
+  const healthy: Patient = { birthDate: "1990-01-01", conditions: [] };
+  const run = (t: MatchableTrial, p: Patient) => evaluateTrial(t, patientFacts(p, AS_OF, k), k);
+  // the condition is required of patients in a treatment trial: an empty list fails it, and the exclusion passes
+  const treatment = run(trialOf({}), healthy);
+  assert.equal(treatment.verdict, "ineligible");
+  assert.deepEqual(treatment.criteria.map((c) => c.status), ["fail", "pass", "pass"]);
+  for (const t of [trialOf({ healthyVolunteers: true }), trialOf({ primaryPurpose: "PREVENTION" }), trialOf({ primaryPurpose: "SCREENING" }), trialOf({}, ["Healthy Volunteers"])]) {
+    const r = run(t, healthy);
+    assert.ok(!r.criteria.some((c) => c.text.startsWith("Condition studied")), "no condition criterion");
+    assert.equal(r.verdict, "eligible");
+  }
+  // a patient whose conditions are not known at all is asked
+  assert.equal(run(trialOf({ healthyVolunteers: true }), { birthDate: "1990-01-01" }).verdict, "possible");
+  // and one with the excluded condition is not eligible
+  assert.equal(run(trialOf({ healthyVolunteers: true }), { birthDate: "1990-01-01", conditions: [{ text: "seizure disorder" }] }).verdict, "ineligible");
+});
+
 const truthArb = fc.constantFrom<Truth>("true", "false", "unknown", "na");
 
 test("property: Kleene combination does not depend on the order of its arguments", () => {

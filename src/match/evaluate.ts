@@ -305,7 +305,8 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   const concept = diagnosisConcept(c, k);
   const label = concept ? k.conceptLabel(concept) : c.mention;
   const qid = `condition:${concept ?? normaliseText(c.mention)}`;
-  if (!facts.conditions || facts.conditions.length === 0) {
+  // Absent: not known. Present, even empty: the patient's complete list (an empty one: no condition).
+  if (!facts.conditions) {
     return unknown(index, "diagnoses", { id: "diagnoses", text: "What are the patient's diagnoses (cancer type and histology, other conditions)?" });
   }
   // A criterion cannot deny the condition the trial studies (or a broader one): such a denial names a

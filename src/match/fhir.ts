@@ -17,8 +17,9 @@
  *  - Medications: line of therapy, cycles, best response and setting from eligo's extensions
  *    (`https://eligo.dev/fhir/StructureDefinition/{line-of-therapy,cycles,best-response,setting}`);
  *    reason stopped from statusReason text (progression / toxicity / completed).
- *  - An empty List with emptyReason "nilknown" and LOINC 10160-0 (medication history) or
- *    47519-4 (procedure history) says "none"; without it, absent medications are unknown.
+ *  - An empty List with emptyReason "nilknown" and LOINC 10160-0 (medication history),
+ *    47519-4 (procedure history) or 11450-4 (problem list) says "none"; without it, absent
+ *    medications, procedures and conditions are unknown.
  *  - Yes/no Observations (valueBoolean): breastfeeding (LOINC 63895-7), "Childbearing
  *    potential", "Measurable disease"; "Life expectancy" as a quantity in months.
  */
@@ -258,6 +259,7 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
         const nil = l.emptyReason?.coding?.some((c) => c.code === "nilknown") && !(l.entry?.length);
         if (nil && code === "10160-0") sawMeds = true;
         if (nil && code === "47519-4") sawProcedures = true;
+        if (nil && code === "11450-4") sawConditions = true;
         break;
       }
       default:

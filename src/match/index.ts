@@ -130,7 +130,19 @@ function buildTrial(store: StudyStore, row: MatchRow, k: MatchKnowledge, opts: M
   const conditions = p.conditionsModule?.conditions ?? [];
   const meshTerms = (study.derivedSection?.conditionBrowseModule?.meshes ?? []).map((m) => m.term);
   const title = [p.identificationModule.briefTitle, p.identificationModule.officialTitle].filter(Boolean).join(" ");
-  const mod = moduleCriteria({ conditions, meshTerms, title, minimumAge: el?.minimumAge, maximumAge: el?.maximumAge, sex: el?.sex }, k);
+  const mod = moduleCriteria(
+    {
+      conditions,
+      meshTerms,
+      title,
+      minimumAge: el?.minimumAge,
+      maximumAge: el?.maximumAge,
+      sex: el?.sex,
+      healthyVolunteers: el?.healthyVolunteers,
+      primaryPurpose: p.designModule?.designInfo?.primaryPurpose,
+    },
+    k,
+  );
   let text: Criterion[] = [];
   const saved = row.criteria;
   if (saved && (opts.parse || saved.parserVersion === parserVersion())) {

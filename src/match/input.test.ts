@@ -131,3 +131,11 @@ test("FHIR writer and reader agree: a patient read back from its own bundle is t
   if (obs?.code) delete obs.code.display;
   assert.deepEqual({ ...back, id: undefined }, { ...patient, id: undefined });
 });
+
+test("FHIR: 'no conditions' (an empty problem list, emptyReason nilknown) round-trips as an empty list; without it conditions are unknown", () => {
+  const none = parsePatientInput(patientToFhir({ birthDate: "1990-01-01", conditions: [], medications: [] }, "x"));
+  assert.deepEqual(none.conditions, []);
+  assert.deepEqual(none.medications, []);
+  const unknown = parsePatientInput(patientToFhir({ birthDate: "1990-01-01" }, "x"));
+  assert.equal(unknown.conditions, undefined);
+});

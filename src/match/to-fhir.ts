@@ -24,9 +24,10 @@ function concept(text: string | undefined, codes: Coding[] | undefined): Codeabl
 /** eligo's extensions for what FHIR R4 has no element for (line of therapy, cycles, best response, setting). */
 export const EXT = "https://eligo.dev/fhir/StructureDefinition";
 
-/** LOINC codes of the List resources that say "no medications" / "no procedures". */
+/** LOINC codes of the List resources that say "no medications" / "no procedures" / "no conditions". */
 export const MEDICATION_HISTORY = "10160-0";
 export const PROCEDURE_HISTORY = "47519-4";
+export const PROBLEM_LIST = "11450-4";
 
 const ECOG_ANSWER = ["LA9622-7", "LA9623-5", "LA9624-3", "LA9625-0", "LA9626-8", "LA9627-6"];
 
@@ -178,6 +179,7 @@ export function patientToFhir(p: Patient, id = "patient"): Bundle {
     });
   if (p.medications && p.medications.length === 0) nilKnown(MEDICATION_HISTORY, "History of Medication use Narrative");
   if (p.procedures && p.procedures.length === 0) nilKnown(PROCEDURE_HISTORY, "History of Procedures Document");
+  if (p.conditions && p.conditions.length === 0) nilKnown(PROBLEM_LIST, "Problem list - Reported");
   const entry: BundleEntry[] = resources.map((resource) => ({ fullUrl: `urn:uuid:${resource.id}`, resource }));
   return { resourceType: "Bundle", type: "collection", entry };
 }

@@ -45,7 +45,16 @@ export function registryAge(text: string | null | undefined): { value: number; u
 
 /** The eligibility module's structured fields and the trial's conditions, as criteria. */
 export function moduleCriteria(
-  t: { conditions: string[]; meshTerms?: string[]; title?: string; minimumAge?: string | null; maximumAge?: string | null; sex?: string | null },
+  t: {
+    conditions: string[];
+    meshTerms?: string[];
+    title?: string;
+    minimumAge?: string | null;
+    maximumAge?: string | null;
+    sex?: string | null;
+    healthyVolunteers?: boolean | null;
+    primaryPurpose?: string | null;
+  },
   k: MatchKnowledge,
 ): { criteria: Criterion[]; concepts: string[] } {
   const out: Criterion[] = [];
@@ -58,7 +67,10 @@ export function moduleCriteria(
     fromTitle = names.length > 0;
   }
   const concepts = [...new Set(names.flatMap((n) => k.conceptsIn(n)))].sort();
-  if (names.length) {
+  // Who needs the condition: not the healthy volunteers a trial takes, nor the people a
+  // prevention or screening trial is for (they do not have it yet).
+  const conditionOptional = t.healthyVolunteers === true || t.primaryPurpose === "PREVENTION" || t.primaryPurpose === "SCREENING" || names.some((n) => /^healthy\b/i.test(n.trim()));
+  if (names.length && !conditionOptional) {
     const constraints: DiagnosisConstraint[] = names.map((n) => ({
       type: "diagnosis",
       aspect: "condition",
