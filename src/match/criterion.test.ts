@@ -259,3 +259,22 @@ test("a threshold for patients on a drug: 'eGFR ≥ 30 mL/min (≥ 45 for patien
   assert.equal(open.result.status, "unknown");
   assert.deepEqual(open.questions.map((q) => q.text), ["Is the patient currently taking metformin?"]);
 });
+
+test("a criterion eligo could not read that names the patient's own drug or condition blocks 'eligible' and asks; others are left for a human", () => {
+  const unread = crit("exclusion", [], { text: "Prior treatment with Zorbatamab-X or participation in its extension study" });
+  const p: Patient = { medications: [{ name: "Zorbatamab-X", start: "2023-01-01", end: "2023-06-01" }], conditions: [{ text: "Frobnitz syndrome" }] };
+  const e = evaluateCriterion(unread, ctx(p));
+  assert.equal(e.result.status, "unknown");
+  assert.equal(e.computable, true, "it counts against 'eligible'");
+  assert.match(e.result.evidence[0].note ?? "", /medication Zorbatamab-X/);
+  assert.equal(e.questions.length, 1);
+  const byCondition = evaluateCriterion(crit("exclusion", [], { text: "History of Frobnitz syndrome requiring admission" }), ctx(p));
+  assert.equal(byCondition.computable, true);
+  // nothing of the patient's named: a human's to read, as before
+  const other = evaluateCriterion(crit("exclusion", [], { text: "Unable to attend study visits" }), ctx(p));
+  assert.equal(other.computable, false);
+  assert.deepEqual(other.questions, []);
+  // the condition the trial studies is named everywhere: it does not count
+  const own = { ...ctx({ conditions: [{ text: "nasopharyngeal carcinoma" }] }), trialConcepts: ["npc"] };
+  assert.equal(evaluateCriterion(crit("exclusion", [], { text: "Progression within 6 months after therapy of nasopharyngeal carcinoma" }), own).computable, false);
+});

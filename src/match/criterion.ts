@@ -252,6 +252,34 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
   return plan;
 }
 
+/**
+ * The patient's drugs, conditions and procedures that a criterion's text names, as whole
+ * words ("dupilumab", "Dupixent", "schizophrenia", "appendectomy"): names of 4 letters or more,
+ * as the patient's record writes them or as the tables name the drug or condition; not the
+ * condition the trial studies.
+ */
+export function patientFactsNamedIn(text: string, ctx: EvalContext): string[] {
+  const lower = ` ${normaliseText(text)} `;
+  const out: string[] = [];
+  const add = (kind: string, names: Array<string | undefined>) => {
+    for (const n of names) {
+      const w = n ? normaliseText(n) : "";
+      if (w.length >= 4 && lower.includes(` ${w} `)) {
+        out.push(`${kind} ${n}`);
+        return;
+      }
+    }
+  };
+  for (const m of ctx.facts.medications ?? []) add("medication", [m.med.name, m.label, m.drug]);
+  // (not the condition the trial studies, which its criteria name all the time)
+  for (const c of ctx.facts.conditions ?? []) {
+    if (c.concepts.some((pc) => ctx.trialConcepts.some((tc) => ctx.k.isA(pc, tc)))) continue;
+    add("condition", [c.text, ...c.concepts.map((id) => ctx.k.conceptLabel(id))]);
+  }
+  for (const p of ctx.facts.procedures ?? []) add("procedure", [p.label]);
+  return [...new Set(out)];
+}
+
 /** The constraint without its spans: equal keys mean equal statements. */
 function constraintKey(c: Constraint): string {
   return JSON.stringify(c, (k, v) => (k === "mentionSpan" || k === "valueSpan" || k === "value2Span" || k === "unitSpan" || k === "span" || k === "text" ? undefined : v));
@@ -259,8 +287,25 @@ function constraintKey(c: Constraint): string {
 
 export function evaluateCriterion(input: Criterion, ctx: EvalContext): EvaluatedCriterion {
   // Nothing computable was read from it: it is for a human to judge. Shown as unknown
-  // (never as a pass eligo did not check), and not counted against "eligible".
+  // (never as a pass eligo did not check), and not counted against "eligible" — unless it
+  // names one of the patient's own drugs, conditions or procedures ("Prior treatment with
+  // dupilumab" for a patient on dupilumab): then it may well decide, and "eligible" would be a
+  // guess. It counts as unknown and asks.
   if (!input.constraints.length) {
+    const named = patientFactsNamedIn(input.text, ctx);
+    if (named.length) {
+      return {
+        result: {
+          kind: input.kind,
+          text: input.text,
+          status: "unknown",
+          evidence: [{ constraint: -1, result: "unknown", note: `names the patient's ${named.join(", ")}, but eligo could not read it: left for a human reader` }],
+          constraints: [],
+        },
+        computable: true,
+        questions: [{ id: `read:${normaliseText(input.text).slice(0, 80)}`, text: `Does this criterion exclude or admit the patient (${named.join(", ")})? "${input.text.trim().slice(0, 200)}"` }],
+      };
+    }
     return {
       result: {
         kind: input.kind,
