@@ -278,3 +278,24 @@ test("a criterion eligo could not read that names the patient's own drug or cond
   const own = { ...ctx({ conditions: [{ text: "nasopharyngeal carcinoma" }] }), trialConcepts: ["npc"] };
   assert.equal(evaluateCriterion(crit("exclusion", [], { text: "Progression within 6 months after therapy of nasopharyngeal carcinoma" }), own).computable, false);
 });
+
+test("in a cancer trial, an exclusion of cancer as such is about other cancers than the one the trial is for", () => {
+  const mod = moduleCriteria({ conditions: ["Breast Cancer"] }, k);
+  for (const t of ["History of prior cancer within 3 years", "Prior malignancy active within the previous 2 years", "Other malignancy within 5 years"]) {
+    const trial: MatchableTrial = { nctId: "NCT00000004", briefTitle: "t", overallStatus: "RECRUITING", conditions: ["Breast Cancer"], conditionConcepts: mod.concepts, criteria: [...mod.criteria, ...parseCriteria(`Exclusion Criteria:\n- ${t}`)] };
+    const status = (conditions: Patient["conditions"]) => evaluateTrial(trial, patientFacts({ birthDate: "1970-01-01", conditions }, AS_OF, k), k).criteria.map((c) => c.status);
+    assert.deepEqual(status([{ text: "breast cancer" }]), ["pass", "pass"], t);
+    assert.deepEqual(status([{ text: "breast cancer" }, { text: "colon cancer", onset: "2025-01-01" }]), ["pass", "fail"], t);
+  }
+});
+
+test("a lead-in 'For women of childbearing potential: … one of the following:' is no requirement: it passes those it does not concern", () => {
+  const [lead] = parseCriteria("Inclusion Criteria:\n- For women of childbearing potential: agreeable to use one of the following:\n  - hormonal methods");
+  const status = (p: Patient) => evaluateCriterion(lead, ctx({ birthDate: "1980-01-01", ...p })).result.status;
+  assert.equal(status({ sex: "male" }), "pass");
+  assert.equal(status({ sex: "female", childbearingPotential: false }), "pass");
+  assert.equal(status({ sex: "female", childbearingPotential: true }), "pass");
+  // stated as a requirement, it is one
+  const [req] = parseCriteria("Inclusion Criteria:\n- Women of childbearing potential");
+  assert.equal(evaluateCriterion(req, ctx({ birthDate: "1980-01-01", sex: "male" })).result.status, "fail");
+});

@@ -364,9 +364,11 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
   const logic = plan.logic;
   for (const i of plan.examples) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, result: "na", note: "an example of a broader term in the same criterion" } };
 
-  // "Women of childbearing potential must …": the rest applies only to them.
+  // "Women of childbearing potential must …": the rest applies only to them. Alone in a
+  // lead-in ("For women of childbearing potential: agreeable to use one of the following:"),
+  // it says to whom the items under it apply: no requirement of its own.
   const wocbp = plan.wocbp;
-  if (wocbp >= 0 && cs.length > 1) {
+  if (wocbp >= 0 && (cs.length > 1 || /^\s*(?:for|in|if)\b/i.test(criterion.text) || /:\s*$/.test(criterion.text))) {
     const w = leaves[wocbp];
     leaves[wocbp] = { ...w, truth: "na", evidence: { ...w.evidence, note: "the condition under which the criterion applies" } };
     if (w.truth === "false") {

@@ -315,10 +315,13 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
     return notComputable(index, `"${c.mention}" read as ${label}, which would deny the condition the trial studies`);
   }
   let pool = facts.conditions;
-  // "Other malignancies": not the cancer this trial studies (a generic cancer concept in a criterion that says "other").
+  // "Other malignancies": not the cancer this trial studies (a generic cancer concept in a criterion that says "other", or in a cancer trial's exclusion).
   const generic = concept !== undefined && (ctx.trialConcepts.some((t) => k.isA(t, concept)) || concept === "cancer" || concept === "solid-tumor");
   const denies = ctx.criterion?.kind === "exclusion" || c.negated;
-  if (generic && denies && (OTHER.test(c.mention) || otherBefore(c, ctx.criterion))) {
+  // In a cancer trial, an exclusion of cancer as such ("History of prior cancer within 3 years",
+  // "prior malignancy active within 2 years") cannot mean the cancer the trial is for.
+  const anyCancer = (concept === "cancer" || concept === "solid-tumor") && ctx.trialConcepts.some((t) => k.isA(t, "cancer"));
+  if (generic && denies && (anyCancer || OTHER.test(c.mention) || otherBefore(c, ctx.criterion))) {
     pool = pool.filter((p) => !ctx.trialConcepts.some((t) => [...p.concepts].some((pc) => k.isA(pc, t) || k.isA(t, pc))));
   }
   if (ctx.exceptions?.length) {

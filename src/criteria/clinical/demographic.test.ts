@@ -49,3 +49,11 @@ test("explicit sex restrictions only", () => {
   assert.deepEqual(view("Male or female patients aged 18 or older"), []);
   assert.deepEqual(view("Men and women must use contraception").map((v) => v[0]), ["contraception"]);
 });
+
+test("a partner's pregnancy is not the patient's; 'Not a WOCBP' denies childbearing potential", () => {
+  assert.deepEqual(view("Male participant with pregnant partner(s) must agree to use a condom"), []);
+  assert.deepEqual(view("male patients whose partner is pregnant"), []);
+  assert.deepEqual(view("Is not a WOCBP"), [["childbearing-potential", "female", true]]);
+  assert.deepEqual(view("is not a woman of childbearing potential"), [["childbearing-potential", "female", true]]);
+  assert.deepEqual(view("pregnant women"), [["pregnancy", "female", false]]);
+});

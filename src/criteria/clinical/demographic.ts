@@ -95,6 +95,8 @@ function readPregnancy(d: Run): void {
     if (pregnancySeen.has(clause[0])) continue;
     // "become pregnant" in a contraception clause is not a pregnancy constraint.
     if (/\b(?:become|becoming|get|getting|avoid|plan(?:ning)?\s+to\s+(?:become|be))\s+$/i.test(text.slice(Math.max(0, m.index - 25), m.index))) continue;
+    // "Male participants with pregnant partner(s)", "whose partner is pregnant": the partner's pregnancy.
+    if (/^\s+(?:female\s+)?partners?\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 20)) || /\bpartners?\s*(?:\(s\))?\s+(?:is|are|who\s+(?:is|are))\s+$/i.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
     pregnancySeen.add(clause[0]);
     const isTest = /test|hcg/i.test(text.slice(m.index, m.index + m[0].length + 6));
     const clauseText = text.slice(clause[0], clause[1]);
@@ -127,7 +129,8 @@ function readChildbearing(d: Run): void {
   const text = d.text;
   CHILDBEARING_RE.lastIndex = 0;
   const m = CHILDBEARING_RE.exec(text);
-  if (m) push(d, "childbearing-potential", m.index, m.index + m[0].length, /\b(?:not|non)\s+(?:of\s+)?$/i.test(text.slice(Math.max(0, m.index - 12), m.index)), "female");
+  // "not of childbearing potential", "Not a WOCBP", "is not a woman of childbearing potential"
+  if (m) push(d, "childbearing-potential", m.index, m.index + m[0].length, /\b(?:not|non)[\s-]+(?:an?\s+|of\s+)?$/i.test(text.slice(Math.max(0, m.index - 12), m.index)), "female");
 }
 
 /** Contraception: one per sex asked ("women of childbearing age … contraception; men … contraception"). */
