@@ -673,3 +673,17 @@ test("lung function and sleep indices: DLCO, TLC, '% of predicted' names no meas
   // a name after '% of' that is what the percentage is of stays the measurement's
   assert.deepEqual(mentions("less than 50% of excess weight"), [[null, "excess weight"]]);
 });
+
+test("'= 18 years of age and <60': an '=' (a lost '≥') before an upper bound of the same measurement is a lower bound", () => {
+  assert.deepEqual(brief("Male or female = 18 years of age and <60"), [
+    ["age", ">=", 18, "a"],
+    ["age", "<", 60, "a"],
+  ]);
+  assert.deepEqual(brief("Age = 18 and ≤ 65 years"), [
+    ["age", ">=", 18, "a"],
+    ["age", "<=", 65, "a"],
+  ]);
+  // an exact value stays one
+  assert.deepEqual(brief("ECOG = 1"), [["ecog", "=", 1, "{score}"]]);
+  assert.deepEqual(brief("age = 18 years"), [["age", "=", 18, "a"]]);
+});

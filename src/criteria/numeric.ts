@@ -701,8 +701,27 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   if (mayRoman) readRomanClasses(r);
   if (mayLetter) readLetterClasses(r);
   shareUnits(r);
+  lowerBoundsOfLostSigns(r);
   const logic = buildLogic(r.groups);
   return { constraints: r.constraints, logic: logic ?? conditionalThreshold(r) };
+}
+
+/**
+ * "Male or female = 18 years of age and <60": an "=" before a lower value that an upper bound
+ * of the same measurement follows ("and", "to", "-") is a "≥" whose sign was lost in the
+ * record (old registry exports turned ≥ into =): the two make a range, not an exact age.
+ */
+function lowerBoundsOfLostSigns(r: NumericRun): void {
+  const cs = r.constraints;
+  for (let i = 0; i + 1 < cs.length; i++) {
+    const a = cs[i];
+    const b = cs[i + 1];
+    if (a.op !== "=" || (b.op !== "<" && b.op !== "<=") || a.variable === null || a.variable !== b.variable || !(a.value < b.value)) continue;
+    const between = r.text.slice(a.valueSpan[1] - r.offset, b.valueSpan[0] - r.offset);
+    if (!/^[^;.]{0,40}?(?:\band\b|\bto\b|-|–)[^;.]{0,12}$/i.test(between)) continue;
+    if (!/=\s*$/.test(r.text.slice(Math.max(0, a.valueSpan[0] - r.offset - 3), a.valueSpan[0] - r.offset))) continue;
+    a.op = ">=";
+  }
 }
 
 /** "if", "when", "in case (of)" right before a condition's measurement, or its comparator ("if ≥ 2+"). */
