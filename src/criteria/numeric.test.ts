@@ -687,3 +687,12 @@ test("'= 18 years of age and <60': an '=' (a lost '≥') before an upper bound o
   assert.deepEqual(brief("ECOG = 1"), [["ecog", "=", 1, "{score}"]]);
   assert.deepEqual(brief("age = 18 years"), [["age", "=", 18, "a"]]);
 });
+
+test("a preference is no requirement: 'Priority will be given to subjects with HER2 positive solid tumor' is kept for a human", () => {
+  const text = "Histologically confirmed breast cancer, Priority will be given to subjects with HER2 positive tumor;";
+  const [c] = parseCriteria(text);
+  const kinds = c.constraints.map((k) => (k.type === "diagnosis" ? `diagnosis:${k.concept}` : k.type === "judgement" ? `judgement:${k.aspect}` : k.type));
+  assert.deepEqual(kinds, ["diagnosis:breast-cancer", "judgement:other"]);
+  const j = c.constraints[1];
+  assert.ok(j.type === "judgement" && text.slice(j.span[0], j.span[1]) === j.text && j.text.startsWith("Priority"));
+});

@@ -60,6 +60,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
       }
     }
     if (clinical.length && numeric.length) clinical = withoutInstrumentConditions(clinical, numeric, seg.text, seg.span[0]);
+    if (!opts.numericOnly) clinical = withPreferenceForHuman(clinical, seg.text, seg.span[0]);
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
@@ -146,6 +147,25 @@ function withoutInstrumentConditions(clinical: Constraint[], numeric: NumericCon
       return n.variable !== null || INSTRUMENT_AFTER_RE.test(text.slice(e - offset, me - offset));
     });
   });
+}
+
+/** "Priority will be given to …", "preference shall be given to …", "… will be prioritised". */
+const PREFERENCE_RE = /\b(?:(?:priority|preference)\s+(?:will|shall|may|is|would|can)\s+be\s+given\b|(?:will|shall|may)\s+be\s+prioriti[sz]ed\b)/i;
+
+/**
+ * A preference is no requirement: "…, Priority will be given to subjects with HER2 positive
+ * solid tumor" does not exclude HER2-negative patients. The clinical constraints read from the
+ * preference on are dropped, and the preference is kept as text for a human (judgement).
+ */
+function withPreferenceForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
+  const m = PREFERENCE_RE.exec(text);
+  if (!m) return clinical;
+  const at = offset + m.index;
+  const start = (c: Constraint) => ("mentionSpan" in c ? c.mentionSpan[0] : c.span[0]);
+  const kept = clinical.filter((c) => start(c) < at);
+  const end = offset + text.trimEnd().length;
+  kept.push({ type: "judgement", aspect: "other", text: text.slice(m.index).trimEnd(), span: [at, end] });
+  return kept;
 }
 
 /** Numeric logic covers the first n constraints; the others (clinical) are ANDed with it. */

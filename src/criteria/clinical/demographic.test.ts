@@ -51,7 +51,7 @@ test("explicit sex restrictions only", () => {
 });
 
 test("a partner's pregnancy is not the patient's; 'Not a WOCBP' denies childbearing potential", () => {
-  assert.deepEqual(view("Male participant with pregnant partner(s) must agree to use a condom"), []);
+  assert.deepEqual(view("Male participant with pregnant partner(s) must agree to remain abstinent or use a condom for the duration of the pregnancy"), []);
   assert.deepEqual(view("male patients whose partner is pregnant"), []);
   assert.deepEqual(view("Is not a WOCBP"), [["childbearing-potential", "female", true]]);
   assert.deepEqual(view("is not a woman of childbearing potential"), [["childbearing-potential", "female", true]]);

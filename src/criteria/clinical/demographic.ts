@@ -96,7 +96,11 @@ function readPregnancy(d: Run): void {
     // "become pregnant" in a contraception clause is not a pregnancy constraint.
     if (/\b(?:become|becoming|get|getting|avoid|plan(?:ning)?\s+to\s+(?:become|be))\s+$/i.test(text.slice(Math.max(0, m.index - 25), m.index))) continue;
     // "Male participants with pregnant partner(s)", "whose partner is pregnant": the partner's pregnancy.
-    if (/^\s+(?:female\s+)?partners?\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 20)) || /\bpartners?\s*(?:\(s\))?\s+(?:is|are|who\s+(?:is|are))\s+$/i.test(text.slice(Math.max(0, m.index - 30), m.index))) continue;
+    // The clause is then about the partner ("… for the duration of the pregnancy").
+    if (/^\s+(?:female\s+)?partners?\b/i.test(text.slice(m.index + m[0].length, m.index + m[0].length + 20)) || /\bpartners?\s*(?:\(s\))?\s+(?:is|are|who\s+(?:is|are))\s+$/i.test(text.slice(Math.max(0, m.index - 30), m.index))) {
+      pregnancySeen.add(clause[0]);
+      continue;
+    }
     pregnancySeen.add(clause[0]);
     const isTest = /test|hcg/i.test(text.slice(m.index, m.index + m[0].length + 6));
     const clauseText = text.slice(clause[0], clause[1]);
