@@ -299,3 +299,19 @@ test("a lead-in 'For women of childbearing potential: … one of the following:'
   const [req] = parseCriteria("Inclusion Criteria:\n- Women of childbearing potential");
   assert.equal(evaluateCriterion(req, ctx({ birthDate: "1980-01-01", sex: "male" })).result.status, "fail");
 });
+
+test("having a condition does not say it is uncontrolled, unstable or clinically significant: such an exclusion asks", () => {
+  const status = (criterion: string, conditions: Patient["conditions"]) => {
+    const [c] = parseCriteria(`Exclusion Criteria:\n- ${criterion}`);
+    return evaluateCriterion(c, ctx({ birthDate: "1960-01-01", conditions })).result.status;
+  };
+  const htn = [{ text: "essential hypertension", clinicalStatus: "active" as const }];
+  assert.equal(status("Uncontrolled hypertension", htn), "unknown");
+  assert.equal(status("poorly controlled or severe cardiovascular disease", htn), "unknown");
+  assert.equal(status("clinically significant cardiovascular disease", htn), "unknown");
+  // a history, or the plain condition, is settled by having it
+  assert.equal(status("History of hypertension", htn), "fail");
+  assert.equal(status("Hypertension", htn), "fail");
+  // and not having it passes
+  assert.equal(status("Uncontrolled hypertension", [{ text: "asthma" }]), "pass");
+});

@@ -299,6 +299,9 @@ export function evaluateDiagnosis(c: DiagnosisConstraint, index: number, ctx: Ev
   }
 }
 
+/** Statuses a recorded condition does not settle: whether it is uncontrolled, unstable or severe is for a clinician. */
+const JUDGED_STATUS = /^(?:uncontrolled|unstable|severe|serious|significant)$/;
+
 /** Does the patient have the condition named (or a more specific one)? */
 export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
   const { facts, k } = ctx;
@@ -335,6 +338,13 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
     if (hit) {
       if (!statusOk(hit.clinicalStatus)) {
         return known(index, false, { fact: `${hit.text} (${hit.clinicalStatus})`, note: `not ${c.status?.join("/")}` });
+      }
+      // "Uncontrolled hypertension", "unstable angina-like …": having the condition does not say
+      // it is uncontrolled (controlled hypertension on amlodipine is not excluded); ask.
+      // (Only when no other status word settles it: "active or uncontrolled infection" is met by an active one.)
+      const beyond = c.status?.find((s) => JUDGED_STATUS.test(s));
+      if (beyond && !c.status!.some((s) => !JUDGED_STATUS.test(s) && s !== "history" && s !== "known")) {
+        return unknown(index, `whether the patient's ${hit.text} is ${beyond}`, { id: `${qid}:${beyond}`, text: `Is the patient's ${hit.text} ${beyond}?` }, { fact: hit.text });
       }
       return known(index, true, { fact: hit.text });
     }

@@ -42,7 +42,7 @@ export function isMetastasisSite(words: string): boolean {
 }
 
 const STATUS_RE =
-  /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|controlled|uncontrolled|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
+  /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|(?:(?:poorly|inadequately|insufficiently|badly)\s+|not\s+(?:well\s+|adequately\s+)?)controlled|controlled|uncontrolled|uncontrollable|severe|serious|(?:clinically\s+)?significant|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
 
 const STAGE_RE = new RegExp(
   String.raw`\b(?:(?:AJCC|UICC|FIGO|TNM|clinical|pathologic(?:al)?|Ann\s+Arbor|BCLC|ISS)\s+)?stages?\s*(?::\s*)?((?:0|IV|I{1,3}|[1-4])[A-C]?[12]?(?:\s*(?:,\s*(?:or|and)\b|-|–|~|to|or|and|/|,)\s*(?:stage\s*)?(?:IV|I{1,3}|[1-4])[A-C]?[12]?)*)(?![A-Za-z])`,
@@ -88,7 +88,8 @@ function statusNear(ctx: ClinicalContext, start: number, end: number, anchors: A
     STATUS_RE.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = STATUS_RE.exec(part)) !== null) {
-      const w = m[1].toLowerCase().replace(/\s+/g, " ");
+      // "poorly controlled", "not well controlled", "uncontrollable": uncontrolled
+      const w = m[1].toLowerCase().replace(/\s+/g, " ").replace(/^(?:(?:poorly|inadequately|insufficiently|badly|not(?: well| adequately)?) controlled|uncontrollable)$/, "uncontrolled").replace(/^clinically significant$/, "significant");
       if (!out.includes(w)) out.push(w);
     }
   }
