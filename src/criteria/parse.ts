@@ -59,7 +59,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
         }
       }
     }
-    if (clinical.length && numeric.length) clinical = withoutInstrumentConditions(clinical, numeric, seg.text, seg.span[0]);
+    if (clinical.length && numeric.length) clinical = withoutQualifierDrugs(withoutInstrumentConditions(clinical, numeric, seg.text, seg.span[0]), numeric);
     if (!opts.numericOnly) clinical = withPreferenceForHuman(clinical, seg.text, seg.span[0]);
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
@@ -147,6 +147,17 @@ function withoutInstrumentConditions(clinical: Constraint[], numeric: NumericCon
       return n.variable !== null || INSTRUMENT_AFTER_RE.test(text.slice(e - offset, me - offset));
     });
   });
+}
+
+/**
+ * A drug that says whom a threshold is for ("≥ 45 for patients taking metformin", "unless on
+ * anticoagulants") is the threshold's qualifier (qualifier.medication), not a therapy the
+ * criterion asks for or excludes.
+ */
+function withoutQualifierDrugs(clinical: Constraint[], numeric: NumericConstraint[]): Constraint[] {
+  const spans = numeric.filter((n) => n.qualifier?.medication).map((n) => n.qualifier!.span);
+  if (!spans.length) return clinical;
+  return clinical.filter((c) => c.type !== "therapy" || !spans.some(([s, e]) => c.mentionSpan[0] >= s && c.mentionSpan[1] <= e));
 }
 
 /** "Priority will be given to …", "preference shall be given to …", "… will be prioritised". */

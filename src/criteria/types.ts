@@ -118,6 +118,8 @@ export interface TherapyConstraint {
   dose?: { op: ComparisonOp; value: number; unit: string };
   /** Named as an exception to the criterion ("except diphosphonate", "except adjuvant chemotherapy"): it does not count. */
   exception?: boolean;
+  /** A surgery's or radiotherapy's body sites, when named ("prostate surgery", "radiotherapy to the chest"): procedures.json site ids. */
+  sites?: string[];
 }
 
 export interface BiomarkerConstraint {

@@ -315,3 +315,20 @@ test("having a condition does not say it is uncontrolled, unstable or clinically
   // and not having it passes
   assert.equal(status("Uncontrolled hypertension", [{ text: "asthma" }]), "pass");
 });
+
+test("a surgery or radiotherapy at a named site counts only at that site; a kind of infection the table lacks is that kind", () => {
+  const status = (criterion: string, p: Patient) => {
+    const [c] = parseCriteria(`Exclusion Criteria:\n- ${criterion}`);
+    return evaluateCriterion(c, ctx({ birthDate: "1950-01-01", sex: "male", ...p })).result.status;
+  };
+  assert.equal(status("Previous prostate surgery", { procedures: [{ kind: "surgery", name: "appendectomy", start: "1990-01-01" }] }), "pass");
+  assert.equal(status("Previous prostate surgery", { procedures: [{ kind: "surgery", name: "radical prostatectomy", start: "2020-01-01" }] }), "fail");
+  assert.equal(status("Previous prostate surgery", { procedures: [{ kind: "surgery", start: "2020-01-01" }] }), "unknown");
+  assert.equal(status("Prior radiotherapy to the chest", { procedures: [{ kind: "radiotherapy", site: "pelvis", start: "2020-01-01" }] }), "pass");
+  assert.equal(status("Prior radiotherapy to the chest", { procedures: [{ kind: "radiotherapy", site: "lung", start: "2020-01-01" }] }), "fail");
+  // without a site, any surgery counts, as before
+  assert.equal(status("Prior surgery", { procedures: [{ kind: "surgery", name: "appendectomy", start: "1990-01-01" }] }), "fail");
+  assert.equal(status("active tuberculosis or listeria infection", { conditions: [{ text: "chronic hepatitis B", clinicalStatus: "active" }] }), "pass");
+  assert.equal(status("active infection", { conditions: [{ text: "chronic hepatitis B", clinicalStatus: "active" }] }), "fail");
+  assert.equal(status("listeria infection", { conditions: [{ text: "listeria infection" }] }), "fail");
+});

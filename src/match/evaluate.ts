@@ -277,7 +277,10 @@ function otherBefore(c: DiagnosisConstraint, crit: EvalContext["criterion"]): bo
 /** The concept a diagnosis constraint names: its own id when the knowledge has it, else read from the mention. */
 function diagnosisConcept(c: DiagnosisConstraint, k: MatchKnowledge): string | undefined {
   if (c.concept && k.hasConcept(c.concept)) return c.concept;
-  return k.conceptOf(c.mention) ?? (c.concept ? k.conceptOf(c.concept.replace(/-/g, " ")) : undefined);
+  // No concept from the parser: only one the whole mention names ("listeria infection" is no
+  // infection of any kind; the matcher compares its words instead).
+  if (c.concept === null) return k.conceptExactly(c.mention);
+  return k.conceptOf(c.mention) ?? k.conceptOf(c.concept.replace(/-/g, " "));
 }
 
 export function evaluateDiagnosis(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
@@ -543,12 +546,24 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
     const want = normaliseText(target).replace(/ /g, "-");
     label = want.replace(/-/g, " ");
     qid = `procedure:${want}`;
+    if (c.sites?.length) label += ` (${c.sites.join(" or ")})`;
     if (facts.procedures) {
       exposures = [];
       for (const p of facts.procedures) {
         const exact = p.kind === want || PROCEDURE_PARENT[p.kind] === want;
-        const vague = !exact && PROCEDURE_PARENT[want] === p.kind;
-        if (exact || vague) exposures.push({ label: p.label, startDay: p.startDay, endDay: p.endDay, ongoing: false, vague });
+        let vague = !exact && PROCEDURE_PARENT[want] === p.kind;
+        if (!exact && !vague) continue;
+        // "Previous prostate surgery": only a procedure at that site counts; one that names no site may.
+        if (c.sites?.length) {
+          const theirs = k.procedureSitesIn(`${p.site ?? ""} ${p.label}`);
+          if (theirs.length && !theirs.some((x) => c.sites!.includes(x))) continue;
+          if (!theirs.length) {
+            // A named operation at no site the table knows ("appendectomy") is elsewhere; a bare "surgery" may be there.
+            if (p.site || k.procedureOf(p.label) === undefined) continue;
+            vague = true;
+          }
+        }
+        exposures.push({ label: p.label, startDay: p.startDay, endDay: p.endDay, ongoing: false, vague });
       }
     }
   } else {

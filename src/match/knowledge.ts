@@ -15,6 +15,7 @@ import {
   knowledgeVersions,
   normaliseDrug,
   procedureOf,
+  procedureSitesIn,
 } from "../criteria/clinical/knowledge.js";
 import { labTableVersion, labVariables, type LabVariable } from "../criteria/lexicon.js";
 import { convert as unitConvert, toUcumCased } from "../criteria/units.js";
@@ -170,6 +171,11 @@ export class MatchKnowledge {
     return conceptOf(text) ?? undefined;
   }
 
+  /** The concept a text names as a whole ("listeria infection" names none: only a part of it is "infection"). */
+  conceptExactly(text: string): string | undefined {
+    return conditionLexicon().exact(text) ?? undefined;
+  }
+
   /** Every concept named in a text (non-overlapping longest matches), in text order. */
   conceptsIn(text: string): string[] {
     let hit = this.conceptMemo.get(text);
@@ -284,6 +290,11 @@ export class MatchKnowledge {
   /** Procedure id of a text ("SBRT" → "radiotherapy"), if the procedure table names it. */
   procedureOf(text: string): string | undefined {
     return procedureOf(text) ?? undefined;
+  }
+
+  /** Body sites a procedure's text names ("radical prostatectomy" → ["prostate"]), procedures.json site ids. */
+  procedureSitesIn(text: string): string[] {
+    return procedureSitesIn(text);
   }
 }
 

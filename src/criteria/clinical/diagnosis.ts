@@ -263,9 +263,23 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     const kind = condition(c.id)?.kind;
     if (kind === "state") continue; // pregnancy is a demographic constraint
     const status = statusNear(ctx, c.start, c.end, anchors);
+    // "listeria infection", "wound infection": a kind of infection the table does not know is
+    // that kind, not any infection — named by its words, for the matcher to compare.
+    const kindOf = c.id === "infection" ? INFECTION_KIND_BEFORE.exec(text.slice(Math.max(0, c.start - 30), c.start)) : null;
+    if (kindOf && !NOT_A_KIND.test(kindOf[1])) {
+      const st = c.start - kindOf[0].length + kindOf[0].indexOf(kindOf[1]);
+      pushDiagnosis(r, { aspect: "condition", concept: null, ...(status ? { status } : {}) }, st, c.end);
+      continue;
+    }
     pushDiagnosis(r, { aspect: kind === "histology" ? "histology" : "condition", concept: c.id, ...(status ? { status } : {}) }, c.start, c.end);
   }
 }
+
+/** The word before "infection" ("listeria infection", "urinary tract infection"): group 1 the words naming its kind. */
+const INFECTION_KIND_BEFORE = /\b((?:[A-Za-z]{3,}\s+){0,2}[A-Za-z]{4,})\s+$/;
+/** Words before "infection" that say how, not what kind: the infection stays any infection. */
+const NOT_A_KIND =
+  /^(?:.*\s)?(?:active|acute|chronic|serious|severe|significant|clinically|uncontrolled|systemic|known|any|other|concurrent|ongoing|current|recent|untreated|opportunistic|intercurrent|requiring|with|without|have|has|had|having|and|or|no|evidence|history|signs|suspected|documented|underlying|major|minor|mild|moderate|persistent|recurrent|the|of|an|a|significant)$/i;
 
 /** Stage: "stage IIIB-IV", "IIIB–IV", "extensive-stage", "T1-2N0M0". */
 function readStages(r: Run): void {

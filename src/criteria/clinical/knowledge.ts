@@ -51,6 +51,10 @@ export interface Procedure {
   name: string;
   synonyms: string[];
 }
+export interface ProcedureSite {
+  id: string;
+  synonyms: string[];
+}
 
 interface TableHeader {
   version: string;
@@ -59,7 +63,7 @@ interface TableHeader {
 }
 type DrugTable = TableHeader & { classes: DrugClass[] };
 type ConditionTable = TableHeader & { conditions: Condition[] };
-type ProcedureTable = TableHeader & { procedures: Procedure[] };
+type ProcedureTable = TableHeader & { procedures: Procedure[]; sites?: ProcedureSite[] };
 
 function readTable<T extends { version: string }>(file: string): T {
   const url = new URL(`../../../data/knowledge/${file}`, import.meta.url);
@@ -103,6 +107,10 @@ interface ProcedureIndex {
   version: string;
   byId: Map<string, Procedure>;
   lexicon: Lexicon<string>;
+  sites: ProcedureSite[];
+  /** Every site word, longest first; group 1 the word. */
+  siteWords: string;
+  siteOfWord: Map<string, string>;
 }
 
 function closeOver(parentsOf: Map<string, string[]>, what: string): Map<string, string[]> {
@@ -195,8 +203,58 @@ function procedures(): ProcedureIndex {
     byId.set(p.id, p);
     for (const s of [p.name, ...p.synonyms]) lexicon.add(s, p.id);
   }
-  procedureIndex = { version: table.version, byId, lexicon };
+  const sites = table.sites ?? [];
+  const siteOfWord = new Map<string, string>();
+  for (const site of sites) for (const w of site.synonyms) siteOfWord.set(w.toLowerCase(), site.id);
+  const siteWords = [...siteOfWord.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "[\\s-]+"))
+    .join("|");
+  procedureIndex = { version: table.version, byId, lexicon, sites, siteWords, siteOfWord };
   return procedureIndex;
+}
+
+let siteBeforeRe: RegExp | undefined;
+let siteAfterRe: RegExp | undefined;
+let siteAnyRe: RegExp | undefined;
+
+/**
+ * The body sites named with a surgery or radiotherapy: in the words right before it ("prior
+ * prostate surgery", "major abdominal or thoracic surgery") or after it ("radiotherapy to the
+ * chest", "resection of the bowel"). Site ids of procedures.json; [] when none.
+ */
+export function procedureSitesNear(before: string, after: string): string[] {
+  const t = procedures();
+  if (!t.siteWords) return [];
+  const mod = "(?:major|minor|radical|open|laparoscopic|robotic|partial|total|extensive|significant|elective|previous|prior|recent|any|curative|palliative)";
+  siteBeforeRe ??= new RegExp(`\\b(${t.siteWords})\\b((?:\\s*(?:,|\\bor\\b|\\band\\b|and\\/or|\\/)\\s*(?:${t.siteWords})\\b)*)(?:[\\s-]+${mod})*[\\s-]*$`, "i");
+  siteAfterRe ??= new RegExp(`^\\s*(?:to|of|on|in|involving|at)\\s+(?:the\\s+)?(${t.siteWords})\\b`, "i");
+  const m = siteBeforeRe.exec(before.slice(-80));
+  const words: string[] = [];
+  if (m) {
+    words.push(m[1]);
+    if (m[2]) {
+      siteAnyRe ??= new RegExp(`\\b(${t.siteWords})\\b`, "gi");
+      for (const x of m[2].matchAll(siteAnyRe)) words.push(x[1]);
+    }
+  } else {
+    const a = siteAfterRe.exec(after.slice(0, 60));
+    if (a) words.push(a[1]);
+  }
+  return [...new Set(words.map((w) => t.siteOfWord.get(w.toLowerCase().replace(/[\s-]+/g, " ")) ?? "").filter(Boolean))];
+}
+
+/** The body sites a text names (a patient's procedure: "radical prostatectomy" → prostate). */
+export function procedureSitesIn(text: string): string[] {
+  const t = procedures();
+  if (!t.siteWords) return [];
+  siteAnyRe ??= new RegExp(`\\b(${t.siteWords})\\b`, "gi");
+  const out = new Set<string>();
+  for (const x of text.matchAll(siteAnyRe)) {
+    const id = t.siteOfWord.get(x[1].toLowerCase().replace(/[\s-]+/g, " "));
+    if (id) out.add(id);
+  }
+  return [...out];
 }
 
 /** Generic id of a drug named by generic name, brand name or research code; null when unknown. */

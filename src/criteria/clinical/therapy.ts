@@ -21,7 +21,7 @@ import {
   windowFor,
   type ClinicalContext,
 } from "./context.js";
-import { classAncestors, drugClassesOf, prednisoneEquivalentFactor } from "./knowledge.js";
+import { classAncestors, drugClassesOf, prednisoneEquivalentFactor, procedureSitesIn, procedureSitesNear } from "./knowledge.js";
 import { Lexicon } from "./lexicon.js";
 
 /**
@@ -87,6 +87,9 @@ interface Mention {
   start: number;
   end: number;
 }
+
+/** Procedures that may be named with a body site ("prostate surgery", "radiotherapy to the chest"). */
+const SITED_PROCEDURES = new Set(["surgery", "major-surgery", "minor-surgery", "radiotherapy"]);
 
 function collectMentions(ctx: ClinicalContext): Mention[] {
   const out: Mention[] = [];
@@ -363,6 +366,11 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
     if (c.negated && deniedExampleOf(ctx, m, mentions)) continue;
     if (isException(ctx, m.start)) c.exception = true;
     if (window) c.window = window;
+    if (m.category === "procedure" && m.concept && SITED_PROCEDURES.has(m.concept)) {
+      const clause = clauseAt(ctx, m.start);
+      const sites = [...new Set([...procedureSitesIn(text.slice(m.start, m.end)), ...procedureSitesNear(text.slice(clause[0], m.start), text.slice(m.end, clause[1]))])];
+      if (sites.length) c.sites = sites;
+    }
     if (m.category !== "procedure") {
       const { line } = lineOf(ctx, m.start);
       // "patients received no more than 1 type of immune-checkpoint inhibitor … can be included": an allowance, not a requirement.
