@@ -27,6 +27,8 @@ export interface ClinicalContext {
   cycles?: Map<number, number | undefined>;
 }
 
+const DISORDER_AFTER_DRUG = /^[\s-]*(?:use[\s-]+disorders?|dependence|dependency|addiction|abuse|misuse|withdrawal|overdose|intoxication|poisoning|toxicity)\b/i;
+
 const CLAUSE_END_RE = /;|\.(?!\d)|:(?!\d)|\r?\n|\u3002|\uff1b/g;
 
 export function buildContext(text: string, offset: number): ClinicalContext {
@@ -54,7 +56,8 @@ export function buildContext(text: string, offset: number): ClinicalContext {
     offset,
     tokens,
     clauses,
-    drugMatches: drugs.scan(text, tokens),
+    // "opioid use disorder", "alcohol dependence", "benzodiazepine withdrawal": a disorder, not the drug taken
+    drugMatches: drugs.scan(text, tokens).filter((m) => !DISORDER_AFTER_DRUG.test(text.slice(m.end, m.end + 24))),
     procedureMatches: procedures.scan(text, tokens),
     windows: undefined,
   };

@@ -174,3 +174,13 @@ test("a stage list keeps all its items: \"Stage IIIB, IIIC, or IV\"", () => {
   const stages = extractDiagnosis("Stage IIIB, IIIC, or IV", 0).filter((c) => c.aspect === "stage").map((c) => c.stage);
   assert.deepEqual(stages, ["IIIB, IIIC, or IV"]);
 });
+
+test("a disorder named after a drug is the disorder; a vaccine against a disease, or a scale named after it, is not the disease", async () => {
+  const { extractClinicalConstraints } = await import("./index.js");
+  const kinds = (t: string) => extractClinicalConstraints(t, 0).map((c) => (c.type === "diagnosis" ? `diagnosis:${c.concept}` : c.type === "therapy" ? `therapy:${c.concept}` : c.type));
+  assert.deepEqual(kinds("History of opioid use disorder"), ["diagnosis:opioid-use-disorder"]);
+  assert.deepEqual(kinds("opioids within 7 days"), ["therapy:opioid"]);
+  assert.deepEqual(kinds("COVID-19 vaccination within 2 weeks"), []);
+  assert.deepEqual(kinds("depression score of 10 or more"), []);
+  assert.deepEqual(kinds("major depression"), ["diagnosis:major-depressive-disorder"]);
+});

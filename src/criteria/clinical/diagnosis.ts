@@ -240,6 +240,8 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
   for (const c of condMatches) {
     if (overlapsAny(r.metaSpans, c.start, c.end)) continue;
     if (namesTestNotDiagnosis(ctx, c.start, c.end) || isTreatedDiseaseContext(ctx, c.start)) continue;
+    // "influenza vaccine", "COVID-19 vaccination": a vaccine against it; "depression score", "anxiety scale": an instrument
+    if (NOT_THE_DISEASE_AFTER.test(text.slice(c.end, c.end + 24))) continue;
     conds.push({ id: c.value, start: c.start, end: c.end });
   }
   const seen = new Set<string>();
@@ -274,6 +276,8 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     pushDiagnosis(r, { aspect: kind === "histology" ? "histology" : "condition", concept: c.id, ...(status ? { status } : {}) }, c.start, c.end);
   }
 }
+
+const NOT_THE_DISEASE_AFTER = /^[\s-]*(?:vaccin\w*|immuni[sz]ation|booster|(?:rating\s+|symptom\s+|severity\s+)?(?:scales?|scores?|index|questionnaires?|inventory))\b/i;
 
 /** The word before "infection" ("listeria infection", "urinary tract infection"): group 1 the words naming its kind. */
 const INFECTION_KIND_BEFORE = /\b((?:[A-Za-z]{3,}\s+){0,2}[A-Za-z]{4,})\s+$/;
