@@ -43,6 +43,8 @@ function isSentenceAfterHeading(heading: string): boolean {
   return !/^\s*(?:(?:for|of|in|to)\b|\(|-|–)/i.test(trailing) && !/\b(?:below|following|as follows|listed|apply|applies)\b/i.test(trailing);
 }
 
+const MAY_BE_HEADING = /clusion|eligib|selection|criteria/i;
+
 /** "INCLUSION" or "Exclusion" alone on its line. */
 const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion|eligibility)[ \t]*(?:[#*_]+[ \t]*)?[:：]?[ \t]*$/i;
 
@@ -234,7 +236,8 @@ export function segmentCriteria(text: string): Segment[] {
     thisLine = line;
 
     // headings
-    const h = HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line);
+    // (every heading names inclusion, exclusion, eligibility, selection or criteria: most lines are not tried)
+    const h = MAY_BE_HEADING.test(line) ? (HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line)) : null;
     const rest = h ? line.slice(h[0].length) : "";
     if (h && (h[0].length >= line.length - 1 || /[:：]\s*$/.test(h[0]) || line.length < 90 || readMarker(rest) !== undefined)) {
       const k = headingKind(h[1]);
@@ -269,14 +272,14 @@ export function segmentCriteria(text: string): Segment[] {
 
     // A footnote ("¹ As per ASCO/CAP guidelines.", "† By echocardiogram") explains a mark in an
     // item above: it is no criterion, and it ends the item.
-    if (FOOTNOTE.test(line)) {
+    if (trimmed.charCodeAt(0) > 127 && FOOTNOTE.test(line)) {
       current = undefined;
       blankSince = true;
       if (nl >= text.length) break;
       continue;
     }
     // "Patients must meet all of the following criteria to be eligible:" heads the items after it
-    const leadIn = readMarker(line) ? undefined : leadInKind(trimmed);
+    const leadIn = trimmed.endsWith(":") && !readMarker(line) ? leadInKind(trimmed) : undefined;
     if (leadIn) {
       kind = leadIn;
       stack = [];
@@ -363,10 +366,10 @@ export function segmentCriteria(text: string): Segment[] {
     // defined as:" then "   Platelets ≥ 100,000/μL") are its items, one per line; a line indented
     // deeper, or starting in lower case, continues the one before.
     const top = stack[stack.length - 1];
-    if (current && !blankSince && top && /^[A-Z0-9\u00C0-\u00DE]/.test(trimmed) && !CONNECTOR_END.test(prevLine)) {
+    if (current && !blankSince && top) {
       const opensLead = top.type !== "para" && top.type !== "group" && segs[top.index] === current && indent > top.indent && /:\s*$/.test(prevLine);
-      const nextInLead = leadChildren.has(top) && Math.abs(indent - top.indent) <= 1;
-      if (opensLead || nextInLead) {
+      const nextInLead = !opensLead && leadChildren.has(top) && Math.abs(indent - top.indent) <= 1;
+      if ((opensLead || nextInLead) && /^[A-Z0-9\u00C0-\u00DE]/.test(trimmed) && !CONNECTOR_END.test(prevLine)) {
         const parent = opensLead ? top : stack[stack.length - 2];
         if (nextInLead) stack.pop();
         current = push(parent.depth + 1, lineContentStart, contentEnd, parent.index);

@@ -149,6 +149,8 @@ function drugs(): DrugIndex {
   const prednisoneFactor = new Map<string, number>();
   const lexicon = new Lexicon<DrugTerm>();
   // Drug names first: a phrase that is both a drug name and a class synonym ("G-CSF") reads as the drug.
+  // A drug listed in several classes adds each of its names once (the lexicon keeps the first anyway).
+  const namesAdded = new Set<string>();
   for (const c of table.classes) {
     for (const m of c.members) {
       const list = directClasses.get(m.id) ?? [];
@@ -156,9 +158,12 @@ function drugs(): DrugIndex {
       directClasses.set(m.id, list);
       if (m.prednisoneEquivalentFactor !== undefined) prednisoneFactor.set(m.id, m.prednisoneEquivalentFactor);
       for (const name of [m.id, ...m.names]) {
+        const once = `${m.id}\u0000${name}`;
+        if (namesAdded.has(once)) continue;
+        namesAdded.add(once);
         const key = compactKey(name);
         if (!drugByKey.has(key)) drugByKey.set(key, m.id);
-        lexicon.add(name, { kind: "drug", id: m.id });
+        lexicon.add(name, { kind: "drug", id: m.id }, { plural: false });
       }
     }
   }

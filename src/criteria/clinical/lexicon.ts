@@ -172,8 +172,12 @@ export class Lexicon<T> {
     firstTokensVersion++;
   }
 
-  /** Adds a phrase; a phrase added twice keeps the first value. */
-  add(phrase: string, value: T): void {
+  /**
+   * Adds a phrase; a phrase added twice keeps the first value. `plural: false` for names that
+   * are never written in the plural (a drug's generic or brand name): each plural form is one
+   * more first token for every token of every text to be looked up against.
+   */
+  add(phrase: string, value: T, opts: { plural?: boolean } = {}): void {
     const toks = tokenize(phrase);
     if (toks.length === 0) return;
     const tokens = toks.map((t) => t.lower);
@@ -184,12 +188,13 @@ export class Lexicon<T> {
     if (listed.has(key)) return;
     // Longest phrases first, so the first full match at a position is the longest.
     insertLongestFirst(list, { tokens, raw: toks.map((t) => t.raw), caseSensitive, value });
+    this.narrowed.clear();
     listed.add(key);
     this.byFirst.set(tokens[0], list);
     this.markFirst(tokens[0]);
     this.size++;
     // A one-word phrase is also found through its plural ("lines", "therapies").
-    if (tokens.length === 1 && tokens[0].length > 2 && /[a-z]$/.test(tokens[0])) {
+    if (opts.plural !== false && tokens.length === 1 && tokens[0].length > 2 && /[a-z]$/.test(tokens[0])) {
       const w = tokens[0];
       const plurals = w.endsWith("y") ? [w + "s", w.slice(0, -1) + "ies"] : [w + "s", w + "es"];
       for (const pl of plurals) {
@@ -217,10 +222,31 @@ export class Lexicon<T> {
     return this.size;
   }
 
+  /**
+   * For first tokens that start many phrases ("anti": 132 in the drug table), the phrases that
+   * can match given the next token: those of one token, and those whose second token is it (or
+   * its singular, for a plural last word). Filtered once per pair of tokens and kept, in the
+   * list's longest-first order.
+   */
+  private readonly narrowed = new Map<string, Phrase<T>[]>();
+
+  private candidatesAfter(first: string, list: Phrase<T>[], second: string | undefined): Phrase<T>[] {
+    const key = `${first}\u0000${second ?? ""}`;
+    let hit = this.narrowed.get(key);
+    if (hit) return hit;
+    hit = list.filter((p) => p.tokens.length === 1 || (second !== undefined && (p.tokens[1] === second || (p.tokens.length === 2 && isPlural(second, p.tokens[1])))));
+    // bounded: the pairs of a long run are few, but texts are many
+    if (this.narrowed.size >= 50_000) this.narrowed.clear();
+    this.narrowed.set(key, hit);
+    return hit;
+  }
+
   /** Longest match starting at token i, or null. */
   matchAt(text: string, tokens: Token[], i: number): LexiconMatch<T> | null {
-    const candidates = this.byFirst.get(tokens[i].lower);
+    const first = tokens[i].lower;
+    let candidates = this.byFirst.get(first);
     if (!candidates) return null;
+    if (candidates.length > 8) candidates = this.candidatesAfter(first, candidates, i + 1 < tokens.length ? tokens[i + 1].lower : undefined);
     outer: for (const p of candidates) {
       const n = p.tokens.length;
       if (i + n > tokens.length) continue;
