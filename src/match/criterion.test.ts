@@ -332,3 +332,24 @@ test("a surgery or radiotherapy at a named site counts only at that site; a kind
   assert.equal(status("active infection", { conditions: [{ text: "chronic hepatitis B", clinicalStatus: "active" }] }), "fail");
   assert.equal(status("listeria infection", { conditions: [{ text: "listeria infection" }] }), "fail");
 });
+
+test("a washout ('at least 4 weeks since prior chemotherapy', '≥14 days prior') is met by a patient who never had it, failed by a recent exposure", () => {
+  const status = (criterion: string, p: Patient) => {
+    const [c] = parseCriteria(`Inclusion Criteria:\n- ${criterion}`);
+    return evaluateCriterion(c, ctx({ birthDate: "1960-01-01", ...p })).result.status;
+  };
+  const recentChemo: Patient = { medications: [{ name: "carboplatin", start: "2026-10-20", end: "2026-10-25" }] };
+  const oldChemo: Patient = { medications: [{ name: "carboplatin", start: "2025-01-10", end: "2025-03-25" }, ...(recentChemo.medications ?? [])].slice(0, 1) };
+  for (const c of ["At least 4 weeks since prior chemotherapy", "More than 28 days since last chemotherapy"]) {
+    assert.equal(status(c, { medications: [] }), "pass", c);
+    assert.equal(status(c, recentChemo), "fail", c);
+    assert.equal(status(c, oldChemo), "pass", c);
+  }
+  const rt = (start: string, end: string): Patient => ({ procedures: [{ kind: "radiotherapy", start, end }] });
+  assert.equal(status("Completed any radiotherapy ≥14 days prior to enrollment", rt("2026-10-20", "2026-10-25")), "fail");
+  assert.equal(status("Completed any radiotherapy ≥14 days prior to enrollment", rt("2026-09-01", "2026-09-20")), "pass");
+  assert.equal(status("Completed any radiotherapy ≥14 days prior to enrollment", { procedures: [] }), "pass");
+  // prevention or risk of a disease is not the disease
+  const [prev] = parseCriteria("Inclusion Criteria:\n- Require treatment for the prevention of systemic fungal infection");
+  assert.ok(!prev.constraints.some((k) => k.type === "diagnosis"));
+});

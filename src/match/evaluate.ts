@@ -613,6 +613,23 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   if (c.timing === "concurrent") pool = pool.filter((e) => e.ongoing);
   const exposureFact = (es: Exposure[]) => (es.length ? es.map((e) => e.label).join(", ") : `no ${label} recorded`);
 
+  // A washout ("at least 4 weeks since prior chemotherapy", "≥ 14 days after any radiotherapy"):
+  // no exposure may end inside the last 4 weeks; a patient who never had it meets it.
+  if (c.window?.relation === "at-least-since" && !c.line && c.minCycles === undefined && !c.dose) {
+    const days = c.window.amount * DAY_PER[c.window.unit];
+    const cutoff = facts.asOfDay - days;
+    const recent = pool.filter((e) => {
+      const last = e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay);
+      return last !== undefined && last > cutoff;
+    });
+    const undated = pool.filter((e) => (e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay)) === undefined);
+    if (!recent.length && undated.length) {
+      return negate(unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(undated) }), c.negated);
+    }
+    const note = `${c.window.amount} ${c.window.unit}${c.window.amount === 1 ? "" : "s"} or more since the last`;
+    return negate(known(index, recent.length === 0, { fact: recent.length ? exposureFact(recent) : pool.length ? `${exposureFact(pool)}, ended before` : exposureFact(pool), note }), c.negated);
+  }
+
   // Window: "within 4 weeks" → last exposure on or after asOf − 4 weeks.
   if (c.window) {
     const days = c.window.amount * DAY_PER[c.window.unit];

@@ -263,7 +263,7 @@ function unitOf(u: string): TemporalWindow["unit"] | "hour" | null {
 // "≥ 3 months since the end of", "more than 4 weeks from the start", "28 days before", "in the past 1 year".
 const REF_SRC = String.raw`(?:\s*(?:\(|,)?\s*(before|prior\s+to|preceding|of|since|from|after|following|until)\s+((?:the\s+|this\s+)?[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*){0,5}))?`;
 const WINDOW_RE = new RegExp(
-  String.raw`(?:(${OP_SRC}|within|in|during|for|over|of|last|past|previous|recent|≤|<)\s+)?(?:(?:the|a|an)\s+)?(?:(?:past|last|previous|recent|preceding|prior)\s+)?(${NUMBER_SRC})\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?(${UNIT_SRC})\b(?:\s+(?:period|interval))?` + REF_SRC,
+  String.raw`(?:(${OP_SRC}|within|in|during|for|over|of|last|past|previous|recent|≤|<)\s+|(\\?[≥≧⩾≤≦⩽]|\\?[<>]=?|=>|=<)(?=\d))?(?:(?:the|a|an)\s+)?(?:(?:past|last|previous|recent|preceding|prior)\s+)?(${NUMBER_SRC})\s*(?:\(\s*\d+\s*\)\s*)?[-\s]?(${UNIT_SRC})\b(?:\s+(?:period|interval))?` + REF_SRC,
   "dgi",
 );
 
@@ -313,18 +313,22 @@ export function temporalWindows(ctx: ClinicalContext): TemporalWindow[] {
 function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow | undefined {
   const text = ctx.text;
   const whole = m[0];
-  const lead: string | undefined = m[1];
-  const num = m[2];
-  const unitRaw = m[3];
-  const refWord: string | undefined = m[4];
-  const refText: string | undefined = m[5];
+  // group 1: a comparator or look-back word and a space; 2: a sign right before the number ("≥14 days")
+  const lead: string | undefined = m[1] ?? m[2];
+  // A sign right before the number is a window's only with what it counts from ("≥14 days prior to
+  // enrolment"), not alone ("(≥21years)" is an age).
+  if (m[2] !== undefined && m[5] === undefined) return undefined;
+  const num = m[3];
+  const unitRaw = m[4];
+  const refWord: string | undefined = m[5];
+  const refText: string | undefined = m[6];
   const idx = m.indices as unknown as Array<[number, number]>;
   const unit = unitOf(unitRaw);
   const amount = parseNumber(num);
   if (!unit || unit === "hour" || !Number.isFinite(amount)) return undefined;
-  const unitEnd = idx[3][1];
+  const unitEnd = idx[4][1];
   // One-letter units only right after digits ("28d", "4 w"), never as the start of "m/s" or "d1".
-  if (unitRaw.length === 1 && (!/\d\s?$/.test(text.slice(idx[2][0], idx[3][0])) || /^[/\w]/.test(text.slice(unitEnd, unitEnd + 1)))) return undefined;
+  if (unitRaw.length === 1 && (!/\d\s?$/.test(text.slice(idx[3][0], idx[4][0])) || /^[/\w]/.test(text.slice(unitEnd, unitEnd + 1)))) return undefined;
   const leadWord = (lead ?? "").toLowerCase().replace(/\s+/g, " ");
   const ref = (refWord ?? "").toLowerCase().replace(/\s+/g, " ");
   // Ages ("18 years of age"), life expectancy ("at least 3 months") and durations are not windows.
@@ -334,7 +338,7 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
   if (/(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+time|survival|aged?|duration|lasting|for)\s*(?:of|:|is|\s)?\s*$/.test(beforeText)) return undefined;
   const lookBack = /^(?:before|prior to|preceding)$/.test(ref);
   const since = /^(?:since|from|after|following)$/.test(ref);
-  const pastWord = /\b(?:past|last|previous|recent|preceding|prior)\s*$/.test(text.slice(m.index, idx[2][0]));
+  const pastWord = /\b(?:past|last|previous|recent|preceding|prior)\s*$/.test(text.slice(m.index, idx[3][0]));
   const op = lead ? parseOp(lead) : null;
   let relation: TemporalWindow["relation"] | null = null;
   // "over the 3 months prior to enrolment" is a look-back, not "more than 3 months".
@@ -352,7 +356,7 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
     const bare = r.replace(/^(?:the|this)\s+/i, "");
     if (bare) {
       reference = bare;
-      end = idx[5][0] + r.length;
+      end = idx[6][0] + r.length;
     }
   }
   const start = m.index;
@@ -367,7 +371,8 @@ export function windowFor(ctx: ClinicalContext, start: number, end: number): Tem
     const ws = w.span[0] - ctx.offset;
     const we = w.span[1] - ctx.offset;
     if (ws < clause[0] || ws > clause[1]) continue;
-    const d = ws >= end ? ws - end : (start - we) * 1.5 + 1;
+    // A window whose reference names the mention ("at least 4 weeks since prior chemotherapy") is its own.
+    const d = ws <= start && end <= we ? 0 : ws >= end ? ws - end : (start - we) * 1.5 + 1;
     if (d < 0) continue;
     if (!best || d < best.d) best = { w, d };
   }

@@ -242,6 +242,8 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     if (namesTestNotDiagnosis(ctx, c.start, c.end) || isTreatedDiseaseContext(ctx, c.start)) continue;
     // "influenza vaccine", "COVID-19 vaccination": a vaccine against it; "depression score", "anxiety scale": an instrument
     if (NOT_THE_DISEASE_AFTER.test(text.slice(c.end, c.end + 24))) continue;
+    // "treatment for the prevention of systemic fungal infection", "at high risk for stroke": not had
+    if (NOT_THE_DISEASE_BEFORE.test(text.slice(Math.max(0, c.start - 40), c.start))) continue;
     conds.push({ id: c.value, start: c.start, end: c.end });
   }
   const seen = new Set<string>();
@@ -277,6 +279,7 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
   }
 }
 
+const NOT_THE_DISEASE_BEFORE = /\b(?:prevention|prophylaxis|preventing|prevent|risk|risks)\s+(?:of|for|against)?\s*(?:(?:the|a|an|systemic|invasive|recurrent|future|developing)\s+)*$/i;
 const NOT_THE_DISEASE_AFTER = /^[\s-]*(?:vaccin\w*|immuni[sz]ation|booster|(?:rating\s+|symptom\s+|severity\s+)?(?:scales?|scores?|index|questionnaires?|inventory))\b/i;
 
 /** The word before "infection" ("listeria infection", "urinary tract infection"): group 1 the words naming its kind. */
