@@ -696,3 +696,9 @@ test("a preference is no requirement: 'Priority will be given to subjects with H
   const j = c.constraints[1];
   assert.ok(j.type === "judgement" && text.slice(j.span[0], j.span[1]) === j.text && j.text.startsWith("Priority"));
 });
+
+test("superscripts lost in a copy from a PDF: '/mm 3', '1.73 m 2'", () => {
+  assert.deepEqual(brief("Neutrophils ≥ 1500/mm 3"), [["anc", ">=", 1500, "/mm3"]]);
+  assert.deepEqual(brief("platelets ≥ 100 000/mm 3"), [["platelets", ">=", 100000, "/mm3"]]);
+  assert.deepEqual(brief("eGFR ≥ 60 ml/min/1.73 m 2"), [["egfr", ">=", 60, "mL/min/{1.73_m2}"]]);
+});

@@ -295,3 +295,11 @@ test("registry headings: numbered sections, 'Participant …', full-width colon,
   assert.deepEqual(kinds("Inclusion Criteria for the Phase 1 part\n- A\nExclusion criteria are listed below\n- B"), ["inclusion:A", "exclusion:B"]);
   assert.deepEqual(kinds("Eligibility\n- Age ≥ 18"), ["unknown:Age ≥ 18"]);
 });
+
+test("a protocol's page header or footer copied with the criteria is no criterion, and the item it interrupts goes on", () => {
+  const text = ["Exclusion Criteria:", "1. Absolute neutrophil count < 2.0 × 10 9/L.", "ABC-RA-301 Clinical Study Protocol Amendment 3 Page 27 of 95", "CONFIDENTIAL", "2. Active or latent", "tuberculosis."].join("\n");
+  assert.deepEqual(brief(text), [
+    ["exclusion", 0, null, "Absolute neutrophil count < 2.0 × 10 9/L."],
+    ["exclusion", 0, null, "Active or latent\ntuberculosis."],
+  ]);
+});

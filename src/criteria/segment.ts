@@ -28,6 +28,8 @@ const HEADING =
   /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:[A-Z]\.)?\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?(?:(?:key|main|major|principal|general|specific|participant|patient|subject|study|trial)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b(?:[^\n:：]{0,60}?(?=[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)、][ \t]*\p{L}|[①-⑳]))|[^\n:：]{0,60}?(?:[:：]|\*\*|$))[ \t]*/iu;
 const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*[:：][ \t]*/i;
 const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
+const PAGE_FURNITURE = /\bpage\s+\d{1,4}\s+of\s+\d{1,4}\b|^(?:strictly\s+)?confidential$/i;
+
 /** A line that starts with a footnote mark: superscript digits, †, ‡, §, ¶. */
 const FOOTNOTE = /^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶]+[ \t]*\p{L}/u;
 
@@ -272,6 +274,12 @@ export function segmentCriteria(text: string): Segment[] {
 
     // A footnote ("¹ As per ASCO/CAP guidelines.", "† By echocardiogram") explains a mark in an
     // item above: it is no criterion, and it ends the item.
+    // A protocol's page header or footer copied with the text ("Protocol XYZ-123 Version 2.0 Page 12
+    // of 80", "CONFIDENTIAL"): no criterion, and the item it interrupts goes on after it.
+    if (PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14 && !readMarker(line)) {
+      if (nl >= text.length) break;
+      continue;
+    }
     if (trimmed.charCodeAt(0) > 127 && FOOTNOTE.test(line)) {
       current = undefined;
       blankSince = true;

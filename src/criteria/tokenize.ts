@@ -35,7 +35,7 @@ export const SCI_RE = /^[ \t]*(?:\\?[x×*✕_Xx]|[x×]\s*)[ \t]*10[ \t]*(?:\\?\^
 export const PER_VOLUME_RE = /^[ \t]*(?:cells[ \t]*)?\/[ \t]*(l|µl|μl|ul|mcl|mm3|mm³|mmc|ml)(?![\p{L}\d])/iu;
 
 const UNIT_ALTS = [
-  "ml/min/1\\.73[ \\t]?m(?:2|²|\\^2)",
+  "ml/min/1\\.73[ \\t]?m[ \\t]?(?:2|²|\\^2)",
   "ml/min[ \\t]per[ \\t]1\\.73[ \\t]?m(?:2|²|\\^2)",
   "ml[ \\t]?/[ \\t]?min(?:ute)?",
   "ml[ \\t]per[ \\t]min(?:ute)?",
@@ -68,7 +68,7 @@ const UNIT_ALTS = [
   "cop(?:y|ies)[ \\t]?/[ \\t]?ml",
   "cells[ \\t]?/[ \\t]?(?:mm3|mm³|mm\\^3|[µμu]l|mmc)",
   "(?:cells?[ \\t]+)?per[ \\t]+(?:micro[ \\t-]?lit(?:er|re)|[µμu]l|cubic[ \\t]+millimet(?:er|re)|mm3|mm³|mmc)",
-  "/[ \\t]?(?:mm3|mm³|mm\\^3|mmc|[µμu]l|mcl)",
+  "/[ \\t]?(?:mm[ \\t]?3|mm³|mm\\^3|mmc|[µμu]l|mcl)",
   "k/[µμu]l",
   "G[ \\t]?/[ \\t]?L",
   "mm[ \\t]?/?[ \\t]?hg",

@@ -17,6 +17,9 @@ export function toUcum(raw: string): string | undefined {
     .replace(/²/g, "2")
     .replace(/³/g, "3")
     .replace(/mm\^3/gi, "mm3")
+    // a superscript lost in a copy from a PDF: "/mm 3", "1.73 m 2"
+    .replace(/\bmm\s+3$/i, "mm3")
+    .replace(/\b1\.73\s*m\s+2$/i, "1.73 m2")
     .replace(/\s+/g, " ")
     .replace(/\.$/, "");
   const key = u.toLowerCase();
