@@ -303,3 +303,30 @@ test("a protocol's page header or footer copied with the criteria is no criterio
     ["exclusion", 0, null, "Active or latent\ntuberculosis."],
   ]);
 });
+
+test("items numbered inside a line (ChiCTR, CTRI) become items: siblings after an item numbered 1, children after a lead text", () => {
+  assert.deepEqual(brief("Inclusion criteria: 1. Aged 18-75 years; 2. Histologically confirmed NSCLC; 3. ECOG 0-1;\nExclusion criteria: (1) pregnancy (2) HIV infection"), [
+    ["inclusion", 0, null, "Aged 18-75 years;"],
+    ["inclusion", 0, null, "Histologically confirmed NSCLC;"],
+    ["inclusion", 0, null, "ECOG 0-1;"],
+    ["exclusion", 0, null, "pregnancy"],
+    ["exclusion", 0, null, "HIV infection"],
+  ]);
+  assert.deepEqual(brief("Inclusion criteria：1、Aged 18-75 years；2、Pathologically confirmed HCC；3、Child-Pugh class A"), [
+    ["inclusion", 0, null, "Aged 18-75 years；"],
+    ["inclusion", 0, null, "Pathologically confirmed HCC；"],
+    ["inclusion", 0, null, "Child-Pugh class A"],
+  ]);
+  assert.deepEqual(brief("Exclusion Criteria:\n  • with any severe disease, including:1)Uncontrollable hypertension.2)Arrhythmias.3)Poor control of diabetes"), [
+    ["exclusion", 0, null, "with any severe disease, including:"],
+    ["exclusion", 1, 0, "Uncontrollable hypertension."],
+    ["exclusion", 1, 0, "Arrhythmias."],
+    ["exclusion", 1, 0, "Poor control of diabetes"],
+  ]);
+  // numbers out of order or alone in a sentence are text
+  assert.deepEqual(brief("Exclusion:\n- Grade 2) or 3) neuropathy"), [["exclusion", 0, null, "Grade 2) or 3) neuropathy"]]);
+  assert.deepEqual(brief("Inclusion:\n（1）Age ≥ 18\n（2）ECOG 0-1"), [
+    ["inclusion", 0, null, "Age ≥ 18"],
+    ["inclusion", 0, null, "ECOG 0-1"],
+  ]);
+});

@@ -71,7 +71,7 @@ function leadInKind(trimmed: string): CriterionKind | undefined {
 
 type MarkerType = "star" | "dash" | "dot" | "num." | "num)" | "(num)" | "alpha." | "alpha)" | "roman" | "circled";
 const BULLET =
-  /^([ \t]*)(?:([*\-•·▪◦‣⁃–—»>+○●■□◆◇►➢✓✔❖o])[ \t]+|(\d{1,2})([.)])(?=[ \t]*\S)(?![\d])[ \t]*|\((\d{1,2})\)[ \t]*|([a-hj-z])([.)])[ \t]+|\(([a-hj-z])\)[ \t]+|((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))([.):])[ \t]+|([①-⑳])[ \t]*)/i;
+  /^([ \t]*)(?:([*\-•·▪◦‣⁃–—»>+○●■□◆◇►➢✓✔❖o])[ \t]+|(\d{1,2})([.)、）])(?=[ \t]*\S)(?![\d])[ \t]*|[(（](\d{1,2})[)）][ \t]*|([a-hj-z])([.)])[ \t]+|\(([a-hj-z])\)[ \t]+|((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))([.):])[ \t]+|([①-⑳])[ \t]*)/i;
 const ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
 
 interface Marker {
@@ -445,6 +445,100 @@ export function segmentCriteria(text: string): Segment[] {
     blankSince = false;
     if (nl >= text.length) break;
   }
-  for (const s of segs) s.text = text.slice(s.span[0], s.span[1]);
-  return segs;
+  const out = splitInlineLists(text, segs);
+  for (const s of out) s.text = text.slice(s.span[0], s.span[1]);
+  return out;
+}
+
+/** An item number inside a line: "2. ", "2)", "(2)", "（2）", "2、". Groups: 1 "(" or "（", 2 the number, 3 what closes it. */
+const INLINE_NUMBER = /(?:^|(?<=[;；。:：,，.!?)）]\s*)|(?<=\s))([(（]?)(\d{1,2})([.)）、])(?![\d.])(?=\s*[\p{L}(（≥≤<>＜＞])/gu;
+
+/**
+ * Items numbered inside one line ("Inclusion criteria: 1. Aged 18-75 years; 2. Histologically
+ * confirmed …; 3. ECOG 0-1", "(1) Age 40-80 years (2) …", "including:1)Uncontrollable
+ * hypertension.2)Arrhythmias…"), as registries such as ChiCTR and CTRI write them, become
+ * items of their own: after an item numbered 1 the numbers 2, 3, … on its line are its
+ * siblings; after a lead text, 1, 2, … are the lead's children. The numbers must run in order
+ * in one style, so "grade 2) or 3)" inside a sentence is left alone.
+ */
+function splitInlineLists(text: string, segs: Segment[]): Segment[] {
+  let changed = false;
+  const pieces: Segment[][] = segs.map((seg) => {
+    const t = text.slice(seg.span[0], seg.span[1]);
+    if (!/\d[.)）、]/.test(t)) return [seg];
+    // the item's own number, when the line numbers it ("1. Aged …")
+    const lineStart = text.lastIndexOf("\n", seg.span[0] - 1) + 1;
+    const own = /([(（]?)(\d{1,2})([.)）、])\s*$/.exec(text.slice(lineStart, seg.span[0]));
+    let ownStyle = own ? styleOf(own[1], own[3]) : undefined;
+    let ownN = own ? Number(own[2]) : undefined;
+    let skip = 0;
+    // the item's text may start with its own number where no bullet was read ("1、Aged …")
+    const lead = !own ? /^([(（]?)(\d{1,2})([.)）、])\s*/.exec(t) : null;
+    if (lead && Number(lead[2]) === 1) {
+      ownStyle = styleOf(lead[1], lead[3]);
+      ownN = 1;
+      skip = lead[0].length;
+    }
+    const marks: Array<{ n: number; style: string; at: number; content: number }> = [];
+    INLINE_NUMBER.lastIndex = 0;
+    for (let m = INLINE_NUMBER.exec(t); m; m = INLINE_NUMBER.exec(t)) {
+      if (m.index === 0) continue;
+      const close = m[3];
+      // "1." needs a sentence break before it ("…years; 2. Histo…"); brackets and "、" do not
+      if (close === "." && !/[;；。.:：]\s*$/.test(t.slice(0, m.index))) continue;
+      let content = m.index + m[0].length;
+      while (content < t.length && /\s/.test(t[content])) content++;
+      marks.push({ n: Number(m[2]), style: styleOf(m[1], close), at: m.index, content });
+    }
+    if (!marks.length) return [seg];
+    // the run: in the item's own style from 2 after an item numbered 1, else from 1 in one style
+    const first = ownN === 1 ? 2 : 1;
+    const style = first === 2 ? ownStyle : marks.find((m) => m.n === 1)?.style;
+    const run: typeof marks = [];
+    for (const m of marks) if (m.style === style && m.n === first + run.length) run.push(m);
+    if (!run.length || (first === 1 && run.length < 2)) return [seg];
+    changed = true;
+    const base = seg.span[0];
+    const trimEnd = (a: number, b: number) => {
+      let e = b;
+      while (e > a && /\s/.test(text[e - 1])) e--;
+      return e;
+    };
+    const out: Segment[] = [];
+    const head: Segment = { ...seg, span: [seg.span[0] + skip, trimEnd(seg.span[0] + skip, base + run[0].at)] };
+    out.push(head);
+    const asChildren = first === 1;
+    run.forEach((m, k) => {
+      const end = k + 1 < run.length ? base + run[k + 1].at : seg.span[1];
+      const item: Segment = { kind: seg.kind, depth: asChildren ? seg.depth + 1 : seg.depth, span: [base + m.content, trimEnd(base + m.content, end)], text: "" };
+      if (!asChildren && seg.parent !== undefined) item.parent = seg.parent;
+      out.push(item);
+    });
+    return out;
+  });
+  if (!changed) return segs;
+  // New indices; a lead's children point at it, and the old children of a split item at its last piece.
+  const firstIndex: number[] = [];
+  const lastIndex: number[] = [];
+  let n = 0;
+  for (const p of pieces) {
+    firstIndex.push(n);
+    n += p.length;
+    lastIndex.push(n - 1);
+  }
+  const out: Segment[] = [];
+  pieces.forEach((p, i) => {
+    p.forEach((seg, k) => {
+      if (k === 0) {
+        if (seg.parent !== undefined) seg.parent = lastIndex[seg.parent];
+      } else if (seg.depth > p[0].depth) seg.parent = firstIndex[i];
+      else if (seg.parent !== undefined && k > 0 && p[0].parent !== undefined) seg.parent = p[0].parent;
+      out.push(seg);
+    });
+  });
+  return out;
+}
+
+function styleOf(open: string, close: string): string {
+  return `${open ? "(" : ""}${close === "）" ? ")" : close}`;
 }

@@ -353,3 +353,18 @@ test("a washout ('at least 4 weeks since prior chemotherapy', '≥14 days prior'
   const [prev] = parseCriteria("Inclusion Criteria:\n- Require treatment for the prevention of systemic fungal infection");
   assert.ok(!prev.constraints.some((k) => k.type === "diagnosis"));
 });
+
+test("items under 'at least one of the following:' (or joined by 'or') are alternatives: one passing is enough", () => {
+  for (const text of [
+    "Inclusion Criteria:\n- Participants must meet at least one of the following: 1) epilepsy, 2) obstructive sleep apnea, 3) migraine\n- Age ≥ 18 years",
+    "Inclusion Criteria:\n- Dysregulation as evidenced by 1) epilepsy and/or 2) obstructive sleep apnea and/or 3) migraine\n- Age ≥ 18 years",
+  ]) {
+    const criteria = parseCriteria(text);
+    assert.deepEqual(criteria.map((c) => c.depth), [0, 1, 1, 1, 0], "the inline items are the lead-in's");
+    const run = (conditions?: Patient["conditions"]) => evaluateTrial({ nctId: "NCT00000005", briefTitle: "t", overallStatus: "RECRUITING", conditions: [], conditionConcepts: [], criteria }, patientFacts({ birthDate: "1980-01-01", ...(conditions ? { conditions } : {}) }, AS_OF, k), k);
+    assert.equal(run([{ text: "migraine" }]).verdict, "eligible");
+    assert.deepEqual(run([{ text: "migraine" }]).criteria.slice(1, 4).map((c) => c.status), ["pass", "pass", "pass"]);
+    assert.equal(run([{ text: "asthma" }]).verdict, "ineligible");
+    assert.equal(run().verdict, "possible");
+  }
+});

@@ -5,7 +5,7 @@
  */
 import type { Criterion, DiagnosisConstraint, NumericConstraint } from "../criteria/types.js";
 import { cohortsOf, criteriaOutsidePatientCohort, type Cohort } from "./cohorts.js";
-import { evaluateCriterion, type CriterionResult } from "./criterion.js";
+import { evaluateCriterion, type CriterionResult, type EvaluatedCriterion } from "./criterion.js";
 import type { EvalContext, LeafResult, Question } from "./evaluate.js";
 import type { PatientFacts } from "./facts.js";
 import type { MatchKnowledge } from "./knowledge.js";
@@ -127,6 +127,7 @@ export function evaluateTrial(
 ): TrialResult {
   const ctx: EvalContext = { facts, k, trialConcepts: trial.conditionConcepts, ...(memo ? { memo } : {}), ...(criterionMemo ? { criterionMemo } : {}) };
   const evaluated = trial.criteria.map((c) => evaluateCriterion(c, ctx));
+  alternativesUnderLeadIns(trial.criteria, evaluated);
   const cohorts = cohortsOfTrial(trial);
   const outside = cohorts.length ? criteriaOutsidePatientCohort(cohorts, (i) => evaluated[i].result.status) : undefined;
   let fail = 0;
@@ -160,6 +161,45 @@ export function evaluateTrial(
     for (const i of [g.title, ...g.members]) results[i] = { ...results[i], cohort: { title, applies: !outside?.has(i) } };
   }
   return { nctId: trial.nctId, briefTitle: trial.briefTitle, verdict, score, criteria: results, questions };
+}
+
+/** An inclusion lead-in whose items are alternatives: "at least one of the following:", "either:", "one or more of:". */
+const ONE_OF = /\b(?:at\s+least\s+one|one\s+or\s+more|any\s+one|either|one)\s+(?:of\s+)?(?:the\s+following|these|below)\b|\b(?:either|one\s+of)\s*:?\s*$/i;
+
+/**
+ * The items under an inclusion lead-in that asks for one of them ("must meet at least one of
+ * the following: 1) …, 2) …"), or that are joined by "or", are alternatives: when one passes, the others do not count
+ * against the patient (they become "pass" with a note); while none passes, an unknown one
+ * leaves the choice open (the failed ones become "unknown"). Items are those after the lead-in
+ * at a greater depth.
+ */
+function alternativesUnderLeadIns(criteria: Criterion[], evaluated: EvaluatedCriterion[]): void {
+  for (let i = 0; i < criteria.length; i++) {
+    const lead = criteria[i];
+    if (lead.kind !== "inclusion" || lead.source === "module") continue;
+    const items: number[] = [];
+    for (let j = i + 1; j < criteria.length && criteria[j].depth > lead.depth; j++) if (criteria[j].depth === lead.depth + 1) items.push(j);
+    if (items.length < 2) continue;
+    // … or items joined by "or" ("1) self-injury and/or 2) substance use disorder")
+    const joinedByOr = items.slice(0, -1).some((j) => /(?:\bor|\band\/or)[\s,;.]*$/i.test(criteria[j].text));
+    if (!ONE_OF.test(lead.text) && !joinedByOr) continue;
+    const statuses = items.map((j) => evaluated[j].result.status);
+    const passed = items.find((j) => evaluated[j].result.status === "pass");
+    if (passed !== undefined) {
+      for (const j of items) if (j !== passed && evaluated[j].result.status !== "pass") evaluated[j] = alternative(evaluated[j], "pass", `not needed: another of the alternatives holds ("${criteria[passed].text.slice(0, 60)}")`);
+    } else if (statuses.includes("unknown")) {
+      for (const j of items) if (evaluated[j].result.status === "fail") evaluated[j] = alternative(evaluated[j], "unknown", "fails, but it is one of alternatives, and another may hold");
+    }
+  }
+}
+
+function alternative(e: EvaluatedCriterion, status: "pass" | "unknown", note: string): EvaluatedCriterion {
+  return {
+    ...e,
+    result: { ...e.result, status, evidence: [...e.result.evidence, { constraint: -1, result: status === "pass" ? "na" : "unknown", note }] },
+    computable: status === "unknown" ? true : e.computable,
+    questions: status === "pass" ? [] : e.questions,
+  };
 }
 
 const cohortCache = new WeakMap<Criterion[], Cohort[]>();
