@@ -169,7 +169,7 @@ const PREFERENCE_RE = /\b(?:(?:priority|preference)\s+(?:will|shall|may|is|would
  * preference on are dropped, and the preference is kept as text for a human (judgement).
  */
 function withPreferenceForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
-  const m = PREFERENCE_RE.exec(text);
+  const m = text.includes("riorit") || text.includes("referen") ? PREFERENCE_RE.exec(text) : null;
   if (!m) return clinical;
   const at = offset + m.index;
   const start = (c: Constraint) => ("mentionSpan" in c ? c.mentionSpan[0] : c.span[0]);
