@@ -330,3 +330,13 @@ test("items numbered inside a line (ChiCTR, CTRI) become items: siblings after a
     ["inclusion", 0, null, "ECOG 0-1"],
   ]);
 });
+
+test("registry fields copied with the criteria: a label alone is dropped with its value line; 'Minimum age: 65 Years' is an inclusion statement", () => {
+  const text = ["Participant inclusion criteria", "1. Adults aged 18 years and over", "Lower age limit", "40 Years", "Sex", "Both", "Target number of participants", "300", "Participant exclusion criteria", "1. Current diagnosis of asthma", "Minimum age: 65 Years", "Gender: All"].join("\n");
+  assert.deepEqual(brief(text), [
+    ["inclusion", 0, null, "Adults aged 18 years and over"],
+    ["exclusion", 0, null, "Current diagnosis of asthma"],
+    ["inclusion", 0, null, "Minimum age: 65 Years"],
+    ["inclusion", 0, null, "Gender: All"],
+  ]);
+});

@@ -28,6 +28,11 @@ const HEADING =
   /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:[A-Z]\.)?\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?(?:(?:key|main|major|principal|general|specific|participant|patient|subject|study|trial)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b(?:[^\n:：]{0,60}?(?=[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)、][ \t]*\p{L}|[①-⑳]))|[^\n:：]{0,60}?(?:[:：]|\*\*|$))[ \t]*/iu;
 const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*[:：][ \t]*/i;
 const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
+/** A registry field's label at the start of a line. */
+const REGISTRY_FIELD =
+  /^(?:(?:minimum|maximum|lower|upper)\s+age(?:\s+limit)?|age\s+(?:minimum|maximum|from|to|limits?|group)|participant\s+type\(?s?\)?|(?:gender|sex)(?=\s*[:：]|\s*$)|target\s+(?:number|sample\s+size)(?:\s+of\s+participants)?|accepts\s+healthy\s+volunteers?|healthy\s+volunteers?(?=\s*[:：?])|can\s+healthy\s+volunteers\s+participate\??)/i;
+/** The values a "Sex" or "Gender" field takes, alone on the line after its label. */
+const SEX_VALUE = /^(?:both|all|male|female|males|females|male\s+and\s+female|female\s+and\s+male|male\s+only|female\s+only|not\s+specified)\.?$/i;
 const PAGE_FURNITURE = /\bpage\s+\d{1,4}\s+of\s+\d{1,4}\b|^(?:strictly\s+)?confidential$/i;
 
 /** A line that starts with a footnote mark: superscript digits, †, ‡, §, ¶. */
@@ -274,6 +279,34 @@ export function segmentCriteria(text: string): Segment[] {
 
     // A footnote ("¹ As per ASCO/CAP guidelines.", "† By echocardiogram") explains a mark in an
     // item above: it is no criterion, and it ends the item.
+    // A registry's fields copied with the criteria (ISRCTN, ANZCTR, jRCT, CTRI: "Lower age limit" /
+    // "40 Years", "Sex" / "Both", "Target number of participants" / "300"): a label alone on its line
+    // is dropped with the short value line after it; "Minimum age: 65 Years" on one line is an
+    // inclusion statement, whatever section it is in.
+    const field = REGISTRY_FIELD.exec(trimmed);
+    const fieldLabelAlone = field !== null && field[0].length >= trimmed.replace(/[\s:：]+$/, "").length;
+    const nextEnd = field ? text.indexOf("\n", nl + 1) : -1;
+    const nextLine = field ? text.slice(nl + 1, nextEnd < 0 ? text.length : nextEnd).trim() : "";
+    // (a "Sex" title over its items, as PDQ records write it, is no field: only "Sex" then "Both" is)
+    const isField = field !== null && !readMarker(line) && (!fieldLabelAlone || !/^(?:gender|sex)$/i.test(field[0]) || SEX_VALUE.test(nextLine));
+    if (isField && fieldLabelAlone) {
+      current = undefined;
+      blankSince = true;
+      // the value on the next line, when it is short ("40 Years", "Both", "300", "No limit")
+      if (nextLine && nextLine.split(/\s+/).length <= 4 && !readMarker(nextLine) && !REGISTRY_FIELD.test(nextLine)) pos = nextEnd < 0 ? text.length + 1 : nextEnd + 1;
+      if (nl >= text.length || pos > text.length) break;
+      continue;
+    }
+    if (isField) {
+      const start = lineStart + (line.length - line.trimStart().length);
+      const seg = push(0, start, lineStart + line.trimEnd().length, undefined);
+      seg.kind = "inclusion";
+      current = undefined;
+      stack = [];
+      blankSince = true;
+      if (nl >= text.length) break;
+      continue;
+    }
     // A protocol's page header or footer copied with the text ("Protocol XYZ-123 Version 2.0 Page 12
     // of 80", "CONFIDENTIAL"): no criterion, and the item it interrupts goes on after it.
     if (PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14 && !readMarker(line)) {
