@@ -22,7 +22,7 @@ import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.16.0";
+export const PARSER_CODE_VERSION = "1.17.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -162,6 +162,13 @@ function withoutQualifierDrugs(clinical: Constraint[], numeric: NumericConstrain
 
 /** "Priority will be given to …", "preference shall be given to …", "… will be prioritised". */
 const PREFERENCE_RE = /\b(?:(?:priority|preference)\s+(?:will|shall|may|is|would|can)\s+be\s+given\b|(?:will|shall|may)\s+be\s+prioriti[sz]ed\b)/i;
+/**
+ * A permission: what it allows is neither required nor excluded ("Patients could be receiving
+ * concomitant chemotherapy", "… in the past are not excluded", "… may be considered", "prior
+ * radiotherapy is allowed"). Group 0 ends the sentence part it covers.
+ */
+const PERMISSION_RE =
+  /\b(?:(?:could|may|can)\s+(?:be\s+)?(?:receiving|continue|remain\s+on)|(?:is|are|will\s+be)\s+not\s+excluded|(?:may|can|could)\s+be\s+(?:considered|included|enrolled|allowed|permitted)|(?:is|are)\s+(?:allowed|permitted|acceptable)|(?:will\s+)?not\s+be\s+excluded)\b/i;
 
 /**
  * A preference is no requirement: "…, Priority will be given to subjects with HER2 positive
@@ -170,12 +177,36 @@ const PREFERENCE_RE = /\b(?:(?:priority|preference)\s+(?:will|shall|may|is|would
  */
 function withPreferenceForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
   const m = text.includes("riorit") || text.includes("referen") ? PREFERENCE_RE.exec(text) : null;
-  if (!m) return clinical;
+  if (!m) return withPermissionForHuman(clinical, text, offset);
   const at = offset + m.index;
   const start = (c: Constraint) => ("mentionSpan" in c ? c.mentionSpan[0] : c.span[0]);
   const kept = clinical.filter((c) => start(c) < at);
   const end = offset + text.trimEnd().length;
   kept.push({ type: "judgement", aspect: "other", text: text.slice(m.index).trimEnd(), span: [at, end] });
+  return kept;
+}
+
+/**
+ * A permission's sentence ("Patients could be receiving concomitant chemotherapy or radiotherapy")
+ * requires and excludes nothing: its therapies and diagnoses are dropped and the sentence is kept
+ * as text for a human (judgement). Other sentences of the criterion keep theirs.
+ */
+function withPermissionForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
+  if (!/allow|permit|exclud|consider|receiving|continue|remain|acceptable|include|enrol/i.test(text)) return clinical;
+  const m = PERMISSION_RE.exec(text);
+  if (!m) return clinical;
+  // the clause around it: from a sentence break, a bracket or "but" before it to the next break or closing bracket
+  const before = text.slice(0, m.index);
+  const butAt = Math.max(before.lastIndexOf(" but "), before.lastIndexOf(" however "));
+  const sStart = Math.max(before.lastIndexOf(". "), before.lastIndexOf("; "), before.lastIndexOf("\n"), before.lastIndexOf("("), before.lastIndexOf("["), butAt >= 0 ? butAt + 1 : -1) + 1;
+  const afterIdx = text.slice(m.index).search(/[.;)\]](?:\s|$)|\n|\)/);
+  const sEnd = afterIdx < 0 ? text.length : m.index + afterIdx;
+  const [a, b] = [offset + sStart, offset + sEnd];
+  const start = (c: Constraint) => ("mentionSpan" in c ? c.mentionSpan[0] : c.span[0]);
+  const kept = clinical.filter((c) => (c.type !== "therapy" && c.type !== "diagnosis") || start(c) < a || start(c) >= b);
+  if (kept.length === clinical.length) return clinical;
+  const lead = text.slice(sStart).length - text.slice(sStart).trimStart().length;
+  kept.push({ type: "judgement", aspect: "other", text: text.slice(sStart + lead, sEnd).trimEnd(), span: [a + lead, offset + sStart + lead + text.slice(sStart + lead, sEnd).trimEnd().length] });
   return kept;
 }
 

@@ -368,3 +368,28 @@ test("items under 'at least one of the following:' (or joined by 'or') are alter
     assert.equal(run().verdict, "possible");
   }
 });
+
+test("permissions, study-drug periods, any medication, histories and the record's own 'uncontrolled'", () => {
+  const status = (kind: "Inclusion" | "Exclusion", criterion: string, p: Patient) => {
+    const [c] = parseCriteria(`${kind} Criteria:\n- ${criterion}`);
+    return evaluateCriterion(c, ctx({ birthDate: "1960-01-01", sex: "male", ...p })).result.status;
+  };
+  // a permission requires nothing
+  const [perm] = parseCriteria("Inclusion Criteria:\n- Patients could be receiving concomitant chemotherapy or radiotherapy");
+  assert.deepEqual(perm.constraints.map((k) => k.type), ["judgement"]);
+  assert.equal(status("Inclusion", "Hemoglobin ≥ 9 g/dL (blood transfusion is allowed to achieve this)", { observations: [{ variable: "hemoglobin", value: 10, unit: "g/dL" }], procedures: [] }), "pass");
+  // the study drug a contraception period counts from is no therapy of the patient's
+  const [period] = parseCriteria("Inclusion Criteria:\n- Women of childbearing potential must use contraception within 6 months after the final dose of bevacizumab");
+  assert.ok(!period.constraints.some((k) => k.type === "therapy"));
+  // any prescription or over-the-counter drug
+  const ibuprofen: Patient = { medications: [{ name: "ibuprofen", start: "2026-10-01", end: "2026-10-25" }] };
+  assert.equal(status("Exclusion", "Took any prescription or over-the-counter drugs within 14 days prior to screening", ibuprofen), "fail");
+  assert.equal(status("Exclusion", "Took any prescription or over-the-counter drugs within 14 days prior to screening", { medications: [] }), "pass");
+  // "history of active X": a resolved one counts
+  assert.equal(status("Exclusion", "Previous history of active tuberculosis", { conditions: [{ text: "pulmonary tuberculosis", clinicalStatus: "resolved" }] }), "fail");
+  // the record itself says uncontrolled
+  assert.equal(status("Exclusion", "History of uncontrolled diabetes", { conditions: [{ text: "type 2 diabetes, uncontrolled" }] }), "fail");
+  // a washout's "no" belongs to what follows it
+  assert.equal(status("Inclusion", "More than 4 weeks since prior and no concurrent finasteride", { medications: [{ name: "finasteride", start: "2025-01-01", end: "2026-08-01" }] }), "pass");
+  assert.equal(status("Inclusion", "More than 4 weeks since prior and no concurrent finasteride", { medications: [] }), "pass");
+});

@@ -333,7 +333,8 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   if (ctx.exceptions?.length) {
     pool = pool.filter((p) => !p.concepts.length || !p.concepts.every((pc) => ctx.exceptions!.some((x) => k.isA(pc, x))));
   }
-  const active = c.status?.some((s) => /active|uncontrolled|progressing|symptomatic/.test(s)) ?? false;
+  // "History of active tuberculosis": ever active, so a resolved one counts
+  const active = !c.status?.includes("history") && (c.status?.some((s) => /active|uncontrolled|progressing|symptomatic/.test(s)) ?? false);
   const statusOk = (s?: string) => !active || s === undefined || s === "active" || s === "recurrence" || s === "relapse";
 
   if (concept) {
@@ -346,6 +347,9 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
       // it is uncontrolled (controlled hypertension on amlodipine is not excluded); ask.
       // (Only when no other status word settles it: "active or uncontrolled infection" is met by an active one.)
       const beyond = c.status?.find((s) => JUDGED_STATUS.test(s));
+      // (the record may say so itself: "T2DM, uncontrolled", "poorly controlled hypertension")
+      const recordSays = beyond === "uncontrolled" && /\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|inadequately\s+controlled)\b/i.test(hit.text);
+      if (recordSays) return known(index, true, { fact: hit.text });
       if (beyond && !c.status!.some((s) => !JUDGED_STATUS.test(s) && s !== "history" && s !== "known")) {
         return unknown(index, `whether the patient's ${hit.text} is ${beyond}`, { id: `${qid}:${beyond}`, text: `Is the patient's ${hit.text} ${beyond}?` }, { fact: hit.text });
       }
@@ -514,6 +518,9 @@ function evaluateStage(c: DiagnosisConstraint, index: number, ctx: EvalContext):
 
 // ---- therapy -----------------------------------------------------------------------
 
+/** The drug class every medication belongs to ("any prescription or over-the-counter drugs"). */
+const ANY_MEDICATION = "any-medication";
+
 /** Procedure ids and the broader ones a record may use instead (procedures.json ids). */
 const PROCEDURE_PARENT: Record<string, string> = {
   "major-surgery": "surgery",
@@ -573,7 +580,8 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
       if (!cls) return notComputable(index, `drug class "${c.mention}" not in eligo's drug-class table`);
       label = k.drugClassLabel(cls);
       qid = `therapy:${cls}`;
-      match = (m) => m.classes.has(cls);
+      // "any prescription or over-the-counter drugs": every medication (drug-classes.json's any-medication)
+      match = cls === ANY_MEDICATION ? () => true : (m) => m.classes.has(cls);
     } else {
       const drug = k.normaliseDrug(target);
       // A "drug" that is really a class name ("antiangiogenic drugs").
@@ -610,7 +618,6 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   if (ctx.exceptions?.length) {
     pool = pool.filter((e) => !e.med || !ctx.exceptions!.some((x) => e.med!.drug === x || e.med!.classes.has(x)));
   }
-  if (c.timing === "concurrent") pool = pool.filter((e) => e.ongoing);
   const exposureFact = (es: Exposure[]) => (es.length ? es.map((e) => e.label).join(", ") : `no ${label} recorded`);
 
   // A washout ("at least 4 weeks since prior chemotherapy", "≥ 14 days after any radiotherapy"):
@@ -624,11 +631,14 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
     });
     const undated = pool.filter((e) => (e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay)) === undefined);
     if (!recent.length && undated.length) {
-      return negate(unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(undated) }), c.negated);
+      return unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(undated) });
     }
     const note = `${c.window.amount} ${c.window.unit}${c.window.amount === 1 ? "" : "s"} or more since the last`;
-    return negate(known(index, recent.length === 0, { fact: recent.length ? exposureFact(recent) : pool.length ? `${exposureFact(pool)}, ended before` : exposureFact(pool), note }), c.negated);
+    // Not negated: a washout's "no" belongs to what follows it ("more than 4 weeks since prior and no concurrent finasteride").
+    return known(index, recent.length === 0, { fact: recent.length ? exposureFact(recent) : pool.length ? `${exposureFact(pool)}, ended before` : exposureFact(pool), note });
   }
+
+  if (c.timing === "concurrent") pool = pool.filter((e) => e.ongoing);
 
   // Window: "within 4 weeks" → last exposure on or after asOf − 4 weeks.
   if (c.window) {

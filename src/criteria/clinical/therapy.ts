@@ -88,6 +88,8 @@ interface Mention {
   end: number;
 }
 
+const DOSE_REFERENCE_BEFORE = /\b(?:after|following|post)\s+(?:the\s+)?(?:final|last)\s+(?:dose|administration|infusion|treatment)\s+(?:of\s+)?(?:the\s+)?(?:study\s+(?:drug|treatment)\s+)?\(?$/i;
+
 /** Procedures that may be named with a body site ("prostate surgery", "radiotherapy to the chest"). */
 const SITED_PROCEDURES = new Set(["surgery", "major-surgery", "minor-surgery", "radiotherapy"]);
 
@@ -364,6 +366,8 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       negated: negatedBefore(ctx, m.start) || /^[\s-]*na[iï]ve\b/i.test(text.slice(m.end)),
     };
     if (c.negated && deniedExampleOf(ctx, m, mentions)) continue;
+    // "… contraception within 6 months after the final dose of bevacizumab": the study drug a period counts from
+    if (DOSE_REFERENCE_BEFORE.test(text.slice(Math.max(0, m.start - 50), m.start))) continue;
     if (isException(ctx, m.start)) c.exception = true;
     if (window) c.window = window;
     if (m.category === "procedure" && m.concept && SITED_PROCEDURES.has(m.concept)) {
