@@ -17,12 +17,12 @@ import { extractClinicalConstraints } from "./clinical/index.js";
 import { findVariables, isTimeVariable, labTableVersion } from "./lexicon.js";
 import { extractNumeric, type NumericSubject } from "./numeric.js";
 import { normaliseCriteriaText, withComparisonWrapsJoined } from "./normalise-text.js";
-import { inferMisplacedExclusions } from "./polarity.js";
+import { inferDeniedItems, inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.17.0";
+export const PARSER_CODE_VERSION = "1.18.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -70,6 +70,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     criteria.push(crit);
   }
   inferMisplacedExclusions(criteria);
+  inferDeniedItems(criteria);
   if (text !== source) restoreSourceText(criteria, source, text);
   return criteria;
 }

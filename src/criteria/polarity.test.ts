@@ -46,3 +46,9 @@ test("no criterion of the 247 development texts changes kind", () => {
     assert.equal(cs.filter((c) => c.kindNote).length, 0, f);
   }
 });
+
+test("items under a 'No …:' lead-in in an inclusion section are exclusions, with a note", () => {
+  const cs = parseCriteria("Inclusion Criteria:\n- No concurrent uncontrolled illness including:\n  - Ongoing or active infection\n  - Congestive heart failure\n- No prior treatment:\n  - Radiotherapy\n- Age ≥ 18");
+  assert.deepEqual(cs.map((c) => [c.kind, c.depth]), [["inclusion", 0], ["exclusion", 1], ["exclusion", 1], ["inclusion", 0], ["exclusion", 1], ["inclusion", 0]]);
+  assert.ok(cs[1].kindNote?.includes("No …"));
+});

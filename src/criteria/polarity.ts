@@ -37,6 +37,26 @@ export function readsAsRequirement(text: string): boolean {
 export const MISPLACED_NOTE =
   "listed under Inclusion Criteria, but this block of items reads as exclusions (a heading lost or moved on the page): read as exclusion";
 
+export const DENIED_LEAD_NOTE = 'an item under a lead-in that denies them ("No …:"): read as exclusion';
+
+/**
+ * "No concurrent uncontrolled illness including:" then "Infection", "Congestive heart failure";
+ * "No prior treatment:" then "Radiotherapy" (the NCI's PDQ records): in an inclusion section
+ * the items under a lead-in that starts with "No" are what the patient must not have — read
+ * as exclusions, with a note.
+ */
+export function inferDeniedItems(criteria: Criterion[]): void {
+  for (let i = 0; i < criteria.length; i++) {
+    const lead = criteria[i];
+    if (lead.kind !== "inclusion" || !/^\s*(?:no|without|none\s+of|not)\b[^.;]*:\s*$/i.test(lead.text)) continue;
+    for (let j = i + 1; j < criteria.length && criteria[j].depth > lead.depth; j++) {
+      if (criteria[j].kind !== "inclusion") continue;
+      criteria[j].kind = "exclusion";
+      criteria[j].kindNote = DENIED_LEAD_NOTE;
+    }
+  }
+}
+
 /** Re-kinds, in place, a trailing block of exclusion-like items in an inclusion section. */
 export function inferMisplacedExclusions(criteria: Criterion[]): void {
   // Sections: runs of criteria of one kind, in order.
