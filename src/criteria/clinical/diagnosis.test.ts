@@ -184,3 +184,11 @@ test("a disorder named after a drug is the disorder; a vaccine against a disease
   assert.deepEqual(kinds("depression score of 10 or more"), []);
   assert.deepEqual(kinds("major depression"), ["diagnosis:major-depressive-disorder"]);
 });
+
+test("a modifier sharing the next condition's head noun names its own condition: 'psychotic and schizoaffective disorders'", async () => {
+  const { extractClinicalConstraints } = await import("./index.js");
+  const concepts = (t: string) => extractClinicalConstraints(t, 0).flatMap((c) => (c.type === "diagnosis" ? [c.concept] : []));
+  assert.deepEqual(concepts("History of psychotic and schizoaffective disorders"), ["psychotic-disorder", "schizoaffective-disorder"]);
+  assert.deepEqual(concepts("viral or autoimmune hepatitis"), ["viral-hepatitis", "autoimmune-hepatitis"]);
+  assert.deepEqual(concepts("bacterial or fungal infection").slice(0, 1), ["bacterial-infection"]);
+});

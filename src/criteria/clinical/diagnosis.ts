@@ -244,6 +244,9 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     if (NOT_THE_DISEASE_AFTER.test(text.slice(c.end, c.end + 24))) continue;
     // "treatment for the prevention of systemic fungal infection", "at high risk for stroke": not had
     if (NOT_THE_DISEASE_BEFORE.test(text.slice(Math.max(0, c.start - 40), c.start))) continue;
+    // "psychotic and schizoaffective disorders", "viral or autoimmune hepatitis": the first shares the head noun
+    const shared = sharedHeadBefore(text, c.start, c.end);
+    if (shared && shared.id !== c.value && !conds.some((x) => x.start <= shared.start && shared.start < x.end)) conds.push(shared);
     conds.push({ id: c.value, start: c.start, end: c.end });
   }
   const seen = new Set<string>();
@@ -287,6 +290,33 @@ const INFECTION_KIND_BEFORE = /\b((?:[A-Za-z]{3,}\s+){0,2}[A-Za-z]{4,})\s+$/;
 /** Words before "infection" that say how, not what kind: the infection stays any infection. */
 const NOT_A_KIND =
   /^(?:.*\s)?(?:active|acute|chronic|serious|severe|significant|clinically|uncontrolled|systemic|known|any|other|concurrent|ongoing|current|recent|untreated|opportunistic|intercurrent|requiring|with|without|have|has|had|having|and|or|no|evidence|history|signs|suspected|documented|underlying|major|minor|mild|moderate|persistent|recurrent|the|of|an|a|significant)$/i;
+
+const HEAD_NOUN = /\b(disorders?|diseases?|syndromes?|infections?|cancers?|carcinomas?|tumou?rs?|hepatitis|neoplasms?|insufficiency|failure)$/i;
+const COORDINATED_BEFORE = /\b([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)\s*(?:,\s*|\s+(?:and|or|and\/or)\s+|\/)$/;
+
+/**
+ * A condition named by a modifier that shares the head noun of the next one ("psychotic and
+ * schizoaffective disorders" names psychotic disorder too, "viral or autoimmune hepatitis"
+ * viral hepatitis), when the table knows the modifier with that head.
+ */
+function sharedHeadBefore(text: string, start: number, end: number): { id: string; start: number; end: number } | undefined {
+  const head = HEAD_NOUN.exec(text.slice(start, end));
+  if (!head) return undefined;
+  const m = COORDINATED_BEFORE.exec(text.slice(Math.max(0, start - 40), start));
+  if (!m) return undefined;
+  const words = m[1].split(/\s+/);
+  const mStart = start - m[0].length;
+  for (const k of [0, words.length - 1]) {
+    const modifier = words.slice(k).join(" ");
+    const singular = head[1].replace(/(?<=[a-z]{3})s$/i, "");
+    const id = conditionLexicon().exact(`${modifier} ${head[1]}`) ?? conditionLexicon().exact(`${modifier} ${singular}`);
+    if (id) {
+      const s = mStart + m[1].length - modifier.length;
+      return { id, start: s, end: s + modifier.length };
+    }
+  }
+  return undefined;
+}
 
 /** Stage: "stage IIIB-IV", "IIIB–IV", "extensive-stage", "T1-2N0M0". */
 function readStages(r: Run): void {
