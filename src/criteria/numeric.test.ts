@@ -702,3 +702,17 @@ test("superscripts lost in a copy from a PDF: '/mm 3', '1.73 m 2'", () => {
   assert.deepEqual(brief("platelets ≥ 100 000/mm 3"), [["platelets", ">=", 100000, "/mm3"]]);
   assert.deepEqual(brief("eGFR ≥ 60 ml/min/1.73 m 2"), [["egfr", ">=", 60, "mL/min/{1.73_m2}"]]);
 });
+
+test("a sex named just before a threshold's name, or in its place, is the threshold's: 'Male subjects weigh ≥ 50 kg, female subjects …', 'Male ≥50 kg'", () => {
+  const sexes = (t: string) => extractNumeric(t).constraints.map((c) => [c.variable, c.value, c.qualifier?.sex ?? null]);
+  assert.deepEqual(sexes("Male subjects weigh not less than 50 kg, female subjects weigh not less than 45 kg"), [
+    ["weight", 50, "male"],
+    ["weight", 45, "female"],
+  ]);
+  assert.deepEqual(sexes("Male ≥50 kg, female ≥45 kg"), [
+    ["weight", 50, "male"],
+    ["weight", 45, "female"],
+  ]);
+  // an age stays everyone's
+  assert.deepEqual(sexes("Women aged ≥ 18 years"), [["age", 18, null]]);
+});

@@ -702,8 +702,39 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   if (mayLetter) readLetterClasses(r);
   shareUnits(r);
   lowerBoundsOfLostSigns(r);
+  sexNamedAsMention(r);
   const logic = buildLogic(r.groups);
   return { constraints: r.constraints, logic: logic ?? conditionalThreshold(r) };
+}
+
+const SEX_BEFORE_NAME = /(?:^|[,;:(]\s*|\b(?:and|or)\s+)(males?|men|boys|females?|women|girls)\s+(?:(?:subjects?|patients?|participants?|volunteers?)\s+)?(?:(?:must|should|shall)\s+)?(?:have\s+(?:an?\s+)?|with\s+(?:an?\s+)?)?$/i;
+
+/** Measurements a threshold's unit names when the text names only a sex ("Male ≥ 50 kg"). */
+const VARIABLE_OF_UNIT: Record<string, string> = { kg: "weight", "kg/m2": "bmi", cm: "height" };
+
+/**
+ * "Male ≥50 kg, female ≥45 kg": a sex in the place of the measurement's name is the threshold's
+ * sex, and the unit says what is measured (kg: weight, kg/m²: BMI, cm: height).
+ */
+function sexNamedAsMention(r: NumericRun): void {
+  for (const c of r.constraints) {
+    // "Male subjects weigh not less than 50 kg, female subjects weigh …": the sex just before the name
+    // (not an age: "Women aged ≥ 18" says who is included, not an age for women only)
+    if (!c.qualifier && c.variable !== "age") {
+      const before = r.text.slice(Math.max(0, c.mentionSpan[0] - r.offset - 40), c.mentionSpan[0] - r.offset);
+      const m = SEX_BEFORE_NAME.exec(before);
+      if (m) {
+        const at = c.mentionSpan[0] - before.length + m.index + (m[0].length - m[0].trimStart().length);
+        c.qualifier = { text: m[1], span: [at, at + m[1].length], sex: /^(?:males?|men|boys)$/i.test(m[1]) ? "male" : "female" };
+      }
+    }
+    if (c.variable !== null) continue;
+    const sex = /^(?:males?|men|boys)$/i.test(c.mention) ? "male" : /^(?:females?|women|girls)$/i.test(c.mention) ? "female" : undefined;
+    if (!sex) continue;
+    if (!c.qualifier) c.qualifier = { text: c.mention, span: [c.mentionSpan[0], c.mentionSpan[1]], sex };
+    const v = c.unit ? VARIABLE_OF_UNIT[c.unit] : undefined;
+    if (v) c.variable = v;
+  }
 }
 
 /**
