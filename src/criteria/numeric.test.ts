@@ -716,3 +716,10 @@ test("a sex named just before a threshold's name, or in its place, is the thresh
   // an age stays everyone's
   assert.deepEqual(sexes("Women aged ≥ 18 years"), [["age", 18, null]]);
 });
+
+test("the drug or condition of a 'For patients receiving …:' lead-in says whom the criterion is for, not what it requires", () => {
+  const types = (t: string) => parseCriteria(t).flatMap((c) => c.constraints.map((k) => k.type));
+  assert.deepEqual(types("For patients receiving anticoagulation: stable regimen for at least 4 weeks"), []);
+  assert.deepEqual(types("For patients with diabetes, HbA1c < 8%"), ["numeric"]);
+  assert.deepEqual(types("Patients receiving anticoagulation"), ["therapy"]);
+});

@@ -22,7 +22,7 @@ import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.20.0";
+export const PARSER_CODE_VERSION = "1.21.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -60,7 +60,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
       }
     }
     if (clinical.length && numeric.length) clinical = withoutQualifierDrugs(withoutInstrumentConditions(clinical, numeric, seg.text, seg.span[0]), numeric);
-    if (!opts.numericOnly) clinical = withPreferenceForHuman(clinical, seg.text, seg.span[0]);
+    if (!opts.numericOnly) clinical = withoutForWhomLead(withPreferenceForHuman(clinical, seg.text, seg.span[0]), seg.text, seg.span[0]);
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
@@ -159,6 +159,22 @@ function withoutQualifierDrugs(clinical: Constraint[], numeric: NumericConstrain
   const spans = numeric.filter((n) => n.qualifier?.medication).map((n) => n.qualifier!.span);
   if (!spans.length) return clinical;
   return clinical.filter((c) => c.type !== "therapy" || !spans.some(([s, e]) => c.mentionSpan[0] >= s && c.mentionSpan[1] <= e));
+}
+
+/** "For patients receiving anticoagulation:", "In subjects with diabetes,": whom the rest of the criterion is for. */
+const FOR_WHOM_LEAD = /^\s*(?:for|in)\s+(?:patients?|subjects?|participants?|those|people|individuals)\s+(?:who\s+(?:are|have|had)\s+)?(?:receiving|on|taking|treated\s+with|using|with|having)\b[^:;,.]{1,80}[:,]/i;
+
+/**
+ * The drug or condition of a "For patients receiving anticoagulation: stable regimen" lead-in
+ * says whom the criterion is for, not what it requires or excludes: its therapies and diagnoses
+ * are dropped (what follows is kept; where it is a threshold, the numeric reader has the lead-in
+ * as its qualifier).
+ */
+function withoutForWhomLead(clinical: Constraint[], text: string, offset: number): Constraint[] {
+  const m = FOR_WHOM_LEAD.exec(text);
+  if (!m) return clinical;
+  const end = offset + m[0].length;
+  return clinical.filter((c) => !((c.type === "therapy" || c.type === "diagnosis") && c.mentionSpan[0] < end));
 }
 
 /** "Priority will be given to …", "preference shall be given to …", "… will be prioritised". */
