@@ -192,3 +192,12 @@ test("a modifier sharing the next condition's head noun names its own condition:
   assert.deepEqual(concepts("viral or autoimmune hepatitis"), ["viral-hepatitis", "autoimmune-hepatitis"]);
   assert.deepEqual(concepts("bacterial or fungal infection").slice(0, 1), ["bacterial-infection"]);
 });
+
+test("not the patient's diagnosis: the disease agents are for, a germ's resistance; tuberculosis by site, portal hypertension apart", async () => {
+  const { extractClinicalConstraints } = await import("./index.js");
+  const kinds = (t: string) => extractClinicalConstraints(t, 0).map((c) => (c.type === "diagnosis" ? `diagnosis:${c.concept}` : c.type === "therapy" ? `therapy:${c.concept}` : c.type));
+  assert.deepEqual(kinds("Prior experimental biological agents for treatment of axSpA"), ["therapy:biologic-therapy"]);
+  assert.deepEqual(kinds("Confirmed resistance to fluoroquinolones in DST"), []);
+  assert.deepEqual(kinds("Extrapulmonary TB"), ["diagnosis:extrapulmonary-tuberculosis"]);
+  assert.deepEqual(kinds("portal hypertension"), ["diagnosis:portal-hypertension"]);
+});

@@ -174,7 +174,7 @@ function namesTestNotDiagnosis(ctx: ClinicalContext, start: number, end: number)
  * ("receiving therapy for active ulcerative colitis") still names the patient's disease.
  */
 const TREATED_DISEASE_BEFORE_RE =
-  /\b(?:after|following|previous|prior|since|complet(?:ing|ion\s+of|ed))\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:therap(?:y|ies)|treatments?|chemotherapy|radiotherapy|chemoradiotherapy|surgery|resection|management)\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$/i;
+  /\b(?:(?:after|following|previous|prior|since|complet(?:ing|ion\s+of|ed))\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:therap(?:y|ies)|treatments?|chemotherapy|radiotherapy|chemoradiotherapy|surgery|resection|management)|(?:agents?|drugs?|medications?)\s+(?:used\s+|given\s+|approved\s+)?for\s+(?:the\s+)?treatment)\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$/i;
 function isTreatedDiseaseContext(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
   return TREATED_DISEASE_BEFORE_RE.test(ctx.text.slice(Math.max(clause[0], start - 80), start));

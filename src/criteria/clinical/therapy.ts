@@ -88,6 +88,7 @@ interface Mention {
   end: number;
 }
 
+const RESISTANCE_BEFORE = /\b(?:resistan(?:t|ce)|susceptib(?:le|ility)|sensitiv(?:e|ity)|mono-?resistant)\s+(?:to|against)\s+(?:the\s+)?$/i;
 const DOSE_REFERENCE_BEFORE = /\b(?:after|following|post)\s+(?:the\s+)?(?:final|last)\s+(?:dose|administration|infusion|treatment)\s+(?:of\s+)?(?:the\s+)?(?:study\s+(?:drug|treatment)\s+)?\(?$/i;
 
 /** Procedures that may be named with a body site ("prostate surgery", "radiotherapy to the chest"). */
@@ -368,6 +369,8 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
     if (c.negated && deniedExampleOf(ctx, m, mentions)) continue;
     // "… contraception within 6 months after the final dose of bevacizumab": the study drug a period counts from
     if (DOSE_REFERENCE_BEFORE.test(text.slice(Math.max(0, m.start - 50), m.start))) continue;
+    // "resistance to fluoroquinolones", "susceptible to rifampicin": a test result of the germ, not a drug taken
+    if (RESISTANCE_BEFORE.test(text.slice(Math.max(0, m.start - 30), m.start))) continue;
     if (isException(ctx, m.start)) c.exception = true;
     if (window) c.window = window;
     if (m.category === "procedure" && m.concept && SITED_PROCEDURES.has(m.concept)) {
