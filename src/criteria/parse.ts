@@ -184,6 +184,8 @@ const PREFERENCE_RE = /\b(?:(?:priority|preference)\s+(?:will|shall|may|is|would
  * concomitant chemotherapy", "… in the past are not excluded", "… may be considered", "prior
  * radiotherapy is allowed"). Group 0 ends the sentence part it covers.
  */
+/** Words every permission has (as substrings, the cheapest test): most criteria are not tried against PERMISSION_RE. */
+const PERMISSION_WORDS = ["allowed", "permitted", "acceptable", "excluded", "considered", "receiving", "continue", "remain", "included", "enrolled", "Allowed", "Permitted"];
 const PERMISSION_RE =
   /\b(?:(?:could|may|can)\s+(?:be\s+)?(?:receiving|continue|remain\s+on)|(?:is|are|will\s+be)\s+not\s+excluded|(?:may|can|could)\s+be\s+(?:considered|included|enrolled|allowed|permitted)|(?:is|are)\s+(?:allowed|permitted|acceptable)|(?:will\s+)?not\s+be\s+excluded)\b/i;
 
@@ -209,7 +211,7 @@ function withPreferenceForHuman(clinical: Constraint[], text: string, offset: nu
  * as text for a human (judgement). Other sentences of the criterion keep theirs.
  */
 function withPermissionForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
-  if (!/allow|permit|exclud|consider|receiving|continue|remain|acceptable|include|enrol/i.test(text)) return clinical;
+  if (!PERMISSION_WORDS.some((w) => text.includes(w))) return clinical;
   const m = PERMISSION_RE.exec(text);
   if (!m) return clinical;
   // the clause around it: from a sentence break, a bracket or "but" before it to the next break or closing bracket

@@ -309,7 +309,7 @@ export function segmentCriteria(text: string): Segment[] {
     }
     // A protocol's page header or footer copied with the text ("Protocol XYZ-123 Version 2.0 Page 12
     // of 80", "CONFIDENTIAL"): no criterion, and the item it interrupts goes on after it.
-    if (PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14 && !readMarker(line)) {
+    if ((trimmed.includes("age ") || trimmed.length <= 22) && PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14 && !readMarker(line)) {
       if (nl >= text.length) break;
       continue;
     }
@@ -483,6 +483,8 @@ export function segmentCriteria(text: string): Segment[] {
   return out;
 }
 
+/** A number closed as an item's and followed by text (most "1.5 mg" are not). */
+const INLINE_NUMBER_GATE = /\d[.)）、]\s*[A-Za-z(（\u4e00-\u9fff≥≤<>＜＞]/;
 /** An item number inside a line: "2. ", "2)", "(2)", "（2）", "2、". Groups: 1 "(" or "（", 2 the number, 3 what closes it. */
 const INLINE_NUMBER = /(?:^|(?<=[;；。:：,，.!?)）]\s*)|(?<=\s))([(（]?)(\d{1,2})([.)）、])(?![\d.])(?=\s*[\p{L}(（≥≤<>＜＞])/gu;
 
@@ -498,7 +500,7 @@ function splitInlineLists(text: string, segs: Segment[]): Segment[] {
   let changed = false;
   const pieces: Segment[][] = segs.map((seg) => {
     const t = text.slice(seg.span[0], seg.span[1]);
-    if (!/\d[.)）、]/.test(t)) return [seg];
+    if (!INLINE_NUMBER_GATE.test(t)) return [seg];
     // the item's own number, when the line numbers it ("1. Aged …")
     const lineStart = text.lastIndexOf("\n", seg.span[0] - 1) + 1;
     const own = /([(（]?)(\d{1,2})([.)）、])\s*$/.exec(text.slice(lineStart, seg.span[0]));

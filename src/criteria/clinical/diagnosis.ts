@@ -243,7 +243,8 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     // "influenza vaccine", "COVID-19 vaccination": a vaccine against it; "depression score", "anxiety scale": an instrument
     if (NOT_THE_DISEASE_AFTER.test(text.slice(c.end, c.end + 24))) continue;
     // "treatment for the prevention of systemic fungal infection", "at high risk for stroke": not had
-    if (NOT_THE_DISEASE_BEFORE.test(text.slice(Math.max(0, c.start - 40), c.start))) continue;
+    const before40 = text.slice(Math.max(0, c.start - 40), c.start);
+    if (/preven|prophyla|risk/i.test(before40) && NOT_THE_DISEASE_BEFORE.test(before40)) continue;
     // "psychotic and schizoaffective disorders", "viral or autoimmune hepatitis": the first shares the head noun
     const shared = sharedHeadBefore(text, c.start, c.end);
     if (shared && shared.id !== c.value && !conds.some((x) => x.start <= shared.start && shared.start < x.end)) conds.push(shared);
@@ -300,6 +301,7 @@ const COORDINATED_BEFORE = /\b([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)\s*(
  * viral hepatitis), when the table knows the modifier with that head.
  */
 function sharedHeadBefore(text: string, start: number, end: number): { id: string; start: number; end: number } | undefined {
+  if (!/(?:\band|\bor|,|\/)\s*$/.test(text.slice(Math.max(0, start - 6), start))) return undefined;
   const head = HEAD_NOUN.exec(text.slice(start, end));
   if (!head) return undefined;
   const m = COORDINATED_BEFORE.exec(text.slice(Math.max(0, start - 40), start));

@@ -219,34 +219,54 @@ function procedures(): ProcedureIndex {
   return procedureIndex;
 }
 
-let siteBeforeRe: RegExp | undefined;
-let siteAfterRe: RegExp | undefined;
 let siteAnyRe: RegExp | undefined;
+
+/** Words between a body site and its procedure ("prior prostate RADICAL surgery" is rare; "major abdominal surgery" is not). */
+const SITE_MODIFIERS = new Set(["major", "minor", "radical", "open", "laparoscopic", "robotic", "partial", "total", "extensive", "significant", "elective", "previous", "prior", "recent", "any", "curative", "palliative"]);
+
+/** The site a word or two-word phrase names ("bowel", "head and neck" is three: looked up whole), or undefined. */
+function siteOfWords(t: ProcedureIndex, words: string[]): { id: string; used: number } | undefined {
+  for (const n of [3, 2, 1]) {
+    if (words.length < n) continue;
+    const id = t.siteOfWord.get(words.slice(words.length - n).join(" "));
+    if (id) return { id, used: n };
+  }
+  return undefined;
+}
 
 /**
  * The body sites named with a surgery or radiotherapy: in the words right before it ("prior
  * prostate surgery", "major abdominal or thoracic surgery") or after it ("radiotherapy to the
- * chest", "resection of the bowel"). Site ids of procedures.json; [] when none.
+ * chest", "resection of the bowel"). Site ids of procedures.json; [] when none. Word look-ups,
+ * not a pattern of every site word: this runs for every procedure a criterion names.
  */
 export function procedureSitesNear(before: string, after: string): string[] {
   const t = procedures();
-  if (!t.siteWords) return [];
-  const mod = "(?:major|minor|radical|open|laparoscopic|robotic|partial|total|extensive|significant|elective|previous|prior|recent|any|curative|palliative)";
-  siteBeforeRe ??= new RegExp(`\\b(${t.siteWords})\\b((?:\\s*(?:,|\\bor\\b|\\band\\b|and\\/or|\\/)\\s*(?:${t.siteWords})\\b)*)(?:[\\s-]+${mod})*[\\s-]*$`, "i");
-  siteAfterRe ??= new RegExp(`^\\s*(?:to|of|on|in|involving|at)\\s+(?:the\\s+)?(${t.siteWords})\\b`, "i");
-  const m = siteBeforeRe.exec(before.slice(-80));
-  const words: string[] = [];
-  if (m) {
-    words.push(m[1]);
-    if (m[2]) {
-      siteAnyRe ??= new RegExp(`\\b(${t.siteWords})\\b`, "gi");
-      for (const x of m[2].matchAll(siteAnyRe)) words.push(x[1]);
-    }
-  } else {
-    const a = siteAfterRe.exec(after.slice(0, 60));
-    if (a) words.push(a[1]);
+  if (!t.siteOfWord.size) return [];
+  const words = before.slice(-60).toLowerCase().split(/[^a-z'’]+/).filter(Boolean);
+  while (words.length && SITE_MODIFIERS.has(words[words.length - 1])) words.pop();
+  const out: string[] = [];
+  for (;;) {
+    const hit = siteOfWords(t, words);
+    if (!hit) break;
+    out.push(hit.id);
+    words.splice(words.length - hit.used, hit.used);
+    // "abdominal or thoracic", "abdominal, pelvic"
+    if (words.length && (words[words.length - 1] === "or" || words[words.length - 1] === "and")) words.pop();
+    else if (!/[,/]\s*$/.test(before)) break;
   }
-  return [...new Set(words.map((w) => t.siteOfWord.get(w.toLowerCase().replace(/[\s-]+/g, " ")) ?? "").filter(Boolean))];
+  out.reverse(); // in text order
+  if (!out.length) {
+    const a = /^\s*(?:to|of|on|in|involving|at)\s+(?:the\s+)?([a-z'’]+(?:\s+[a-z'’]+){0,2})/i.exec(after.slice(0, 60));
+    if (a) {
+      const ws = a[1].toLowerCase().split(/\s+/);
+      for (let n = ws.length; n >= 1 && !out.length; n--) {
+        const id = t.siteOfWord.get(ws.slice(0, n).join(" "));
+        if (id) out.push(id);
+      }
+    }
+  }
+  return [...new Set(out)];
 }
 
 /** The body sites a text names (a patient's procedure: "radical prostatectomy" → prostate). */

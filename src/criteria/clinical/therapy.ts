@@ -368,14 +368,17 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
     };
     if (c.negated && deniedExampleOf(ctx, m, mentions)) continue;
     // "… contraception within 6 months after the final dose of bevacizumab": the study drug a period counts from
-    if (DOSE_REFERENCE_BEFORE.test(text.slice(Math.max(0, m.start - 50), m.start))) continue;
+    const before50 = text.slice(Math.max(0, m.start - 50), m.start);
+    if ((before50.includes("dose") || before50.includes("dministration") || before50.includes("nfusion")) && DOSE_REFERENCE_BEFORE.test(before50)) continue;
     // "resistance to fluoroquinolones", "susceptible to rifampicin": a test result of the germ, not a drug taken
-    if (RESISTANCE_BEFORE.test(text.slice(Math.max(0, m.start - 30), m.start))) continue;
+    if ((before50.includes("esist") || before50.includes("uscept") || before50.includes("ensitiv")) && RESISTANCE_BEFORE.test(before50)) continue;
     if (isException(ctx, m.start)) c.exception = true;
     if (window) c.window = window;
     if (m.category === "procedure" && m.concept && SITED_PROCEDURES.has(m.concept)) {
       const clause = clauseAt(ctx, m.start);
-      const sites = [...new Set([...procedureSitesIn(text.slice(m.start, m.end)), ...procedureSitesNear(text.slice(clause[0], m.start), text.slice(m.end, clause[1]))])];
+      // (a site inside the mention: "major abdominal or thoracic surgery")
+      const inside = m.end - m.start > 12 ? procedureSitesIn(text.slice(m.start, m.end)) : [];
+      const sites = [...new Set([...inside, ...procedureSitesNear(text.slice(clause[0], m.start), text.slice(m.end, clause[1]))])];
       if (sites.length) c.sites = sites;
     }
     if (m.category !== "procedure") {
