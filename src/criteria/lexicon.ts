@@ -30,7 +30,12 @@ export interface LabVariable {
 interface LabTable {
   version: string;
   variables: LabVariable[];
+  /** Names that stand for several variables at once ("transaminases": AST and ALT). */
+  groups?: Array<{ names: string[]; variables: string[] }>;
 }
+
+/** Prefix of a trie id that names a group of variables (groups[index]). */
+const GROUP = "group:";
 
 let table: LabTable | undefined;
 let byId: Map<string, LabVariable> | undefined;
@@ -79,6 +84,19 @@ function load(): LabTable {
       }
     }
   }
+  (t.groups ?? []).forEach((g, gi) => {
+    for (const v of g.variables) if (!byId!.has(v)) throw new Error(`data/knowledge/labs.json: group "${g.names[0]}" names unknown variable "${v}"`);
+    for (const name of g.names) {
+      let node = anyCase!;
+      for (const tok of name.match(TOKEN) ?? []) {
+        const key = tok.toLowerCase();
+        let nx = node.next.get(key);
+        if (!nx) node.next.set(key, (nx = { next: new Map() }));
+        node = nx;
+      }
+      if (node.id === undefined) node.id = `${GROUP}${gi}`;
+    }
+  });
   return t;
 }
 
@@ -211,7 +229,10 @@ export function findVariables(text: string): VariableMention[] {
     const a = longestFrom(anyCase!, true, text, toks, i, undefined);
     const best = longestFrom(asWritten!, false, text, toks, i, a);
     if (best) {
-      out.push({ id: best.id, start: toks[i].s, end: best.end, weak: best.weak });
+      if (best.id.startsWith(GROUP)) {
+        // one mention per variable of the group, on the same words ("transaminases ≤ 2.5 × ULN": AST and ALT)
+        for (const v of table!.groups![Number(best.id.slice(GROUP.length))].variables) out.push({ id: v, start: toks[i].s, end: best.end, weak: best.weak });
+      } else out.push({ id: best.id, start: toks[i].s, end: best.end, weak: best.weak });
       i = best.j;
     }
   }

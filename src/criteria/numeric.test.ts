@@ -723,3 +723,11 @@ test("the drug or condition of a 'For patients receiving …:' lead-in says whom
   assert.deepEqual(types("For patients with diabetes, HbA1c < 8%"), ["numeric"]);
   assert.deepEqual(types("Patients receiving anticoagulation"), ["therapy"]);
 });
+
+test("a name for several measurements: 'transaminases ≤ 2.5 × ULN' is AST and ALT", () => {
+  assert.deepEqual(brief("transaminases ≤ 2.5 × ULN"), [
+    ["ast", "<=", 2.5, "ULN"],
+    ["alt", "<=", 2.5, "ULN"],
+  ]);
+  assert.deepEqual(brief("AST ≤ 2.5 × ULN"), [["ast", "<=", 2.5, "ULN"]]);
+});

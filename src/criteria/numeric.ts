@@ -545,6 +545,11 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
     const a = vars[k];
     const b = chosen[0];
     const sep = region.slice(a.end, b.start);
+    if (a.start === b.start && a.end === b.end && a.id !== b.id) {
+      // one name for several variables ("transaminases": AST and ALT), listed as two
+      chosen.unshift(a);
+      continue;
+    }
     if (a.id === b.id && /^\s*[()（）]?\s*[()（）]?\s*$/.test(sep)) {
       // "Hemoglobin (Hb)", "ECOG (Eastern Cooperative Oncology Group) performance status": one mention
       chosen[0] = { id: b.id, start: a.start, end: b.end, weak: a.weak && b.weak };
