@@ -731,3 +731,10 @@ test("a name for several measurements: 'transaminases ≤ 2.5 × ULN' is AST and
   ]);
   assert.deepEqual(brief("AST ≤ 2.5 × ULN"), [["ast", "<=", 2.5, "ULN"]]);
 });
+
+test("parathyroid hormone and 25(OH)D are known; a drug aimed at a variant is no biomarker", () => {
+  assert.deepEqual(brief("Serum intact PTH over 500 pg/mL"), [["pth", ">", 500, "pg/mL"]]);
+  assert.deepEqual(brief("Serum 25(OH)D < 30 ng/ml"), [["vitamin-d", "<", 30, "ng/mL"]]);
+  const [c] = parseCriteria("Prior treatment with a KRAS G12D inhibitor");
+  assert.ok(!c.constraints.some((k) => k.type === "biomarker"));
+});

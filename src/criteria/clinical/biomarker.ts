@@ -74,6 +74,8 @@ const STATUS_DEFS: Array<[RegExp, string | null]> = [
 /** Status words written before the marker: "wild-type EGFR", "sensitizing EGFR mutation", "positive for ALK". */
 const STATUS_BEFORE_RE = /(?:\b(wild[-\s]?type|sensiti[sz]ing|activating|known|documented|confirmed|actionable)\s+|\b(positive|negative)\s+(?:for\s+)?)$/i;
 
+/** A protein variant right after a marker ("G12D", "p.V600E", "exon 20"), skipped before the therapy test. */
+const VARIANT_FIRST_RE = /^[\s-]*(?:p\.)?(?:[A-Z]\d{1,4}(?:[A-Z]|del|ins|fs|\*)?|exon\s*\d{1,2})(?=[\s-])/;
 const THERAPY_AFTER_RE = /^[\s-]*(?:TKIs?|tyrosine|inhibitors?|antibod(?:y|ies)|targeted|directed|therapy|therapies|treatment|blockade|blockers?|monoclonal|agents?|drugs?|ADC)\b/i;
 const THERAPY_BEFORE_RE = /\banti[\s-]*$/i;
 const SEP_RE = /^\s*(?:\/|,|or|and|and\/or|&)\s*$/i;
@@ -157,7 +159,10 @@ function statusAt(text: string, at: number): { status: string; end: number } | n
 export function extractBiomarkers(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): BiomarkerConstraint[] {
   // Every marker name has two capitals in a row, a capital and a digit, or one of these words.
   if (!MARKER_GATE_RE.test(text) && !hasAny(ctx, MARKER_WORDS_GATE)) return [];
-  const hits = findMarkers(text, ctx).filter((h) => !THERAPY_AFTER_RE.test(text.slice(h.end)) && !THERAPY_BEFORE_RE.test(text.slice(Math.max(0, h.start - 6), h.start)));
+  // ("KRAS G12D inhibitor": a drug aimed at the variant, not the variant)
+  const hits = findMarkers(text, ctx).filter(
+    (h) => !THERAPY_AFTER_RE.test(text.slice(h.end).replace(VARIANT_FIRST_RE, "")) && !THERAPY_BEFORE_RE.test(text.slice(Math.max(0, h.start - 6), h.start)),
+  );
   const out: BiomarkerConstraint[] = [];
   // Group markers joined by "/", ",", "or", "and": "EGFR/ALK/ROS1 wild type" shares one status.
   const groups: MarkerHit[][] = [];
