@@ -120,6 +120,8 @@ export interface TherapyConstraint {
   exception?: boolean;
   /** A surgery's or radiotherapy's body sites, when named ("prostate surgery", "radiotherapy to the chest"): procedures.json site ids. */
   sites?: string[];
+  /** At least this many different drugs of the class ("more than 1 TNF antagonist": 2). */
+  minDrugs?: number;
 }
 
 export interface BiomarkerConstraint {

@@ -393,3 +393,17 @@ test("permissions, study-drug periods, any medication, histories and the record'
   assert.equal(status("Inclusion", "More than 4 weeks since prior and no concurrent finasteride", { medications: [{ name: "finasteride", start: "2025-01-01", end: "2026-08-01" }] }), "pass");
   assert.equal(status("Inclusion", "More than 4 weeks since prior and no concurrent finasteride", { medications: [] }), "pass");
 });
+
+test("a number of different drugs of a class, and a dose above which a drug counts", () => {
+  const status = (criterion: string, p: Patient) => {
+    const [c] = parseCriteria(`Exclusion Criteria:\n- ${criterion}`);
+    return evaluateCriterion(c, ctx({ birthDate: "1960-01-01", ...p })).result.status;
+  };
+  const oneTnf: Patient = { medications: [{ name: "adalimumab", start: "2024-01-01", end: "2025-01-01" }] };
+  const twoTnf: Patient = { medications: [...oneTnf.medications!, { name: "infliximab", start: "2025-02-01", end: "2026-01-01" }] };
+  assert.equal(status("Prior treatment with more than 1 TNF antagonist", oneTnf), "pass");
+  assert.equal(status("Prior treatment with more than 1 TNF antagonist", twoTnf), "fail");
+  const aspirin = (mg: number): Patient => ({ medications: [{ name: "aspirin", start: "2025-01-01", dose: { value: mg, unit: "mg/d" } }] });
+  assert.equal(status("Chronic use of aspirin > 325 mg/day", aspirin(81)), "pass");
+  assert.equal(status("Chronic use of aspirin > 325 mg/day", aspirin(650)), "fail");
+});

@@ -663,6 +663,11 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
     return negate(unknown(index, `whether it was ${label}`, { id: qid, text: `Was the patient's ${pool[0].label} a ${label}?` }, { fact: exposureFact(pool) }), c.negated);
   }
 
+  if (c.minDrugs !== undefined) {
+    // "more than 1 TNF antagonist": that many different drugs of the class
+    const drugs = new Set(pool.map((e) => e.med?.drug ?? e.label));
+    return negate(known(index, drugs.size >= c.minDrugs, { fact: exposureFact(pool), threshold: `≥ ${c.minDrugs} different` }), c.negated);
+  }
   if (c.line) {
     // "Primary resistance" / "refractory": progression as the best response, not progression after a benefit.
     const primary = PRIMARY_RESISTANCE.test(ctx.criterion?.text ?? "");

@@ -89,6 +89,10 @@ interface Mention {
 }
 
 const RESISTANCE_BEFORE = /\b(?:resistan(?:t|ce)|susceptib(?:le|ility)|sensitiv(?:e|ity)|mono-?resistant)\s+(?:to|against)\s+(?:the\s+)?$/i;
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
+const DRUG_COUNT_BEFORE =
+  /\b(?:(more\s+than|greater\s+than|over|>=|≥|>|at\s+least|a\s+minimum\s+of)\s*(\d|one|two|three|four|five)|(\d|two|three|four|five)\s+or\s+more)\s+(?:(?:different|distinct|prior|previous|separate|approved|marketed|classes\s+of|types\s+of)\s+)*$/i;
+const DRUG_DOSE_AFTER = /^\s*(?:\(\s*)?(?:at\s+(?:a\s+)?doses?\s+(?:of\s+)?)?(>=|≥|>|more\s+than|greater\s+than|above|exceeding|over)\s*(\d+(?:\.\d+)?)\s*(mg|g|mcg|µg)\b\s*(\/\s*(?:day|d)\b|daily|per\s+day)?/i;
 const DOSE_REFERENCE_BEFORE = /\b(?:after|following|post)\s+(?:the\s+)?(?:final|last)\s+(?:dose|administration|infusion|treatment)\s+(?:of\s+)?(?:the\s+)?(?:study\s+(?:drug|treatment)\s+)?\(?$/i;
 
 /** Procedures that may be named with a body site ("prostate surgery", "radiotherapy to the chest"). */
@@ -388,10 +392,22 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       if (line) c.line = line;
       const cycles = cyclesOf(ctx, m.start);
       if (cycles !== undefined) c.minCycles = cycles;
+      // "more than 1 TNF antagonist", "two or more antidepressants": a number of different drugs
+      const count = m.category === "class" ? DRUG_COUNT_BEFORE.exec(text.slice(Math.max(0, m.start - 40), m.start)) : null;
+      if (count) {
+        const n = NUMBER_WORDS[(count[2] ?? count[3]).toLowerCase()] ?? Number(count[2] ?? count[3]);
+        const strict = count[1] !== undefined && /more|greater|over|>(?!=)/i.test(count[1]) && !/=|least|minimum/i.test(count[1]);
+        if (Number.isFinite(n) && n >= 1 && n <= 9) c.minDrugs = strict ? n + 1 : n;
+      }
     }
     if (isCorticosteroid(m)) {
       const dose = steroidDose(ctx, m, mentions);
       if (dose) c.dose = dose;
+    } else if (m.category === "drug") {
+      // "aspirin > 325 mg/day": a dose above which the drug counts
+      const d = DRUG_DOSE_AFTER.exec(text.slice(m.end, m.end + 40));
+      const op = d ? parseOp(d[1]) : null;
+      if (d && op && op !== "=" && op !== "range") c.dose = { op, value: Number(d[2]), unit: d[4] ? `${d[3].toLowerCase().replace("µ", "u")}/d` : d[3].toLowerCase().replace("µ", "u") };
     }
     out.push(c);
   }
