@@ -407,3 +407,10 @@ test("a number of different drugs of a class, and a dose above which a drug coun
   assert.equal(status("Chronic use of aspirin > 325 mg/day", aspirin(81)), "pass");
   assert.equal(status("Chronic use of aspirin > 325 mg/day", aspirin(650)), "fail");
 });
+
+test("a trial whose title is about prevention or risk does not require the condition it names", () => {
+  const mod = moduleCriteria({ conditions: ["Candidiasis"], title: "Voriconazole In Children Who Are At High Risk For Systemic Fungal Infection", primaryPurpose: "TREATMENT" }, k);
+  assert.ok(!mod.criteria.some((c) => c.text.startsWith("Condition studied")));
+  const treat = moduleCriteria({ conditions: ["Candidiasis"], title: "Voriconazole for Oral Candidiasis", primaryPurpose: "TREATMENT" }, k);
+  assert.ok(treat.criteria.some((c) => c.text.startsWith("Condition studied")));
+});

@@ -69,7 +69,13 @@ export function moduleCriteria(
   const concepts = [...new Set(names.flatMap((n) => k.conceptsIn(n)))].sort();
   // Who needs the condition: not the healthy volunteers a trial takes, nor the people a
   // prevention or screening trial is for (they do not have it yet).
-  const conditionOptional = t.healthyVolunteers === true || t.primaryPurpose === "PREVENTION" || t.primaryPurpose === "SCREENING" || names.some((n) => /^healthy\b/i.test(n.trim()));
+  const conditionOptional =
+    t.healthyVolunteers === true ||
+    t.primaryPurpose === "PREVENTION" ||
+    t.primaryPurpose === "SCREENING" ||
+    names.some((n) => /^healthy\b/i.test(n.trim())) ||
+    // a title that says so where the record's purpose does not ("… in Children Who Are At High Risk For Systemic Fungal Infection")
+    (t.title !== undefined && /\b(?:prevention|preventing|prophylaxis|prophylactic|at\s+(?:high\s+|increased\s+)?risk\s+(?:for|of))\b/i.test(t.title));
   if (names.length && !conditionOptional) {
     const constraints: DiagnosisConstraint[] = names.map((n) => ({
       type: "diagnosis",
