@@ -712,6 +712,13 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   return { constraints: r.constraints, logic: logic ?? conditionalThreshold(r) };
 }
 
+/** A word that names a sex: "male", "females", "men", "women", "boys", "girls". */
+const SEX_WORD = /^(?:males?|females?|men|women|boys|girls)$/i;
+/** The sex a sex word names (as SEX_RE and SEX_WORD find them). */
+function sexOfWord(word: string): "male" | "female" {
+  return /^(wo|fe|girl)/i.test(word) ? "female" : "male";
+}
+
 const SEX_BEFORE_NAME = /(?:^|[,;:(]\s*|\b(?:and|or)\s+)(males?|men|boys|females?|women|girls)\s+(?:(?:subjects?|patients?|participants?|volunteers?)\s+)?(?:(?:must|should|shall)\s+)?(?:have\s+(?:an?\s+)?|with\s+(?:an?\s+)?)?$/i;
 
 /** Measurements a threshold's unit names when the text names only a sex ("Male ≥ 50 kg"). */
@@ -730,11 +737,11 @@ function sexNamedAsMention(r: NumericRun): void {
       const m = SEX_BEFORE_NAME.exec(before);
       if (m) {
         const at = c.mentionSpan[0] - before.length + m.index + (m[0].length - m[0].trimStart().length);
-        c.qualifier = { text: m[1], span: [at, at + m[1].length], sex: /^(?:males?|men|boys)$/i.test(m[1]) ? "male" : "female" };
+        c.qualifier = { text: m[1], span: [at, at + m[1].length], sex: sexOfWord(m[1]) };
       }
     }
     if (c.variable !== null) continue;
-    const sex = /^(?:males?|men|boys)$/i.test(c.mention) ? "male" : /^(?:females?|women|girls)$/i.test(c.mention) ? "female" : undefined;
+    const sex = SEX_WORD.test(c.mention) ? sexOfWord(c.mention) : undefined;
     if (!sex) continue;
     if (!c.qualifier) c.qualifier = { text: c.mention, span: [c.mentionSpan[0], c.mentionSpan[1]], sex };
     const v = c.unit ? VARIABLE_OF_UNIT[c.unit] : undefined;
@@ -1197,11 +1204,11 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
     /^[\s,]*(?:\([^()\d]{1,8}\)\s*)?\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
   if (sexBefore) {
     const s = sexBase + sexBefore.index;
-    sex = { text: sexBefore[1], span: abs(r, s, s + sexBefore[1].length), sex: /^(wo|fe|girl)/i.test(sexBefore[1]) ? "female" : "male" };
+    sex = { text: sexBefore[1], span: abs(r, s, s + sexBefore[1].length), sex: sexOfWord(sexBefore[1]) };
   } else if (sexAfter) {
     const s = f.end + sexAfter[0].lastIndexOf(sexAfter[1]);
     qualEnd = f.end + sexAfter[0].length;
-    sex = { text: sexAfter[1], span: abs(r, s, s + sexAfter[1].length), sex: /^(wo|fe|girl)/i.test(sexAfter[1]) ? "female" : "male" };
+    sex = { text: sexAfter[1], span: abs(r, s, s + sexAfter[1].length), sex: sexOfWord(sexAfter[1]) };
   }
   // conditions: "if liver metastasis is present, ALT and AST < 5 ULN", "(≤ 5 × ULN for patients with liver metastases)"
   let condition: Qualifier | undefined;

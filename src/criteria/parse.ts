@@ -13,7 +13,7 @@
 import fs from "node:fs";
 import { ageToDays } from "../model/age.js";
 import type { Study } from "../model/study.js";
-import { extractClinicalConstraints } from "./clinical/index.js";
+import { constraintStart, extractClinicalConstraints } from "./clinical/index.js";
 import { findVariables, isTimeVariable, labTableVersion } from "./lexicon.js";
 import { extractNumeric, type NumericSubject } from "./numeric.js";
 import { normaliseCriteriaText, withComparisonWrapsJoined } from "./normalise-text.js";
@@ -59,8 +59,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
         }
       }
     }
-    if (clinical.length && numeric.length) clinical = withoutQualifierDrugs(withoutInstrumentConditions(clinical, numeric, seg.text, seg.span[0]), numeric);
-    if (!opts.numericOnly) clinical = withoutForWhomLead(withPreferenceForHuman(clinical, seg.text, seg.span[0]), seg.text, seg.span[0]);
+    if (!opts.numericOnly) clinical = requirementsOnly(clinical, numeric, seg.text, seg.span[0]);
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
@@ -127,6 +126,19 @@ function asPrognosis(numeric: NumericConstraint[]): Constraint[] {
   return out ?? numeric;
 }
 
+/**
+ * The clinical constraints a criterion requires or excludes, without those its words show to
+ * be something else: a condition in a measurement's name, a drug in a threshold's qualifier, a
+ * preference or a permission (kept as text for a human), a "For patients receiving …:" lead-in.
+ */
+function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], text: string, offset: number): Constraint[] {
+  let out = clinical;
+  if (out.length && numeric.length) out = withoutQualifierDrugs(withoutInstrumentConditions(out, numeric, text, offset), numeric);
+  const preference = text.includes("riorit") || text.includes("referen") ? PREFERENCE_RE.exec(text) : null;
+  out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset);
+  return withoutForWhomLead(out, text, offset);
+}
+
 /** Words that make a name an instrument's: "Hamilton Depression Rating Scale", "Psoriasis Area and Severity Index". */
 const INSTRUMENT_AFTER_RE = /^[\s'’-]*(?:[A-Za-z'’-]+\s+){0,4}?(?:scales?|scores?|index|indices|questionnaires?|inventory|instrument|ratings?)\b/i;
 
@@ -179,13 +191,13 @@ function withoutForWhomLead(clinical: Constraint[], text: string, offset: number
 
 /** "Priority will be given to …", "preference shall be given to …", "… will be prioritised". */
 const PREFERENCE_RE = /\b(?:(?:priority|preference)\s+(?:will|shall|may|is|would|can)\s+be\s+given\b|(?:will|shall|may)\s+be\s+prioriti[sz]ed\b)/i;
+/** Words every permission has (as substrings, the cheapest test): most criteria are not tried against PERMISSION_RE. */
+const PERMISSION_WORDS = ["allowed", "permitted", "acceptable", "excluded", "considered", "receiving", "continue", "remain", "included", "enrolled", "Allowed", "Permitted"];
 /**
  * A permission: what it allows is neither required nor excluded ("Patients could be receiving
  * concomitant chemotherapy", "… in the past are not excluded", "… may be considered", "prior
- * radiotherapy is allowed"). Group 0 ends the sentence part it covers.
+ * radiotherapy is allowed").
  */
-/** Words every permission has (as substrings, the cheapest test): most criteria are not tried against PERMISSION_RE. */
-const PERMISSION_WORDS = ["allowed", "permitted", "acceptable", "excluded", "considered", "receiving", "continue", "remain", "included", "enrolled", "Allowed", "Permitted"];
 const PERMISSION_RE =
   /\b(?:(?:could|may|can)\s+(?:be\s+)?(?:receiving|continue|remain\s+on)|(?:is|are|will\s+be)\s+not\s+excluded|(?:may|can|could)\s+be\s+(?:considered|included|enrolled|allowed|permitted)|(?:is|are)\s+(?:allowed|permitted|acceptable)|(?:will\s+)?not\s+be\s+excluded)\b/i;
 
@@ -194,14 +206,10 @@ const PERMISSION_RE =
  * solid tumor" does not exclude HER2-negative patients. The clinical constraints read from the
  * preference on are dropped, and the preference is kept as text for a human (judgement).
  */
-function withPreferenceForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
-  const m = text.includes("riorit") || text.includes("referen") ? PREFERENCE_RE.exec(text) : null;
-  if (!m) return withPermissionForHuman(clinical, text, offset);
+function withPreferenceForHuman(clinical: Constraint[], text: string, offset: number, m: RegExpExecArray): Constraint[] {
   const at = offset + m.index;
-  const start = (c: Constraint) => ("mentionSpan" in c ? c.mentionSpan[0] : c.span[0]);
-  const kept = clinical.filter((c) => start(c) < at);
-  const end = offset + text.trimEnd().length;
-  kept.push({ type: "judgement", aspect: "other", text: text.slice(m.index).trimEnd(), span: [at, end] });
+  const kept = clinical.filter((c) => constraintStart(c) < at);
+  kept.push({ type: "judgement", aspect: "other", text: text.slice(m.index).trimEnd(), span: [at, offset + text.trimEnd().length] });
   return kept;
 }
 
@@ -221,11 +229,12 @@ function withPermissionForHuman(clinical: Constraint[], text: string, offset: nu
   const afterIdx = text.slice(m.index).search(/[.;)\]](?:\s|$)|\n|\)/);
   const sEnd = afterIdx < 0 ? text.length : m.index + afterIdx;
   const [a, b] = [offset + sStart, offset + sEnd];
-  const start = (c: Constraint) => ("mentionSpan" in c ? c.mentionSpan[0] : c.span[0]);
-  const kept = clinical.filter((c) => (c.type !== "therapy" && c.type !== "diagnosis") || start(c) < a || start(c) >= b);
+  const kept = clinical.filter((c) => (c.type !== "therapy" && c.type !== "diagnosis") || constraintStart(c) < a || constraintStart(c) >= b);
   if (kept.length === clinical.length) return clinical;
-  const lead = text.slice(sStart).length - text.slice(sStart).trimStart().length;
-  kept.push({ type: "judgement", aspect: "other", text: text.slice(sStart + lead, sEnd).trimEnd(), span: [a + lead, offset + sStart + lead + text.slice(sStart + lead, sEnd).trimEnd().length] });
+  const clause = text.slice(sStart, sEnd);
+  const words = clause.trim();
+  const at = a + (clause.length - clause.trimStart().length);
+  kept.push({ type: "judgement", aspect: "other", text: words, span: [at, at + words.length] });
   return kept;
 }
 

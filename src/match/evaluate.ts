@@ -619,20 +619,17 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
     pool = pool.filter((e) => !e.med || !ctx.exceptions!.some((x) => e.med!.drug === x || e.med!.classes.has(x)));
   }
   const exposureFact = (es: Exposure[]) => (es.length ? es.map((e) => e.label).join(", ") : `no ${label} recorded`);
+  // The day an exposure last counted (today while it goes on), and the window's first day.
+  const lastDay = (e: Exposure) => (e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay));
+  const cutoff = c.window ? facts.asOfDay - c.window.amount * DAY_PER[c.window.unit] : 0;
+  const askDates = (es: Exposure[]) => unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(es) });
 
   // A washout ("at least 4 weeks since prior chemotherapy", "≥ 14 days after any radiotherapy"):
   // no exposure may end inside the last 4 weeks; a patient who never had it meets it.
   if (c.window?.relation === "at-least-since" && !c.line && c.minCycles === undefined && !c.dose) {
-    const days = c.window.amount * DAY_PER[c.window.unit];
-    const cutoff = facts.asOfDay - days;
-    const recent = pool.filter((e) => {
-      const last = e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay);
-      return last !== undefined && last > cutoff;
-    });
-    const undated = pool.filter((e) => (e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay)) === undefined);
-    if (!recent.length && undated.length) {
-      return unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(undated) });
-    }
+    const recent = pool.filter((e) => (lastDay(e) ?? -Infinity) > cutoff);
+    const undated = pool.filter((e) => lastDay(e) === undefined);
+    if (!recent.length && undated.length) return askDates(undated);
     const note = `${c.window.amount} ${c.window.unit}${c.window.amount === 1 ? "" : "s"} or more since the last`;
     // Not negated: a washout's "no" belongs to what follows it ("more than 4 weeks since prior and no concurrent finasteride").
     return known(index, recent.length === 0, { fact: recent.length ? exposureFact(recent) : pool.length ? `${exposureFact(pool)}, ended before` : exposureFact(pool), note });
@@ -642,21 +639,13 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
 
   // Window: "within 4 weeks" → last exposure on or after asOf − 4 weeks.
   if (c.window) {
-    const days = c.window.amount * DAY_PER[c.window.unit];
-    const cutoff = facts.asOfDay - days;
-    let anyUndated = false;
     const inWindow = pool.filter((e) => {
-      const last = e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay);
-      if (last === undefined) {
-        anyUndated = true;
-        return false;
-      }
-      return c.window!.relation === "within" ? last >= cutoff : last <= cutoff;
+      const last = lastDay(e);
+      return last !== undefined && (c.window!.relation === "within" ? last >= cutoff : last <= cutoff);
     });
     if (inWindow.length) pool = inWindow;
-    else if (anyUndated) {
-      return negate(unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(pool) }), c.negated);
-    } else pool = [];
+    else if (pool.some((e) => lastDay(e) === undefined)) return negate(askDates(pool), c.negated);
+    else pool = [];
   }
 
   if (pool.some((e) => e.vague) && !pool.some((e) => !e.vague)) {

@@ -25,7 +25,8 @@ export function clinicalVersion(): string {
   return `clinical-2;drugs-${v.drugClasses};conditions-${v.conditions};procedures-${v.procedures}`;
 }
 
-function spanStart(c: Constraint): number {
+/** Where a constraint starts in the text: its mention's start, or its span's. */
+export function constraintStart(c: Constraint): number {
   return "mentionSpan" in c ? c.mentionSpan[0] : c.span[0];
 }
 
@@ -42,9 +43,9 @@ export function extractClinicalConstraints(text: string, offset: number): Constr
   // Stable insertion sort by position (lists are short): the UI and the matcher read constraints in text order.
   for (let i = 1; i < out.length; i++) {
     const c = out[i];
-    const at = spanStart(c);
+    const at = constraintStart(c);
     let j = i - 1;
-    while (j >= 0 && spanStart(out[j]) > at) {
+    while (j >= 0 && constraintStart(out[j]) > at) {
       out[j + 1] = out[j];
       j--;
     }

@@ -107,9 +107,7 @@ interface ProcedureIndex {
   version: string;
   byId: Map<string, Procedure>;
   lexicon: Lexicon<string>;
-  sites: ProcedureSite[];
-  /** Every site word, longest first; group 1 the word. */
-  siteWords: string;
+  /** Site names (lower case, words joined by one space) → site id. */
   siteOfWord: Map<string, string>;
 }
 
@@ -208,27 +206,35 @@ function procedures(): ProcedureIndex {
     byId.set(p.id, p);
     for (const s of [p.name, ...p.synonyms]) lexicon.add(s, p.id);
   }
-  const sites = table.sites ?? [];
   const siteOfWord = new Map<string, string>();
-  for (const site of sites) for (const w of site.synonyms) siteOfWord.set(w.toLowerCase(), site.id);
-  const siteWords = [...siteOfWord.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/ /g, "[\\s-]+"))
-    .join("|");
-  procedureIndex = { version: table.version, byId, lexicon, sites, siteWords, siteOfWord };
+  for (const site of table.sites ?? []) for (const w of site.synonyms) siteOfWord.set(w.toLowerCase(), site.id);
+  procedureIndex = { version: table.version, byId, lexicon, siteOfWord };
   return procedureIndex;
 }
-
-let siteAnyRe: RegExp | undefined;
 
 /** Words between a body site and its procedure ("prior prostate RADICAL surgery" is rare; "major abdominal surgery" is not). */
 const SITE_MODIFIERS = new Set(["major", "minor", "radical", "open", "laparoscopic", "robotic", "partial", "total", "extensive", "significant", "elective", "previous", "prior", "recent", "any", "curative", "palliative"]);
 
-/** The site a word or two-word phrase names ("bowel", "head and neck" is three: looked up whole), or undefined. */
+/** A text's words, lower case, as site names are looked up ("Radical-prostatectomy" → ["radical", "prostatectomy"]). */
+function siteWordsOf(text: string): string[] {
+  return text.toLowerCase().split(/[^a-z'’]+/).filter(Boolean);
+}
+
+/** The longest site name (up to three words: "head and neck") ending at words' end, or undefined. */
 function siteOfWords(t: ProcedureIndex, words: string[]): { id: string; used: number } | undefined {
   for (const n of [3, 2, 1]) {
     if (words.length < n) continue;
     const id = t.siteOfWord.get(words.slice(words.length - n).join(" "));
+    if (id) return { id, used: n };
+  }
+  return undefined;
+}
+
+/** The longest site name starting at word i, or undefined. */
+function siteAt(t: ProcedureIndex, words: string[], i: number): { id: string; used: number } | undefined {
+  for (const n of [3, 2, 1]) {
+    if (i + n > words.length) continue;
+    const id = t.siteOfWord.get(words.slice(i, i + n).join(" "));
     if (id) return { id, used: n };
   }
   return undefined;
@@ -242,8 +248,7 @@ function siteOfWords(t: ProcedureIndex, words: string[]): { id: string; used: nu
  */
 export function procedureSitesNear(before: string, after: string): string[] {
   const t = procedures();
-  if (!t.siteOfWord.size) return [];
-  const words = before.slice(-60).toLowerCase().split(/[^a-z'’]+/).filter(Boolean);
+  const words = siteWordsOf(before.slice(-60));
   while (words.length && SITE_MODIFIERS.has(words[words.length - 1])) words.pop();
   const out: string[] = [];
   for (;;) {
@@ -258,13 +263,8 @@ export function procedureSitesNear(before: string, after: string): string[] {
   out.reverse(); // in text order
   if (!out.length) {
     const a = /^\s*(?:to|of|on|in|involving|at)\s+(?:the\s+)?([a-z'’]+(?:\s+[a-z'’]+){0,2})/i.exec(after.slice(0, 60));
-    if (a) {
-      const ws = a[1].toLowerCase().split(/\s+/);
-      for (let n = ws.length; n >= 1 && !out.length; n--) {
-        const id = t.siteOfWord.get(ws.slice(0, n).join(" "));
-        if (id) out.push(id);
-      }
-    }
+    const hit = a ? siteAt(t, siteWordsOf(a[1]), 0) : undefined;
+    if (hit) out.push(hit.id);
   }
   return [...new Set(out)];
 }
@@ -272,12 +272,15 @@ export function procedureSitesNear(before: string, after: string): string[] {
 /** The body sites a text names (a patient's procedure: "radical prostatectomy" → prostate). */
 export function procedureSitesIn(text: string): string[] {
   const t = procedures();
-  if (!t.siteWords) return [];
-  siteAnyRe ??= new RegExp(`\\b(${t.siteWords})\\b`, "gi");
+  const words = siteWordsOf(text);
   const out = new Set<string>();
-  for (const x of text.matchAll(siteAnyRe)) {
-    const id = t.siteOfWord.get(x[1].toLowerCase().replace(/[\s-]+/g, " "));
-    if (id) out.add(id);
+  // the longest site name at each word ("gastric bypass" before "gastric")
+  for (let i = 0; i < words.length; ) {
+    const hit = siteAt(t, words, i);
+    if (hit) {
+      out.add(hit.id);
+      i += hit.used;
+    } else i++;
   }
   return [...out];
 }
