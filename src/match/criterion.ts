@@ -260,24 +260,37 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
  */
 export function patientFactsNamedIn(text: string, ctx: EvalContext): string[] {
   const lower = ` ${normaliseText(text)} `;
-  const out: string[] = [];
-  const add = (kind: string, names: Array<string | undefined>) => {
-    for (const n of names) {
-      const w = n ? normaliseText(n) : "";
-      if (w.length >= 4 && lower.includes(` ${w} `)) {
-        out.push(`${kind} ${n}`);
-        return;
-      }
-    }
-  };
-  for (const m of ctx.facts.medications ?? []) add("medication", [m.med.name, m.label, m.drug]);
-  // (not the condition the trial studies, which its criteria name all the time)
-  for (const c of ctx.facts.conditions ?? []) {
-    if (c.concepts.some((pc) => ctx.trialConcepts.some((tc) => ctx.k.isA(pc, tc)))) continue;
-    add("condition", [c.text, ...c.concepts.map((id) => ctx.k.conceptLabel(id))]);
+  const out = new Set<string>();
+  for (const f of namesOfFacts(ctx)) {
+    // (not the condition the trial studies, which its criteria name all the time)
+    if (f.concepts?.some((pc) => ctx.trialConcepts.some((tc) => ctx.k.isA(pc, tc)))) continue;
+    const hit = f.names.find((n) => lower.includes(` ${n.normalised} `));
+    if (hit) out.add(`${f.kind} ${hit.written}`);
   }
-  for (const p of ctx.facts.procedures ?? []) add("procedure", [p.label]);
-  return [...new Set(out)];
+  return [...out];
+}
+
+interface NamedFact {
+  kind: "medication" | "condition" | "procedure";
+  /** Its names (4 letters or more), as written and normalised, in the order tried. */
+  names: Array<{ written: string; normalised: string }>;
+  concepts?: string[];
+}
+/** The patient's names, normalised once per patient (every unread criterion of every trial looks them up). */
+const namedFactsCache = new WeakMap<EvalContext["facts"], NamedFact[]>();
+
+function namesOfFacts(ctx: EvalContext): NamedFact[] {
+  let list = namedFactsCache.get(ctx.facts);
+  if (list) return list;
+  const names = (ws: Array<string | undefined>) =>
+    ws.flatMap((w) => (w ? [{ written: w, normalised: normaliseText(w) }] : [])).filter((n) => n.normalised.length >= 4);
+  list = [
+    ...(ctx.facts.medications ?? []).map((m): NamedFact => ({ kind: "medication", names: names([m.med.name, m.label, m.drug]) })),
+    ...(ctx.facts.conditions ?? []).map((c): NamedFact => ({ kind: "condition", names: names([c.text, ...c.concepts.map((id) => ctx.k.conceptLabel(id))]), concepts: c.concepts })),
+    ...(ctx.facts.procedures ?? []).map((p): NamedFact => ({ kind: "procedure", names: names([p.label]) })),
+  ];
+  namedFactsCache.set(ctx.facts, list);
+  return list;
 }
 
 /** The constraint without its spans: equal keys mean equal statements. */
