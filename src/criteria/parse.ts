@@ -183,11 +183,14 @@ const FOR_WHOM_LEAD = /^\s*(?:for|in)\s+(?:patients?|subjects?|participants?|tho
  * as its qualifier).
  */
 function withoutForWhomLead(clinical: Constraint[], text: string, offset: number): Constraint[] {
+  if (!clinical.some(isTherapyOrDiagnosis)) return clinical;
   const m = FOR_WHOM_LEAD.exec(text);
   if (!m) return clinical;
   const end = offset + m[0].length;
   return clinical.filter((c) => !((c.type === "therapy" || c.type === "diagnosis") && c.mentionSpan[0] < end));
 }
+
+const isTherapyOrDiagnosis = (c: Constraint) => c.type === "therapy" || c.type === "diagnosis";
 
 /** "Priority will be given to …", "preference shall be given to …", "… will be prioritised". */
 const PREFERENCE_RE = /\b(?:(?:priority|preference)\s+(?:will|shall|may|is|would|can)\s+be\s+given\b|(?:will|shall|may)\s+be\s+prioriti[sz]ed\b)/i;
@@ -219,7 +222,8 @@ function withPreferenceForHuman(clinical: Constraint[], text: string, offset: nu
  * as text for a human (judgement). Other sentences of the criterion keep theirs.
  */
 function withPermissionForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
-  if (!PERMISSION_WORDS.some((w) => text.includes(w))) return clinical;
+  // only therapies and diagnoses are dropped: without one there is nothing to look for
+  if (!clinical.some(isTherapyOrDiagnosis) || !PERMISSION_WORDS.some((w) => text.includes(w))) return clinical;
   const m = PERMISSION_RE.exec(text);
   if (!m) return clinical;
   // the clause around it: from a sentence break, a bracket or "but" before it to the next break or closing bracket

@@ -50,15 +50,63 @@ function isTokenLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f);
 }
 
-/** A token; its text as written is cut from the source only when asked for (few phrases are case-sensitive). */
+/**
+ * FIRST_TOKENS as an open-addressing hash table over the tokens' characters, rebuilt when the
+ * version moves: tokenize finds a token's mask without cutting the token's string from the text
+ * (85 % of a criterion's tokens start no phrase, and their strings are then never needed).
+ */
+interface FirstTokenTable {
+  version: number;
+  /** Index into words/hashes/masks, or -1 for an empty slot; the length is a power of two. */
+  slots: Int32Array;
+  words: string[];
+  hashes: Int32Array;
+  masks: Int32Array;
+}
+let firstTable: FirstTokenTable | undefined;
+
+/** FNV-1a over UTF-16 code units [from, to) of `s`. */
+function hashUnits(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
+  return h;
+}
+
+function firstTokenTable(): FirstTokenTable {
+  if (firstTable && firstTable.version === firstTokensVersion) return firstTable;
+  const words = [...FIRST_TOKENS.keys()];
+  let size = 16;
+  while (size < words.length * 2) size *= 2;
+  const slots = new Int32Array(size).fill(-1);
+  const hashes = new Int32Array(words.length);
+  const masks = new Int32Array(words.length);
+  words.forEach((w, i) => {
+    hashes[i] = hashUnits(w, 0, w.length);
+    masks[i] = FIRST_TOKENS.get(w)!;
+    let slot = hashes[i] & (size - 1);
+    while (slots[slot] !== -1) slot = (slot + 1) & (size - 1);
+    slots[slot] = i;
+  });
+  return (firstTable = { version: firstTokensVersion, slots, words, hashes, masks });
+}
+
+/**
+ * A token. Its lower case is cut from the lower-cased text only when asked for (a first token
+ * of some phrase has it from the table); its text as written likewise (few phrases are
+ * case-sensitive).
+ */
 class WordToken implements Token {
   constructor(
-    readonly lower: string,
+    private lowerCase: string | undefined,
     readonly start: number,
     readonly end: number,
     readonly mask: number,
     private readonly source: string,
+    private readonly lowerSource: string,
   ) {}
+  get lower(): string {
+    return (this.lowerCase ??= this.lowerSource.slice(this.start, this.end));
+  }
   get raw(): string {
     return this.source.slice(this.start, this.end);
   }
@@ -74,9 +122,23 @@ class WordToken implements Token {
  * token is lower-cased alone.
  */
 export function tokenize(text: string, lowerText: string = text.toLowerCase()): Tokens {
+  return scanTokens(text, lowerText, firstTokenTable());
+}
+
+/** Tokens without first-token masks (all 0), for building lexicons: no table rebuilt for every phrase added. */
+function tokensOfPhrase(text: string): Tokens {
+  return scanTokens(text, text.toLowerCase(), undefined);
+}
+
+function scanTokens(text: string, lowerText: string, table: FirstTokenTable | undefined): Tokens {
   const out: Tokens = [];
   const n = text.length;
-  const aligned = lowerText.length === n;
+  const aligned = lowerText.length === n && table !== undefined;
+  const slots = table?.slots ?? new Int32Array(1);
+  const words = table?.words ?? [];
+  const hashes = table?.hashes ?? new Int32Array(0);
+  const masks = table?.masks ?? new Int32Array(0);
+  const slotMask = slots.length - 1;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
     let j = i + 1;
@@ -86,11 +148,24 @@ export function tokenize(text: string, lowerText: string = text.toLowerCase()): 
       i = j;
       continue;
     }
-    const lower = aligned ? lowerText.slice(i, j) : text.slice(i, j).toLowerCase();
-    out.push(new WordToken(lower, i, j, FIRST_TOKENS.get(lower) ?? 0, text));
+    if (aligned) {
+      const h = hashUnits(lowerText, i, j);
+      let found = -1;
+      for (let slot = h & slotMask; slots[slot] !== -1; slot = (slot + 1) & slotMask) {
+        const w = slots[slot];
+        if (hashes[w] === h && words[w].length === j - i && lowerText.startsWith(words[w], i)) {
+          found = w;
+          break;
+        }
+      }
+      out.push(found < 0 ? new WordToken(undefined, i, j, 0, text, lowerText) : new WordToken(words[found], i, j, masks[found], text, lowerText));
+    } else {
+      const lower = text.slice(i, j).toLowerCase();
+      out.push(new WordToken(lower, i, j, table ? (FIRST_TOKENS.get(lower) ?? 0) : 0, text, lowerText));
+    }
     i = j;
   }
-  out.version = firstTokensVersion;
+  if (table) out.version = table.version;
   return out;
 }
 
@@ -100,7 +175,7 @@ export const TOKEN_RE = /[A-Za-z\u00C0-\u024F]+|[0-9]+/g;
 /** Compact key of a phrase: its tokens, lower-cased and joined — "Anti-PD-1" → "antipd1". */
 export function compactKey(text: string): string {
   let key = "";
-  for (const t of tokenize(text)) key += t.lower;
+  for (const t of tokensOfPhrase(text)) key += t.lower;
   return key;
 }
 
@@ -178,7 +253,7 @@ export class Lexicon<T> {
    * more first token for every token of every text to be looked up against.
    */
   add(phrase: string, value: T, opts: { plural?: boolean } = {}): void {
-    const toks = tokenize(phrase);
+    const toks = tokensOfPhrase(phrase);
     if (toks.length === 0) return;
     const tokens = toks.map((t) => t.lower);
     const list = this.byFirst.get(tokens[0]) ?? [];
@@ -284,7 +359,7 @@ export class Lexicon<T> {
 
   /** The value of a phrase equal (as tokens, ignoring case rules) to the whole text, if any. */
   exact(text: string): T | null {
-    const tokens = tokenize(text);
+    const tokens = tokensOfPhrase(text);
     if (tokens.length === 0) return null;
     const candidates = this.byFirst.get(tokens[0].lower);
     if (!candidates) return null;
