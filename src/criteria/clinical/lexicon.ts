@@ -11,6 +11,7 @@
  *
  * The lexicon is built once; scanning allocates only the token list and the matches.
  */
+import { WordTable } from "../word-table.js";
 
 export interface Token {
   /** Lower-cased token text. */
@@ -51,43 +52,22 @@ function isTokenLetter(c: number): boolean {
 }
 
 /**
- * FIRST_TOKENS as an open-addressing hash table over the tokens' characters, rebuilt when the
- * version moves: tokenize finds a token's mask without cutting the token's string from the text
- * (85 % of a criterion's tokens start no phrase, and their strings are then never needed).
+ * FIRST_TOKENS as a WordTable with the masks beside it, rebuilt when the version moves: tokenize
+ * finds a token's mask without cutting the token's string from the text (85 % of a criterion's
+ * tokens start no phrase, and their strings are then never needed).
  */
 interface FirstTokenTable {
   version: number;
-  /** Index into words/hashes/masks, or -1 for an empty slot; the length is a power of two. */
-  slots: Int32Array;
-  words: string[];
-  hashes: Int32Array;
+  words: WordTable;
   masks: Int32Array;
 }
 let firstTable: FirstTokenTable | undefined;
 
-/** FNV-1a over UTF-16 code units [from, to) of `s`. */
-function hashUnits(s: string, from: number, to: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
-  return h;
-}
-
 function firstTokenTable(): FirstTokenTable {
   if (firstTable && firstTable.version === firstTokensVersion) return firstTable;
-  const words = [...FIRST_TOKENS.keys()];
-  let size = 16;
-  while (size < words.length * 2) size *= 2;
-  const slots = new Int32Array(size).fill(-1);
-  const hashes = new Int32Array(words.length);
-  const masks = new Int32Array(words.length);
-  words.forEach((w, i) => {
-    hashes[i] = hashUnits(w, 0, w.length);
-    masks[i] = FIRST_TOKENS.get(w)!;
-    let slot = hashes[i] & (size - 1);
-    while (slots[slot] !== -1) slot = (slot + 1) & (size - 1);
-    slots[slot] = i;
-  });
-  return (firstTable = { version: firstTokensVersion, slots, words, hashes, masks });
+  const words = new WordTable(FIRST_TOKENS.keys());
+  const masks = Int32Array.from(words.words, (w) => FIRST_TOKENS.get(w)!);
+  return (firstTable = { version: firstTokensVersion, words, masks });
 }
 
 /**
@@ -134,11 +114,6 @@ function scanTokens(text: string, lowerText: string, table: FirstTokenTable | un
   const out: Tokens = [];
   const n = text.length;
   const aligned = lowerText.length === n && table !== undefined;
-  const slots = table?.slots ?? new Int32Array(1);
-  const words = table?.words ?? [];
-  const hashes = table?.hashes ?? new Int32Array(0);
-  const masks = table?.masks ?? new Int32Array(0);
-  const slotMask = slots.length - 1;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
     let j = i + 1;
@@ -149,16 +124,8 @@ function scanTokens(text: string, lowerText: string, table: FirstTokenTable | un
       continue;
     }
     if (aligned) {
-      const h = hashUnits(lowerText, i, j);
-      let found = -1;
-      for (let slot = h & slotMask; slots[slot] !== -1; slot = (slot + 1) & slotMask) {
-        const w = slots[slot];
-        if (hashes[w] === h && words[w].length === j - i && lowerText.startsWith(words[w], i)) {
-          found = w;
-          break;
-        }
-      }
-      out.push(found < 0 ? new WordToken(undefined, i, j, 0, text, lowerText) : new WordToken(words[found], i, j, masks[found], text, lowerText));
+      const w = table.words.find(lowerText, i, j);
+      out.push(w < 0 ? new WordToken(undefined, i, j, 0, text, lowerText) : new WordToken(table.words.words[w], i, j, table.masks[w], text, lowerText));
     } else {
       const lower = text.slice(i, j).toLowerCase();
       out.push(new WordToken(lower, i, j, table ? (FIRST_TOKENS.get(lower) ?? 0) : 0, text, lowerText));
