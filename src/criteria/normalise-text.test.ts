@@ -61,3 +61,14 @@ test("withComparisonWrapsJoined: a comparison broken over two lines is joined; o
     ["creatinine-clearance", ">=", 50, "mL/min", "50"],
   ]);
 });
+
+test("withComparisonWrapsJoined: a value and its unit or 'times the ULN', a list of values and 'upper limit of normal' broken over lines", () => {
+  assert.deepEqual(numeric("creatinine level ≥2\n times the upper limit of normal"), [["creatinine", ">=", 2, null, "2"]]);
+  assert.deepEqual(numeric("ALP ≤ 5 x upper limit of\n normal"), [["alp", "<=", 5, null, "5"]]);
+  assert.deepEqual(numeric("calcium > 12\n mg/dL"), [["calcium", ">", 12, "mg/dL", "12"]]);
+  assert.deepEqual(numeric("ECOG 0 or\n 1 for dose expansion").map((r) => r.slice(0, 3)), [["ecog", "range", 0]]);
+  // a duration's unit on the next line keeps it a duration
+  assert.deepEqual(numeric("contraception for at least 7\n months after the last dose"), []);
+  // a list item numbered on the next line is not a value
+  assert.equal(withComparisonWrapsJoined("ECOG 0-1 and\n2. Age over 18"), "ECOG 0-1 and\n2. Age over 18");
+});

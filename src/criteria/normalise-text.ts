@@ -84,9 +84,25 @@ export function normaliseCriteriaText(text: string): string {
  * "Creatinine clearance⏎  ≥ 50 mL/min", "less than⏎360 mg/m2"): the line break becomes a
  * space (same length), so the numeric reader, which ends a clause at a line break, reads it
  * whole. Only breaks next to a comparison sign, or after "than"/"to"/"least"/"most" and
- * before a number, are joined: other line breaks inside a criterion may separate a list.
+ * before a number, between a compared value and its unit or "× ULN" ("creatinine ≥ 2⏎ times
+ * the upper limit of normal", "calcium > 12⏎ mg/dL"), between a value and the next of a list
+ * ("ECOG 0 or⏎ 1"), and inside "upper limit of⏎ normal" are joined: other line breaks inside a
+ * criterion may separate a list.
  */
-const COMPARISON_WRAP_RE = /(?:[≥≤<>=≧≦][ \t]*\r?\n(?=[ \t]*[\d.]))|(?:\b(?:than|to|least|most)[ \t]*\r?\n(?=[ \t]*\d))|(?:[\p{L}\d)%][ \t]*\r?\n(?=[ \t]*[≥≤<>≧≦]))/gu;
+const COMPARISON_WRAP_RE = new RegExp(
+  [
+    String.raw`(?:[≥≤<>=≧≦][ \t]*\r?\n(?=[ \t]*[\d.]))`,
+    String.raw`(?:\b(?:than|to|least|most)[ \t]*\r?\n(?=[ \t]*\d))`,
+    String.raw`(?:[\p{L}\d)%][ \t]*\r?\n(?=[ \t]*[≥≤<>≧≦]))`,
+    // a compared value, then its unit or reference on the next line
+    String.raw`(?:(?<=(?:[≥≤<>=≧≦]|\b(?:than|least|most))[ \t]*\d+(?:[.,]\d+)?)[ \t]*\r?\n(?=[ \t]*(?:(?:[xX×*][ \t]*)?(?:10\b|ULN\b|LLN\b|upper[ \t]+limit|the[ \t]+upper|institutional)|times\b|(?:mg|g|[µμu]g|ng|[µμu]mol|mmol|mEq|mL|ml|dL|dl|L|IU|U|cells|copies|mm|cm|kg|bpm|msec|ms|seconds?|minutes?|hours?|days?|weeks?|months?|years?)(?![\p{L}])|%)))`,
+    // the next value of a list of values: "0 or⏎ 1"
+    String.raw`(?:(?<=\d[ \t]+(?:or|and|to))[ \t]*\r?\n(?=[ \t]*\d(?!\d*[.)][ \t])))`,
+    // inside "upper limit of normal"
+    String.raw`(?:(?<=\bupper(?:[ \t]+limits?)?(?:[ \t]+of)?(?:[ \t]+the)?)[ \t]*\r?\n(?=[ \t]*(?:limits?|of|the|normal)\b))`,
+  ].join("|"),
+  "gu",
+);
 
 export function withComparisonWrapsJoined(text: string): string {
   if (!text.includes("\n")) return text;

@@ -738,3 +738,45 @@ test("parathyroid hormone and 25(OH)D are known; a drug aimed at a variant is no
   const [c] = parseCriteria("Prior treatment with a KRAS G12D inhibitor");
   assert.ok(!c.constraints.some((k) => k.type === "biomarker"));
 });
+
+test("lists with a comma before the last 'and', written-out names with their abbreviations", () => {
+  assert.deepEqual(brief("AST, ALT, and alkaline phosphatase (ALP) ≤ 3 x upper limit of normal (ULN)"), [
+    ["ast", "<=", 3, "ULN"],
+    ["alt", "<=", 3, "ULN"],
+    ["alp", "<=", 3, "ULN"],
+  ]);
+  assert.deepEqual(brief("glutamic oxaloacetic transaminase (AST), glutamic pyruvic transaminase (ALT)<2.5xULN"), [
+    ["ast", "<", 2.5, "ULN"],
+    ["alt", "<", 2.5, "ULN"],
+  ]);
+  // a name for several measurements, then the abbreviation of one: that one
+  assert.deepEqual(brief("Serum transaminase (SGPT) ≤ 2.5 × ULN"), [["alt", "<=", 2.5, "ULN"]]);
+});
+
+test("ULN written as 'the norm', 'normal limit', 'normal value'", () => {
+  assert.deepEqual(brief("GOT > 5 times the upper limit of the norm"), [["ast", ">", 5, "ULN"]]);
+  assert.deepEqual(brief("total bilirubin<1.5 normal limit (ULN)"), [["total-bilirubin", "<", 1.5, "ULN"]]);
+  assert.deepEqual(brief("ALT < 2 times the normal value"), [["alt", "<", 2, "ULN"]]);
+  assert.deepEqual(brief("bilirubin within normal limits"), []);
+});
+
+test("a lower bound joined by 'to' to an upper bound with its own comparator: both bounds", () => {
+  assert.deepEqual(brief("Age from 18 to less than 65 years"), [
+    ["age", ">=", 18, "a"],
+    ["age", "<", 65, "a"],
+  ]);
+  assert.deepEqual(brief("BMI of 18.5 to < 30 kg/m2"), [
+    ["bmi", ">=", 18.5, "kg/m2"],
+    ["bmi", "<", 30, "kg/m2"],
+  ]);
+  assert.deepEqual(brief("Children age 4 to < 17 years"), [
+    ["age", ">=", 4, "a"],
+    ["age", "<", 17, "a"],
+  ]);
+});
+
+test("'> than' and 'greater then' are comparators; a dipstick grade may be written '2 +'", () => {
+  assert.deepEqual(brief("Pediatric patients > than 2 years old"), [["age", ">", 2, "a"]]);
+  assert.deepEqual(brief("Hemoglobin greater then 10 g/dL"), [["hemoglobin", ">", 10, "g/dL"]]);
+  assert.deepEqual(brief("Urine dipstick for proteinuria < 2 +"), [["urine-protein-dipstick", "<", 2, "{dipstick}"]]);
+});

@@ -386,10 +386,10 @@ function comparisonOfValue(text: string, at: number, numText: string, numValueTe
       end += rev[0].length;
     }
   }
-  // "from 2 to <12 years of age": the lower bound of a range whose upper bound has its own comparator
-  if (!op && between && /^[ \t]*(?:to|-|–)[ \t]*(?:[<≤＜]|less\b|under\b|below\b|younger\b)/i.test(text.slice(end, end + 16))) {
+  // "from 2 to <12 years of age", "BMI of 18.5 to < 30": the lower bound of a range whose upper bound has its own comparator
+  if (!op && /^[ \t]*(?:to|-|–)[ \t]*(?:[<≤＜]|less\b|under\b|below\b|younger\b)/i.test(text.slice(end, end + 16))) {
     op = ">=";
-    const bm = BETWEEN_BEFORE_RE.exec(beforeText);
+    const bm = between ? BETWEEN_BEFORE_RE.exec(beforeText) : null;
     if (bm) cmpStart = at - bm[0].length;
   }
   if (!op) {
@@ -530,6 +530,11 @@ function writtenOutMeaning(name: string, abbreviationId: string): boolean {
   return !(variableById(abbreviationId)?.synonyms ?? []).some((s) => s.toLowerCase().includes(n));
 }
 
+/** The ids of the names found on the same words as vars[k] ("transaminases": AST and ALT). */
+function sameSpanIds(vars: VariableMention[], k: number): string[] {
+  return vars.filter((v) => v.start === vars[k].start && v.end === vars[k].end).map((v) => v.id);
+}
+
 /**
  * The table names that a comparison at the end of `region` is about: the last name (if
  * little text separates it from the comparator), with the names listed before it.
@@ -555,13 +560,19 @@ function chooseKnown(region: string, vars: VariableMention[]): VariableMention[]
       chosen[0] = { id: b.id, start: a.start, end: b.end, weak: a.weak && b.weak };
       continue;
     }
+    if (a.id !== b.id && /^\s*[(（]\s*$/.test(sep) && /^[)）]/.test(region.slice(b.end)) && sameSpanIds(vars, k).includes(b.id)) {
+      // "transaminase (GOT)": a name for several variables, then the abbreviation of one of them
+      chosen[0] = { id: b.id, start: a.start, end: b.end, weak: false };
+      while (k > 0 && vars[k - 1].start === a.start && vars[k - 1].end === a.end) k--;
+      continue;
+    }
     if (a.id !== b.id && !a.weak && /^\s*[(（]\s*$/.test(sep) && /^[)）]/.test(region.slice(b.end)) && writtenOutMeaning(region.slice(a.start, a.end), b.id)) {
       // "Oxygen desaturation index (ODI)": the name written out says which of the abbreviation's meanings it is
       chosen[0] = { id: a.id, start: a.start, end: b.end, weak: false };
       continue;
     }
     // (a condition's name, "hyponatremia and ALT > 3 × ULN", is no name in such a list)
-    if (!a.weak && /^\s*(?:\)\s*)?(?:,|\/|&|and\/or|and|or|、)\s*(?:(?:serum|blood|plasma|total|the)\s+)?$/i.test(sep)) {
+    if (!a.weak && /^\s*(?:\)\s*)?(?:,\s*(?:and\/or|and|or)\b|,|\/|&|and\/or|and|or|、)\s*(?:(?:serum|blood|plasma|total|the)\s+)?$/i.test(sep)) {
       chosen.unshift(a);
       continue;
     }
@@ -899,7 +910,7 @@ function abs(r: NumericRun, s: number, e: number): Span {
 }
 
 const CONNECTOR_ONLY_RE =
-  /^[\s,/;(（]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i;
+  /^[\s,/;(（]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively|to)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i;
 
 /** Where a comparison stands: its clause region before the comparator and whether only connectors separate it from the previous one. */
 interface Place {
@@ -1602,7 +1613,7 @@ function dropConstraints(r: NumericRun, drop: (c: NumericConstraint, k: number) 
 
 const BARE_GRADE_RE = /(?<![\p{L}])(?:if|when)\s+(≥|>=|>|≤|<=|<)\s*(\+{1,4}|[1-4]\+)(?![\p{L}\d+])/giu;
 const DIPSTICK_RE =
-  /((?:urine|urinary)\s+protein|proteinuria|dipstick\s+protein)\s*(?:\([^()]{0,20}\)\s*)?(?:(?:is|of|by\s+dipstick)\s*)?(≥|>=|>|≤|<=|<|\\>|\\<|:)?\s*(\+{1,4}|[1-4]\+)(?![\p{L}\d+])(\s*(?:or|and)\s+(?:above|more|higher|greater|below|less|lower))?/giu;
+  /((?:urine|urinary)\s+protein|proteinuria|dipstick\s+protein)\s*(?:\([^()]{0,20}\)\s*)?(?:(?:is|of|by\s+dipstick)\s*)?(≥|>=|>|≤|<=|<|\\>|\\<|:)?\s*(\+{1,4}|[1-4] ?\+)(?![\p{L}\d+])(\s*(?:or|and)\s+(?:above|more|higher|greater|below|less|lower))?/giu;
 
 function prefixOpOf(sym: string): ComparisonOp {
   const s = sym.replace(/\\/g, "");

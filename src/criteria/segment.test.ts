@@ -340,3 +340,27 @@ test("registry fields copied with the criteria: a label alone is dropped with it
     ["inclusion", 0, null, "Gender: All"],
   ]);
 });
+
+test("headings written as a bullet ('-  INCLUSION CRITERIA:') or in brackets ('[Inclusion Criteria]'); a bulleted sentence about criteria is an item", () => {
+  assert.deepEqual(
+    brief("-  INCLUSION CRITERIA:\n  -  Age 18 or older\n-  EXCLUSION CRITERIA:\n  -  Pregnant").map((s) => [s[0], s[1], s[3]]),
+    [
+      ["inclusion", 0, "Age 18 or older"],
+      ["exclusion", 0, "Pregnant"],
+    ],
+  );
+  assert.deepEqual(
+    brief("[Inclusion Criteria]\n1. Age 18 or older\n[Exclusion Criteria]\n1. Pregnant").map((s) => [s[0], s[3]]),
+    [
+      ["inclusion", "Age 18 or older"],
+      ["exclusion", "Pregnant"],
+    ],
+  );
+  assert.deepEqual(
+    brief("- Inclusion criteria of the parent study are met\n- Age 18").map((s) => [s[0], s[3]]),
+    [
+      ["unknown", "Inclusion criteria of the parent study are met"],
+      ["unknown", "Age 18"],
+    ],
+  );
+});

@@ -25,8 +25,8 @@ export interface Segment {
  * number starts there ("Inclusion criteria (1) Age …").
  */
 const HEADING =
-  /^[ \t]*(?:[#*_]+[ \t]*)?(?:(?:[A-Z]\.)?\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?(?:(?:key|main|major|principal|general|specific|participant|patient|subject|study|trial)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b(?:[^\n:：]{0,60}?(?=[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)、][ \t]*\p{L}|[①-⑳]))|[^\n:：]{0,60}?(?:[:：]|\*\*|$))[ \t]*/iu;
-const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*[:：][ \t]*/i;
+  /^[ \t]*(?:[#*_]+[ \t]*|[-–•][ \t]+|[[【][ \t]*)?(?:(?:[A-Z]\.)?\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?(?:(?:key|main|major|principal|general|specific|participant|patient|subject|study|trial)[ \t]+)?(inclusion|exclusion|non[- ]?inclusion|eligibility|selection)[ \t]+criteria\b(?:[^\n:：]{0,60}?(?=[ \t]*(?:\(\d{1,2}\)|\d{1,2}[.)、][ \t]*\p{L}|[①-⑳]))|[^\n:：]{0,60}?(?:[:：]|\*\*|$))[ \t]*/iu;
+const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*|[-–•][ \t]+|[[【][ \t]*)?(inclusion|exclusion|non[- ]?inclusion)[ \t]*[:：][ \t]*/i;
 const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
 /** A registry field's label at the start of a line. */
 const REGISTRY_FIELD =
@@ -52,8 +52,16 @@ function isSentenceAfterHeading(heading: string): boolean {
 
 const MAY_BE_HEADING = /clusion|eligib|selection|criteria/i;
 
+/**
+ * A bulleted line is a heading ("-  INCLUSION CRITERIA:") only when it is nothing but the heading's
+ * words; "- Inclusion criteria of the parent study are met" is an item.
+ */
+function isBulletedSentence(line: string): boolean {
+  return /^[ \t]*[-–•][ \t]+/.test(line) && !/(?:criteria|inclusion|exclusion|eligibility)[ \t]*[:：]?[ \t]*$/i.test(line);
+}
+
 /** "INCLUSION" or "Exclusion" alone on its line. */
-const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(inclusion|exclusion|non[- ]?inclusion|eligibility)[ \t]*(?:[#*_]+[ \t]*)?[:：]?[ \t]*$/i;
+const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*|[-–•][ \t]+|[[【][ \t]*)?(inclusion|exclusion|non[- ]?inclusion|eligibility)[ \t]*(?:[#*_\]】]+[ \t]*)?[:：]?[ \t]*$/i;
 
 /** A lead-in sentence's words that make it an exclusion list's heading ("… will be excluded:", "… are not eligible if:"). */
 const LEAD_IN_EXCLUSION =
@@ -244,7 +252,7 @@ export function segmentCriteria(text: string): Segment[] {
 
     // headings
     // (every heading names inclusion, exclusion, eligibility, selection or criteria: most lines are not tried)
-    const h = MAY_BE_HEADING.test(line) ? (HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line)) : null;
+    const h = MAY_BE_HEADING.test(line) && !isBulletedSentence(line) ? (HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line)) : null;
     const rest = h ? line.slice(h[0].length) : "";
     if (h && (h[0].length >= line.length - 1 || /[:：]\s*$/.test(h[0]) || line.length < 90 || readMarker(rest) !== undefined)) {
       const k = headingKind(h[1]);

@@ -149,7 +149,7 @@ export const UNIT_RE = new RegExp(
 
 /** "× ULN", "times the upper limit of normal", "ULN", "N" (French), "LLN". Group 1: the reference words. */
 export const ULN_RE =
-  /^[ \t]*(?:\\?[xX×*✕]|times|fois)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|LSN|la[ \t]+(?:limite[ \t]+sup[ée]rieure[ \t]+de[ \t]+la[ \t]+)?normale|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal(?:[ \t]+range)?|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
+  /^[ \t]*(?:\\?[xX×*✕]|times|fois)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|LSN|la[ \t]+(?:limite[ \t]+sup[ée]rieure[ \t]+de[ \t]+la[ \t]+)?normale|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?(?:normal(?:[ \t]+range)?|norm\b)|normal[ \t]+(?:limits?|values?)\b|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
 
 /** Comparators as written before a value, longest first. */
 const PREFIX: Array<[string, ComparisonOp]> = [
@@ -221,6 +221,12 @@ const PREFIX: Array<[string, ComparisonOp]> = [
   ["max\\.?", "<="],
   ["greater than", ">"],
   ["more than", ">"],
+  // "then" for "than", a common slip
+  ["greater then", ">"],
+  ["more then", ">"],
+  ["higher then", ">"],
+  ["less then", "<"],
+  ["lower then", "<"],
   ["higher than", ">"],
   ["larger than", ">"],
   ["bigger than", ">"],
@@ -271,7 +277,7 @@ const wordAlt = PREFIX.map(([w]) => w.replace(/ /g, "[ \\t]+")).join("|");
 const symAlt = SYMBOLS.map(([s]) => s).join("|");
 /** A comparator ending right before a value (the text slice must end where the value starts). */
 export const PREFIX_RE = new RegExp(
-  `(?:(?<![\\p{L}])(${wordAlt})(?:[ \\t]+(?:to|than|of))?(?:[ \\t]+(?:the[ \\t]+)?ages?(?:[ \\t]+of)?)?|(${symAlt}))[ \\t]*(?:\\(?(?:of|at)[ \\t]+)?[:：]?[ \\t]*$`,
+  `(?:(?<![\\p{L}])(${wordAlt})(?:[ \\t]+(?:to|than|of))?(?:[ \\t]+(?:the[ \\t]+)?ages?(?:[ \\t]+of)?)?|(${symAlt})(?:[ \\t]*than)?)[ \\t]*(?:\\(?(?:of|at)[ \\t]+)?[:：]?[ \\t]*$`,
   "iu",
 );
 const wordOps = new Map(PREFIX.map(([w, op]) => [w.replace(/\\\.\?$/, ""), op]));
