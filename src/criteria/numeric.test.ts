@@ -780,3 +780,13 @@ test("'> than' and 'greater then' are comparators; a dipstick grade may be writt
   assert.deepEqual(brief("Hemoglobin greater then 10 g/dL"), [["hemoglobin", ">", 10, "g/dL"]]);
   assert.deepEqual(brief("Urine dipstick for proteinuria < 2 +"), [["urine-protein-dipstick", "<", 2, "{dipstick}"]]);
 });
+
+test("a value whose duration unit is written once after the next value is a duration; 'which is allowed < 5 × ULN' is the same measurement's", () => {
+  assert.deepEqual(brief("Prior systemic therapy less than 3 or less than 14 days before randomization"), []);
+  assert.deepEqual(brief("AST and ALT ≤ 2.5 x ULN, which is allowed < 5 x ULN in patients with liver metastasis"), [
+    ["ast", "<=", 2.5, "ULN"],
+    ["alt", "<=", 2.5, "ULN"],
+    ["ast", "<", 5, "ULN"],
+    ["alt", "<", 5, "ULN"],
+  ]);
+});

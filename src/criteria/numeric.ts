@@ -819,6 +819,16 @@ function conditionalThreshold(r: NumericRun): Logic | undefined {
 
 const BETWEEN_SHARED_UNIT = /^\s*(?:or|and|,)\s*(?:[<>≤≥=＜＞]=?|(?:less|greater|more|lower|higher)\s+than|above|below|over|under)?\s*$/i;
 
+/** Whether a value without a unit is followed, across only "or"/"and" and a comparator, by one with a unit of time. */
+function sharesNextTimeUnit(r: NumericRun, fi: number): boolean {
+  const f = r.found[fi];
+  const next = r.found[fi + 1];
+  const q = f.q2 ?? f.q;
+  if (!next || q.unit !== undefined || q.relativeTo || next.q2 !== undefined) return false;
+  const unit = next.q.unit;
+  return unit !== undefined && TIME_UNITS.has(unit) && BETWEEN_SHARED_UNIT.test(r.text.slice(q.valueSpan[1], next.q.valueSpan[0]));
+}
+
 /** "potassium < 3.5 or > 5.5 mmol/L": the unit written once, after the last value, is the first's too. */
 function shareUnits(r: NumericRun): void {
   const cs = r.constraints;
@@ -1085,7 +1095,11 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     for (const c of chosen) mentions.push({ id: c.id, start: c.start, end: c.end, age: false });
   } else {
     // "ECOG 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion": after a purpose, the same measurement
-    const samePrevious = r.prevMentions.length > 0 && /^[\s,]*(?:for|in|during)\b[^;.]*?,?\s*(?:and|or|but|while|whereas)\s*$/i.test(text.slice(r.prevEnd, f.cmpStart));
+    // "AST ≤ 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastases": the same measurement's other bound
+    const samePrevious =
+      r.prevMentions.length > 0 &&
+      (/^[\s,]*(?:for|in|during)\b[^;.]*?,?\s*(?:and|or|but|while|whereas)\s*$/i.test(text.slice(r.prevEnd, f.cmpStart)) ||
+        /^[\s,]*(?:(?:which|that)\s+)?(?:is|are|may\s+be|can\s+be)?\s*(?:allowed|acceptable|permitted|tolerated|accepted)(?:\s+(?:up\s+to|if|to\s+be))?\s*$/i.test(text.slice(r.prevEnd, f.cmpStart)));
     const w = samePrevious ? undefined : unknownMeasurement(r, f, p);
     if (samePrevious) {
       mentions = copyMentions(r.prevMentions);
@@ -1302,6 +1316,11 @@ function readComparison(r: NumericRun, fi: number): void {
     mentions = ms;
   }
   if (WORDED.has(f) && !isAge && mentions.every((m) => m.id === null)) {
+    r.prevEnd = f.end;
+    return;
+  }
+  // "less than 3 or less than 14 days before randomization": the duration's unit, written once, is this value's too
+  if (!isAge && mentions.every((m) => m.id === null) && sharesNextTimeUnit(r, fi)) {
     r.prevEnd = f.end;
     return;
   }
