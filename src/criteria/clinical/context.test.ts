@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import "./index.js"; // every extractor's gates
-import { buildContext, gate, gateWords, hasAny, isConditional, isException, negatedBefore, parseOp, temporalWindows } from "./context.js";
+import { buildContext, gate, gateWords, hasAny, isConditional, isException, lastWords, negatedBefore, parseOp, temporalWindows } from "./context.js";
 import { Lexicon, compactKey, tokenize } from "./lexicon.js";
 
 const windows = (t: string, offset = 0) => temporalWindows(buildContext(t, offset)).map((w) => [w.relation, w.amount, w.unit, w.reference ?? null, w.text]);
@@ -117,5 +117,19 @@ test("gates: a gate word is found exactly where the regex \\b(?=word) finds it i
       assert.equal(hasAny(ctx, gate([probe, probe2])), byRegex(text, probe) || byRegex(text, probe2));
     }),
     { numRuns: 300 },
+  );
+});
+
+test("lastWords: the last n pieces of splitting at white space, joined by single spaces (as split/slice/join give)", () => {
+  const reference = (s: string, n: number) => {
+    const w = s.split(/\s+/);
+    return w.length > n ? w.slice(-n).join(" ") : s;
+  };
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom("a", "bb", " ", "  ", "\n", "\u00a0", "x.", "\t", " \u2003 ", "\ufeff"), { maxLength: 30 }), fc.integer({ min: 1, max: 10 }), (parts, n) => {
+      const s = parts.join("");
+      assert.equal(lastWords(s, n), reference(s, n));
+    }),
+    { numRuns: 3000 },
   );
 });

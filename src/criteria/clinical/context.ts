@@ -165,14 +165,32 @@ const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|whi
  * True when a negation word stands before `start` within the same clause and within
  * ~8 words, with no "but"/"however"/relative pronoun between them.
  */
+/** A JavaScript white-space character (what \s matches). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+}
+
+/**
+ * `s.split(/\s+/).slice(-n).join(" ")` when s has more than n such pieces, else s: its last n
+ * words, found from the end without splitting the whole window.
+ */
+export function lastWords(s: string, n: number): string {
+  let runs = 0;
+  for (let i = s.length - 1; i >= 0; i--) {
+    if (!isSpace(s.charCodeAt(i))) continue;
+    let j = i;
+    while (j > 0 && isSpace(s.charCodeAt(j - 1))) j--;
+    if (++runs === n) return s.slice(i + 1).replace(/\s+/g, " ");
+    i = j;
+  }
+  return s;
+}
+
 export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
-  let from = Math.max(clause[0], start - 150);
+  const from = Math.max(clause[0], start - 150);
   // Limit the look-back to ~8 words.
-  const window = ctx.text.slice(from, start);
-  const words = window.split(/\s+/);
-  const tail = words.length > 9 ? words.slice(-9).join(" ") : window;
-  from = start - tail.length;
+  const tail = lastWords(ctx.text.slice(from, start), 9);
   // "not limited to", "not only": hedges, not denials (same length keeps indices).
   const m = NEGATION_BEFORE_RE.exec(HEDGE_RE.test(tail) ? tail.replace(HEDGE_G_RE, (h) => "_".repeat(h.length)) : tail);
   if (!m) return false;
