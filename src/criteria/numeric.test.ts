@@ -790,3 +790,13 @@ test("a value whose duration unit is written once after the next value is a dura
     ["alt", "<", 5, "ULN"],
   ]);
 });
+
+test("a lead-in 'Participants with X must …' marks X as whom the criterion is for; with nothing after the verb it permits, and is kept for a human", () => {
+  const subjects = (t: string) => parseCriteria(t).flatMap((c) => c.constraints.map((k) => (k.type === "diagnosis" ? `${k.mention}${k.subject ? " (subject)" : ""}` : k.type)));
+  assert.deepEqual(subjects("Participants with hepatitis B infection must have HBV DNA < 500 IU/mL"), ["numeric", "hepatitis B infection (subject)"]);
+  assert.deepEqual(subjects("Subjects with HIV are eligible if CD4 count ≥ 350"), ["numeric", "HIV (subject)"]);
+  assert.deepEqual(subjects("Patients with treated brain metastases are eligible if stable for at least 4 weeks"), ["brain metastases (subject)"]);
+  assert.deepEqual(subjects("Patients with HIV are eligible."), ["judgement"]);
+  assert.deepEqual(subjects("Patients with active hepatitis B must not be enrolled"), ["active hepatitis B"]);
+  assert.deepEqual(subjects("History of hepatitis B"), ["hepatitis B"]);
+});

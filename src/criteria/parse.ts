@@ -22,7 +22,7 @@ import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.26.0";
+export const PARSER_CODE_VERSION = "1.27.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -135,8 +135,38 @@ function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], 
   let out = clinical;
   if (out.length && numeric.length) out = withoutQualifierDrugs(withoutInstrumentConditions(out, numeric, text, offset), numeric);
   const preference = text.includes("riorit") || text.includes("referen") ? PREFERENCE_RE.exec(text) : null;
-  out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset);
+  const subjectLead = preference ? null : SUBJECT_LEAD.exec(text);
+  // "Patients with HIV are allowed if CD4 ≥ 350" is a conditional requirement, not a permission
+  if (subjectLead) out = withSubjectsMarked(out, text, offset, subjectLead);
+  else out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset);
   return withoutForWhomLead(out, text, offset);
+}
+
+/**
+ * "Participants with hepatitis B infection must have …", "Patients with treated brain metastases
+ * are eligible if …", "Subjects who have diabetes should …": the words between the people and
+ * the verb say whom the rest of the criterion is for (group 1).
+ */
+const SUBJECT_LEAD =
+  /^\s*(?:(?:all|any)\s+)?(?:patients?|subjects?|participants?|those|individuals?|people|persons?|women|men|children|adults|candidates)\s+(?:who\s+(?:have|had|are|were)\s+|with\s+|having\s+|diagnosed\s+with\s+)([^;:]{2,150}?)[\s,]+(?:must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|(?:are|is)\s+(?:only\s+)?(?:eligible|allowed|permitted|included|acceptable)|(?:may|can|will)\s+(?:only\s+)?(?:be\s+)?(?:eligible|included|enrolled|enroll|participate|allowed|permitted))\b(?!\s+(?:not|be\s+excluded|excluded)\b)/i;
+
+/**
+ * The conditions, histologies and metastases named in a subject lead-in (SUBJECT_LEAD's group 1)
+ * are marked `subject`. With nothing after the verb ("Patients with HIV are eligible.") the
+ * sentence permits and requires nothing: they are dropped, and it is kept for a human.
+ */
+function withSubjectsMarked(clinical: Constraint[], text: string, offset: number, lead: RegExpExecArray): Constraint[] {
+  const from = offset + lead.index + lead[0].indexOf(lead[1]);
+  const to = from + lead[1].length;
+  const named = (c: Constraint) =>
+    c.type === "diagnosis" && (c.aspect === "condition" || c.aspect === "histology" || c.aspect === "metastasis") && !c.negated && !c.exception && c.mentionSpan[0] >= from && c.mentionSpan[1] <= to;
+  if (/^[\s.;,]*$/.test(text.slice(lead.index + lead[0].length))) {
+    if (!clinical.some(named)) return clinical;
+    const words = text.trim();
+    const at = offset + text.indexOf(words);
+    return [...clinical.filter((c) => !named(c)), { type: "judgement", aspect: "other", text: words, span: [at, at + words.length] }];
+  }
+  return clinical.map((c) => (named(c) ? { ...c, subject: true } : c));
 }
 
 /** Words that make a name an instrument's: "Hamilton Depression Rating Scale", "Psoriasis Area and Severity Index". */

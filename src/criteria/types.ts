@@ -85,6 +85,12 @@ export interface DiagnosisConstraint {
   standard?: string;
   /** Named as an exception to the criterion ("excluding cured non-melanoma skin cancer"): it does not count. */
   exception?: boolean;
+  /**
+   * Names whom the criterion is for ("Participants with hepatitis B infection must have HBV DNA
+   * < 500 IU/mL", "Patients with brain metastases are eligible if stable"): a patient without it
+   * is outside the criterion — unless it is the condition the trial studies, which stays required.
+   */
+  subject?: boolean;
 }
 
 export interface TemporalWindow {

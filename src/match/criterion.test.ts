@@ -414,3 +414,30 @@ test("a trial whose title is about prevention or risk does not require the condi
   const treat = moduleCriteria({ conditions: ["Candidiasis"], title: "Voriconazole for Oral Candidiasis", primaryPurpose: "TREATMENT" }, k);
   assert.ok(treat.criteria.some((c) => c.text.startsWith("Condition studied")));
 });
+
+test("'Participants with hepatitis B infection must have …': the rest applies only to them; the condition the trial studies stays required", () => {
+  const [hbv] = parseCriteria("Inclusion Criteria:\n- Participants with hepatitis B infection must have HBV DNA < 500 IU/mL");
+  const status = (p: Patient, trialConcepts: string[] = []) => evaluateCriterion(hbv, { ...ctx(p), trialConcepts }).result.status;
+  assert.equal(status({ conditions: [{ text: "lung cancer" }] }), "pass");
+  assert.equal(status({ conditions: [{ text: "chronic hepatitis B" }], observations: [{ variable: "hbv-dna", value: 100, unit: "[IU]/mL" }] }), "pass");
+  assert.equal(status({ conditions: [{ text: "chronic hepatitis B" }], observations: [{ variable: "hbv-dna", value: 5000, unit: "[IU]/mL" }] }), "fail");
+  assert.equal(status({ conditions: [{ text: "chronic hepatitis B" }] }), "unknown");
+  // diagnoses not known: only a pass of the rest settles it
+  assert.equal(status({ observations: [{ variable: "hbv-dna", value: 100, unit: "[IU]/mL" }] }), "pass");
+  assert.equal(status({ observations: [{ variable: "hbv-dna", value: 5000, unit: "[IU]/mL" }] }), "unknown");
+  // with nothing computable after the lead-in: those it is for are asked about, the others pass
+  const [mets] = parseCriteria("Inclusion Criteria:\n- Patients with treated brain metastases are eligible if neurologically stable");
+  const r = evaluateCriterion(mets, ctx({ conditions: [{ text: "lung cancer" }, { text: "brain metastases" }] }));
+  assert.equal(r.result.status, "unknown");
+  assert.equal(r.computable, true);
+  assert.equal(r.questions.length, 1);
+  // the trial's own condition is required, not a condition of applicability
+  const [nsclc] = parseCriteria("Inclusion Criteria:\n- Patients with non-small cell lung cancer must have measurable disease");
+  const lung = k.conceptOf("lung cancer")!;
+  assert.equal(evaluateCriterion(nsclc, { ...ctx({ conditions: [{ text: "breast cancer" }], measurableDisease: true }), trialConcepts: [lung] }).result.status, "fail");
+  // (a criterion belongs to one trial: its plan is made once, with that trial's conditions)
+  const [basket] = parseCriteria("Inclusion Criteria:\n- Patients with non-small cell lung cancer must have measurable disease");
+  assert.equal(evaluateCriterion(basket, { ...ctx({ conditions: [{ text: "breast cancer" }], measurableDisease: true }), trialConcepts: [] }).result.status, "pass");
+  // an exclusion keeps its plain reading; "must be excluded" is no lead-in
+  assert.ok(!parseCriteria("Patients with active hepatitis B must be excluded")[0].constraints.some((c) => c.type === "diagnosis" && c.subject));
+});

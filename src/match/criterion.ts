@@ -12,7 +12,7 @@
  * of them settles the criterion; otherwise it is unknown, with the qualifier's question.
  */
 import type { Constraint, Criterion, Logic, NumericConstraint, Qualifier } from "../criteria/types.js";
-import { contextKey, evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
+import { contextKey, diagnosisConcept, evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
 import { normaliseText } from "./knowledge.js";
 import { isMetastasisSite } from "../criteria/clinical/diagnosis.js";
 import { drugClass } from "../criteria/clinical/knowledge.js";
@@ -191,6 +191,8 @@ interface Plan {
   logic: Logic;
   examples: Set<number>;
   wocbp: number;
+  /** Diagnoses that say whom an inclusion criterion is for ("Participants with hepatitis B must have …"). */
+  subjects: number[];
   overriddenBy: number[][];
   hasQualifier: boolean;
   info: { text: string; kind: string; start: number };
@@ -241,6 +243,7 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
     logic: effectiveLogic(criterion, ctx),
     examples: new Set(exampleConstraints(cs, ctx)),
     wocbp: cs.findIndex((c) => c.type === "demographic" && c.aspect === "childbearing-potential" && !c.negated),
+    subjects: criterion.kind === "exclusion" ? [] : subjectConstraints(cs, ctx),
     overriddenBy,
     hasQualifier: cs.some((c) => c.type === "numeric" && c.qualifier !== undefined),
     info,
@@ -250,6 +253,23 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
   };
   plans.set(input, plan);
   return plan;
+}
+
+/**
+ * The diagnoses a criterion's lead-in names as whom it is for (the parser's `subject`), except
+ * the condition the trial studies or a broader one ("Patients with NSCLC must have measurable
+ * disease" still requires NSCLC in a lung cancer trial), and cancer as such in a cancer trial.
+ */
+function subjectConstraints(cs: Constraint[], ctx: EvalContext): number[] {
+  const out: number[] = [];
+  cs.forEach((c, i) => {
+    if (c.type !== "diagnosis" || !c.subject || c.negated || c.exception) return;
+    const concept = c.aspect === "condition" || c.aspect === "histology" ? diagnosisConcept(c, ctx.k) : undefined;
+    if (concept && ctx.trialConcepts.some((t) => ctx.k.isA(t, concept) || ctx.k.isA(concept, t))) return;
+    if ((concept === "cancer" || concept === "solid-tumor") && ctx.trialConcepts.some((t) => ctx.k.isA(t, "cancer"))) return;
+    out.push(i);
+  });
+  return out;
 }
 
 /**
@@ -393,6 +413,50 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
     }
   }
 
+  // "Participants with hepatitis B infection must have HBV DNA < 500 IU/mL": the rest applies only
+  // to them. A patient without the condition is outside the criterion; with it, the rest decides.
+  let subjectUnknown: LeafResult | undefined;
+  if (plan.subjects.length) {
+    let inGroup: Truth = "false";
+    for (const i of plan.subjects) {
+      const t = leaves[i].truth;
+      if (t === "true") inGroup = "true";
+      else if (t === "unknown" && inGroup !== "true") {
+        inGroup = "unknown";
+        subjectUnknown ??= leaves[i];
+      }
+    }
+    if (inGroup === "false") {
+      const named = plan.subjects.map((i) => (cs[i] as { mention: string }).mention).join(", ");
+      return {
+        result: { kind: criterion.kind, text: criterion.text, status: "pass", evidence: [{ ...leaves[plan.subjects[0]].evidence, note: `does not apply: the patient does not have ${named}` }], constraints: cs },
+        computable: true,
+        questions: [],
+      };
+    }
+    if (inGroup === "true") subjectUnknown = undefined;
+    for (const i of plan.subjects) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, note: "whom the criterion is for" } };
+    // nothing else computable: what it asks of them is for a human to read
+    if (!leaves.some((l, i) => !plan.subjects.includes(i) && l.computable && l.truth !== "na")) {
+      return {
+        result: {
+          kind: criterion.kind,
+          text: criterion.text,
+          status: "unknown",
+          evidence: leaves.map((l) => l.evidence).concat([
+            { constraint: -1, result: "unknown", note: `${subjectUnknown ? "may apply to the patient" : "applies to the patient"}; what it asks of them could not be read: left for a human reader` },
+          ]),
+          constraints: cs,
+        },
+        // it may decide (the patient is, or may be, one of those it is for): counted as unknown, and asked
+        computable: true,
+        questions: subjectUnknown?.question
+          ? [subjectUnknown.question]
+          : [{ id: `read:${normaliseText(criterion.text).slice(0, 80)}`, text: `Does the patient meet this criterion? "${criterion.text.trim().slice(0, 200)}"` }],
+      };
+    }
+  }
+
   let truth: Truth;
   const askQualifiers: Question[] = [];
   if (!plan.hasQualifier) truth = combineLeaves(logic, leaves, anyComputable);
@@ -414,6 +478,11 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
     }
   }
 
+  // whether the patient is one of those the criterion is for is unknown: only a pass settles it
+  if (subjectUnknown && statusOf(criterion.kind, truth) !== "pass") {
+    truth = "unknown";
+    askQualifiers.push(...(subjectUnknown.question ? [subjectUnknown.question] : []));
+  }
   const status = statusOf(criterion.kind, truth);
   const questions: Question[] = [];
   if (status === "unknown") {

@@ -275,7 +275,7 @@ function otherBefore(c: DiagnosisConstraint, crit: EvalContext["criterion"]): bo
 }
 
 /** The concept a diagnosis constraint names: its own id when the knowledge has it, else read from the mention. */
-function diagnosisConcept(c: DiagnosisConstraint, k: MatchKnowledge): string | undefined {
+export function diagnosisConcept(c: DiagnosisConstraint, k: MatchKnowledge): string | undefined {
   if (c.concept && k.hasConcept(c.concept)) return c.concept;
   // No concept from the parser: only one the whole mention names ("listeria infection" is no
   // infection of any kind; the matcher compares its words instead).
