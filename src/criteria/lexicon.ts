@@ -23,6 +23,8 @@ export interface LabVariable {
   letterClasses?: Record<string, [number, number]>;
   /** The variable a value with a mass unit measures instead ("urinary protein ≥ 1.0 g" is the 24-hour protein). */
   massMeans?: string;
+  /** A time that is compared as such, not as a measured value (a gestational age): read as a prognosis-type constraint, as a life expectancy is. */
+  temporal?: boolean;
   /** Names of the variable's abnormal state ("hyperkalemia"): they name it right before a threshold, never in a list of names. */
   conditionNames?: string[];
   synonyms: string[];
@@ -116,17 +118,20 @@ export function labVariables(): readonly LabVariable[] {
 }
 
 let timeIds: Set<string> | undefined;
-/** Whether a variable is measured in time (the "prognosis" kind: life expectancy). */
+/** Whether a variable is compared as a time (the "prognosis" kind: life expectancy; `temporal` ones: gestational age). */
 export function isTimeVariable(id: string): boolean {
-  timeIds ??= new Set(load().variables.filter((v) => v.kind === "prognosis").map((v) => v.id));
+  timeIds ??= new Set(load().variables.filter((v) => v.kind === "prognosis" || v.temporal).map((v) => v.id));
   return timeIds.has(id);
 }
 
-let yearIds: Set<string> | undefined;
-/** Whether a variable's values are ages in years other than the patient's own now ("age at diagnosis"). */
-export function isAgeInYears(id: string): boolean {
-  yearIds ??= new Set(load().variables.filter((v) => v.unit === "a").map((v) => v.id));
-  return yearIds.has(id);
+let timeMeasurementIds: Set<string> | undefined;
+/**
+ * Whether a variable's values are times that are measurements, not durations: an age other than
+ * the patient's own now ("age at diagnosis", years), a gestational age (weeks).
+ */
+export function isTimeMeasurement(id: string): boolean {
+  timeMeasurementIds ??= new Set(load().variables.filter((v) => v.kind !== "prognosis" && ["a", "mo", "wk", "d"].includes(v.unit)).map((v) => v.id));
+  return timeMeasurementIds.has(id);
 }
 
 let byUnit: Map<string, string> | undefined;

@@ -800,3 +800,50 @@ test("a lead-in 'Participants with X must …' marks X as whom the criterion is 
   assert.deepEqual(subjects("Patients with active hepatitis B must not be enrolled"), ["active hepatitis B"]);
   assert.deepEqual(subjects("History of hepatitis B"), ["hepatitis B"]);
 });
+
+test("decimal commas before more units and, after a comparator, before none; lists of values stay lists", () => {
+  assert.deepEqual(brief("EDSS ≤ 6,5"), [["edss", "<=", 6.5, "{score}"]]);
+  assert.deepEqual(brief("AMH >= 1,1 ng/ml"), [["amh", ">=", 1.1, "ng/mL"]]);
+  assert.deepEqual(brief("Testosterone < 10,4 nmol/L"), [["testosterone", "<", 10.4, "nmol/L"]]);
+  assert.deepEqual(brief("ECOG 0,1 or 2"), [["ecog", "range", 0, 2, "{score}"]]);
+  assert.deepEqual(brief("platelets ≥ 100,000/mm3"), [["platelets", ">=", 100000, "/mm3"]]);
+});
+
+test("units: dB/m, cm/s, ppb, Wood units, 'ml/min/1.73 m^2'; names: BNP is not NT-proBNP, hs-CRP, fetal haemoglobin, CDR-SB, gestational age, FeNO, liver stiffness", () => {
+  assert.deepEqual(brief("eGFR < 40 ml/min/1.73 m^2"), [["egfr", "<", 40, "mL/min/{1.73_m2}"]]);
+  assert.deepEqual(brief("Controlled attenuation parameter (CAP) ≥ 280 dB/m"), [["cap", ">=", 280, "{dB/m}"]]);
+  assert.deepEqual(brief("Transcranial Doppler velocity ≥ 200 cm/s"), [[null, ">=", 200, "cm/s"]]);
+  assert.deepEqual(brief("FeNO ≥ 25 ppb"), [["feno", ">=", 25, "[ppb]"]]);
+  assert.deepEqual(brief("PVR ≥ 3 Wood units"), [[null, ">=", 3, "[wood'U]"]]);
+  assert.deepEqual(brief("BNP ≥ 150 pg/mL or NT-proBNP ≥ 600 pg/mL"), [
+    ["bnp", ">=", 150, "pg/mL"],
+    ["nt-probnp", ">=", 600, "pg/mL"],
+  ]);
+  assert.deepEqual(brief("hs-CRP ≥ 0.6 mg/dL"), [["hs-crp", ">=", 0.6, "mg/dL"]]);
+  assert.deepEqual(brief("Fetal hemoglobin (HbF) > 20%"), [["hbf", ">", 20, "%"]]);
+  assert.deepEqual(brief("Hemoglobin F > 20%"), [["hbf", ">", 20, "%"]]);
+  assert.deepEqual(brief("CDR-SB score between 2.5 and 7.5"), [["cdr-sb", "range", 2.5, 7.5, "{score}"]]);
+  assert.deepEqual(brief("Gestational age < 32 weeks"), [["gestational-age", "<", 32, "wk"]]);
+  // a time compared as such is a prognosis-type constraint (as a life expectancy); without a unit, a value
+  assert.deepEqual(parseCriteria("Gestational age < 32 weeks")[0].constraints.map((c) => c.type), ["prognosis"]);
+  assert.deepEqual(parseCriteria("Gestational age 26-34")[0].constraints.map((c) => c.type), ["numeric"]);
+  assert.deepEqual(brief("LSM > 12.5 kPa"), [["liver-stiffness", ">", 12.5, "kPa"]]);
+});
+
+test("durations are not ages, even a bound in years after one in months; a change of a measurement is no value of it; 'outside' a range", () => {
+  assert.deepEqual(brief("Current episode of hair loss for ≥ 6 months and ≤ 8 years"), []);
+  assert.deepEqual(brief("≥ 18 years and ≤ 75 years"), [
+    ["age", ">=", 18, "a"],
+    ["age", "<=", 75, "a"],
+  ]);
+  const mention = (t: string) => extractNumeric(t).constraints.map((c) => [c.variable, c.mention, c.op, c.value]);
+  assert.deepEqual(mention("Decrease of ≥ 25% in MADRS total score between screening and baseline"), [[null, "Decrease of ≥ 25% in MADRS", ">=", 25]]);
+  assert.deepEqual(mention("Weight change less than 5 kg in the last 3 months"), [[null, "Weight change", "<", 5]]);
+  assert.deepEqual(mention("Stable body weight (less than 5 kg self-reported change)"), [[null, "body weight", "<", 5]]);
+  assert.deepEqual(mention("increase in serum creatinine ≥ 0.3 mg/dL within 48 hours"), [[null, "increase in serum creatinine", ">=", 0.3]]);
+  assert.deepEqual(mention("Body weight ≥ 50 kg"), [["weight", "Body weight", ">=", 50]]);
+  assert.deepEqual(mention("Weight loss > 10% in the past 6 months"), [["weight-loss", "Weight loss", ">", 10]]);
+  const [tsh] = extractNumeric("TSH outside 0.4-4.0 mIU/L").constraints;
+  assert.deepEqual([tsh.variable, tsh.op, tsh.value, tsh.value2, tsh.outside], ["tsh", "range", 0.4, 4, true]);
+  assert.equal(extractNumeric("TSH 0.4-4.0 mIU/L").constraints[0].outside, undefined);
+});

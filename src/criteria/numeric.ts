@@ -18,7 +18,7 @@
  * constraints here (the clinical extractor reads windows, doses and lines).
  */
 import { drugClassOf, normaliseDrug } from "./clinical/knowledge.js";
-import { findVariables, isAgeInYears, isTimeVariable, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
+import { findVariables, isTimeMeasurement, isTimeVariable, labVariables, variableById, variableNamedByUnit, type VariableMention } from "./lexicon.js";
 import {
   NUMBER_RE,
   PER_VOLUME_RE,
@@ -83,6 +83,8 @@ interface Found {
   bareRange: boolean;
   /** Diastolic value of a blood-pressure pair "140/90 mmHg" (q is the systolic). */
   pair: Quantity | undefined;
+  /** A range the value must lie outside ("outside 0.4-4.0"). */
+  outside?: boolean;
 }
 
 const ucumCache = new Map<string, string | undefined>();
@@ -231,7 +233,10 @@ function numberWordComparisons(text: string, out: Found[]): void {
 /** Comparisons whose value is a number word: kept only for an age or a known measurement ("at least one X" is a count). */
 const WORDED = new WeakSet<Found>();
 
-const DECIMAL_COMMA_RE = /^,(\d{1,2})(?!\d)(?=\s*(?:[x×*]\s*10|G\s*\/\s*L|T\s*\/\s*L|g\s*\/|mg|[µμu]mol|mmol|%|ULN|LSN|N\b|x\s*(?:N|LSN|ULN)\b|fois))/;
+const DECIMAL_COMMA_RE =
+  /^,(\d{1,2})(?!\d)(?=\s*(?:[x×*]\s*10|G\s*\/\s*L|T\s*\/\s*L|g\s*\/|mg|[µμun]g\s*\/|[µμunp]?mol|mmol|pg\s*\/|m?[IU]U?\s*\/|mEq|kPa|%|ULN|LSN|N\b|x\s*(?:N|LSN|ULN)\b|fois))/;
+/** "EDSS ≤ 6,5": a decimal comma after a comparator sign, before no unit, where no list of values goes on. */
+const BARE_DECIMAL_COMMA_RE = /^,(\d)(?!\d)(?!\s*(?:,|or\b|and\b|to\b|-|–|\/)\s*\d)(?=\s*(?:$|[;.)\s]))/;
 const SPACED_THOUSANDS_RE = /^[  ]\d{3}(?!\d)(?=\s*(?:\/\s*(?:mm3|mm³|mmc|[µμu]l)|cells))/;
 
 /**
@@ -242,7 +247,7 @@ function comparisonAt(text: string, at: number, found: string): Found | undefine
   let numText = found;
   // "1,5 G/L" (decimal comma) and "100 000/mm3" (thousands with a space), as European texts write them
   const tail = text.slice(at + numText.length, at + numText.length + 16);
-  const comma = DECIMAL_COMMA_RE.exec(tail);
+  const comma = DECIMAL_COMMA_RE.exec(tail) ?? (/[≤≥<>=≦≧]\s*$/.test(text.slice(Math.max(0, at - 3), at)) ? BARE_DECIMAL_COMMA_RE.exec(tail) : null);
   const spaced = /^\d{1,3}$/.test(numText) && SPACED_THOUSANDS_RE.exec(tail);
   let numValueText = numText;
   if (comma && /^\d+$/.test(numText)) {
@@ -327,6 +332,7 @@ const BOUND_BEFORE_RE = /\b(minimum|maximum|min|max)\.?\s+(?:[\p{L}][\p{L}\d'’
 const REVERSED_CMP_RE = /^[ \t]*(≤|<=|=<|≦|⩽|<|＜|≥|>=|=>|≧|⩾|>|＞|\\<|\\>)[ \t]*(?=\p{L})/u;
 const FLIPPED: Record<ComparisonOp, ComparisonOp> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", range: "range" };
 
+const OUTSIDE_BEFORE_RE = /\s*\boutside\s+(?:of\s+)?(?:the\s+)?(?:(?:normal|reference|target)\s+)?(?:range\s+)?(?:of\s+)?(?:between\s+)?[(（]?\s*$/i;
 const BETWEEN_BEFORE_RE = /(?:between|from|range(?:s|d)?(?:\s+of)?|ranging\s+from|aged|ages)\s*(?:the\s+ages?\s+of\s*)?$/i;
 
 /** The comparison around a value (a range, a prefix or postfix comparator, a score's values, a table's bound, a stated value), or undefined. */
@@ -415,7 +421,15 @@ function comparisonOfValue(text: string, at: number, numText: string, numValueTe
   if (VERSION_BEFORE.test(beforeText.slice(-14))) return undefined; // "iOS version 10 or higher"
   const bareRange = op === "range" && !between && !!join && /[-–—~∼～－]/.test(join[0]);
   // post-qualifier: "≥2 for male", "(≤ 5 × ULN for patients with liver metastases)" handled by qualifier search
-  return { op, cmpStart, q, q2, end, postfixAge, bareRange, pair: undefined };
+  const found: Found = { op, cmpStart, q, q2, end, postfixAge, bareRange, pair: undefined };
+  // "TSH outside 0.4-4.0 mIU/L", "outside the range of 2.0 to 3.0"
+  const outside = op === "range" ? OUTSIDE_BEFORE_RE.exec(beforeText) : null;
+  if (outside) {
+    found.outside = true;
+    found.bareRange = false;
+    found.cmpStart = at - outside[0].length + (outside[0].length - outside[0].trimStart().length);
+  }
+  return found;
 }
 
 /** The second value of a range ("18-65", "between 18 and 65"), read after the joiner `join` ending at `end` + its length. */
@@ -709,6 +723,7 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
     constraints: [],
     groups: [],
     prevEnd: 0,
+    lastDuration: -1,
     prevMentions: [],
   };
   if (subject) r.subject = { id: subject.id, start: subject.span[0] - offset, end: subject.span[1] - offset, age: subject.id === "age", text: subject.text };
@@ -904,6 +919,8 @@ interface NumericRun {
   prevMentions: Mention[];
   /** The next comparison is an alternative threshold of the same measurement for another group ("… for dose expansion"). */
   alternative?: boolean;
+  /** Index in `found` of the last comparison read as a duration (a time that is no age), or -1. */
+  lastDuration: number;
   /** The title's subject, in local positions (before the text: negative). */
   subject?: Mention;
 }
@@ -1010,7 +1027,8 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
       ageMention = ageWord;
     } else if (isTime && /\b(?:for|in|if|among)\s+(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+(?:(?:aged|who\s+are)\s+)?$/i.test(region)) {
       isAge = true; // "for patients over 65 years": an age condition (made a qualifier below)
-    } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30))) {
+    } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30)) && !(connectorOnly && r.lastDuration === fi - 1)) {
+      // (not the other bound of a duration: "hair loss for ≥ 6 months and ≤ 8 years")
       isAge = true;
     } else if (noUnit && nextIsAge(text, f, r.found[fi + 1])) {
       isAge = true;
@@ -1153,10 +1171,49 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   // clinician's estimate the patient is checked against ("life expectancy ≥ 3 months").
   // An age other than the patient's now is one too ("age at diagnosis ≤ 40 years").
   if (age.isTime) {
-    const timed = mentions.filter((m) => m.id !== null && (isTimeVariable(m.id) || isAgeInYears(m.id)));
+    const timed = mentions.filter((m) => m.id !== null && (isTimeVariable(m.id) || isTimeMeasurement(m.id)));
     return timed.length ? timed : undefined;
   }
-  return mentions;
+  return changeMention(r, f, mentions) ?? mentions;
+}
+
+const CHANGE_WORD = String.raw`(?:changes?|decrease[sd]?|reductions?|reduced|improvements?|improved|increase[sd]?|declines?|drops?|rises?|fluctuations?|variations?|gains?)`;
+/** A change word between the name and its comparator: "Weight change less than 5 kg", "HbA1c reduction of at least 0.5%". */
+const CHANGE_AFTER_NAME = new RegExp(String.raw`^[\s)]*(?:[\p{L}-]+\s+){0,2}?${CHANGE_WORD}\b`, "iu");
+/** A change word before the name: "increase in serum creatinine ≥ 0.3 mg/dL", "Decrease of ≥ 25% in MADRS total score". */
+const CHANGE_BEFORE_NAME = new RegExp(String.raw`\b${CHANGE_WORD}\s+(?:of|in|from)\b[^;.]{0,40}$`, "iu");
+/** A change word right after the value, ending its phrase: "(less than 5 kg self-reported change)" (not "LDH > 200 U/L Increase in troponin"). */
+const CHANGE_AFTER_VALUE = new RegExp(String.raw`^\s*(?=\p{Ll})(?:[\p{L}-]+\s+){0,2}?${CHANGE_WORD}\b\s*(?:[);,.]|$|(?:from|since|over|during|in\s+the\s+(?:last|past|previous))\b)`, "u");
+
+/**
+ * A threshold on how much a measurement changed is no threshold on the measurement: "Decrease
+ * of ≥ 25% in MADRS total score" does not say MADRS ≥ 25. Its mention becomes an unknown
+ * measurement (null) over the change words and the name; undefined when no change is named.
+ */
+function changeMention(r: NumericRun, f: Found, mentions: Mention[]): Mention[] | undefined {
+  if (!mentions.length || mentions.some((m) => m.id === null || m.age || m.text !== undefined)) return undefined;
+  const text = r.text;
+  const first = mentions[0];
+  const last = mentions[mentions.length - 1];
+  const lineStart = Math.max(clauseStart(text, Math.min(first.start, f.cmpStart), 0, true), 0);
+  let start = first.start;
+  let end = last.end;
+  if (last.end <= f.cmpStart) {
+    // the name before the comparison
+    const between = CHANGE_AFTER_NAME.exec(text.slice(last.end, f.cmpStart));
+    const before = CHANGE_BEFORE_NAME.exec(text.slice(lineStart, first.start));
+    const valueEnd = (f.q2 ?? f.q).unitSpan?.[1] ?? (f.q2 ?? f.q).valueSpan[1];
+    const afterValue = CHANGE_AFTER_VALUE.exec(text.slice(valueEnd, valueEnd + 40));
+    if (between) end = last.end + between[0].length;
+    else if (before) start = lineStart + before.index;
+    else if (!afterValue) return undefined;
+  } else {
+    // the name after the value: the change named before the comparison
+    const before = CHANGE_BEFORE_NAME.exec(text.slice(lineStart, f.cmpStart));
+    if (!before) return undefined;
+    start = lineStart + before.index;
+  }
+  return [{ id: null, start: Math.min(start, first.start), end: Math.max(end, last.end), age: false }];
 }
 
 /**
@@ -1295,6 +1352,7 @@ function readComparison(r: NumericRun, fi: number): void {
   const p = placeOf(r, f);
   const age = readAge(r, fi, p);
   const isAge = age.isAge;
+  if (age.isTime && !isAge) r.lastDuration = fi;
   if (isAge && ageQualifiesPrevious(r, f)) {
     r.prevEnd = f.end;
     return;
@@ -1378,6 +1436,7 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     if (f.q2) {
       c.value2 = f.q2.value;
       c.value2Span = abs(r, f.q2.valueSpan[0], f.q2.valueSpan[1]);
+      if (f.outside) c.outside = true;
       // a range written high to low ("78 to 24 letters", "between -1.0 and -2.5"): value is the lower bound
       if (c.value2 < c.value && f.q.unit === f.q2.unit) {
         [c.value, c.value2] = [c.value2, c.value];

@@ -14,7 +14,7 @@ import fs from "node:fs";
 import { ageToDays } from "../model/age.js";
 import type { Study } from "../model/study.js";
 import { constraintStart, extractClinicalConstraints } from "./clinical/index.js";
-import { findVariables, isTimeVariable, labTableVersion } from "./lexicon.js";
+import { findVariables, isTimeVariable, labTableVersion, variableById } from "./lexicon.js";
 import { extractNumeric, type NumericSubject } from "./numeric.js";
 import { normaliseCriteriaText, withComparisonWrapsJoined } from "./normalise-text.js";
 import { inferDeniedItems, inferMisplacedExclusions } from "./polarity.js";
@@ -22,7 +22,7 @@ import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.27.0";
+export const PARSER_CODE_VERSION = "1.28.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -113,12 +113,17 @@ function subjectOf(parent: Segment): NumericSubject | undefined {
   return { id: vars[0].id, span: [parent.span[0], parent.span[0] + title.length], text: title };
 }
 
-/** The numeric grammar's comparisons of a time variable (life expectancy) are prognosis constraints; same places, so the logic's indices hold. */
+/**
+ * The numeric grammar's comparisons of a time variable (life expectancy; a gestational age
+ * written in weeks or days) are prognosis constraints; same places, so the logic's indices hold.
+ * A gestational age written without a unit ("gestational age 26-34") is read as a value.
+ */
 function asPrognosis(numeric: NumericConstraint[]): Constraint[] {
   let out: Constraint[] | undefined;
   for (let i = 0; i < numeric.length; i++) {
     const c = numeric[i];
     if (c.variable === null || !isTimeVariable(c.variable)) continue;
+    if (c.unit === undefined && variableById(c.variable)?.temporal) continue;
     out ??= (numeric as Constraint[]).slice();
     const { type: _numeric, variable, relativeTo: _relative, ...rest } = c;
     out[i] = { type: "prognosis", variable, ...rest } satisfies PrognosisConstraint;

@@ -30,17 +30,20 @@ export interface NumericConstraint {
   relativeTo?: "ULN" | "LLN" | "baseline";
   /** Conditions on the threshold: "if liver metastases", "men", "women", "in patients > 65 years". */
   qualifier?: Qualifier;
+  /** For op "range": the value lies outside the range ("TSH outside 0.4–4.0 mIU/L"), not in it. */
+  outside?: boolean;
 }
 
 /**
- * A clinician's estimate compared with a duration: "life expectancy ≥ 3 months". Read by the
- * numeric grammar and shaped like a numeric constraint, but a type of its own: the comparison is
- * about time (annotation schemes such as the LCT corpus's count the duration as temporal, not as
- * a measured value), and durations elsewhere ("within 4 weeks") are windows, not measurements.
+ * A clinician's estimate compared with a duration: "life expectancy ≥ 3 months" — or another
+ * time the lab table marks `temporal`, a gestational age ("born before 32 weeks of gestation").
+ * Read by the numeric grammar and shaped like a numeric constraint, but a type of its own: the
+ * comparison is about time (annotation schemes such as the LCT corpus's count such durations as
+ * temporal, not as measured values), and durations elsewhere ("within 4 weeks") are windows.
  */
 export interface PrognosisConstraint extends Omit<NumericConstraint, "type" | "variable" | "relativeTo"> {
   type: "prognosis";
-  /** Variable id of the lab table's "prognosis" kind ("life-expectancy"). */
+  /** Variable id of the lab table's "prognosis" kind ("life-expectancy") or of a `temporal` variable ("gestational-age"). */
   variable: string;
 }
 

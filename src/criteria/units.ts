@@ -17,6 +17,7 @@ export function toUcum(raw: string): string | undefined {
     .replace(/²/g, "2")
     .replace(/³/g, "3")
     .replace(/mm\^3/gi, "mm3")
+    .replace(/\bm\^2/gi, "m2")
     // a superscript lost in a copy from a PDF: "/mm 3", "1.73 m 2"
     .replace(/\bmm\s+3$/i, "mm3")
     .replace(/\b1\.73\s*m\s+2$/i, "1.73 m2")
@@ -152,7 +153,14 @@ const DIRECT: Record<string, string> = {
   degrees: "deg",
   kpa: "kPa",
   db: "dB",
+  // a decibel cannot be divided in UCUM (a logarithmic unit): the controlled attenuation parameter's dB/m as an annotation
+  "db/m": "{dB/m}",
   ppm: "[ppm]",
+  ppb: "[ppb]",
+  "cm/s": "cm/s",
+  "cm/sec": "cm/s",
+  "wood units": "[wood'U]",
+  "wood unit": "[wood'U]",
   bpm: "/min",
   "beats/min": "/min",
   "beats per minute": "/min",

@@ -441,3 +441,11 @@ test("'Participants with hepatitis B infection must have …': the rest applies 
   // an exclusion keeps its plain reading; "must be excluded" is no lead-in
   assert.ok(!parseCriteria("Patients with active hepatitis B must be excluded")[0].constraints.some((c) => c.type === "diagnosis" && c.subject));
 });
+
+test("'TSH outside 0.4-4.0 mIU/L' excludes values outside the range, not those in it", () => {
+  const c = crit("exclusion", [num("tsh", "range", 0.4, { value2: 4, unit: "m[IU]/L", outside: true })]);
+  const status = (v: number) => evaluateCriterion(c, ctx({ observations: [{ variable: "tsh", value: v, unit: "m[IU]/L" }] })).result.status;
+  assert.equal(status(2), "pass");
+  assert.equal(status(6), "fail");
+  assert.equal(status(0.1), "fail");
+});

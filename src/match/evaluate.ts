@@ -145,9 +145,15 @@ export function compare(x: number, op: ComparisonOp, v: number, v2?: number): bo
   }
 }
 
-function thresholdText(c: { op: ComparisonOp; value: number; value2?: number }, unit?: string): string {
+function thresholdText(c: { op: ComparisonOp; value: number; value2?: number; outside?: boolean }, unit?: string): string {
   const u = unit && unit !== "1" ? ` ${unit}` : "";
-  return c.op === "range" ? `${c.value}–${c.value2}${u}` : `${OP_TEXT[c.op]} ${c.value}${u}`;
+  return c.op === "range" ? `${c.outside ? "outside " : ""}${c.value}–${c.value2}${u}` : `${OP_TEXT[c.op]} ${c.value}${u}`;
+}
+
+/** Whether x meets a numeric constraint's comparison (outside its range when it says so). */
+function inRange(x: number, c: NumericConstraint): boolean {
+  const within = compare(x, c.op, c.value, c.value2);
+  return c.op === "range" && c.outside ? !within : within;
 }
 
 const round = (x: number) => Number(x.toPrecision(6));
@@ -199,7 +205,7 @@ export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalCo
       c.op === "range"
         ? `${c.value}–${c.value2} × ${c.relativeTo} (${absolute(c.value)}–${absolute(c.value2 ?? c.value)} ${obs.unit ?? ""})`.trim()
         : `${OP_TEXT[c.op]} ${c.value} × ${c.relativeTo} (${c.relativeTo} ${limit} ${obs.unit ?? ""} → ${absolute(c.value)} ${obs.unit ?? ""})`.replace(/\s+\)/g, ")");
-    return known(index, compare(ratio, c.op, c.value, c.value2), { fact, value: ratio, unit: `× ${c.relativeTo}`, threshold: thr });
+    return known(index, inRange(ratio, c), { fact, value: ratio, unit: `× ${c.relativeTo}`, threshold: thr });
   }
 
   let value = obs.value;
@@ -224,7 +230,7 @@ export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalCo
   } else if (obs.unit && obs.unit !== "1") {
     note = `the criterion gives no unit; compared in ${obs.unit}`;
   }
-  return known(index, compare(value, c.op, c.value, c.value2), {
+  return known(index, inRange(value, c), {
     fact,
     value: round(value),
     unit,
@@ -259,7 +265,7 @@ function evaluateAge(c: NumericConstraint, index: number, f: PatientFacts): Leaf
   else if (AGE_UNIT_DAYS[unit]) x = Math.floor(f.ageDays / AGE_UNIT_DAYS[unit]);
   else return notComputable(index, `age unit ${unit} not understood`);
   const fact = f.patient.birthDate ? `age ${f.ageYears} years on ${f.asOf}` : `age ${f.ageYears} years`;
-  return known(index, compare(x, c.op, c.value, c.value2), { fact, value: x, unit, threshold: thresholdText(c, unit) });
+  return known(index, inRange(x, c), { fact, value: x, unit, threshold: thresholdText(c, unit) });
 }
 
 // ---- diagnosis ---------------------------------------------------------------------

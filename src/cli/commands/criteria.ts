@@ -33,7 +33,7 @@ const OP_SYMBOL: Record<string, string> = { ">": ">", ">=": "≥", "<": "<", "<=
 /** "≥ 1.5 × ULN", "18–65 a": a numeric or prognosis constraint's comparison. */
 function thresholdText(c: Extract<Constraint, { type: "numeric" | "prognosis" }>): string {
   const unit = c.type === "numeric" && c.relativeTo ? ` × ${c.relativeTo}` : c.unit ? ` ${c.unit}` : "";
-  return c.op === "range" ? `${c.value}–${c.value2}${unit}` : `${OP_SYMBOL[c.op]} ${c.value}${unit}`;
+  return c.op === "range" ? `${c.type === "numeric" && c.outside ? "outside " : ""}${c.value}–${c.value2}${unit}` : `${OP_SYMBOL[c.op]} ${c.value}${unit}`;
 }
 
 /** One constraint as a readable line. */

@@ -48,7 +48,7 @@ export function describeConstraint(c: Constraint): string {
       const rel = c.relativeTo ? ` × ${c.relativeTo}` : "";
       const value =
         c.op === "range" && c.value2 !== undefined
-          ? `${c.value}–${c.value2}${rel}${unitText(c.unit)}`
+          ? `${c.type === "numeric" && c.outside ? "outside " : ""}${c.value}–${c.value2}${rel}${unitText(c.unit)}`
           : `${OP[c.op]} ${c.value}${rel}${unitText(c.unit)}`;
       const q = c.qualifier ? ` (${c.qualifier.text})` : "";
       return `${name} ${value}${q}`;
