@@ -161,8 +161,8 @@ function gapOk(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13) continue; // wrapped lines keep a name whole
-    // '-', '/', '(', ')', ':'
-    if ((c !== 45 && c !== 47 && c !== 40 && c !== 41 && c !== 58) || ++marks > 3) return false;
+    // '-', '/', '(', ')', ':', and apostrophes ("Investigator's Global Assessment", "Crohn’s")
+    if ((c !== 45 && c !== 47 && c !== 40 && c !== 41 && c !== 58 && c !== 39 && c !== 0x2019) || ++marks > 3) return false;
   }
   return true;
 }

@@ -847,3 +847,22 @@ test("durations are not ages, even a bound in years after one in months; a chang
   assert.deepEqual([tsh.variable, tsh.op, tsh.value, tsh.value2, tsh.outside], ["tsh", "range", 0.4, 4, true]);
   assert.equal(extractNumeric("TSH 0.4-4.0 mIU/L").constraints[0].outside, undefined);
 });
+
+test("dermatology and pulmonary hypertension scores; alcohol and cigarette rates; a scale's size or anchors are no threshold", () => {
+  assert.deepEqual(brief("Investigator's Global Assessment (IGA) score ≥3 (on the 0-4 IGA scale)"), [["iga-score", ">=", 3, "{score}"]]);
+  assert.deepEqual(brief("IGA score ≥ 3 on a 5-point scale"), [["iga-score", ">=", 3, "{score}"]]);
+  assert.deepEqual(brief("IgA < 0.7 g/L"), [["iga", "<", 0.7, "g/L"]]);
+  assert.deepEqual(brief("SALT score of 100"), [["salt", "=", 100, "{score}"]]);
+  assert.deepEqual(brief("WHO functional class II or III"), [["who-fc", "range", 2, 3, "{class}"]]);
+  assert.deepEqual(brief("Antral follicle count 8-20"), [[null, "range", 8, 20, null]]);
+  assert.deepEqual(brief("Alcohol consumption > 21 units/week for men or > 14 units/week for women"), [
+    [null, ">", 21, "{units}/wk"],
+    [null, ">", 14, "{units}/wk"],
+  ]);
+  assert.deepEqual(
+    extractNumeric("Alcohol consumption > 21 units/week for men or > 14 units/week for women").constraints.map((c) => c.qualifier?.sex),
+    ["male", "female"],
+  );
+  assert.deepEqual(brief("smoking ≥ 10 cigarettes per day"), [[null, ">=", 10, "{cigarettes}/d"]]);
+  assert.deepEqual(brief("Pain intensity ≥ 4 on an 11-point numeric rating scale (NRS, 0-10)"), [["pain-nrs", ">=", 4, "{score}"]]);
+});

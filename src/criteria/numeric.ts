@@ -1154,8 +1154,11 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   if (mentions.length === 1 && mentions[0].id === null && /^(?:grade|stage|level|class|type|phase|step|line|cycle|version|times?)$/i.test(text.slice(mentions[0].start, mentions[0].end))) {
     return undefined;
   }
-  // "≥ 4 on a 0 to 10 numerical rating scale": the scale's span, not a threshold
+  // "≥ 4 on a 0 to 10 numerical rating scale": the scale's span, not a threshold; so is "(NRS, 0-10)" after a scale's name
   if (f.op === "range" && /\b(?:on|of|using)\s+(?:a|an|the)\s*$/i.test(text.slice(Math.max(0, f.cmpStart - 12), f.cmpStart))) {
+    return undefined;
+  }
+  if (f.op === "range" && (q.value === 0 || q.value === 1) && /\bscales?\s*[(（]\s*(?:[\p{L}-]{1,10}\s*[,;:]\s*)?(?:range\s*:?\s*)?$/iu.test(text.slice(Math.max(0, f.cmpStart - 40), f.cmpStart))) {
     return undefined;
   }
   const unit = q.unit ?? f.q2?.unit;
@@ -1163,7 +1166,7 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   const isYear = (x: Quantity | undefined) => x !== undefined && Number.isInteger(x.value) && x.value >= 1900 && x.value <= 2100 && x.valueSpan[1] - x.valueSpan[0] === 4;
   if (!unit && mentions.every((m) => m.id === null) && isYear(q) && (f.q2 === undefined || isYear(f.q2))) return undefined;
   // a bare "a-b" with neither unit nor a known measurement: a citation, a stage, a list
-  if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
+  if (f.bareRange && !unit && mentions.every((m) => m.id === null) && !/\b(score|scale|status|grade|class|index|ratio|level|rating|range|count)\b[\s:]*(?:of\s+|was\s+|is\s+)?$/i.test(region)) {
     return undefined;
   }
   // temporal windows and durations ("within 4 weeks", "for at least 3 months") are not
@@ -1236,7 +1239,9 @@ function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number;
   }
   // "< 80% of predicted", "≥ 50% of normal", "30% of baseline" say what the percentage is of, not what is measured
   const ofReference = ofAfter && /^(?:predicted|normal|baseline|reference|expected|the\s+(?:predicted|normal|reference))\b/i.test(ofAfter[1]);
-  if (!w && ofAfter && !ofReference && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
+  // "≥ 3 on a 5-point scale": the scale's size, not its name (the name is before the comparator)
+  const scaleSize = ofAfter && /^\d+[-\s]?points?\s+(?:[\p{L}-]+\s+)?scale\b/iu.test(ofAfter[1]) && words(text, regionStart, f.cmpStart) !== undefined;
+  if (!w && ofAfter && !ofReference && !scaleSize && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
     const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
     const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
     if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };

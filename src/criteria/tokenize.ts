@@ -74,6 +74,7 @@ const UNIT_ALTS = [
   "mm[ \\t]?/?[ \\t]?hg",
   "mm[ \\t]?/[ \\t]?h(?:r|our)?",
   "packs?[ \\t-]?years?",
+  "(?:units?|drinks?|cigarettes?)[ \\t]?(?:/|per)[ \\t]?(?:week|wk|day|d)",
   "m[ \\t]?/[ \\t]?s(?:ec)?",
   "ml[ \\t]?/[ \\t]?kg[ \\t]?/[ \\t]?min",
   "met(?:er|re)s?",

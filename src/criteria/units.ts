@@ -28,6 +28,9 @@ export function toUcum(raw: string): string | undefined {
   if (direct) return direct;
   // "pack-years", "pack years", "packs-year"
   if (/^packs?[ -]?years?$/.test(key)) return "{pack-years}";
+  // "21 units/week" (of alcohol), "3 drinks per day", "10 cigarettes/day"
+  const rate = /^(units?|drinks?|cigarettes?) ?(?:\/|per) ?(week|wk|day|d)$/.exec(key);
+  if (rate) return `{${rate[1].replace(/s$/, "")}s}/${/^w/.test(rate[2]) ? "wk" : "d"}`;
   // "per microliter", "cells per cubic millimeter"
   const per = /^(?:cells?\s+)?per\s+(micro\s?-?lit(?:er|re)|ul|cubic\s+millimet(?:er|re)|mm3|mmc)$/.exec(key);
   if (per) return /^(?:micro|ul)/.test(per[1]) ? "/uL" : "/mm3";
