@@ -866,3 +866,10 @@ test("dermatology and pulmonary hypertension scores; alcohol and cigarette rates
   assert.deepEqual(brief("smoking ≥ 10 cigarettes per day"), [[null, ">=", 10, "{cigarettes}/d"]]);
   assert.deepEqual(brief("Pain intensity ≥ 4 on an 11-point numeric rating scale (NRS, 0-10)"), [["pain-nrs", ">=", 4, "{score}"]]);
 });
+
+test("a group or condition after a threshold qualifies it: 'for HIV co-infected participants', 'pre-dialysis if on dialysis'", () => {
+  const quals = (t: string) => extractNumeric(t).constraints.map((c) => c.qualifier?.condition ?? null);
+  assert.deepEqual(quals("CD4 count > 350 cells/mm3 for HIV co-infected participants"), ["hiv co-infected"]);
+  assert.deepEqual(quals("Serum potassium no more than 5.0 mmol/L, or ≤ 5.5 mEq/L pre-dialysis if on dialysis"), [null, "on dialysis"]);
+  assert.deepEqual(quals("eGFR ≥ 30 mL/min for all participants"), [null]);
+});

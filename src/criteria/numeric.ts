@@ -683,6 +683,11 @@ const ON_DRUG_AFTER =
 /** A condition after a threshold, in its own words: "if bone marrow involvement", "in patients with renal impairment". */
 const OTHER_CONDITION_AFTER =
   /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
+/** "for HIV co-infected participants", "in MCI participants" after a threshold: the group it is for (groups as OTHER_CONDITION_AFTER's). */
+const GROUP_AFTER =
+  /^[\s,(]*((?:for|in)\s+(?:the\s+)?)((?:[\p{L}-]+\s+){0,2}?[\p{L}-]+)\s+(?:patients|subjects|participants|people|individuals)(?=\s*[);,.]|\s*$)/iu;
+/** "pre-dialysis if on dialysis": a condition after a word or two that qualify the value (groups as OTHER_CONDITION_AFTER's). */
+const LATE_CONDITION_AFTER = /^[\s,(]*(?:[\p{L}-]+\s+){1,2}?((?:if|when)\s+)((?:on\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
 /** "with comorbidities" after an alternative threshold (groups as OTHER_CONDITION_AFTER's). */
 const WITH_CONDITION_AFTER = /^[\s,(]*((?:with|in\s+the\s+presence\s+of|plus)\s+)((?:at\s+least\s+(?:one|1)\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
 const SEX_RE = /(?<![\p{L}])(men|males?|women|females?|boys|girls)(?![\p{L}])/iu;
@@ -1339,8 +1344,9 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
     // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's);
     // after an alternative threshold, a bare "with": "BMI ≥ 40 or ≥ 35 with comorbidities"
     const alternative = fi > 0 && /^\s*or\s*$/i.test(text.slice(found[fi - 1].end, f.cmpStart));
-    const other = OTHER_CONDITION_AFTER.exec(afterClause) ?? (alternative ? WITH_CONDITION_AFTER.exec(afterClause) : null);
-    if (other && !/\b(?:age|aged|years?|men|women|males?|females?)\b/i.test(other[2])) {
+    const other =
+      OTHER_CONDITION_AFTER.exec(afterClause) ?? (alternative ? WITH_CONDITION_AFTER.exec(afterClause) : null) ?? GROUP_AFTER.exec(afterClause) ?? LATE_CONDITION_AFTER.exec(afterClause);
+    if (other && !/\b(?:age|aged|years?|men|women|males?|females?|all|both|the|these|those|such|eligible|enrolled|included|randomi[sz]ed|study|trial)\b/i.test(other[2])) {
       const s = f.end + other.index + other[0].indexOf(other[1]);
       const e = f.end + other.index + other[0].length;
       condition = { text: text.slice(s, e), span: abs(r, s, e), condition: other[2].toLowerCase().replace(/\s+/g, " ").replace(/^(?:documented|known)\s+/, "") };
