@@ -873,3 +873,8 @@ test("a group or condition after a threshold qualifies it: 'for HIV co-infected 
   assert.deepEqual(quals("Serum potassium no more than 5.0 mmol/L, or ≤ 5.5 mEq/L pre-dialysis if on dialysis"), [null, "on dialysis"]);
   assert.deepEqual(quals("eGFR ≥ 30 mL/min for all participants"), [null]);
 });
+
+test("the method after a value with a unit ('on the 4 m walk test') is not the measurement's name", () => {
+  assert.deepEqual(extractNumeric("Walking speed <1 m/sec on the 4 m walk test").constraints.map((c) => c.mention), ["Walking speed"]);
+  assert.deepEqual(extractNumeric("≥ 4 on the Hamilton Depression Rating Scale").constraints.map((c) => c.variable), ["hamd"]);
+});

@@ -1245,7 +1245,11 @@ function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number;
   // "< 80% of predicted", "≥ 50% of normal", "30% of baseline" say what the percentage is of, not what is measured
   const ofReference = ofAfter && /^(?:predicted|normal|baseline|reference|expected|the\s+(?:predicted|normal|reference))\b/i.test(ofAfter[1]);
   // "≥ 3 on a 5-point scale": the scale's size, not its name (the name is before the comparator)
-  const scaleSize = ofAfter && /^\d+[-\s]?points?\s+(?:[\p{L}-]+\s+)?scale\b/iu.test(ofAfter[1]) && words(text, regionStart, f.cmpStart) !== undefined;
+  // nor is "on the 4 m walk test" after a value with a unit of its own ("Walking speed < 1 m/sec"): the method
+  const scaleSize =
+    ofAfter &&
+    (/^\d+[-\s]?points?\s+(?:[\p{L}-]+\s+)?scale\b/iu.test(ofAfter[1]) || (q.unit !== undefined && q.unit !== "%" && !q.unit.startsWith("{"))) &&
+    words(text, regionStart, f.cmpStart) !== undefined;
   if (!w && ofAfter && !ofReference && !scaleSize && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
     const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
     const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
