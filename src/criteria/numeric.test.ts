@@ -878,3 +878,36 @@ test("the method after a value with a unit ('on the 4 m walk test') is not the m
   assert.deepEqual(extractNumeric("Walking speed <1 m/sec on the 4 m walk test").constraints.map((c) => c.mention), ["Walking speed"]);
   assert.deepEqual(extractNumeric("≥ 4 on the Hamilton Depression Rating Scale").constraints.map((c) => c.variable), ["hamd"]);
 });
+
+test("sex-split values keep the measurement: after '; females', '(female) or', and past a value restated in another unit", () => {
+  const rows = (t: string) => extractNumeric(t).constraints.map((c) => [c.variable, c.value, c.unit ?? null, c.qualifier?.sex ?? null]);
+  assert.deepEqual(rows("Hemoglobin: males < 12.5 g/dL; females < 11.5 g/dL"), [
+    ["hemoglobin", 12.5, "g/dL", "male"],
+    ["hemoglobin", 11.5, "g/dL", "female"],
+  ]);
+  assert.deepEqual(rows("Hemoglobin ≥ 10.0 g/dL (≥ 6.2 mmol/L) for women or ≥ 11.0 g/dL (≥ 6.8 mmol/L) for men"), [
+    ["hemoglobin", 10, "g/dL", "female"],
+    ["hemoglobin", 6.2, "mmol/L", "female"],
+    ["hemoglobin", 11, "g/dL", "male"],
+    ["hemoglobin", 6.8, "mmol/L", "male"],
+  ]);
+  assert.deepEqual(rows("Hemoglobin ≥ 11.5 g/dL [≥ 115 g/L] (female) or ≥ 12.5 g/dL [≥ 125 g/L] (male)").map((r) => r[3]), ["female", "female", "male", "male"]);
+  assert.deepEqual(rows("Total bilirubin ≤ ULN (except known Gilbert's, ≤ 2 × ULN)").map((r) => r[0]), ["total-bilirubin", "total-bilirubin"]);
+});
+
+test("names inside other names and methods: DLCO adjusted for Hb, HCT-CI, pulmonary artery systolic pressure, urine M-protein; '> or =', m², cm³, °F, age-adjusted ULN, weeks of gestation", () => {
+  assert.deepEqual(brief("DLCO (adjusted for Hb) ≥ 40%"), [["dlco", ">=", 40, "%"]]);
+  assert.deepEqual(brief("HCT-CI score ≤ 3"), [["hct-ci", "<=", 3, "{score}"]]);
+  assert.deepEqual(brief("Pulmonary artery systolic pressure > 50 mmHg"), [["pasp", ">", 50, "mm[Hg]"]]);
+  assert.deepEqual(brief("Urine M-protein ≥ 200 mg/24 h"), [["urine-m-protein", ">=", 200, "mg/(24.h)"]]);
+  assert.deepEqual(brief("pulse 55 to 100 beats per minute"), [["heart-rate", "range", 55, 100, "/min"]]);
+  assert.deepEqual(brief("Hemoglobin > or = 9 g/dL"), [["hemoglobin", ">=", 9, "g/dL"]]);
+  assert.deepEqual(brief("American Society of Anesthesiologists (ASA) physical status I–III"), [["asa", "range", 1, 3, "{score}"]]);
+  assert.deepEqual(brief("Body surface area ≥ 0.5 m²"), [[null, ">=", 0.5, "m2"]]);
+  assert.deepEqual(brief("Temperature ≥ 100.4°F (≥ 38.0°C)"), [
+    ["body-temperature", ">=", 100.4, "[degF]"],
+    ["body-temperature", ">=", 38, "Cel"],
+  ]);
+  assert.deepEqual(brief("Serum creatinine ≤ 1.5 x age-adjusted ULN"), [["creatinine", "<=", 1.5, "ULN"]]);
+  assert.deepEqual(parseCriteria("Born after at least 37 weeks of gestation")[0].constraints.map((c) => [c.type, "variable" in c ? c.variable : null]), [["prognosis", "gestational-age"]]);
+});

@@ -316,6 +316,13 @@ function bloodPressurePair(text: string, at: number, numText: string): Found | u
 /** What follows a count of drugs: a few words (no number, no clause end), then a word for drugs. */
 const DRUG_COUNT_AFTER = /^[\s)]*(?:[\p{L}()\-]+[ \t-]+){0,5}?(?:drugs?|agents?|medications?|medicines?|antagonists?|inhibitors?|blockers?|antibod(?:y|ies)|NSAIDs?|DMARDs?|biologics?|antidepressants?|antipsychotics?|antibiotics?)\b/iu;
 
+/**
+ * Between two values, only whom the second is for: a sex ("; females", "(female) or") or a
+ * condition ("(except known Gilbert's,", "; if on dialysis,").
+ */
+const QUALIFIER_ONLY_REGION =
+  /^[\s,;:(（[\])）]*(?:(?:or|and)\s+)?(?:(?:in|for)\s+)?(?:(?:males?|men|females?|women|boys|girls)|(?:except|unless|if|when)\s+(?:known\s+|documented\s+|patients\s+with\s+|subjects\s+with\s+|in\s+)?[\p{L}'’-]+(?:\s+[\p{L}'’-]+){0,3})[\s,;:)）\]]*(?:(?:or|and)\s+)?$/iu;
+
 /** The mention a unit makes when it names its measurement (labs.json namedByUnit): "< 15 pack years". */
 function unitNamed(f: Found): Mention | undefined {
   const q = f.q2 ?? f.q;
@@ -549,11 +556,15 @@ function sameSpanIds(vars: VariableMention[], k: number): string[] {
   return vars.filter((v) => v.start === vars[k].start && v.end === vars[k].end).map((v) => v.id);
 }
 
+const ADJUSTED_FOR_BEFORE = /[(（[][^()（）[\]]*\b(?:adjusted|corrected|normali[sz]ed|standardi[sz]ed)\s+(?:for|to|by)\s+(?:the\s+|patient'?s\s+)?$/i;
+
 /**
  * The table names that a comparison at the end of `region` is about: the last name (if
  * little text separates it from the comparator), with the names listed before it.
  */
-function chooseKnown(region: string, vars: VariableMention[]): VariableMention[] {
+function chooseKnown(region: string, allVars: VariableMention[]): VariableMention[] {
+  // "DLCO (adjusted for Hb) ≥ 40%": a name in a bracket saying how the value is adjusted is not what is compared
+  const vars = allVars.length ? allVars.filter((v) => !ADJUSTED_FOR_BEFORE.test(region.slice(Math.max(0, v.start - 30), v.start))) : allVars;
   if (!vars.length) return [];
   const last = vars[vars.length - 1];
   const gap = region.slice(last.end);
@@ -1099,7 +1110,9 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   }
   // a name right after the value: "≥140 mmHg systolic", "5 ppm carbon monoxide (CO)"
   const afterVars = varsIn(r, f.end, Math.min(text.length, f.end + 40));
-  const afterVar = afterVars[0] && /^[\s,]*$/.test(afterText.slice(0, afterVars[0].start)) ? afterVars[0] : undefined;
+  // (after a time, "of" may come between: "37 weeks of gestation")
+  const afterGap = afterVars[0] ? afterText.slice(0, afterVars[0].start) : "";
+  const afterVar = afterVars[0] && (/^[\s,]*$/.test(afterGap) || (age.isTime && /^\s+of\s+$/.test(afterGap))) ? afterVars[0] : undefined;
   const regionHasWords = afterVar ? words(text, regionStart, f.cmpStart) !== undefined : true;
   if (!chosen.length && !afterVar && !connectorOnly) {
     // inside brackets: "weight loss (by patient report, > 5 lbs)"
@@ -1109,7 +1122,8 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
       chosen = shifted(chooseKnown(wide, varsIn(r, wideStart, f.cmpStart)), wideStart);
     }
   }
-  if (afterVar && !chosen.length && !regionHasWords) {
+  // (a time measured, named after the value, whatever words come before: "Born after at least 37 weeks of gestation")
+  if (afterVar && !chosen.length && (!regionHasWords || (age.isTime && (isTimeVariable(afterVar.id) || isTimeMeasurement(afterVar.id))))) {
     mentions = [{ id: afterVar.id, start: f.end + afterVar.start, end: f.end + afterVar.end, age: false }];
   } else if (!chosen.length && connectorOnly && r.prevMentions.length) {
     mentions = copyMentions(r.prevMentions);
@@ -1118,15 +1132,19 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     for (const c of chosen) mentions.push({ id: c.id, start: c.start, end: c.end, age: false });
   } else {
     // "ECOG 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion": after a purpose, the same measurement
-    // "AST ≤ 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastases": the same measurement's other bound
+    // "AST ≤ 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastases": the same measurement's other bound;
+    // so is a value after only whom it is for ("Hemoglobin: males < 12.5 g/dL; females < 11.5 g/dL", "(except known Gilbert's, ≤ 2 × ULN)")
     const samePrevious =
       r.prevMentions.length > 0 &&
-      (/^[\s,]*(?:for|in|during)\b[^;.]*?,?\s*(?:and|or|but|while|whereas)\s*$/i.test(text.slice(r.prevEnd, f.cmpStart)) ||
+      !r.prevMentions.some((m) => m.age) &&
+      (QUALIFIER_ONLY_REGION.test(text.slice(r.prevEnd, f.cmpStart)) ||
+        /^[\s,]*(?:for|in|during)\b[^;.]*?,?\s*(?:and|or|but|while|whereas)\s*$/i.test(text.slice(r.prevEnd, f.cmpStart)) ||
         /^[\s,]*(?:(?:which|that)\s+)?(?:is|are|may\s+be|can\s+be)?\s*(?:allowed|acceptable|permitted|tolerated|accepted)(?:\s+(?:up\s+to|if|to\s+be))?\s*$/i.test(text.slice(r.prevEnd, f.cmpStart)));
+    const onlyWhom = samePrevious && QUALIFIER_ONLY_REGION.test(text.slice(r.prevEnd, f.cmpStart));
     const w = samePrevious ? undefined : unknownMeasurement(r, f, p);
     if (samePrevious) {
       mentions = copyMentions(r.prevMentions);
-      r.alternative = true;
+      if (!onlyWhom) r.alternative = true;
     }
     else if (!w) {
       if (connectorOnly && r.prevMentions.length) mentions = copyMentions(r.prevMentions);
@@ -1295,9 +1313,10 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
     sexBefore = m;
   }
   const sexAfter =
-    /^[\s,]*(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText) ??
+    // (past a value restated in another unit: "≥ 10.0 g/dL (≥ 6.2 mmol/L) for women", "≥ 11.5 g/dL [≥ 115 g/L] (female)")
+    /^[\s,\])）]*(?:[[(][^()[\]]{1,25}[\])]\s*)?(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText) ??
     // "> 450 milliseconds (msec) (men)": past a bracketed restatement of the unit
-    /^[\s,]*(?:\([^()\d]{1,8}\)\s*)?\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
+    /^[\s,\])）]*(?:\([^()\d]{1,8}\)\s*|[[(][^()[\]]{1,25}[\])]\s*)?\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
   if (sexBefore) {
     const s = sexBase + sexBefore.index;
     sex = { text: sexBefore[1], span: abs(r, s, s + sexBefore[1].length), sex: sexOfWord(sexBefore[1]) };
@@ -1567,6 +1586,13 @@ function readRomanClasses(r: NumericRun): void {
       c.value2Span = abs(r, at + lastAt, at + lastAt + last[1].length);
     } else if (m[1]) c.op = prefixOpOf(m[1]);
     else if (m[4]) c.op = /above|higher|greater|more|over/i.test(m[4]) ? ">=" : "<=";
+    // "American Society of Anesthesiologists (ASA) physical status I–III": two names, one value
+    const same = r.constraints.find((x) => x.variable === c.variable && x.valueSpan[0] === c.valueSpan[0]);
+    if (same) {
+      same.mention = text.slice(same.mentionSpan[0] - r.offset, v.end);
+      same.mentionSpan = [same.mentionSpan[0], r.offset + v.end];
+      continue;
+    }
     r.groups.push({ idx: [r.constraints.length], joiner: "and", listOr: false });
     r.constraints.push(c);
   }

@@ -78,6 +78,7 @@ const UNIT_ALTS = [
   "m[ \\t]?/[ \\t]?s(?:ec)?",
   "ml[ \\t]?/[ \\t]?kg[ \\t]?/[ \\t]?min",
   "met(?:er|re)s?",
+  "m(?:2|²|\\^2)",
   "m",
   "[µμun]M(?![A-Za-z])",
   "milliseconds?",
@@ -92,7 +93,10 @@ const UNIT_ALTS = [
   "wood[ \\t]+units?",
   "bpm",
   "beats[ \\t]?/[ \\t]?min(?:ute)?",
+  "beats[ \\t]+per[ \\t]+min(?:ute)?",
   "breaths[ \\t]?/[ \\t]?min(?:ute)?",
+  "°[ \\t]?f",
+  "℉",
   "°[ \\t]?c",
   "℃",
   "°",
@@ -105,6 +109,7 @@ const UNIT_ALTS = [
   "gm",
   "g",
   "cm2",
+  "cm(?:3|³|\\^3)",
   "cm",
   "mm",
   "[µμ]m",
@@ -154,7 +159,7 @@ export const UNIT_RE = new RegExp(
 
 /** "× ULN", "times the upper limit of normal", "ULN", "N" (French), "LLN". Group 1: the reference words. */
 export const ULN_RE =
-  /^[ \t]*(?:\\?[xX×*✕]|times|fois)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|LSN|la[ \t]+(?:limite[ \t]+sup[ée]rieure[ \t]+de[ \t]+la[ \t]+)?normale|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?(?:normal(?:[ \t]+range)?|norm\b)|normal[ \t]+(?:limits?|values?)\b|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
+  /^[ \t]*(?:\\?[xX×*✕]|times|fois)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|age[- ]adjusted[ \t]+|institutional[ \t]+age[- ]adjusted[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|LSN|la[ \t]+(?:limite[ \t]+sup[ée]rieure[ \t]+de[ \t]+la[ \t]+)?normale|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?(?:normal(?:[ \t]+range)?|norm\b)|normal[ \t]+(?:limits?|values?)\b|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
 
 /** Comparators as written before a value, longest first. */
 const PREFIX: Array<[string, ComparisonOp]> = [
@@ -259,6 +264,8 @@ const SYMBOLS: Array<[string, ComparisonOp]> = [
   [">/=", ">="],
   ["=/>", ">="],
   ["=/<", "<="],
+  ["\\\\?>[ \\t]*or[ \\t]*=", ">="],
+  ["\\\\?<[ \\t]*or[ \\t]*=", "<="],
   ["\\\\?>[ \\t]?=", ">="],
   ["=[ \\t]?>", ">="],
   ["≥", ">="],
@@ -290,7 +297,7 @@ const wordOps = new Map(PREFIX.map(([w, op]) => [w.replace(/\\\.\?$/, ""), op]))
 /** The op of a matched prefix comparator. */
 export function prefixOp(word: string | undefined, sym: string | undefined): ComparisonOp {
   if (sym) {
-    const s = sym.replace(/[\\ \t]/g, "");
+    const s = sym.replace(/[\\ \t]/g, "").replace(/or=$/i, "=");
     if (s === ">=" || s === "=>" || s === ">/=" || s === "=/>" || s === "≥/=" || s === "≥" || s === "≧" || s === "⩾") return ">=";
     if (s === "<=" || s === "=<" || s === "</=" || s === "=/<" || s === "≤/=" || s === "≤" || s === "≦" || s === "⩽") return "<=";
     if (s === ">" || s === "＞") return ">";
