@@ -22,7 +22,7 @@ import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.30.0";
+export const PARSER_CODE_VERSION = "1.31.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -144,7 +144,29 @@ function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], 
   // "Patients with HIV are allowed if CD4 ≥ 350" is a conditional requirement, not a permission
   if (subjectLead) out = withSubjectsMarked(out, text, offset, subjectLead);
   else out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset);
-  return withoutForWhomLead(out, text, offset);
+  return withoutForWhomLead(withEligibleIfExceptions(out, text, offset), text, offset);
+}
+
+/**
+ * A later sentence that admits some ("Symptomatic or untreated brain metastases. Subjects with
+ * treated brain metastases are eligible if stable for ≥ 4 weeks"): the conditions it names are
+ * exceptions to the criterion, not more of what it excludes or requires.
+ */
+const ELIGIBLE_IF_SENTENCE =
+  /[.;]\s+(?:(?:however|but),?\s+)?(?:patients?|subjects?|participants?|those|individuals?|people)\s+(?:who\s+(?:have|had)\s+|with\s+)([^.;:]{2,150}?)[\s,]+(?:(?:are|is)\s+(?:also\s+)?(?:eligible|allowed|permitted|acceptable)|(?:may|can|will)\s+(?:also\s+)?(?:be\s+)?(?:eligible|included|enrolled|allowed|permitted|participate))\b/gi;
+
+function withEligibleIfExceptions(clinical: Constraint[], text: string, offset: number): Constraint[] {
+  if (!clinical.length || !/eligible|allowed|permitted|acceptable|included|enrolled|participate/i.test(text)) return clinical;
+  let out = clinical;
+  ELIGIBLE_IF_SENTENCE.lastIndex = 0;
+  for (let m = ELIGIBLE_IF_SENTENCE.exec(text); m; m = ELIGIBLE_IF_SENTENCE.exec(text)) {
+    const from = offset + m.index + m[0].indexOf(m[1]);
+    const to = from + m[1].length;
+    out = out.map((c) =>
+      c.type === "diagnosis" && (c.aspect === "condition" || c.aspect === "metastasis") && !c.negated && c.mentionSpan[0] >= from && c.mentionSpan[1] <= to ? { ...c, exception: true } : c,
+    );
+  }
+  return out;
 }
 
 /**
@@ -153,7 +175,7 @@ function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], 
  * the verb say whom the rest of the criterion is for (group 1).
  */
 const SUBJECT_LEAD =
-  /^\s*(?:(?:all|any)\s+)?(?:patients?|subjects?|participants?|those|individuals?|people|persons?|women|men|children|adults|candidates)\s+(?:who\s+(?:have|had|are|were)\s+|with\s+|having\s+|diagnosed\s+with\s+)([^;:]{2,150}?)[\s,]+(?:must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|(?:are|is)\s+(?:only\s+)?(?:eligible|allowed|permitted|included|acceptable)|(?:may|can|will)\s+(?:only\s+)?(?:be\s+)?(?:eligible|included|enrolled|enroll|participate|allowed|permitted))\b(?!\s+(?:not|be\s+excluded|excluded)\b)/i;
+  /^\s*(?:(?:all|any)\s+)?(?:patients?|subjects?|participants?|those|individuals?|people|persons?|women|men|children|adults|candidates)\s+(?:who\s+(?:have|had|are|were)\s+|with\s+|having\s+|diagnosed\s+with\s+|whose\s+(?:tumou?rs?|cancers?|disease)\s+(?:harbou?rs?|ha(?:ve|s)|carry|carries|contains?|are|is|express(?:es)?|tests?\s+positive\s+for)\s+)([^;:]{2,150}?)[\s,]+(?:must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|(?:are|is)\s+(?:only\s+)?(?:eligible|allowed|permitted|included|acceptable)|(?:may|can|will)\s+(?:only\s+)?(?:be\s+)?(?:eligible|included|enrolled|enroll|participate|allowed|permitted))\b(?!\s+(?:not|be\s+excluded|excluded)\b)/i;
 
 /**
  * The conditions, histologies and metastases named in a subject lead-in (SUBJECT_LEAD's group 1)
@@ -164,14 +186,17 @@ function withSubjectsMarked(clinical: Constraint[], text: string, offset: number
   const from = offset + lead.index + lead[0].indexOf(lead[1]);
   const to = from + lead[1].length;
   const named = (c: Constraint) =>
-    c.type === "diagnosis" && (c.aspect === "condition" || c.aspect === "histology" || c.aspect === "metastasis") && !c.negated && !c.exception && c.mentionSpan[0] >= from && c.mentionSpan[1] <= to;
+    ((c.type === "diagnosis" && (c.aspect === "condition" || c.aspect === "histology" || c.aspect === "metastasis") && !c.exception) || c.type === "biomarker") &&
+    !c.negated &&
+    c.mentionSpan[0] >= from &&
+    c.mentionSpan[1] <= to;
   if (/^[\s.;,]*$/.test(text.slice(lead.index + lead[0].length))) {
     if (!clinical.some(named)) return clinical;
     const words = text.trim();
     const at = offset + text.indexOf(words);
     return [...clinical.filter((c) => !named(c)), { type: "judgement", aspect: "other", text: words, span: [at, at + words.length] }];
   }
-  return clinical.map((c) => (named(c) ? { ...c, subject: true } : c));
+  return clinical.map((c) => (named(c) && (c.type === "diagnosis" || c.type === "biomarker") ? { ...c, subject: true } : c));
 }
 
 /** Words that make a name an instrument's: "Hamilton Depression Rating Scale", "Psoriasis Area and Severity Index". */

@@ -88,6 +88,8 @@ export interface DiagnosisConstraint {
   standard?: string;
   /** Named as an exception to the criterion ("excluding cured non-melanoma skin cancer"): it does not count. */
   exception?: boolean;
+  /** When it counts: "stroke within 6 months" (onset within, or still present), "diagnosed at least 6 months ago" (onset before). */
+  window?: TemporalWindow;
   /**
    * Names whom the criterion is for ("Participants with hepatitis B infection must have HBV DNA
    * < 500 IU/mL", "Patients with brain metastases are eligible if stable"): a patient without it
@@ -148,6 +150,8 @@ export interface BiomarkerConstraint {
   /** Scoring scale of a numeric level: "TPS", "CPS", "TC", "IC" (PD-L1), "mut/Mb" (TMB). */
   scale?: string;
   negated: boolean;
+  /** Names whom the criterion is for ("Patients whose tumours harbour an EGFR mutation must have progressed on an EGFR TKI"), as DiagnosisConstraint.subject. */
+  subject?: boolean;
 }
 
 export interface DemographicConstraint {

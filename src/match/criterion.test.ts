@@ -449,3 +449,43 @@ test("'TSH outside 0.4-4.0 mIU/L' excludes values outside the range, not those i
   assert.equal(status(6), "fail");
   assert.equal(status(0.1), "fail");
 });
+
+test("'Myocardial infarction or stroke within 90 days': a condition counts when it began in the window or is still present; asked when the record gives no date", () => {
+  const [c] = parseCriteria("Exclusion Criteria:\n- Myocardial infarction or stroke within 90 days before screening");
+  const status = (conditions: Patient["conditions"]) => evaluateCriterion(c, ctx({ conditions })).result.status;
+  assert.equal(status([{ text: "Myocardial infarction", onset: "2021-03-01", clinicalStatus: "resolved" }]), "pass");
+  assert.equal(status([{ text: "Myocardial infarction", onset: "2026-10-01" }]), "fail");
+  assert.equal(status([{ text: "Stroke", onset: "2019-01-01", clinicalStatus: "active" }]), "fail");
+  assert.equal(status([{ text: "Myocardial infarction" }]), "unknown");
+  assert.equal(status([{ text: "Heart failure", clinicalStatus: "active" }]), "pass");
+});
+
+test("biomarkers: 'KRAS G12C mutation' is met by a mutated KRAS with variant G12C; RAS from KRAS and NRAS; 'Patients whose tumours harbour an EGFR mutation must …' is for them only", () => {
+  const [g12c] = parseCriteria("Inclusion Criteria:\n- KRAS G12C mutation");
+  assert.equal(evaluateCriterion(g12c, ctx({ biomarkers: [{ marker: "KRAS", status: "mutated", variant: "G12C" }] })).result.status, "pass");
+  assert.equal(evaluateCriterion(g12c, ctx({ biomarkers: [{ marker: "KRAS", status: "mutated", variant: "G12D" }] })).result.status, "fail");
+  const [ras] = parseCriteria("Inclusion Criteria:\n- RAS wild-type");
+  assert.equal(evaluateCriterion(ras, ctx({ biomarkers: [{ marker: "KRAS", status: "mutated", variant: "G12D" }] })).result.status, "fail");
+  assert.equal(evaluateCriterion(ras, ctx({ biomarkers: [{ marker: "KRAS", status: "wild-type" }, { marker: "NRAS", status: "wild-type" }] })).result.status, "pass");
+  const [egfr] = parseCriteria("Inclusion Criteria:\n- Patients whose tumours harbour an EGFR sensitising mutation must have progressed on an EGFR tyrosine kinase inhibitor.");
+  assert.equal(evaluateCriterion(egfr, ctx({ biomarkers: [{ marker: "EGFR", status: "wild-type" }], medications: [] })).result.status, "pass");
+  assert.equal(evaluateCriterion(egfr, ctx({ biomarkers: [{ marker: "EGFR", status: "mutated", variant: "exon 19 deletion" }], medications: [] })).result.status, "fail");
+});
+
+test("'Subjects with treated brain metastases are eligible if stable' after an exclusion's sentence is its exception; Gilbert's syndrome with an apostrophe; a judgement naming the patient's drug asks", () => {
+  const [mets] = parseCriteria("Exclusion Criteria:\n- Symptomatic or untreated brain metastases. Subjects with treated brain metastases are eligible if radiologically stable for at least 4 weeks");
+  const withMets = (m: { active: boolean; treated: boolean; symptomatic: boolean }) =>
+    evaluateCriterion(mets, ctx({ conditions: [{ text: "lung cancer", metastases: [{ site: "brain", ...m }] }] })).result.status;
+  assert.equal(withMets({ active: false, treated: true, symptomatic: false }), "pass");
+  assert.equal(withMets({ active: true, treated: false, symptomatic: true }), "fail");
+  const [bili] = parseCriteria("Inclusion Criteria:\n- Total bilirubin ≤ 1.5 mg/dL (≤ 3 mg/dL for Gilbert's syndrome)");
+  const status = (text: string) => evaluateCriterion(bili, ctx({ conditions: [{ text }], observations: [{ variable: "total-bilirubin", value: 2.4, unit: "mg/dL" }] })).result.status;
+  assert.equal(status("Gilbert's syndrome"), "pass");
+  assert.equal(status("Gilbert syndrome"), "pass");
+  assert.equal(status("hypertension"), "fail");
+  const judged = crit("inclusion", [{ type: "judgement", aspect: "other", text: "Prednisone allowed at a stable dose", span: [0, 35] }], { text: "Prednisone allowed at a stable dose" });
+  const r = evaluateCriterion(judged, ctx({ medications: [{ name: "prednisone", start: "2026-01-01" }] }));
+  assert.equal(r.result.status, "unknown");
+  assert.equal(r.computable, true);
+  assert.equal(evaluateCriterion(judged, ctx({ medications: [] })).computable, false);
+});

@@ -94,7 +94,8 @@ function qualifierFact(q: Qualifier, ctx: EvalContext, leaves: LeafResult[]): Qu
     const inMets = f.metastases?.some((m) => m.site.includes(site) || (site === "liver" && m.site.includes("hepatic")));
     if (inMets) return { id: question.id, question, holds: applies, polarity: applies };
     // A condition that is not a metastasis site ("Gilbert's syndrome"): look in the diagnoses.
-    const inConditions = f.conditions?.some((c) => normaliseText(c.text).includes(site));
+    const concept = ctx.k.conceptOf(q.condition.replace(/-/g, " "));
+    const inConditions = f.conditions?.some((c) => (concept !== undefined && c.closure.has(concept)) || normaliseText(c.text).includes(site));
     if (inConditions) return { id: question.id, question, holds: applies, polarity: applies };
     // Absent when the list that would hold it is known (metastases for a site, diagnoses else).
     if ((isMetastasis ? f.metastases : f.conditions) !== undefined) return { id: question.id, question, holds: !applies, polarity: applies };
@@ -263,6 +264,10 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
 function subjectConstraints(cs: Constraint[], ctx: EvalContext): number[] {
   const out: number[] = [];
   cs.forEach((c, i) => {
+    if (c.type === "biomarker" && c.subject) {
+      out.push(i);
+      return;
+    }
     if (c.type !== "diagnosis" || !c.subject || c.negated || c.exception) return;
     const concept = c.aspect === "condition" || c.aspect === "histology" ? diagnosisConcept(c, ctx.k) : undefined;
     if (concept && ctx.trialConcepts.some((t) => ctx.k.isA(t, concept) || ctx.k.isA(concept, t))) return;
@@ -324,7 +329,9 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
   // names one of the patient's own drugs, conditions or procedures ("Prior treatment with
   // dupilumab" for a patient on dupilumab): then it may well decide, and "eligible" would be a
   // guess. It counts as unknown and asks.
-  if (!input.constraints.length) {
+  // (likewise a criterion read only as text for a human: "Corticosteroids allowed if ≤ 10 mg/day prednisone" for a patient on prednisone)
+  const onlyJudgement = input.constraints.length > 0 && input.constraints.every((c) => c.type === "judgement");
+  if (!input.constraints.length || onlyJudgement) {
     const named = patientFactsNamedIn(input.text, ctx);
     if (named.length) {
       return {
@@ -333,13 +340,13 @@ export function evaluateCriterion(input: Criterion, ctx: EvalContext): Evaluated
           text: input.text,
           status: "unknown",
           evidence: [{ constraint: -1, result: "unknown", note: `names the patient's ${named.join(", ")}, but eligo could not read it: left for a human reader` }],
-          constraints: [],
+          constraints: input.constraints,
         },
         computable: true,
         questions: [{ id: `read:${normaliseText(input.text).slice(0, 80)}`, text: `Does this criterion exclude or admit the patient (${named.join(", ")})? "${input.text.trim().slice(0, 200)}"` }],
       };
     }
-    return {
+    if (!onlyJudgement) return {
       result: {
         kind: input.kind,
         text: input.text,

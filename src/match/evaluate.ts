@@ -12,11 +12,12 @@ import type {
   DemographicConstraint,
   DiagnosisConstraint,
   NumericConstraint,
+  TemporalWindow,
   TherapyConstraint,
 } from "../criteria/types.js";
 import type { MatchKnowledge } from "./knowledge.js";
 import { normaliseText } from "./knowledge.js";
-import { conditionWords, markerKey, type MedicationFact, type PatientFacts } from "./facts.js";
+import { conditionWords, markerKey, type ConditionFact, type MedicationFact, type PatientFacts } from "./facts.js";
 
 export type Truth = "true" | "false" | "unknown" | "na";
 
@@ -343,6 +344,27 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   const active = !c.status?.includes("history") && (c.status?.some((s) => /active|uncontrolled|progressing|symptomatic/.test(s)) ?? false);
   const statusOk = (s?: string) => !active || s === undefined || s === "active" || s === "recurrence" || s === "relapse";
 
+  // "Myocardial infarction within 90 days": only a condition that began in the window, or is still present, counts
+  const undated: ConditionFact[] = [];
+  const outside: ConditionFact[] = [];
+  if (c.window) {
+    const holds = inWindow(c.window, facts.asOfDay);
+    const kept: ConditionFact[] = [];
+    for (const p of pool) {
+      const w = holds(p);
+      if (w) kept.push(p);
+      else (w === undefined ? undated : outside).push(p);
+    }
+    pool = kept;
+  }
+  /** The patient has it, but not (or not known to be) in the window. */
+  const outOfWindow = (matches: (p: ConditionFact) => boolean): LeafResult | undefined => {
+    const u = undated.find(matches);
+    if (u) return unknown(index, `when the patient's ${u.text} began`, { id: `onset:${normaliseText(u.text)}`, text: `When did the patient's ${u.text} begin (or is it still present)?` }, { fact: u.text });
+    const o = outside.find(matches);
+    return o ? known(index, false, { fact: o.text, note: `not ${c.window!.text}` }) : undefined;
+  };
+
   if (concept) {
     const hit = pool.find((p) => p.closure.has(concept));
     if (hit) {
@@ -361,6 +383,8 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
       }
       return known(index, true, { fact: hit.text });
     }
+    const dated = outOfWindow((p) => p.closure.has(concept));
+    if (dated) return dated;
     // The patient's diagnosis is a broader one: "lung cancer" against an NSCLC criterion.
     const broader = pool.find((p) => p.concepts.some((pc) => pc !== "cancer" && k.isA(concept, pc)));
     // A "metastatic X" concept is X with metastases: settled by the patient's metastases or stage.
@@ -384,7 +408,27 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   if (want.size === 0) return notComputable(index, `"${c.mention}" names no condition eligo knows`);
   const hit = pool.find((p) => [...want].every((w) => p.words.has(w)));
   if (hit) return known(index, true, { fact: hit.text, note: "matched by words" });
+  const dated = outOfWindow((p) => [...want].every((w) => p.words.has(w)));
+  if (dated) return dated;
   return known(index, false, { fact: describeConditions(pool), note: `no ${c.mention}` });
+}
+
+/**
+ * Whether a condition falls in a criterion's window: "within N" — it began in the window, or is
+ * still present (active, recurring); "at least N since" — it began before the window's start.
+ * Undefined when the record does not say when it began.
+ */
+function inWindow(w: TemporalWindow, asOfDay: number): (p: ConditionFact) => boolean | undefined {
+  const cutoff = asOfDay - w.amount * DAY_PER[w.unit];
+  return (p) => {
+    const present = p.clinicalStatus === "active" || p.clinicalStatus === "recurrence" || p.clinicalStatus === "relapse";
+    if (w.relation === "within") {
+      if (p.onsetDay !== undefined && p.onsetDay >= cutoff) return true;
+      if (present) return true;
+      return p.onsetDay !== undefined ? false : undefined;
+    }
+    return p.onsetDay !== undefined ? p.onsetDay <= cutoff : undefined;
+  };
 }
 
 function describeConditions(pool: PatientFacts["conditions"]): string {
@@ -758,6 +802,9 @@ function statusClass(s: string): "negative" | "positive" | "high" | "low" | unde
   return undefined;
 }
 
+/** Words of a variant asked for that say only that it is a variant ("G12C mutation", "V600E-mutant"). */
+const GENERIC_VARIANT_WORDS = new Set(["mutation", "mutations", "mutated", "mutant", "positive", "variant", "variants", "alteration", "alterations", "altered", "detected", "activating", "sensitising", "sensitizing"]);
+
 export function evaluateBiomarker(c: BiomarkerConstraint, index: number, ctx: EvalContext): LeafResult {
   const key = markerKey(c.marker);
   const b = ctx.facts.biomarkers.get(key);
@@ -787,7 +834,12 @@ export function evaluateBiomarker(c: BiomarkerConstraint, index: number, ctx: Ev
   if (want === "positive" && !/^(mutated|mutation|mutant|positive|detected|amplified|amplification|fusion|rearranged|rearrangement|alteration|altered)$/.test(specific)) {
     if (have !== "positive") return negate(known(index, false, { fact, threshold: c.status }), c.negated);
     if (!b.variant && !b.status) return negate(unknown(index, `${c.marker} variant`, q, { fact }), c.negated);
-    const holds = normaliseText(haveText).includes(specific);
+    // "G12C mutation" against "mutated, G12C": the variant's own words, in any order, without the generic ones
+    const haveNorm = normaliseText(haveText);
+    const haveWords = new Set(haveNorm.split(" "));
+    const variantWords = specific.split(" ").filter((w) => w && !GENERIC_VARIANT_WORDS.has(w));
+    // (none left, "sensitising mutation": any positive result is one)
+    const holds = haveNorm.includes(specific) || variantWords.every((w) => haveWords.has(w));
     if (!holds && !b.variant) return negate(unknown(index, `${c.marker} variant`, { id: `${q.id}:variant`, text: `Which ${c.marker} variant does the patient have?` }, { fact }), c.negated);
     return negate(known(index, holds, { fact, threshold: c.status }), c.negated);
   }

@@ -172,7 +172,23 @@ export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge):
       facts.biomarkers.set(key, { ...b });
     }
   }
+  deriveRas(facts.biomarkers);
   return facts;
+}
+
+/**
+ * RAS status from KRAS and NRAS when the record gives no RAS result of its own ("RAS wild-type"
+ * means KRAS and NRAS wild-type): mutated when either is, wild-type when both are.
+ */
+function deriveRas(markers: PatientFacts["biomarkers"]): void {
+  if (markers.has("RAS")) return;
+  const parts = [markers.get("KRAS"), markers.get("NRAS")];
+  const mutated = parts.find((b) => b?.status && /mutat|mutant|positive|G12|G13|Q61/i.test(`${b.status} ${b.variant ?? ""}`) && !/wild|negative|not\s+detected/i.test(b.status));
+  if (mutated) {
+    markers.set("RAS", { marker: "RAS", status: "mutated", ...(mutated.variant ? { variant: mutated.variant } : {}), ...(mutated.date ? { date: mutated.date } : {}) });
+    return;
+  }
+  if (parts.every((b) => b?.status && /wild|negative|not\s+detected/i.test(b.status))) markers.set("RAS", { marker: "RAS", status: "wild-type" });
 }
 
 function setScalar(f: PatientFacts, variable: string, value: number, unit: string, label: string): void {

@@ -201,3 +201,15 @@ test("not the patient's diagnosis: the disease agents are for, a germ's resistan
   assert.deepEqual(kinds("Extrapulmonary TB"), ["diagnosis:extrapulmonary-tuberculosis"]);
   assert.deepEqual(kinds("portal hypertension"), ["diagnosis:portal-hypertension"]);
 });
+
+test("a broad condition whose kind follows is no condition of its own; an event of a condition is not the condition; windows; hepatitis D, diabetic ketoacidosis", () => {
+  const concepts = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(concepts("Co-infection with hepatitis D virus or HIV"), ["hdv-infection", "hiv-infection"]);
+  assert.ok(!concepts("Concurrent infection with HIV").includes("infection"));
+  assert.deepEqual(concepts("Type 1 diabetes mellitus or history of diabetic ketoacidosis"), ["type-1-diabetes", "diabetic-ketoacidosis"]);
+  assert.deepEqual(concepts("Hospitalisation for heart failure within 4 weeks"), []);
+  assert.deepEqual(concepts("COPD exacerbation within 4 weeks"), []);
+  assert.deepEqual(concepts("admitted with transient ischemic attack"), ["stroke"]);
+  const [mi] = extractDiagnosis("Myocardial infarction or stroke within 90 days before screening", 0);
+  assert.deepEqual([mi.window?.relation, mi.window?.amount, mi.window?.unit], ["within", 90, "day"]);
+});

@@ -6,7 +6,7 @@
  * the numeric qualifier and not repeated here.
  */
 import type { DiagnosisConstraint } from "../types.js";
-import { buildContext, clauseAt, gate, hasAny, isConditional, isException, negatedBefore, type ClinicalContext } from "./context.js";
+import { buildContext, clauseAt, gate, hasAny, isConditional, isException, negatedBefore, windowFor, type ClinicalContext } from "./context.js";
 import { condition, conditionLexicon } from "./knowledge.js";
 import type { LexiconMatch } from "./lexicon.js";
 
@@ -124,6 +124,11 @@ interface Run {
 function pushDiagnosis(r: Run, c: Omit<DiagnosisConstraint, "type" | "mentionSpan" | "mention" | "negated">, s: number, e: number): void {
   const d: DiagnosisConstraint = { type: "diagnosis", ...c, mention: r.text.slice(s, e), mentionSpan: [r.offset + s, r.offset + e], negated: negatedBefore(r.ctx, s) };
   if (isException(r.ctx, s)) d.exception = true;
+  // "Myocardial infarction or stroke within 90 days": a condition's time window (not a stage's or a metastasis's)
+  if (c.aspect === "condition") {
+    const window = windowFor(r.ctx, s, e);
+    if (window) d.window = window;
+  }
   r.out.push(d);
 }
 
@@ -196,7 +201,42 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
   readStages(r);
   readMeasurableDisease(r);
   out.sort((a, b) => a.mentionSpan[0] - b.mentionSpan[0]);
-  return out;
+  return withoutGenericHeads(out, text, offset);
+}
+
+const EVENT_OF_BEFORE =
+  /\b(?:hospitali[sz](?:ation|ations|ed)|admissions?|admitted|(?:emergency\s+(?:room|department)|ER|ED)\s+visits?)\s+(?:to\s+(?:a\s+|the\s+)?hospital\s+)?(?:for|due\s+to|because\s+of)\s+(?:an?\s+|the\s+)?(?:acute\s+|worsening\s+|decompensated\s+)?$/i;
+
+const EVENT_OF_AFTER = /^[\s-]*(?:related\s+)?(?:hospitali[sz]ations?|admissions?|exacerbations?|decompensations?|flares?|flare-ups?)\b/i;
+
+/** Whether condition `id` is `ancestor` or below it in the conditions table. */
+function isConditionA(id: string, ancestor: string, depth = 0): boolean {
+  if (id === ancestor) return true;
+  if (depth > 8) return false;
+  return (condition(id)?.parents ?? []).some((p) => isConditionA(p, ancestor, depth + 1));
+}
+
+/**
+ * "Co-infection with hepatitis D virus or HIV", "infection by HIV": a broad condition whose
+ * kind the words after it name is no condition of its own (a patient with hepatitis B is not
+ * excluded for having "an infection").
+ */
+function withoutGenericHeads(out: DiagnosisConstraint[], text: string, offset: number): DiagnosisConstraint[] {
+  // "Hospitalisation for heart failure within 4 weeks": an event of the condition, which the record does not hold — not the condition
+  // ("COPD exacerbation within 4 weeks", "heart failure hospitalisation": likewise)
+  out = out.filter(
+    (d) =>
+      d.aspect !== "condition" ||
+      !(EVENT_OF_BEFORE.test(text.slice(Math.max(0, d.mentionSpan[0] - offset - 60), d.mentionSpan[0] - offset)) || EVENT_OF_AFTER.test(text.slice(d.mentionSpan[1] - offset, d.mentionSpan[1] - offset + 40))),
+  );
+  if (out.length < 2) return out;
+  return out.filter((d, i) => {
+    if (d.aspect !== "condition" || !d.concept) return true;
+    const next = out[i + 1];
+    if (!next || next.aspect !== "condition" || !next.concept || next.concept === d.concept) return true;
+    const between = text.slice(d.mentionSpan[1] - offset, next.mentionSpan[0] - offset);
+    return !(/^\s*(?:with|by|due\s+to|caused\s+by)\s+(?:an?\s+|the\s+)?$/i.test(between) && isConditionA(next.concept, d.concept));
+  });
 }
 
 // The steps of extractDiagnosis, as functions of their own: V8 optimises small functions far faster than one big one.
