@@ -911,3 +911,13 @@ test("names inside other names and methods: DLCO adjusted for Hb, HCT-CI, pulmon
   assert.deepEqual(brief("Serum creatinine ≤ 1.5 x age-adjusted ULN"), [["creatinine", "<=", 1.5, "ULN"]]);
   assert.deepEqual(parseCriteria("Born after at least 37 weeks of gestation")[0].constraints.map((c) => [c.type, "variable" in c ? c.variable : null]), [["prognosis", "gestational-age"]]);
 });
+
+test("qualifiers: 'unless considered due to leukemic involvement', '(except Gilbert's syndrome)', 'with liver or bone metastases', a 'For participants with …:' lead-in", () => {
+  const q = (t: string) => extractNumeric(t).constraints.map((c) => (c.qualifier ? [c.qualifier.condition ?? null, c.qualifier.unless ?? false, c.qualifier.medication ?? false] : null));
+  assert.deepEqual(q("Total bilirubin ≤ 2.5 × ULN, unless considered due to leukemic involvement"), [["leukemic involvement", true, false]]);
+  assert.deepEqual(q("Total bilirubin < 2 mg/dL (except Gilbert's syndrome)"), [["gilbert-syndrome", true, false]]);
+  assert.deepEqual(q("Total bilirubin ≤ 2.0 mg/dL, except in subjects with Gilbert's syndrome"), [["gilbert-syndrome", true, false]]);
+  assert.deepEqual(q("Alkaline phosphatase =< 2.5 x ULN (=< 5 x ULN with liver or bone metastases)"), [null, ["liver-or-bone-metastases", false, false]]);
+  assert.deepEqual(q("For participants with type 2 diabetes: HbA1c no greater than 8.0%"), [["type 2 diabetes", false, false]]);
+  assert.deepEqual(q("For patients receiving warfarin: INR 2.0-3.0"), [["warfarin", false, true]]);
+});

@@ -699,17 +699,21 @@ const GROUP_AFTER =
   /^[\s,(]*((?:for|in)\s+(?:the\s+)?)((?:[\p{L}-]+\s+){0,2}?[\p{L}-]+)\s+(?:patients|subjects|participants|people|individuals)(?=\s*[);,.]|\s*$)/iu;
 /** "pre-dialysis if on dialysis": a condition after a word or two that qualify the value (groups as OTHER_CONDITION_AFTER's). */
 const LATE_CONDITION_AFTER = /^[\s,(]*(?:[\p{L}-]+\s+){1,2}?((?:if|when)\s+)((?:on\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
+/** "unless considered due to leukemic involvement", "except in subjects with sickle cell disease" (groups as OTHER_CONDITION_AFTER's). */
+const UNLESS_AFTER =
+  /^[\s,(]*((?:unless|except)\s+(?:(?:considered|thought|deemed|judged|felt|believed)\s+(?:to\s+be\s+)?)?(?:(?:due\s+to|caused\s+by|secondary\s+to|related\s+to|attributable\s+to|in\s+(?:patients|subjects|participants|those)\s+with|for|in)\s+)?)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
 /** "with comorbidities" after an alternative threshold (groups as OTHER_CONDITION_AFTER's). */
 const WITH_CONDITION_AFTER = /^[\s,(]*((?:with|in\s+the\s+presence\s+of|plus)\s+)((?:at\s+least\s+(?:one|1)\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
 const SEX_RE = /(?<![\p{L}])(men|males?|women|females?|boys|girls)(?![\p{L}])/iu;
 const CONDITION_RE =
-  /(?<![\p{L}])(?:unless(?: (?:due to|caused by|secondary to|attributable to|the (?:patient|subject) has))?|if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?(liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
+  /(?<![\p{L}])(?:unless(?: (?:due to|caused by|secondary to|attributable to|the (?:patient|subject) has))?|except(?: (?:in|for) (?:patients|subjects|participants|those)(?: with| who have)?| (?:in|for))?|if|when|in case of|in (?:the )?(?:presence|setting|case) of|(?:in|for) (?:patients|subjects|participants|those|cases|people)(?: with| who have| having)?|with|due to|in|for)\s+(?:known |documented |confirmed |the presence of |evidence of |suspected )?((?:liver|hepatic) (?:and\/or|or|and) bone metastas[ei]s|bone (?:and\/or|or|and) (?:liver|hepatic) metastas[ei]s|liver metastas[ei]s|liver metastatic disease|liver metastasis|hepatic metastas[ei]s|liver involvement|hepatic involvement|liver tumou?r involvement|bone metastas[ei]s|bone involvement|gilbert'?s?(?: syndrome| disease)?|hepatocellular carcinoma|hcc|primary liver cancer|liver cancer|(?:documented |known )?liver (?:lesions?|mets))/iu;
 const CONDITION_ANY =
   /(?:liver|hepatic)\s+(?:metastas[ei]s|metastatic disease|involvement|mets)|liver metastasis is present|bone metastas[ei]s|gilbert/i;
 
 function conditionOf(s: string): string {
   const t = s.toLowerCase();
   if (t.includes("gilbert")) return "gilbert-syndrome";
+  if (/(?:liver|hepatic)\s+(?:and\/or|or|and)\s+bone|bone\s+(?:and\/or|or|and)\s+(?:liver|hepatic)/.test(t)) return "liver-or-bone-metastases";
   if (t.includes("bone")) return "bone-metastases";
   if (/hepatocellular|hcc|liver cancer/.test(t)) return "hepatocellular-carcinoma";
   return "liver-metastases";
@@ -750,6 +754,7 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   shareUnits(r);
   lowerBoundsOfLostSigns(r);
   sexNamedAsMention(r);
+  leadInQualifier(r);
   const logic = buildLogic(r.groups);
   return { constraints: r.constraints, logic: logic ?? conditionalThreshold(r) };
 }
@@ -788,6 +793,27 @@ function sexNamedAsMention(r: NumericRun): void {
     if (!c.qualifier) c.qualifier = { text: c.mention, span: [c.mentionSpan[0], c.mentionSpan[1]], sex };
     const v = c.unit ? VARIABLE_OF_UNIT[c.unit] : undefined;
     if (v) c.variable = v;
+  }
+}
+
+/** "For participants with type 2 diabetes:", "In patients receiving warfarin,": whom the criterion's thresholds are for. Groups: verb, words. */
+const FOR_WHOM_LEAD_IN =
+  /^\s*(?:for|in)\s+(?:patients?|subjects?|participants?|those|people|individuals?|women|men)\s+(?:who\s+(?:are|have|had)\s+)?(with|having|on|receiving|taking|treated\s+with|using)\s+([^:;,.]{2,60}?)\s*[:,]/i;
+
+/** Thresholds after a "For participants with …:" lead-in have it as their qualifier (the parser drops its diagnosis or drug). */
+function leadInQualifier(r: NumericRun): void {
+  if (!r.constraints.length) return;
+  const m = FOR_WHOM_LEAD_IN.exec(r.text);
+  if (!m) return;
+  const end = m.index + m[0].length;
+  const words = m[2].trim().replace(/^an?\s+/i, "");
+  const medication = !/^(?:with|having)$/i.test(m[1]);
+  const condition = medication ? (normaliseDrug(words) ?? drugClassOf(words) ?? words.toLowerCase().replace(/\s+/g, "-")) : words.toLowerCase().replace(/\s+/g, " ");
+  const start = m.index + (m[0].length - m[0].trimStart().length);
+  for (const c of r.constraints) {
+    if (c.qualifier?.condition || c.valueSpan[0] - r.offset < end || c.variable === "age") continue;
+    const q: Qualifier = { text: m[0].trim().replace(/[:,]$/, ""), span: abs(r, start, end - 1), condition, ...(medication ? { medication: true } : {}) };
+    c.qualifier = c.qualifier?.sex ? { ...q, sex: c.qualifier.sex } : q;
   }
 }
 
@@ -1347,7 +1373,7 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   } else if (condAfter && (/^[\s,(]*(?:for|in)\b/i.test(afterClause) || (!nextInClause && /^[\s,(]*(?:if|with|when)\b/i.test(afterClause)))) {
     const s = f.end + condAfter.index;
     condition = { text: condAfter[0], span: abs(r, s, s + condAfter[0].length), condition: conditionOf(condAfter[0]) };
-  } else if (condAfter && /^[\s,(]*unless\b/i.test(afterClause)) {
+  } else if (condAfter && /^[\s,(]*(?:unless|except)\b/i.test(afterClause)) {
     // "bilirubin > 2.0 mg/dL unless due to Gilbert's syndrome": not for those who have it
     const s = f.end + /^[\s,(]*/.exec(afterClause)![0].length;
     const e = f.end + condAfter.index + condAfter[0].length;
@@ -1367,12 +1393,19 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
     // (one that opens the next comparison, "…, if X, ALT < 5 × ULN", is that comparison's);
     // after an alternative threshold, a bare "with": "BMI ≥ 40 or ≥ 35 with comorbidities"
     const alternative = fi > 0 && /^\s*or\s*$/i.test(text.slice(found[fi - 1].end, f.cmpStart));
+    // (a group named by words such as "all", "enrolled", "study" is everyone: "for all participants")
+    const group = GROUP_AFTER.exec(afterClause);
     const other =
-      OTHER_CONDITION_AFTER.exec(afterClause) ?? (alternative ? WITH_CONDITION_AFTER.exec(afterClause) : null) ?? GROUP_AFTER.exec(afterClause) ?? LATE_CONDITION_AFTER.exec(afterClause);
-    if (other && !/\b(?:age|aged|years?|men|women|males?|females?|all|both|the|these|those|such|eligible|enrolled|included|randomi[sz]ed|study|trial)\b/i.test(other[2])) {
-      const s = f.end + other.index + other[0].indexOf(other[1]);
-      const e = f.end + other.index + other[0].length;
-      condition = { text: text.slice(s, e), span: abs(r, s, e), condition: other[2].toLowerCase().replace(/\s+/g, " ").replace(/^(?:documented|known)\s+/, "") };
+      OTHER_CONDITION_AFTER.exec(afterClause) ??
+      (alternative ? WITH_CONDITION_AFTER.exec(afterClause) : null) ??
+      (group && !/\b(?:all|both|the|these|those|such|eligible|enrolled|included|randomi[sz]ed|study|trial)\b/i.test(group[2]) ? group : null) ??
+      LATE_CONDITION_AFTER.exec(afterClause);
+    const unlessOther = other ? null : UNLESS_AFTER.exec(afterClause);
+    const o = other ?? unlessOther;
+    if (o && !/\b(?:age|aged|years?|men|women|males?|females?)\b/i.test(o[2])) {
+      const s = f.end + o.index + o[0].indexOf(o[1]);
+      const e = f.end + o.index + o[0].length;
+      condition = { text: text.slice(s, e), span: abs(r, s, e), condition: o[2].toLowerCase().replace(/\s+/g, " ").replace(/^(?:documented|known)\s+/, ""), ...(unlessOther ? { unless: true } : {}) };
     }
   }
   return { sex, condition, qualEnd };

@@ -489,3 +489,15 @@ test("'Subjects with treated brain metastases are eligible if stable' after an e
   assert.equal(r.computable, true);
   assert.equal(evaluateCriterion(judged, ctx({ medications: [] })).computable, false);
 });
+
+test("a threshold for those with liver or bone metastases applies to either", () => {
+  const c = crit("inclusion", [
+    num("alp", "<=", 2.5, { relativeTo: "ULN" }),
+    num("alp", "<=", 5, { relativeTo: "ULN", qualifier: { text: "with liver or bone metastases", span: S, condition: "liver-or-bone-metastases" } }),
+  ]);
+  const obs = [{ variable: "alp", value: 400, unit: "U/L", referenceRange: { high: 120 } }];
+  const status = (metastases: Array<{ site: string }>) => evaluateCriterion(c, ctx({ conditions: [{ text: "breast cancer", metastases }], observations: obs })).result.status;
+  assert.equal(status([{ site: "bone" }]), "pass");
+  assert.equal(status([{ site: "liver" }]), "pass");
+  assert.equal(status([{ site: "lung" }]), "fail");
+});

@@ -91,7 +91,9 @@ function qualifierFact(q: Qualifier, ctx: EvalContext, leaves: LeafResult[]): Qu
     const question = isMetastasis
       ? { id: `metastasis:${site}`, text: `Does the patient have ${site} metastases (active or treated)?` }
       : { id: `condition:${site}`, text: `Does the patient have ${site}?` };
-    const inMets = f.metastases?.some((m) => m.site.includes(site) || (site === "liver" && m.site.includes("hepatic")));
+    // ("liver-or-bone-metastases": either site)
+    const sites = site.split(/\s+(?:or|and)\s+/);
+    const inMets = f.metastases?.some((m) => sites.some((st) => m.site.includes(st) || (st === "liver" && m.site.includes("hepatic"))));
     if (inMets) return { id: question.id, question, holds: applies, polarity: applies };
     // A condition that is not a metastasis site ("Gilbert's syndrome"): look in the diagnoses.
     const concept = ctx.k.conceptOf(q.condition.replace(/-/g, " "));
