@@ -921,3 +921,10 @@ test("qualifiers: 'unless considered due to leukemic involvement', '(except Gilb
   assert.deepEqual(q("For participants with type 2 diabetes: HbA1c no greater than 8.0%"), [["type 2 diabetes", false, false]]);
   assert.deepEqual(q("For patients receiving warfarin: INR 2.0-3.0"), [["warfarin", false, true]]);
 });
+
+test("a time point before 'or' does not end a list of thresholds: 'NT-proBNP ≥ 600 pg/mL at screening, or ≥ 900 pg/mL for patients with atrial fibrillation'", () => {
+  assert.deepEqual(brief("NT-proBNP ≥ 600 pg/mL at screening, or ≥ 900 pg/mL for patients with atrial fibrillation"), [
+    ["nt-probnp", ">=", 600, "pg/mL"],
+    ["nt-probnp", ">=", 900, "pg/mL"],
+  ]);
+});

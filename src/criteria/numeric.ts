@@ -979,7 +979,7 @@ function abs(r: NumericRun, s: number, e: number): Span {
 }
 
 const CONNECTOR_ONLY_RE =
-  /^[\s,/;(（]*(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively|to)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i;
+  /^[\s,/;(（]*(?:(?:at|during|on|before|prior\s+to)\s+(?:the\s+)?(?:screening|baseline|enrol?l?ment|randomi[sz]ation|study\s+entry|entry)(?:\s+visit)?[\s,]*)?(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively|to)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i;
 
 /** Where a comparison stands: its clause region before the comparator and whether only connectors separate it from the previous one. */
 interface Place {

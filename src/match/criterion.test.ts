@@ -501,3 +501,18 @@ test("a threshold for those with liver or bone metastases applies to either", ()
   assert.equal(status([{ site: "liver" }]), "pass");
   assert.equal(status([{ site: "lung" }]), "fail");
 });
+
+test("drug classes PI3K/AKT/mTOR, KRAS G12C inhibitors, beta-blockers, interferons; HR status from ER and PR; HBeAg", () => {
+  const [pi3k] = parseCriteria("Exclusion Criteria:\n- Prior treatment with a PI3K, AKT or mTOR inhibitor");
+  assert.equal(evaluateCriterion(pi3k, ctx({ medications: [{ name: "everolimus", start: "2021-01-01", end: "2021-06-01" }] })).result.status, "fail");
+  assert.equal(evaluateCriterion(pi3k, ctx({ medications: [{ name: "capivasertib", start: "2021-01-01", end: "2021-06-01" }] })).result.status, "fail");
+  assert.equal(evaluateCriterion(pi3k, ctx({ medications: [{ name: "letrozole", start: "2021-01-01" }] })).result.status, "pass");
+  const [ifn] = parseCriteria("Exclusion Criteria:\n- Interferon or pegylated interferon within 12 months");
+  assert.equal(evaluateCriterion(ifn, ctx({ medications: [{ name: "Pegasys", start: "2025-06-01", end: "2026-02-01" }] })).result.status, "fail");
+  const [hr] = parseCriteria("Inclusion Criteria:\n- Hormone receptor-positive, HER2-negative breast cancer");
+  const hrStatus = (biomarkers: Patient["biomarkers"]) => evaluateCriterion(hr, ctx({ conditions: [{ text: "breast cancer" }], biomarkers })).result.status;
+  assert.equal(hrStatus([{ marker: "ER", status: "positive", value: 90, unit: "%" }, { marker: "PR", status: "positive" }, { marker: "HER2", status: "negative" }]), "pass");
+  assert.equal(hrStatus([{ marker: "ER", status: "negative" }, { marker: "PR", status: "negative" }, { marker: "HER2", status: "negative" }]), "fail");
+  const [hbe] = parseCriteria("Inclusion Criteria:\n- HBeAg-negative chronic hepatitis B");
+  assert.equal(evaluateCriterion(hbe, ctx({ conditions: [{ text: "chronic hepatitis B" }], biomarkers: [{ marker: "HBeAg", status: "negative" }] })).result.status, "pass");
+});

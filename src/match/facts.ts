@@ -173,7 +173,22 @@ export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge):
     }
   }
   deriveRas(facts.biomarkers);
+  deriveHormoneReceptor(facts.biomarkers);
   return facts;
+}
+
+/**
+ * Hormone-receptor status from ER and PR when the record gives none of its own: positive when
+ * either is (a positive result, or ≥ 1 % of cells), negative when both are.
+ */
+function deriveHormoneReceptor(markers: PatientFacts["biomarkers"]): void {
+  if (markers.has("HR")) return;
+  const parts = [markers.get("ER"), markers.get("PR") ?? markers.get("PGR")];
+  const positive = (b: (typeof parts)[number]) => b !== undefined && ((b.status !== undefined && /positive|^pos$|\+$/i.test(b.status) && !/negative/i.test(b.status)) || (b.value !== undefined && b.value >= 1 && (b.unit === undefined || b.unit === "%")));
+  const negative = (b: (typeof parts)[number]) => b !== undefined && ((b.status !== undefined && /negative|^neg$/i.test(b.status)) || (b.status === undefined && b.value !== undefined && b.value < 1 && (b.unit === undefined || b.unit === "%")));
+  const pos = parts.find(positive);
+  if (pos) markers.set("HR", { marker: "HR", status: "positive", ...(pos.date ? { date: pos.date } : {}) });
+  else if (parts.every(negative)) markers.set("HR", { marker: "HR", status: "negative" });
 }
 
 /**

@@ -46,6 +46,7 @@ const MARKERS: MarkerDef[] = [
   { marker: "PR", src: String.raw`PR|PgR|progesterone\s+receptor`, needsAdjacentStatus: true },
   { marker: "HR", src: String.raw`HR|hormone\s+receptor`, needsAdjacentStatus: true },
   { marker: "EBV", src: String.raw`EBV(?:\s+DNA)?|Epstein-Barr\s+virus`, needsAdjacentStatus: true },
+  { marker: "HBeAg", src: String.raw`HBeAg|HBe\s+antigen`, needsAdjacentStatus: true },
   { marker: "HPV", src: String.raw`HPV(?:-?16)?|p16`, needsAdjacentStatus: true },
 ];
 

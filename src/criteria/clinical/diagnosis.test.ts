@@ -213,3 +213,10 @@ test("a broad condition whose kind follows is no condition of its own; an event 
   const [mi] = extractDiagnosis("Myocardial infarction or stroke within 90 days before screening", 0);
   assert.deepEqual([mi.window?.relation, mi.window?.amount, mi.window?.unit], ["within", 90, "day"]);
 });
+
+test("a modifier coordinated with a condition's first words shares the rest: 'acute or chronic pancreatitis', 'basal cell or squamous cell carcinoma of the skin', 'alcohol or substance abuse'", () => {
+  const concepts = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(concepts("History of acute or chronic pancreatitis"), ["acute-pancreatitis", "chronic-pancreatitis"]);
+  assert.deepEqual(concepts("except adequately treated basal cell or squamous cell carcinoma of the skin"), ["skin-basal-cell-carcinoma", "skin-squamous-cell-carcinoma"]);
+  assert.deepEqual(concepts("alcohol or substance abuse"), ["alcohol-use-disorder", "substance-abuse"]);
+});

@@ -342,12 +342,25 @@ const COORDINATED_BEFORE = /\b([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)\s*(
  */
 function sharedHeadBefore(text: string, start: number, end: number): { id: string; start: number; end: number } | undefined {
   if (!/(?:\band|\bor|,|\/)\s*$/.test(text.slice(Math.max(0, start - 6), start))) return undefined;
-  const head = HEAD_NOUN.exec(text.slice(start, end));
-  if (!head) return undefined;
   const m = COORDINATED_BEFORE.exec(text.slice(Math.max(0, start - 40), start));
   if (!m) return undefined;
   const words = m[1].split(/\s+/);
   const mStart = start - m[0].length;
+  // the modifier in place of the mention's first word or two: "acute or chronic pancreatitis",
+  // "basal cell or squamous cell carcinoma of the skin"
+  const mentionWords = text.slice(start, end).split(/\s+/);
+  for (const k of [0, words.length - 1]) {
+    const modifier = words.slice(k).join(" ");
+    for (let drop = 1; drop <= Math.min(2, mentionWords.length - 1); drop++) {
+      const id = conditionLexicon().exact(`${modifier} ${mentionWords.slice(drop).join(" ")}`);
+      if (id) {
+        const s = mStart + m[1].length - modifier.length;
+        return { id, start: s, end: s + modifier.length };
+      }
+    }
+  }
+  const head = HEAD_NOUN.exec(text.slice(start, end));
+  if (!head) return undefined;
   for (const k of [0, words.length - 1]) {
     const modifier = words.slice(k).join(" ");
     const singular = head[1].replace(/(?<=[a-z]{3})s$/i, "");
