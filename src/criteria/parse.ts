@@ -22,7 +22,7 @@ import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.33.0";
+export const PARSER_CODE_VERSION = "1.34.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */
@@ -59,7 +59,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
         }
       }
     }
-    if (!opts.numericOnly) clinical = requirementsOnly(clinical, numeric, seg.text, seg.span[0]);
+    if (!opts.numericOnly) clinical = requirementsOnly(clinical, numeric, seg.text, seg.span[0], seg.kind);
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
@@ -136,14 +136,14 @@ function asPrognosis(numeric: NumericConstraint[]): Constraint[] {
  * be something else: a condition in a measurement's name, a drug in a threshold's qualifier, a
  * preference or a permission (kept as text for a human), a "For patients receiving …:" lead-in.
  */
-function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], text: string, offset: number): Constraint[] {
+function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], text: string, offset: number, kind: Criterion["kind"]): Constraint[] {
   let out = clinical;
   if (out.length && numeric.length) out = withoutQualifierDrugs(withoutInstrumentConditions(out, numeric, text, offset), numeric);
   const preference = text.includes("riorit") || text.includes("referen") ? PREFERENCE_RE.exec(text) : null;
   const subjectLead = preference ? null : SUBJECT_LEAD.exec(text);
   // "Patients with HIV are allowed if CD4 ≥ 350" is a conditional requirement, not a permission
   if (subjectLead) out = withSubjectsMarked(out, text, offset, subjectLead);
-  else out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset);
+  else out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset, kind);
   return withoutForWhomLead(withEligibleIfExceptions(out, text, offset), text, offset);
 }
 
@@ -281,7 +281,7 @@ function withPreferenceForHuman(clinical: Constraint[], text: string, offset: nu
  * requires and excludes nothing: its therapies and diagnoses are dropped and the sentence is kept
  * as text for a human (judgement). Other sentences of the criterion keep theirs.
  */
-function withPermissionForHuman(clinical: Constraint[], text: string, offset: number): Constraint[] {
+function withPermissionForHuman(clinical: Constraint[], text: string, offset: number, kind: Criterion["kind"]): Constraint[] {
   // only therapies and diagnoses are dropped: without one there is nothing to look for
   if (!clinical.some(isTherapyOrDiagnosis) || !PERMISSION_WORDS.some((w) => text.includes(w))) return clinical;
   const m = PERMISSION_RE.exec(text);
@@ -295,6 +295,15 @@ function withPermissionForHuman(clinical: Constraint[], text: string, offset: nu
   const [a, b] = [offset + sStart, offset + sEnd];
   const kept = clinical.filter((c) => (c.type !== "therapy" && c.type !== "diagnosis") || constraintStart(c) < a || constraintStart(c) >= b);
   if (kept.length === clinical.length) return clinical;
+  // "Oral corticosteroids are allowed if ≤ 10 mg/day prednisone": a permission up to a dose excludes more than that dose
+  // (one dose in the clause: a list of doses of several drugs is left for a human)
+  const capped: Constraint[] = [];
+  const doses = text.slice(sStart, sEnd).match(/\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|μg|g)\b/gi) ?? [];
+  for (const c of doses.length === 1 ? clinical : []) {
+    if (c.type !== "therapy" || !c.dose || (c.dose.op !== "<=" && c.dose.op !== "<") || constraintStart(c) < a || constraintStart(c) >= b) continue;
+    capped.push({ ...c, timing: "concurrent", dose: { ...c.dose, op: c.dose.op === "<=" ? ">" : ">=" }, negated: kind !== "exclusion" });
+  }
+  if (capped.length) return kept.concat(capped);
   const clause = text.slice(sStart, sEnd);
   const words = clause.trim();
   const at = a + (clause.length - clause.trimStart().length);

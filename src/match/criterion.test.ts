@@ -516,3 +516,11 @@ test("drug classes PI3K/AKT/mTOR, KRAS G12C inhibitors, beta-blockers, interfero
   const [hbe] = parseCriteria("Inclusion Criteria:\n- HBeAg-negative chronic hepatitis B");
   assert.equal(evaluateCriterion(hbe, ctx({ conditions: [{ text: "chronic hepatitis B" }], biomarkers: [{ marker: "HBeAg", status: "negative" }] })).result.status, "pass");
 });
+
+test("'Oral corticosteroids are allowed if ≤ 10 mg/day prednisone': those on more are excluded, the others pass", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Oral corticosteroids are allowed if ≤ 10 mg/day prednisone or equivalent");
+  const status = (medications: Patient["medications"]) => evaluateCriterion(c, ctx({ medications })).result.status;
+  assert.equal(status([{ name: "prednisone", start: "2026-01-01", dose: { value: 5, unit: "mg/d" } }]), "pass");
+  assert.equal(status([{ name: "prednisone", start: "2026-01-01", dose: { value: 15, unit: "mg/d" } }]), "fail");
+  assert.equal(status([{ name: "metformin", start: "2026-01-01" }]), "pass");
+});
