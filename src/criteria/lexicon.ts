@@ -4,7 +4,6 @@
  * capitals only as written (so "PT" is not "pt").
  */
 import fs from "node:fs";
-import { WordTable } from "./word-table.js";
 
 export interface LabVariable {
   id: string;
@@ -199,109 +198,67 @@ export interface VariableToken {
 }
 
 /**
- * The words of a text (TOKEN's matches, by a character scan) as positions; each word's text and
- * lower case are cut only when asked for. Lower case is cut from the whole text lower-cased when
- * that is the same thing: every code point but U+0130 keeps its length (so positions agree), and
- * only "Σ" lower-cases by its context.
+ * The matches of TOKEN (runs of letters and digits) with their lower case, by a character scan.
+ * Lower case is cut from the whole text lower-cased when that is the same thing: every code point
+ * but U+0130 keeps its length (so positions agree), and only "Σ" lower-cases by its context.
  */
-class TextWords {
-  readonly starts: number[] = [];
-  readonly ends: number[] = [];
-  readonly lowerText: string;
-  /** Whether lowerText's positions are the text's and each word's lower case is its slice. */
-  readonly aligned: boolean;
-  private readonly raws: Array<string | undefined> = [];
-  private readonly lowers: Array<string | undefined> = [];
-
-  constructor(readonly text: string) {
-    const n = text.length;
-    this.lowerText = text.toLowerCase();
-    this.aligned = this.lowerText.length === n && !text.includes("Σ");
-    for (let i = 0; i < n; ) {
-      let k = tokenCharLength(text, i);
-      if (k === 0) {
-        i++;
-        continue;
-      }
-      let j = i + k;
-      // a change between CJK ideographs and other letters ends a token ("或CCr" is "或", "CCr")
-      const han = isHan(text.charCodeAt(i));
-      while (j < n && (k = tokenCharLength(text, j)) > 0 && isHan(text.charCodeAt(j)) === han) j += k;
-      this.starts.push(i);
-      this.ends.push(j);
-      i = j;
-    }
-  }
-
-  get length(): number {
-    return this.starts.length;
-  }
-
-  raw(i: number): string {
-    return (this.raws[i] ??= this.text.slice(this.starts[i], this.ends[i]));
-  }
-
-  lower(i: number): string {
-    return (this.lowers[i] ??= this.aligned ? this.lowerText.slice(this.starts[i], this.ends[i]) : this.raw(i).toLowerCase());
-  }
-}
-
-/** The matches of TOKEN (runs of letters and digits) with their lower case (tests check the scan against TOKEN). */
 export function variableTokens(text: string): VariableToken[] {
-  const words = new TextWords(text);
-  return words.starts.map((s, i) => ({ s, e: words.ends[i], t: words.raw(i), l: words.lower(i) }));
-}
-
-/** The first words of the names of each trie, looked up without cutting the text's words. */
-let anyCaseFirst: WordTable | undefined;
-let asWrittenFirst: WordTable | undefined;
-
-/** Whether word i of `words` may start a name of either trie. */
-function mayStartName(words: TextWords, i: number): boolean {
-  const s = words.starts[i];
-  const e = words.ends[i];
-  if (asWrittenFirst!.find(words.text, s, e) >= 0) return true;
-  return words.aligned ? anyCaseFirst!.find(words.lowerText, s, e) >= 0 : anyCase!.next.has(words.lower(i));
+  const toks: VariableToken[] = [];
+  const n = text.length;
+  const lowerText = text.toLowerCase();
+  const aligned = lowerText.length === n && !text.includes("Σ");
+  for (let i = 0; i < n; ) {
+    let k = tokenCharLength(text, i);
+    if (k === 0) {
+      i++;
+      continue;
+    }
+    let j = i + k;
+    // a change between CJK ideographs and other letters ends a token ("或CCr" is "或", "CCr")
+    const han = isHan(text.charCodeAt(i));
+    while (j < n && (k = tokenCharLength(text, j)) > 0 && isHan(text.charCodeAt(j)) === han) j += k;
+    const t = text.slice(i, j);
+    toks.push({ s: i, e: j, t, l: aligned ? lowerText.slice(i, j) : t.toLowerCase() });
+    i = j;
+  }
+  return toks;
 }
 
 /** Every table name in `text` (positions local to text), longest first, left to right, not overlapping. */
 export function findVariables(text: string): VariableMention[] {
   load();
-  anyCaseFirst ??= new WordTable(anyCase!.next.keys());
-  asWrittenFirst ??= new WordTable(asWritten!.next.keys());
-  const words = new TextWords(text);
+  const toks = variableTokens(text);
   const out: VariableMention[] = [];
-  for (let i = 0; i < words.length; i++) {
-    if (!mayStartName(words, i)) continue;
+  for (let i = 0; i < toks.length; i++) {
     // names in any case, then abbreviations as written: the longer wins (the first on a tie)
-    const a = longestFrom(anyCase!, true, words, i, undefined);
-    const best = longestFrom(asWritten!, false, words, i, a);
+    const a = longestFrom(anyCase!, true, text, toks, i, undefined);
+    const best = longestFrom(asWritten!, false, text, toks, i, a);
     if (best) {
-      const start = words.starts[i];
       if (best.id.startsWith(GROUP)) {
         // one mention per variable of the group, on the same words ("transaminases ≤ 2.5 × ULN": AST and ALT)
-        for (const v of table!.groups![Number(best.id.slice(GROUP.length))].variables) out.push({ id: v, start, end: best.end, weak: best.weak });
-      } else out.push({ id: best.id, start, end: best.end, weak: best.weak });
+        for (const v of table!.groups![Number(best.id.slice(GROUP.length))].variables) out.push({ id: v, start: toks[i].s, end: best.end, weak: best.weak });
+      } else out.push({ id: best.id, start: toks[i].s, end: best.end, weak: best.weak });
       i = best.j;
     }
   }
   return out;
 }
 
-/** The longest name of a trie starting at word i, if longer than `best` (else `best`). */
+/** The longest name of a trie starting at token i, if longer than `best` (else `best`). */
 function longestFrom(
   root: TrieNode,
   lower: boolean,
-  words: TextWords,
+  text: string,
+  toks: VariableToken[],
   i: number,
   best: { id: string; end: number; j: number; weak: boolean } | undefined,
 ): { id: string; end: number; j: number; weak: boolean } | undefined {
   let node: TrieNode | undefined = root;
-  for (let j = i; j < words.length; j++) {
-    if (j > i && !gapOk(words.text, words.ends[j - 1], words.starts[j])) break;
-    node = node.next.get(lower ? words.lower(j) : words.raw(j));
+  for (let j = i; j < toks.length; j++) {
+    if (j > i && !gapOk(text, toks[j - 1].e, toks[j].s)) break;
+    node = node.next.get(lower ? toks[j].l : toks[j].t);
     if (!node) break;
-    if (node.id && (!best || words.ends[j] > best.end)) best = { id: node.id, end: words.ends[j], j, weak: node.weak === true };
+    if (node.id && (!best || toks[j].e > best.end)) best = { id: node.id, end: toks[j].e, j, weak: node.weak === true };
   }
   return best;
 }

@@ -11,7 +11,6 @@
  *
  * The lexicon is built once; scanning allocates only the token list and the matches.
  */
-import { WordTable } from "../word-table.js";
 
 export interface Token {
   /** Lower-cased token text. */
@@ -51,42 +50,15 @@ function isTokenLetter(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0x24f);
 }
 
-/**
- * FIRST_TOKENS as a WordTable with the masks beside it, rebuilt when the version moves: tokenize
- * finds a token's mask without cutting the token's string from the text (85 % of a criterion's
- * tokens start no phrase, and their strings are then never needed).
- */
-interface FirstTokenTable {
-  version: number;
-  words: WordTable;
-  masks: Int32Array;
-}
-let firstTable: FirstTokenTable | undefined;
-
-function firstTokenTable(): FirstTokenTable {
-  if (firstTable && firstTable.version === firstTokensVersion) return firstTable;
-  const words = new WordTable(FIRST_TOKENS.keys());
-  const masks = Int32Array.from(words.words, (w) => FIRST_TOKENS.get(w)!);
-  return (firstTable = { version: firstTokensVersion, words, masks });
-}
-
-/**
- * A token. Its lower case is cut from the lower-cased text only when asked for (a first token
- * of some phrase has it from the table); its text as written likewise (few phrases are
- * case-sensitive).
- */
+/** A token; its text as written is cut from the source only when asked for (few phrases are case-sensitive). */
 class WordToken implements Token {
   constructor(
-    private lowerCase: string | undefined,
+    readonly lower: string,
     readonly start: number,
     readonly end: number,
     readonly mask: number,
     private readonly source: string,
-    private readonly lowerSource: string,
   ) {}
-  get lower(): string {
-    return (this.lowerCase ??= this.lowerSource.slice(this.start, this.end));
-  }
   get raw(): string {
     return this.source.slice(this.start, this.end);
   }
@@ -102,18 +74,9 @@ class WordToken implements Token {
  * token is lower-cased alone.
  */
 export function tokenize(text: string, lowerText: string = text.toLowerCase()): Tokens {
-  return scanTokens(text, lowerText, firstTokenTable());
-}
-
-/** Tokens without first-token masks (all 0), for building lexicons: no table rebuilt for every phrase added. */
-function tokensOfPhrase(text: string): Tokens {
-  return scanTokens(text, text.toLowerCase(), undefined);
-}
-
-function scanTokens(text: string, lowerText: string, table: FirstTokenTable | undefined): Tokens {
   const out: Tokens = [];
   const n = text.length;
-  const aligned = lowerText.length === n && table !== undefined;
+  const aligned = lowerText.length === n;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
     let j = i + 1;
@@ -123,16 +86,11 @@ function scanTokens(text: string, lowerText: string, table: FirstTokenTable | un
       i = j;
       continue;
     }
-    if (aligned) {
-      const w = table.words.find(lowerText, i, j);
-      out.push(w < 0 ? new WordToken(undefined, i, j, 0, text, lowerText) : new WordToken(table.words.words[w], i, j, table.masks[w], text, lowerText));
-    } else {
-      const lower = text.slice(i, j).toLowerCase();
-      out.push(new WordToken(lower, i, j, table ? (FIRST_TOKENS.get(lower) ?? 0) : 0, text, lowerText));
-    }
+    const lower = aligned ? lowerText.slice(i, j) : text.slice(i, j).toLowerCase();
+    out.push(new WordToken(lower, i, j, FIRST_TOKENS.get(lower) ?? 0, text));
     i = j;
   }
-  if (table) out.version = table.version;
+  out.version = firstTokensVersion;
   return out;
 }
 
@@ -142,7 +100,7 @@ export const TOKEN_RE = /[A-Za-z\u00C0-\u024F]+|[0-9]+/g;
 /** Compact key of a phrase: its tokens, lower-cased and joined — "Anti-PD-1" → "antipd1". */
 export function compactKey(text: string): string {
   let key = "";
-  for (const t of tokensOfPhrase(text)) key += t.lower;
+  for (const t of tokenize(text)) key += t.lower;
   return key;
 }
 
@@ -220,7 +178,7 @@ export class Lexicon<T> {
    * more first token for every token of every text to be looked up against.
    */
   add(phrase: string, value: T, opts: { plural?: boolean } = {}): void {
-    const toks = tokensOfPhrase(phrase);
+    const toks = tokenize(phrase);
     if (toks.length === 0) return;
     const tokens = toks.map((t) => t.lower);
     const list = this.byFirst.get(tokens[0]) ?? [];
@@ -326,7 +284,7 @@ export class Lexicon<T> {
 
   /** The value of a phrase equal (as tokens, ignoring case rules) to the whole text, if any. */
   exact(text: string): T | null {
-    const tokens = tokensOfPhrase(text);
+    const tokens = tokenize(text);
     if (tokens.length === 0) return null;
     const candidates = this.byFirst.get(tokens[0].lower);
     if (!candidates) return null;
