@@ -207,6 +207,7 @@ export function extractDiagnosis(text: string, offset: number, ctx: ClinicalCont
 const EVENT_OF_BEFORE =
   /\b(?:hospitali[sz](?:ation|ations|ed)|admissions?|admitted|(?:emergency\s+(?:room|department)|ER|ED)\s+visits?)\s+(?:to\s+(?:a\s+|the\s+)?hospital\s+)?(?:for|due\s+to|because\s+of)\s+(?:an?\s+|the\s+)?(?:acute\s+|worsening\s+|decompensated\s+)?$/i;
 
+const EVENT_WORDS = /hospitali|admi|visit|exacerbat|decompensat|flare/i;
 const EVENT_OF_AFTER = /^[\s-]*(?:related\s+)?(?:hospitali[sz]ations?|admissions?|exacerbations?|decompensations?|flares?|flare-ups?)\b/i;
 
 /** Whether condition `id` is `ancestor` or below it in the conditions table. */
@@ -224,7 +225,7 @@ function isConditionA(id: string, ancestor: string, depth = 0): boolean {
 function withoutGenericHeads(out: DiagnosisConstraint[], text: string, offset: number): DiagnosisConstraint[] {
   // "Hospitalisation for heart failure within 4 weeks": an event of the condition, which the record does not hold — not the condition
   // ("COPD exacerbation within 4 weeks", "heart failure hospitalisation": likewise)
-  out = out.filter(
+  if (EVENT_WORDS.test(text)) out = out.filter(
     (d) =>
       d.aspect !== "condition" ||
       !(EVENT_OF_BEFORE.test(text.slice(Math.max(0, d.mentionSpan[0] - offset - 60), d.mentionSpan[0] - offset)) || EVENT_OF_AFTER.test(text.slice(d.mentionSpan[1] - offset, d.mentionSpan[1] - offset + 40))),
