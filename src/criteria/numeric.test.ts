@@ -928,3 +928,23 @@ test("a time point before 'or' does not end a list of thresholds: 'NT-proBNP ≥
     ["nt-probnp", ">=", 900, "pg/mL"],
   ]);
 });
+
+test("percentiles; a name after a generic 'Score ≥ 3 on the …'; 'X ≥ N% of Y' is X's; a share of something else after SpO2; ages after adjectives; a scale's printed range; sex after a counted noun", () => {
+  const rows = (t: string) => extractNumeric(t).constraints.map((c) => [c.variable, c.mention, c.op, c.value, c.unit ?? null]);
+  assert.deepEqual(rows("Weight below the 5th percentile for age"), [[null, "Weight", "<", 5, "{percentile}"]]);
+  assert.deepEqual(rows("BMI ≥ 85th percentile"), [[null, "BMI", ">=", 85, "{percentile}"]]);
+  assert.deepEqual(rows("Score ≥ 3 on the CRAFFT"), [[null, "CRAFFT", ">=", 3, null]]);
+  assert.deepEqual(rows("scoring ≥ 10 on the PHQ-9"), [["phq9", "PHQ-9", ">=", 10, "{score}"]]);
+  assert.deepEqual(rows("Body fat > 30% of body weight"), [[null, "Body fat", ">", 30, "%"]]);
+  assert.deepEqual(rows("Previous Gastric Bypass Surgery lead to less than 50% of excess weight loss"), [[null, "excess weight loss", "<", 50, "%"]]);
+  assert.deepEqual(rows("SpO2 <90% for more than 10% of total sleep time"), [
+    ["spo2", "SpO2", "<", 90, "%"],
+    [null, "total sleep time", ">", 10, "%"],
+  ]);
+  assert.deepEqual(rows("Pre-bronchodilator FEV1 ≧ 40% and ≦ 85% of predicted normal value").map((r) => r[0]), ["fev1", "fev1"]);
+  assert.deepEqual(rows("Healthy sedentary adults 20-45 yrs").map((r) => [r[0], r[2], r[3]]), [["age", "range", 20]]);
+  assert.deepEqual(rows("VAS pain ≥ 30 mm (0-100 mm scale)"), [["pain-vas", "VAS", ">=", 30, "mm"]]);
+  assert.deepEqual(rows("PSQI > 5 (scores range from 0 to 21)").length, 1);
+  assert.deepEqual(rows("ECOG performance status (0-1)").map((r) => r[0]), ["ecog"]);
+  assert.deepEqual(extractNumeric("≥5 drinks for men, ≥4 for women").constraints.map((c) => c.qualifier?.sex), ["male", "female"]);
+});

@@ -69,7 +69,7 @@ const THING_AGED = /\b(?:transplants?|grafts?|implants?|lesions?|scars?|fracture
 const TEMPORAL_AFTER =
   /^[ \t]*(?:\)[ \t]*)?(?:since|after|before|prior|ago|from|post|following|previously|earlier|for|of (?!age\b)|duration|history|in the (?:past|last|previous)|before|preceding|between|until|at|during|in)\b/i;
 const PATIENT_WORDS =
-  /^(?:[\s,:;()\-–•*]|\d+[.)]|patients?|subjects?|participants?|adults?|men|women|males?|females?|children|boys|girls|persons?|people|individuals?|volunteers?|healthy|be|are|is|must|should|who|aged?|of|and|or|both|sexes|genders?|all|any|either|sex|male\/female|inpatients?|outpatients?|the|a|an|with|were|was|will|at|time|enrolment|enrollment|screening|consent|signing|study|entry|years?)*$/i;
+  /^(?:[\s,:;()\-–•*]|\d+[.)]|patients?|subjects?|participants?|adults?|men|women|males?|females?|children|boys|girls|persons?|people|individuals?|volunteers?|healthy|obese|overweight|sedentary|active|postmenopausal|premenopausal|perimenopausal|young|older|elderly|adolescents?|teenagers?|infants?|toddlers?|neonates?|newborns?|be|are|is|must|should|who|aged?|of|and|or|both|sexes|genders?|all|any|either|sex|male\/female|inpatients?|outpatients?|the|a|an|with|were|was|will|at|time|enrolment|enrollment|screening|consent|signing|study|entry|years?)*$/i;
 
 /** A comparison found in a criterion, before mention resolution (every field always present, as Quantity's). */
 interface Found {
@@ -981,6 +981,11 @@ function abs(r: NumericRun, s: number, e: number): Span {
 const CONNECTOR_ONLY_RE =
   /^[\s,/;(（]*(?:(?:at|during|on|before|prior\s+to)\s+(?:the\s+)?(?:screening|baseline|enrol?l?ment|randomi[sz]ation|study\s+entry|entry)(?:\s+visit)?[\s,]*)?(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively|to)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i;
 
+/** Words that say a score is meant but not which: "Score ≥ 3 on the CRAFFT", "scoring ≥ 10 on the PHQ-9". */
+const GENERIC_SCORE_WORDS = /^(?:(?:a|the|total|sum)\s+)?(?:scores?|scoring|scored|rating|result|value|level)(?:\s+of)?$/i;
+/** A region ending in a word that introduces the measurement rather than naming it: "lead to", "reduction of". */
+const INTRODUCING_END = /(?:\b(?:to|of|by|with|in|on|as|a|an|the|and|or|than|be|is|are|lead|leads|led|reduce[sd]?|reduction|resulting|result|cause[sd]?|causing|lose|lost|losing|gain(?:ed)?|covers?|covering|involves?|involving|affects?|affecting|occup(?:y|ies|ying)|represents?|representing|comprises?|comprising|exceeds?|exceeding)|[,(])\s*$/i;
+
 /** Where a comparison stands: its clause region before the comparator and whether only connectors separate it from the previous one. */
 interface Place {
   regionStart: number;
@@ -1151,7 +1156,18 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   // (a time measured, named after the value, whatever words come before: "Born after at least 37 weeks of gestation")
   if (afterVar && !chosen.length && (!regionHasWords || (age.isTime && (isTimeVariable(afterVar.id) || isTimeMeasurement(afterVar.id))))) {
     mentions = [{ id: afterVar.id, start: f.end + afterVar.start, end: f.end + afterVar.end, age: false }];
-  } else if (!chosen.length && connectorOnly && r.prevMentions.length) {
+  } else if (
+    !chosen.length &&
+    connectorOnly &&
+    r.prevMentions.length &&
+    !(
+      q.unit === "%" &&
+      /^[\s)]*of\s+(?:the\s+)?(?:total\s+)?\p{L}/u.test(afterText) &&
+      !/^[\s)]*of\s+(?:the\s+)?(?:predicted|normal|baseline|reference|expected|ULN|LLN|upper|lower)\b/i.test(afterText) &&
+      !r.prevMentions.some((m) => afterText.slice(0, 60).toLowerCase().includes((m.text ?? text.slice(m.start, m.end)).toLowerCase()))
+    )
+  ) {
+    // (not "for more than 10% of total sleep time" after "SpO2 < 90%": a share of something else)
     mentions = copyMentions(r.prevMentions);
   } else if (chosen.length) {
     mentions = [];
@@ -1208,6 +1224,18 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     return undefined;
   }
   if (f.op === "range" && (q.value === 0 || q.value === 1) && /\bscales?\s*[(（]\s*(?:[\p{L}-]{1,10}\s*[,;:]\s*)?(?:range\s*:?\s*)?$/iu.test(text.slice(Math.max(0, f.cmpStart - 40), f.cmpStart))) {
+    return undefined;
+  }
+  // "VAS pain ≥ 30 mm (0-100 mm scale)", "≥ 5 (range 0-20)", "(scores range from 0 to 21)": the scale's range, in brackets after a threshold
+  const bracket = text.lastIndexOf("(", f.cmpStart);
+  if (
+    f.op === "range" &&
+    (q.value === 0 || q.value === 1) &&
+    r.prevEnd > 0 &&
+    bracket >= r.prevEnd &&
+    bracket - r.prevEnd <= 25 &&
+    /^[(（]\s*(?:(?:the\s+)?(?:total\s+)?(?:scores?\s+)?(?:range[sd]?|ranging)\s*(?:from|:|of)?\s*)?$/i.test(text.slice(bracket, f.cmpStart))
+  ) {
     return undefined;
   }
   const unit = q.unit ?? f.q2?.unit;
@@ -1277,6 +1305,12 @@ function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number;
   const q = f.q;
   const { regionStart, region, afterText } = p;
   const lastComma = Math.max(region.lastIndexOf(","), region.lastIndexOf("，"));
+  // the words before the comparator name the measurement unless they only introduce it: "Score ≥ 3 on the CRAFFT"
+  // (a generic word), "lead to less than 50% of excess weight" (a verb or preposition): then the words after it do
+  const before = words(text, regionStart + (lastComma >= 0 ? lastComma + 1 : 0), f.cmpStart);
+  const beforeText = before ? text.slice(before.start, before.end) : "";
+  const genericBefore = GENERIC_SCORE_WORDS.test(region.slice(lastComma + 1).trim());
+  const namesBefore = before !== undefined && !genericBefore && !GENERIC_SCORE_WORDS.test(beforeText) && !INTRODUCING_END.test(region);
   // "less than 50% of excess weight", "at least 5 on the 10-point numerical rating scale": the name follows
   const ofAfter = /^[\s)]*(?:of|on|in)\s+(?:the\s+|a\s+|an\s+)?((?:[\p{L}\d][\p{L}\d'’\-]*\s*){1,5})/u.exec(afterText);
   let w: { start: number; end: number } | undefined;
@@ -1294,7 +1328,7 @@ function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number;
     ofAfter &&
     (/^\d+[-\s]?points?\s+(?:[\p{L}-]+\s+)?scale\b/iu.test(ofAfter[1]) || (q.unit !== undefined && q.unit !== "%" && !q.unit.startsWith("{"))) &&
     words(text, regionStart, f.cmpStart) !== undefined;
-  if (!w && ofAfter && !ofReference && !scaleSize && (q.unit === "%" || /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]))) {
+  if (!w && ofAfter && !ofReference && !scaleSize && (q.unit === "%" ? !namesBefore : /\b(scale|score|test|questionnaire|index|inventory)\b/i.test(ofAfter[1]) || genericBefore)) {
     const st = f.end + ofAfter.index + ofAfter[0].length - ofAfter[1].length;
     const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
     if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };
@@ -1340,7 +1374,7 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   }
   const sexAfter =
     // (past a value restated in another unit: "≥ 10.0 g/dL (≥ 6.2 mmol/L) for women", "≥ 11.5 g/dL [≥ 115 g/L] (female)")
-    /^[\s,\])）]*(?:[[(][^()[\]]{1,25}[\])]\s*)?(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/i.exec(afterText) ??
+    /^[\s,\])）]*(?:[[(][^()[\]]{1,25}[\])]\s*)?(?:(?!or\b|and\b)[\p{L}-]+\s+){0,2}?(?:for|in)\s+(men|males?|women|females?|boys|girls)\b/iu.exec(afterText) ??
     // "> 450 milliseconds (msec) (men)": past a bracketed restatement of the unit
     /^[\s,\])）]*(?:\([^()\d]{1,8}\)\s*|[[(][^()[\]]{1,25}[\])]\s*)?\(\s*(?:(?:for|in)\s+)?(men|males?|women|females?|boys|girls)\s*\)/i.exec(afterText);
   if (sexBefore) {
@@ -1519,6 +1553,8 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     // history of at least 20 pack-years" (the mention stays the words; unitNamed is for a value
     // with no words at all, where the unit is the mention)
     if (c.variable === null && u) c.variable = variableNamedByUnit(u) ?? null;
+    // "Weight below the 5th percentile for age": a percentile of the measurement, not the measurement
+    if (u === "{percentile}") c.variable = null;
     // "urinary protein ≥ 1.0 g": a mass measures another variable (labs.json massMeans)
     if (c.variable !== null && u && /^[mu]?g(?:\/|$)/.test(u)) c.variable = variableById(c.variable)?.massMeans ?? c.variable;
     const rel = f.q.relativeTo ?? f.q2?.relativeTo;

@@ -9,7 +9,7 @@ import type { ComparisonOp } from "./types.js";
 // Thousands separated by a space ("100 000/µL", the SI style) only before a count's unit,
 // where two numbers side by side would make no sense.
 export const NUMBER_RE =
-  /(?<![\p{L}\d.,\/^_]|\p{L}-)(\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])(?=[ \t]*(?:(?:[-–~]|and\b|to\b)[ \t]*\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+[ \t]*)?(?:\/|cells?\b|per\b|copies|IU\b|mm3|mm³))|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!(?:st|nd|rd|th)\b)(?!\.\d)/gu;
+  /(?<![\p{L}\d.,\/^_]|\p{L}-)(\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])(?=[ \t]*(?:(?:[-–~]|and\b|to\b)[ \t]*\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+[ \t]*)?(?:\/|cells?\b|per\b|copies|IU\b|mm3|mm³))|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?!(?:st|nd|rd|th)\b(?![ \t]*(?:percentile|centile)))(?!\.\d)/gu;
 
 /** Parses "50,000" / "100 000" / "1.5" / "50.000" (thousands with a dot only when `dotThousands`). */
 export function parseNumber(s: string, dotThousands = false): number {
@@ -74,6 +74,7 @@ const UNIT_ALTS = [
   "mm[ \\t]?/?[ \\t]?hg",
   "mm[ \\t]?/[ \\t]?h(?:r|our)?",
   "packs?[ \\t-]?years?",
+  "(?:st|nd|rd|th)?[ \\t]*(?:percentiles?|centiles?)",
   "(?:units?|drinks?|cigarettes?)[ \\t]?(?:/|per)[ \\t]?(?:week|wk|day|d)",
   "m[ \\t]?/[ \\t]?s(?:ec)?",
   "ml[ \\t]?/[ \\t]?kg[ \\t]?/[ \\t]?min",
@@ -289,7 +290,7 @@ const wordAlt = PREFIX.map(([w]) => w.replace(/ /g, "[ \\t]+")).join("|");
 const symAlt = SYMBOLS.map(([s]) => s).join("|");
 /** A comparator ending right before a value (the text slice must end where the value starts). */
 export const PREFIX_RE = new RegExp(
-  `(?:(?<![\\p{L}])(${wordAlt})(?:[ \\t]+(?:to|than|of))?(?:[ \\t]+(?:the[ \\t]+)?ages?(?:[ \\t]+of)?)?|(${symAlt})(?:[ \\t]*than)?)[ \\t]*(?:\\(?(?:of|at)[ \\t]+)?[:：]?[ \\t]*$`,
+  `(?:(?<![\\p{L}])(${wordAlt})(?:[ \\t]+(?:to|than|of))?(?:[ \\t]+the)?(?:[ \\t]+(?:the[ \\t]+)?ages?(?:[ \\t]+of)?)?|(${symAlt})(?:[ \\t]*than)?)[ \\t]*(?:\\(?(?:of|at)[ \\t]+)?[:：]?[ \\t]*$`,
   "iu",
 );
 const wordOps = new Map(PREFIX.map(([w, op]) => [w.replace(/\\\.\?$/, ""), op]));

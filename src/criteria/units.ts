@@ -26,6 +26,8 @@ export function toUcum(raw: string): string | undefined {
   const key = u.toLowerCase();
   const direct = DIRECT[key];
   if (direct) return direct;
+  // "95th percentile", "3rd centile"
+  if (/^(?:st|nd|rd|th)?\s*(?:percentile|centile)s?$/.test(key)) return "{percentile}";
   // "pack-years", "pack years", "packs-year"
   if (/^packs?[ -]?years?$/.test(key)) return "{pack-years}";
   // "21 units/week" (of alcohol), "3 drinks per day", "10 cigarettes/day"
