@@ -948,3 +948,10 @@ test("percentiles; a name after a generic 'Score ≥ 3 on the …'; 'X ≥ N% of
   assert.deepEqual(rows("ECOG performance status (0-1)").map((r) => r[0]), ["ecog"]);
   assert.deepEqual(extractNumeric("≥5 drinks for men, ≥4 for women").constraints.map((c) => c.qualifier?.sex), ["male", "female"]);
 });
+
+test("weeks and days of a gestational age ('32+6 weeks'): the weeks are the value, the days no value of their own", () => {
+  const rows = (t: string) => parseCriteria(t).flatMap((c) => c.constraints.map((k) => (k.type === "prognosis" || k.type === "numeric" ? [k.type, k.op, k.value, k.value2 ?? null, k.unit ?? null] : [k.type])));
+  assert.deepEqual(rows("Gestational age 10+0 to 16+6 weeks"), [["prognosis", "range", 10, 16, "wk"]]);
+  assert.deepEqual(rows("Gestational age 32+6 weeks or less"), [["prognosis", "<=", 32, null, "wk"]]);
+  assert.deepEqual(rows("between 24+0 and 33+6 weeks of gestation"), [["prognosis", "range", 24, 33, "wk"]]);
+});

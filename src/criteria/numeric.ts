@@ -106,6 +106,12 @@ function readQuantity(text: string, at: number, numText: string, valueText = num
   const dotThousands = /^\d{1,3}\.\d{3}$/.test(numText) && /^\s*\/\s*(mmc|mm3|mm³|[µμu]l)/i.test(text.slice(end, end + 8));
   let value = parseNumber(valueText, dotThousands);
   const q = quantity(value, [at, end], end);
+  // "32+6 weeks": the days after the weeks (the value stays the weeks)
+  const plusDays = WEEKS_PLUS_DAYS_AFTER.exec(text.slice(end, end + 40));
+  if (plusDays) {
+    end += plusDays[0].length;
+    q.end = end;
+  }
   // "10^3 CFU" written as a number
   const pow = /^(?:\^|\*\*)[ \t]*(-?\d{1,2})|^([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})/.exec(text.slice(end, end + 6));
   if (numText === "10" && pow) {
@@ -243,7 +249,12 @@ const SPACED_THOUSANDS_RE = /^[  ]\d{3}(?!\d)(?=\s*(?:\/\s*(?:mm3|mm³|mmc|[µμ
  * The comparison that the number `numText` found at `at` is the value of, or undefined. May move
  * NUMBER_RE.lastIndex past a range's second number.
  */
+/** "32+6 weeks": weeks and days of a gestational age, the days after the "+". */
+const WEEKS_PLUS_DAYS_AFTER = /^\+[0-6](?!\d)(?=\s*(?:(?:to|and|-|–)\s*\d{1,2}\+[0-6]\s*)?(?:weeks?|wks?|w)\b)/i;
+
 function comparisonAt(text: string, at: number, found: string): Found | undefined {
+  // the days of "32+6 weeks" are no value of their own
+  if (at >= 2 && text[at - 1] === "+" && /\d/.test(text[at - 2]) && WEEKS_PLUS_DAYS_AFTER.test(text.slice(at - 1, at + 40))) return undefined;
   let numText = found;
   // "1,5 G/L" (decimal comma) and "100 000/mm3" (thousands with a space), as European texts write them
   const tail = text.slice(at + numText.length, at + numText.length + 16);
