@@ -133,6 +133,8 @@ export interface TherapyConstraint {
   sites?: string[];
   /** At least this many different drugs of the class ("more than 1 TNF antagonist": 2). */
   minDrugs?: number;
+  /** Taken without a break for at least this long up to now ("on a beta-blocker at a stable dose for at least 4 weeks"). */
+  minDuration?: { amount: number; unit: "day" | "week" | "month" | "year" };
 }
 
 export interface BiomarkerConstraint {

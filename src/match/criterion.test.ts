@@ -524,3 +524,19 @@ test("'Oral corticosteroids are allowed if ≤ 10 mg/day prednisone': those on m
   assert.equal(status([{ name: "prednisone", start: "2026-01-01", dose: { value: 15, unit: "mg/d" } }]), "fail");
   assert.equal(status([{ name: "metformin", start: "2026-01-01" }]), "pass");
 });
+
+test("'On a beta-blocker at a stable dose for at least 4 weeks': taken since before then; salt names ('metoprolol succinate') are the drug", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- On a beta-blocker at a stable dose for at least 4 weeks");
+  const status = (medications: Patient["medications"]) => evaluateCriterion(c, ctx({ medications })).result.status;
+  assert.equal(status([{ name: "metoprolol succinate", start: "2022-01-01" }]), "pass");
+  assert.equal(status([{ name: "bisoprolol", start: "2026-10-20" }]), "fail");
+  assert.equal(status([{ name: "bisoprolol" }]), "unknown");
+  assert.equal(status([{ name: "lisinopril", start: "2022-01-01" }]), "fail");
+});
+
+test("'solid tumour other than non-small cell lung cancer' fails an NSCLC adenocarcinoma", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Histologically confirmed advanced solid tumour other than non-small cell lung cancer");
+  const status = (text: string) => evaluateCriterion(c, ctx({ conditions: [{ text, histology: "adenocarcinoma" }] })).result.status;
+  assert.equal(status("Non-small cell lung cancer, adenocarcinoma"), "fail");
+  assert.equal(status("Pancreatic adenocarcinoma"), "pass");
+});

@@ -338,7 +338,8 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
     pool = pool.filter((p) => !ctx.trialConcepts.some((t) => [...p.concepts].some((pc) => k.isA(pc, t) || k.isA(t, pc))));
   }
   if (ctx.exceptions?.length) {
-    pool = pool.filter((p) => !p.concepts.length || !p.concepts.every((pc) => ctx.exceptions!.some((x) => k.isA(pc, x))));
+    // (one excepted concept is enough: "solid tumour other than NSCLC" for an "NSCLC, adenocarcinoma")
+    pool = pool.filter((p) => !p.concepts.length || !p.concepts.some((pc) => ctx.exceptions!.some((x) => k.isA(pc, x))));
   }
   // "History of active tuberculosis": ever active, so a resolved one counts
   const active = !c.status?.includes("history") && (c.status?.some((s) => /active|uncontrolled|progressing|symptomatic/.test(s)) ?? false);
@@ -686,6 +687,16 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   }
 
   if (c.timing === "concurrent") pool = pool.filter((e) => e.ongoing);
+  // "on a beta-blocker at a stable dose for at least 4 weeks": taken since before the duration's start
+  if (c.minDuration && pool.length) {
+    const since = facts.asOfDay - c.minDuration.amount * DAY_PER[c.minDuration.unit];
+    const longEnough = pool.filter((e) => e.startDay !== undefined && e.startDay <= since);
+    const duration = `${c.minDuration.amount} ${c.minDuration.unit}${c.minDuration.amount === 1 ? "" : "s"} or more`;
+    if (longEnough.length) return negate(known(index, true, { fact: exposureFact(longEnough), threshold: duration }), c.negated);
+    const undated = pool.filter((e) => e.startDay === undefined);
+    if (undated.length) return negate(unknown(index, `when ${label} began`, { id: `${qid}:start`, text: `Since when has the patient taken ${label}?` }, { fact: exposureFact(undated) }), c.negated);
+    return negate(known(index, false, { fact: `${exposureFact(pool)}, started less than ${c.minDuration.amount} ${c.minDuration.unit}${c.minDuration.amount === 1 ? "" : "s"} ago`, threshold: duration }), c.negated);
+  }
 
   // Window: "within 4 weeks" → last exposure on or after asOf − 4 weeks.
   if (c.window) {

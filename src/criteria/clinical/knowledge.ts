@@ -285,9 +285,20 @@ export function procedureSitesIn(text: string): string[] {
   return [...out];
 }
 
-/** Generic id of a drug named by generic name, brand name or research code; null when unknown. */
+/**
+ * Salt and form words after a drug's name: "metoprolol succinate", "sertraline hydrochloride",
+ * "levothyroxine sodium", "methylprednisolone acetate" are the drug.
+ */
+const SALT_WORDS =
+  /\s+(?:succinate|tartrate|hydrochloride|hcl|dihydrochloride|hydrobromide|sodium|potassium|calcium|magnesium|mesylate|mesilate|maleate|besylate|besilate|citrate|phosphate|sulfate|sulphate|acetate|fumarate|malate|tosylate|bromide|chloride|dipropionate|propionate|valerate|butyrate|furoate|monohydrate|dihydrate|trihydrate|anhydrous|er|xr|sr|cr|la|xl|extended[- ]release|sustained[- ]release|delayed[- ]release|oral|tablets?|capsules?)\b.*$/i;
+
+/** Generic id of a drug named by generic name, brand name or research code (a salt or form word after it is the same drug); null when unknown. */
 export function normaliseDrug(name: string): string | null {
-  return drugs().drugByKey.get(compactKey(name)) ?? null;
+  const d = drugs();
+  const id = d.drugByKey.get(compactKey(name));
+  if (id !== undefined) return id;
+  const base = name.replace(SALT_WORDS, "");
+  return base !== name && base.trim() ? (d.drugByKey.get(compactKey(base)) ?? null) : null;
 }
 
 /** Every class of a drug, ancestors included, most specific first; [] for an unknown drug. */
