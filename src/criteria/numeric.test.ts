@@ -955,3 +955,21 @@ test("weeks and days of a gestational age ('32+6 weeks'): the weeks are the valu
   assert.deepEqual(rows("Gestational age 32+6 weeks or less"), [["prognosis", "<=", 32, null, "wk"]]);
   assert.deepEqual(rows("between 24+0 and 33+6 weeks of gestation"), [["prognosis", "range", 24, 33, "wk"]]);
 });
+
+test("European and lab-system notations: '× 10*9/L', 'giga/L', 'G/l', '1,73 m2', '800.000 IU/ml', decimal commas in ranges; an age's lower bound before the years of the upper; s, °C in words, IU/dL", () => {
+  assert.deepEqual(brief("Absolute neutrophil count >= 1,5 x 10*9/L"), [["anc", ">=", 1.5, "10*9/L"]]);
+  assert.deepEqual(brief("Neutrophils < 1,0 giga/L"), [["anc", "<", 1, "10*9/L"]]);
+  assert.deepEqual(brief("neutrophils ≥ 1.5 G/l"), [["anc", ">=", 1.5, "10*9/L"]]);
+  assert.deepEqual(brief("Hb ≥ 90 g/l"), [["hemoglobin", ">=", 90, "g/L"]]);
+  assert.deepEqual(brief("eGFR < 45 ml/min/1,73m2"), [["egfr", "<", 45, "mL/min/{1.73_m2}"]]);
+  assert.deepEqual(brief("HBV DNA ≥ 2.000 IU/ml"), [["hbv-dna", ">=", 2000, "[IU]/mL"]]);
+  assert.deepEqual(brief("HbA1c between 7,5 and 10,5 %"), [["hba1c", "range", 7.5, 10.5, "%"]]);
+  assert.deepEqual(brief("HbA1c 7,5-10,5%"), [["hba1c", "range", 7.5, 10.5, "%"]]);
+  assert.deepEqual(brief("Adults >= 18 and <= 75 years with type 2 diabetes"), [
+    ["age", ">=", 18, "a"],
+    ["age", "<=", 75, "a"],
+  ]);
+  assert.deepEqual(brief("Chair stand test > 15 s"), [[null, ">", 15, "s"]]);
+  assert.deepEqual(brief("temperature ≥ 38 degrees Celsius"), [["body-temperature", ">=", 38, "Cel"]]);
+  assert.deepEqual(brief("Factor VIII < 1 IU/dL"), [[null, "<", 1, "[IU]/dL"]]);
+});

@@ -103,7 +103,8 @@ const COUNT_PER_VOLUME = /^(?:\{copies\}|\[IU\]|)\/(?:mL|L|uL)$/;
 
 function readQuantity(text: string, at: number, numText: string, valueText = numText): Quantity {
   let end = at + numText.length;
-  const dotThousands = /^\d{1,3}\.\d{3}$/.test(numText) && /^\s*\/\s*(mmc|mm3|mm³|[µμu]l)/i.test(text.slice(end, end + 8));
+  // "100.000/mm3", "800.000 IU/ml", "10.000 copies/mL": a dot between thousands before a count's unit
+  const dotThousands = /^\d{1,3}\.\d{3}$/.test(numText) && /^\s*(?:\/\s*(?:mmc|mm3|mm³|[µμu]l)|(?:IU|UI|copies|cop)\s*\/\s*m?l)/i.test(text.slice(end, end + 14));
   let value = parseNumber(valueText, dotThousands);
   const q = quantity(value, [at, end], end);
   // "32+6 weeks": the days after the weeks (the value stays the weeks)
@@ -241,6 +242,8 @@ const WORDED = new WeakSet<Found>();
 
 const DECIMAL_COMMA_RE =
   /^,(\d{1,2})(?!\d)(?=\s*(?:[x×*]\s*10|G\s*\/\s*L|T\s*\/\s*L|g\s*\/|mg|[µμun]g\s*\/|[µμunp]?mol|mmol|pg\s*\/|m?[IU]U?\s*\/|mEq|kPa|%|ULN|LSN|N\b|x\s*(?:N|LSN|ULN)\b|fois))/;
+/** "between 7,5 and 10,5 %", "7,5-10,5%": decimal commas on both bounds of a range. */
+const RANGE_DECIMAL_COMMA_RE = /^,(\d{1,2})(?!\d)(?=\s*(?:-|–|to|and)\s*\d+,\d{1,2}(?!\d))/;
 /** "EDSS ≤ 6,5": a decimal comma after a comparator sign, before no unit, where no list of values goes on. */
 const BARE_DECIMAL_COMMA_RE = /^,(\d)(?!\d)(?!\s*(?:,|or\b|and\b|to\b|-|–|\/)\s*\d)(?=\s*(?:$|[;.)\s]))/;
 const SPACED_THOUSANDS_RE = /^[  ]\d{3}(?!\d)(?=\s*(?:\/\s*(?:mm3|mm³|mmc|[µμu]l)|cells))/;
@@ -258,7 +261,8 @@ function comparisonAt(text: string, at: number, found: string): Found | undefine
   let numText = found;
   // "1,5 G/L" (decimal comma) and "100 000/mm3" (thousands with a space), as European texts write them
   const tail = text.slice(at + numText.length, at + numText.length + 16);
-  const comma = DECIMAL_COMMA_RE.exec(tail) ?? (/[≤≥<>=≦≧]\s*$/.test(text.slice(Math.max(0, at - 3), at)) ? BARE_DECIMAL_COMMA_RE.exec(tail) : null);
+  const comma =
+    DECIMAL_COMMA_RE.exec(tail) ?? RANGE_DECIMAL_COMMA_RE.exec(tail) ?? (/[≤≥<>=≦≧]\s*$/.test(text.slice(Math.max(0, at - 3), at)) ? BARE_DECIMAL_COMMA_RE.exec(tail) : null);
   const spaced = /^\d{1,3}$/.test(numText) && SPACED_THOUSANDS_RE.exec(tail);
   let numValueText = numText;
   if (comma && /^\d+$/.test(numText)) {
@@ -453,6 +457,14 @@ function comparisonOfValue(text: string, at: number, numText: string, numValueTe
 /** The second value of a range ("18-65", "between 18 and 65"), read after the joiner `join` ending at `end` + its length. */
 function rangeEnd(text: string, join: string, end: number, beforeText: string, hasPrefix: boolean): Quantity | undefined {
   const j2 = end + join.length;
+  // "7,5-10,5%": the upper bound's decimal comma, when the lower bound has one
+  const comma2 = /,\d{1,2}$/.test(text.slice(Math.max(0, end - 3), end)) ? /^(\d+),(\d{1,2})(?![\d,])/.exec(text.slice(j2, j2 + 12)) : null;
+  if (comma2) {
+    const isTo = /to|through|until/i.test(join);
+    if (/and/i.test(join) && !/(?:between|\brange(?:\s+of)?)\s*(?:the\s+ages?\s+of\s*)?$/i.test(beforeText)) return undefined;
+    const cand = readQuantity(text, j2, comma2[0], `${comma2[1]}.${comma2[2]}`);
+    return isTo && hasPrefix ? undefined : cand;
+  }
   const m2 = SECOND_NUMBER_RE.exec(text.slice(j2, j2 + 20));
   const isAnd = /and/i.test(join);
   // "and" joins a range only after "between" or "range" ("within the range 18.0 and 30.0 kg/m²")
@@ -541,6 +553,13 @@ const ULN_ONLY_RE = new RegExp(
 );
 
 /** "≥ 3 and ≤ 18 years of age": the first bound is an age when the second one is. */
+/** The years of the next bound, joined to this value by a connector only: "≥ 18 and ≤ 75 years". */
+function nextInYears(text: string, f: Found, next: Found | undefined): { start: number; end: number } | undefined {
+  if (!next || !/^[\s,]*(?:and|or|to|-|–)?[\s,]*$/i.test(text.slice(f.end, next.cmpStart))) return undefined;
+  const q = next.q2 ?? next.q;
+  return q.unit === "a" && q.unitSpan ? { start: q.unitSpan[0], end: q.unitSpan[1] } : undefined;
+}
+
 function nextIsAge(text: string, f: Found, next: Found | undefined): { start: number; end: number } | undefined {
   if (!next || !/^[\s,]*(?:and|or|to|-|–)?[\s,]*$/i.test(text.slice(f.end, next.cmpStart))) return undefined;
   const nEnd = (next.q2 ?? next.q).valueSpan[1];
@@ -1091,6 +1110,10 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
     } else if (noUnit && nextIsAge(text, f, r.found[fi + 1])) {
       isAge = true;
       ageMention = ageWord ?? nextIsAge(text, f, r.found[fi + 1]);
+    } else if (noUnit && !hasVarInRegion && PATIENT_WORDS.test(region) && nextInYears(text, f, r.found[fi + 1])) {
+      // "Adults >= 18 and <= 75 years": the unit of the next bound
+      isAge = true;
+      ageMention = ageWord ?? nextInYears(text, f, r.found[fi + 1]);
     } else if (connectorOnly && r.prevMentions.length === 1 && r.prevMentions[0].age) {
       isAge = true;
       ageMention = { start: r.prevMentions[0].start, end: r.prevMentions[0].end };

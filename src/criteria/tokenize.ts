@@ -30,12 +30,12 @@ export function supToInt(s: string): number {
  * "× 10^9", "x10⁹", "*109" (lost superscript), "_109" (scraped ×10⁹), "10E9": a power-of-ten
  * factor right after a number. Group 1: exponent.
  */
-export const SCI_RE = /^[ \t]*(?:\\?[x×*✕_Xx]|[x×]\s*)[ \t]*10[ \t]*(?:\\?\^|\*\*|[eE])?[ \t]*\(?(-?\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\)?(?![\d])/;
+export const SCI_RE = /^[ \t]*(?:\\?[x×*✕_Xx]|[x×]\s*)[ \t]*10[ \t]*(?:\\?\^|\*\*|\*|[eE](?:xp)?)?[ \t]*\(?(-?\d{1,2}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})\)?(?![\d])/;
 /** After a power of ten: a "per volume" that makes it a unit (10⁹/L) rather than a multiplier (1 × 10⁴ copies). */
 export const PER_VOLUME_RE = /^[ \t]*(?:cells[ \t]*)?\/[ \t]*(l|µl|μl|ul|mcl|mm3|mm³|mmc|ml)(?![\p{L}\d])/iu;
 
 const UNIT_ALTS = [
-  "ml/min/1\\.73[ \\t]?m[ \\t]?(?:2|²|\\^2)",
+  "ml/min/1[.,]73[ \\t]?m[ \\t]?(?:2|²|\\^2)",
   "ml/min[ \\t]per[ \\t]1\\.73[ \\t]?m(?:2|²|\\^2)",
   "ml[ \\t]?/[ \\t]?min(?:ute)?",
   "ml[ \\t]per[ \\t]min(?:ute)?",
@@ -60,7 +60,10 @@ const UNIT_ALTS = [
   "ng[ \\t]?/[ \\t]?ml",
   "pg[ \\t]?/[ \\t]?ml",
   "(?:[µμu]|mc)g[ \\t]?/[ \\t]?[dm]?l",
-  "m?iu[ \\t]?/[ \\t]?m?l",
+  "m?iu[ \\t]?/[ \\t]?[md]?l",
+  "giga[ \\t]?/[ \\t]?l",
+  "degrees?[ \\t]+(?:celsius|centigrade|c)(?![\\p{L}])",
+  "degrees?[ \\t]+(?:fahrenheit|f)(?![\\p{L}])",
   "[µμu]iu[ \\t]?/[ \\t]?ml",
   "u[ \\t]?/[ \\t]?m?l",
   "units?[ \\t]?/[ \\t]?m?l",
@@ -131,6 +134,7 @@ const UNIT_ALTS = [
   "hrs?",
   "h",
   "seconds?",
+  "s",
   "secs?",
   "minutes?",
   "mins?",

@@ -21,6 +21,7 @@ export function toUcum(raw: string): string | undefined {
     // a superscript lost in a copy from a PDF: "/mm 3", "1.73 m 2"
     .replace(/\bmm\s+3$/i, "mm3")
     .replace(/\b1\.73\s*m\s+2$/i, "1.73 m2")
+    .replace(/\b1,73/, "1.73")
     .replace(/\s+/g, " ")
     .replace(/\.$/, "");
   const key = u.toLowerCase();
@@ -111,6 +112,14 @@ const DIRECT: Record<string, string> = {
   "g/(24.h)": "g/(24.h)",
   "iu/l": "[IU]/L",
   "iu/ml": "[IU]/mL",
+  "iu/dl": "[IU]/dL",
+  "degrees celsius": "Cel",
+  "degree celsius": "Cel",
+  "degrees centigrade": "Cel",
+  "degrees c": "Cel",
+  "degrees fahrenheit": "[degF]",
+  "degree fahrenheit": "[degF]",
+  "degrees f": "[degF]",
   "u/l": "U/L",
   "u/ml": "U/mL",
   "miu/l": "m[IU]/L",
@@ -229,7 +238,8 @@ const DIRECT: Record<string, string> = {
 // "G/L" (giga per litre) is case-sensitive: "g/L" is grams.
 export function toUcumCased(raw: string): string | undefined {
   const t = raw.replace(/\s+/g, "");
-  if (t === "G/L") return "10*9/L";
+  // (a capital G is giga whatever the case of the litre: "G/l"; "g/l" is grams)
+  if (t === "G/L" || t === "G/l") return "10*9/L";
   if (t === "T/L") return "10*12/L";
   // molar concentrations written as chemists do: "6 mM", "50 µM" (case tells them from millimetres)
   if (t === "mM") return "mmol/L";
