@@ -973,3 +973,10 @@ test("European and lab-system notations: '× 10*9/L', 'giga/L', 'G/l', '1,73 m2'
   assert.deepEqual(brief("temperature ≥ 38 degrees Celsius"), [["body-temperature", ">=", 38, "Cel"]]);
   assert.deepEqual(brief("Factor VIII < 1 IU/dL"), [[null, "<", 1, "[IU]/dL"]]);
 });
+
+test("urinary protein/creatinine ratio; standard deviation scores are not the measurement ('BMI SDS' is the BMI-for-age z-score; an unknown 'Height velocity SDS' no height)", () => {
+  assert.deepEqual(brief("Urinary protein/creatinine ratio > 0.5 mg/mg"), [["upcr", ">", 0.5, "mg/mg"]]);
+  assert.deepEqual(brief("BMI SDS > 2"), [["bmi-for-age-z", ">", 2, "{SD}"]]);
+  assert.deepEqual(brief("Height velocity SDS < -1"), [[null, "<", -1, null]]);
+  assert.deepEqual(brief("BMI ≥ 30"), [["bmi", ">=", 30, "kg/m2"]]);
+});

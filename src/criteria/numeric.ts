@@ -847,6 +847,9 @@ function leadInQualifier(r: NumericRun): void {
   }
 }
 
+/** A standard deviation score named after a measurement: "SDS", "SD score", "z-score", "velocity SDS". */
+const SDS_AFTER_NAME = /^[\s-]*(?:velocity\s+)?(?:SDS|SD\s+score|standard\s+deviation\s+score|z[\s-]?score)\b/i;
+
 /**
  * "Male or female = 18 years of age and <60": an "=" before a lower value that an upper bound
  * of the same measurement follows ("and", "to", "-") is a "≥" whose sign was lost in the
@@ -1587,15 +1590,19 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     // history of at least 20 pack-years" (the mention stays the words; unitNamed is for a value
     // with no words at all, where the unit is the mention)
     if (c.variable === null && u) c.variable = variableNamedByUnit(u) ?? null;
-    // "Weight below the 5th percentile for age": a percentile of the measurement, not the measurement
-    if (u === "{percentile}") c.variable = null;
+    // "Weight below the 5th percentile for age": a percentile of the measurement, not the measurement;
+    // so is a standard deviation score the table does not know ("Height velocity SDS < -1")
+    if (u === "{percentile}" || (c.variable !== null && variableById(c.variable)?.unit !== "{SD}" && SDS_AFTER_NAME.test(text.slice(mn.end, mn.end + 25)))) {
+      c.variable = null;
+      if (u !== "{percentile}") delete c.unit;
+    }
     // "urinary protein ≥ 1.0 g": a mass measures another variable (labs.json massMeans)
     if (c.variable !== null && u && /^[mu]?g(?:\/|$)/.test(u)) c.variable = variableById(c.variable)?.massMeans ?? c.variable;
     const rel = f.q.relativeTo ?? f.q2?.relativeTo;
     if (rel) c.relativeTo = rel;
     // vitals and scores have one unit ("DBP ≥ 100", "ECOG 0-1"): normalise to the table's
-    if (!c.unit && !rel && mn.id) {
-      const v = variableById(mn.id);
+    if (!c.unit && !rel && c.variable) {
+      const v = variableById(c.variable);
       if (v && (v.kind === "vital" || v.kind === "score" || v.kind === "exposure" || v.id === "inr" || v.id === "bmi")) c.unit = v.unit;
       // a percentage written as a fraction of 1: "FEV1/FVC < 0.7", "EF < 0.40"
       if (v?.unit === "%" && c.value <= 1 && (c.value2 === undefined || c.value2 <= 1) && !(v.kind === "vital" && c.value === 1)) c.unit = "1";
