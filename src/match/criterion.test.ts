@@ -540,3 +540,13 @@ test("'solid tumour other than non-small cell lung cancer' fails an NSCLC adenoc
   assert.equal(status("Non-small cell lung cancer, adenocarcinoma"), "fail");
   assert.equal(status("Pancreatic adenocarcinoma"), "pass");
 });
+
+test("'No chemotherapy for at least 4 weeks before the first dose' is a washout; '… for at least 4 weeks before screening' after a drug taken is a duration", () => {
+  const [washout] = parseCriteria("Inclusion Criteria:\n- No chemotherapy for at least 4 weeks before the first dose");
+  const w = (medications: Patient["medications"]) => evaluateCriterion(washout, ctx({ medications })).result.status;
+  assert.equal(w([{ name: "docetaxel", start: "2025-01-01", end: "2025-06-01" }]), "pass");
+  assert.equal(w([{ name: "docetaxel", start: "2026-09-01", end: "2026-10-20" }]), "fail");
+  assert.equal(w([]), "pass");
+  const [bb] = parseCriteria("Inclusion Criteria:\n- Receiving a beta-blocker at a stable dose for at least 4 weeks before screening");
+  assert.equal(evaluateCriterion(bb, ctx({ medications: [{ name: "bisoprolol", start: "2026-10-20" }] })).result.status, "fail");
+});

@@ -355,7 +355,7 @@ function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
 
 /** After a drug: "(at a stable dose) for at least 4 weeks", "for ≥ 3 months", "for a minimum of 8 weeks". Groups: amount, unit. */
 const ON_FOR_AT_LEAST =
-  /^[^.;]{0,60}?\b(?:for|during|over)\s+(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|≥|>=|more\s+than|>)\s*(\d{1,3})\s*(days?|weeks?|months?|years?)\b(?!\s+(?:before|prior|after|since|from|ago|of\s+(?:the\s+)?(?:first|last|study|screening)))/i;
+  /^[^.;]{0,60}?\b(?:for|during|over)\s+(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|≥|>=|more\s+than|>)\s*(\d{1,3})\s*(days?|weeks?|months?|years?)\b(?!\s+(?:after|since|from|ago|of\s+(?:the\s+)?(?:first|last|study|screening)))/i;
 
 /**
  * Therapy constraints of one criterion text; spans are absolute (offset + index).
@@ -405,6 +405,17 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
         const n = NUMBER_WORDS[(count[2] ?? count[3]).toLowerCase()] ?? Number(count[2] ?? count[3]);
         const strict = count[1] !== undefined && /more|greater|over|>(?!=)/i.test(count[1]) && !/=|least|minimum/i.test(count[1]);
         if (Number.isFinite(n) && n >= 1 && n <= 9) c.minDrugs = strict ? n + 1 : n;
+      }
+    }
+    // "No chemotherapy for at least 4 weeks before the first dose": none in those weeks (a washout)
+    if (c.negated && !c.window) {
+      const clauseEnd = clauseAt(ctx, m.start)[1];
+      const d = ON_FOR_AT_LEAST.exec(text.slice(m.end, clauseEnd));
+      if (d && /^\s+(?:before|prior\s+to|preceding)\b/i.test(text.slice(m.end + d.index + d[0].length, clauseEnd))) {
+        const s = m.end + d.index + d[0].search(/\b(?:for|during|over)\b/i);
+        const e = m.end + d.index + d[0].length;
+        c.window = { relation: "within", amount: Number(d[1]), unit: d[2].toLowerCase().replace(/s$/, "") as "day" | "week" | "month" | "year", text: text.slice(s, e), span: [offset + s, offset + e] };
+        c.timing = "prior";
       }
     }
     // "on a beta-blocker at a stable dose for at least 4 weeks": taken for that long, up to now
