@@ -2,7 +2,7 @@
 // `npm start`: imports the bundled demo trials (data/demo: ClinicalTrials.gov API v2 JSON,
 // legacy XML and five saved registry pages) into a demo database, shows what eligo read
 // — the trials, one trial's parsed eligibility, one example patient matched against all
-// of them — and serves the web UI and API on http://127.0.0.1:3000 (PORT to change).
+// of them — and serves the web UI and API on http://127.0.0.1:8080 (PORT and HOST to change).
 import { spawnSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
