@@ -161,10 +161,6 @@ const HEDGE_G_RE = new RegExp(HEDGE_SRC, "gi");
 /** Words that end the reach of a negation ("no A but B": B is not denied). */
 const NEGATION_BREAK_RE = /\b(?:but|however|although|unless|except|excluding|which|who|that|and\s+(?:has|have|had|is|are|must|can|could|will|should|may)|if|contraindicat\w*)\b/i;
 
-/**
- * True when a negation word stands before `start` within the same clause and within
- * ~8 words, with no "but"/"however"/relative pronoun between them.
- */
 /** A JavaScript white-space character (what \s matches). */
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
@@ -186,6 +182,10 @@ export function lastWords(s: string, n: number): string {
   return s;
 }
 
+/**
+ * True when a negation word stands before `start` within the same clause and within
+ * ~8 words, with no "but"/"however"/relative pronoun between them.
+ */
 export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
   const from = Math.max(clause[0], start - 150);
