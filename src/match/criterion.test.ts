@@ -550,3 +550,16 @@ test("'No chemotherapy for at least 4 weeks before the first dose' is a washout;
   const [bb] = parseCriteria("Inclusion Criteria:\n- Receiving a beta-blocker at a stable dose for at least 4 weeks before screening");
   assert.equal(evaluateCriterion(bb, ctx({ medications: [{ name: "bisoprolol", start: "2026-10-20" }] })).result.status, "fail");
 });
+
+test("'prior fluoropyrimidine-, oxaliplatin- and irinotecan-based chemotherapy' requires each; 'chemotherapy (e.g. docetaxel)' keeps its example", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Disease progression on, or intolerance to, prior fluoropyrimidine-, oxaliplatin- and irinotecan-based chemotherapy");
+  const status = (medications: Patient["medications"]) => evaluateCriterion(c, ctx({ medications })).result.status;
+  const folfox = [
+    { name: "fluorouracil", start: "2025-01-01", end: "2025-06-01", reasonStopped: "progression" as const },
+    { name: "oxaliplatin", start: "2025-01-01", end: "2025-06-01", reasonStopped: "progression" as const },
+  ];
+  assert.equal(status(folfox), "fail");
+  assert.equal(status([...folfox, { name: "irinotecan", start: "2025-07-01", end: "2026-01-01", reasonStopped: "progression" }]), "pass");
+  const [ex] = parseCriteria("Inclusion Criteria:\n- Prior chemotherapy (e.g. docetaxel)");
+  assert.equal(evaluateCriterion(ex, ctx({ medications: [{ name: "carboplatin", start: "2025-01-01", end: "2025-06-01" }] })).result.status, "pass");
+});

@@ -244,7 +244,7 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
     isException: isExc,
     exceptions,
     logic: effectiveLogic(criterion, ctx),
-    examples: new Set(exampleConstraints(cs, ctx)),
+    examples: new Set(exampleConstraints(cs, ctx, criterion)),
     wocbp: cs.findIndex((c) => c.type === "demographic" && c.aspect === "childbearing-potential" && !c.negated),
     subjects: criterion.kind === "exclusion" ? [] : subjectConstraints(cs, ctx),
     overriddenBy,
@@ -609,9 +609,12 @@ function leavesOf(l: Logic): number[] {
  * sarcoma, such as leiomyosarcoma, synovial sarcoma"; "immune checkpoint inhibitors
  * (PD-1 or PD-L1)"): the broader term decides; the examples count for nothing.
  */
-function exampleConstraints(cs: Constraint[], ctx: EvalContext): number[] {
+function exampleConstraints(cs: Constraint[], ctx: EvalContext, criterion: Criterion): number[] {
   const k = ctx.k;
   const out: number[] = [];
+  // "fluoropyrimidine-, oxaliplatin- and irinotecan-based chemotherapy": names hyphenated onto the
+  // broader term say which it must be — each is required, none is an example
+  const modifies = (c: Constraint) => "mentionSpan" in c && /^-(?:\s|,|based\b|containing\b)/i.test(criterion.text.slice(c.mentionSpan[1] - criterion.span[0], c.mentionSpan[1] - criterion.span[0] + 12));
   const conceptOf = (c: Constraint): string | undefined => {
     if (c.type === "diagnosis" && (c.aspect === "condition" || c.aspect === "histology") && !c.exception) return c.concept ?? undefined;
     if (c.type === "therapy" && c.category !== "procedure" && !c.exception) return c.concept ?? undefined;
@@ -621,7 +624,7 @@ function exampleConstraints(cs: Constraint[], ctx: EvalContext): number[] {
     a !== b && (type === "diagnosis" ? k.isA(b, a) : k.drugClassesOf(b).has(a) || k.drugClassAncestors(b).includes(a));
   cs.forEach((c, i) => {
     const ci = conceptOf(c);
-    if (!ci || (c as { negated?: boolean }).negated) return;
+    if (!ci || (c as { negated?: boolean }).negated || modifies(c)) return;
     const broader = cs.some((d, j) => {
       if (j === i || d.type !== c.type || (d as { negated?: boolean }).negated) return false;
       const cj = conceptOf(d);
