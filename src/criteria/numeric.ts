@@ -1213,13 +1213,14 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
     // "ECOG 0, 1 or 2 for dose escalation, and 0 or 1 for dose expansion": after a purpose, the same measurement
     // "AST ≤ 2.5 × ULN, which is allowed < 5 × ULN in patients with liver metastases": the same measurement's other bound;
     // so is a value after only whom it is for ("Hemoglobin: males < 12.5 g/dL; females < 11.5 g/dL", "(except known Gilbert's, ≤ 2 × ULN)")
+    const between = text.slice(r.prevEnd, f.cmpStart);
+    const onlyWhom = QUALIFIER_ONLY_REGION.test(between);
     const samePrevious =
       r.prevMentions.length > 0 &&
       !r.prevMentions.some((m) => m.age) &&
-      (QUALIFIER_ONLY_REGION.test(text.slice(r.prevEnd, f.cmpStart)) ||
-        /^[\s,]*(?:for|in|during)\b[^;.]*?,?\s*(?:and|or|but|while|whereas)\s*$/i.test(text.slice(r.prevEnd, f.cmpStart)) ||
-        /^[\s,]*(?:(?:which|that)\s+)?(?:is|are|may\s+be|can\s+be)?\s*(?:allowed|acceptable|permitted|tolerated|accepted)(?:\s+(?:up\s+to|if|to\s+be))?\s*$/i.test(text.slice(r.prevEnd, f.cmpStart)));
-    const onlyWhom = samePrevious && QUALIFIER_ONLY_REGION.test(text.slice(r.prevEnd, f.cmpStart));
+      (onlyWhom ||
+        /^[\s,]*(?:for|in|during)\b[^;.]*?,?\s*(?:and|or|but|while|whereas)\s*$/i.test(between) ||
+        /^[\s,]*(?:(?:which|that)\s+)?(?:is|are|may\s+be|can\s+be)?\s*(?:allowed|acceptable|permitted|tolerated|accepted)(?:\s+(?:up\s+to|if|to\s+be))?\s*$/i.test(between));
     const w = samePrevious ? undefined : unknownMeasurement(r, f, p);
     if (samePrevious) {
       mentions = copyMentions(r.prevMentions);
@@ -1294,6 +1295,8 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   return changeMention(r, f, mentions) ?? mentions;
 }
 
+/** Every change word's stem: most criteria name none, and the change patterns are not tried. */
+const CHANGE_GATE = /chang|decreas|reduc|improv|increas|declin|drop|rise|fluctuat|variat|gain/i;
 const CHANGE_WORD = String.raw`(?:changes?|decrease[sd]?|reductions?|reduced|improvements?|improved|increase[sd]?|declines?|drops?|rises?|fluctuations?|variations?|gains?)`;
 /** A change word between the name and its comparator: "Weight change less than 5 kg", "HbA1c reduction of at least 0.5%". */
 const CHANGE_AFTER_NAME = new RegExp(String.raw`^[\s)]*(?:[\p{L}-]+\s+){0,2}?${CHANGE_WORD}\b`, "iu");
@@ -1308,7 +1311,7 @@ const CHANGE_AFTER_VALUE = new RegExp(String.raw`^\s*(?=\p{Ll})(?:[\p{L}-]+\s+){
  * measurement (null) over the change words and the name; undefined when no change is named.
  */
 function changeMention(r: NumericRun, f: Found, mentions: Mention[]): Mention[] | undefined {
-  if (!mentions.length || mentions.some((m) => m.id === null || m.age || m.text !== undefined)) return undefined;
+  if (!mentions.length || mentions.some((m) => m.id === null || m.age || m.text !== undefined) || !CHANGE_GATE.test(r.text)) return undefined;
   const text = r.text;
   const first = mentions[0];
   const last = mentions[mentions.length - 1];
@@ -1370,7 +1373,7 @@ function unknownMeasurement(r: NumericRun, f: Found, p: Place): { start: number;
     const tx = ofAfter[1].replace(/\s+$/, "").replace(/\s+(?:and|or|with|within|for|in|of|at|to|per|is|are|was|were|the|by|lost|before|after|prior|during)(?:\s.*)?$/i, "");
     if (/\p{L}{2}/u.test(tx)) w = { start: st, end: st + tx.length };
   }
-  if (!w) w = words(text, regionStart + (lastComma >= 0 ? lastComma + 1 : 0), f.cmpStart);
+  if (!w) w = before;
   if (!w && lastComma >= 0) w = words(text, regionStart, f.cmpStart);
   if (!w) {
     const after = /^[\s,)]*(?:of\s+|on\s+|in\s+)?((?:[\p{L}][\p{L}\d'’\-]*\s*){1,4})/u.exec(afterText);

@@ -72,6 +72,10 @@ export interface EvalContext {
 }
 
 const DAY_PER: Record<string, number> = { day: 1, week: 7, month: 365.25 / 12, year: 365.25 };
+/** The day `amount` units before `day`. */
+const daysBefore = (day: number, t: { amount: number; unit: string }) => day - t.amount * DAY_PER[t.unit];
+/** "4 weeks", "1 month". */
+const spanText = (t: { amount: number; unit: string }) => `${t.amount} ${t.unit}${t.amount === 1 ? "" : "s"}`;
 
 export function evaluateConstraint(c: Constraint, index: number, ctx: EvalContext): LeafResult {
   switch (c.type) {
@@ -420,7 +424,7 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
  * Undefined when the record does not say when it began.
  */
 function inWindow(w: TemporalWindow, asOfDay: number): (p: ConditionFact) => boolean | undefined {
-  const cutoff = asOfDay - w.amount * DAY_PER[w.unit];
+  const cutoff = daysBefore(asOfDay, w);
   return (p) => {
     const present = p.clinicalStatus === "active" || p.clinicalStatus === "recurrence" || p.clinicalStatus === "relapse";
     if (w.relation === "within") {
@@ -672,7 +676,7 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   const exposureFact = (es: Exposure[]) => (es.length ? es.map((e) => e.label).join(", ") : `no ${label} recorded`);
   // The day an exposure last counted (today while it goes on), and the window's first day.
   const lastDay = (e: Exposure) => (e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay));
-  const cutoff = c.window ? facts.asOfDay - c.window.amount * DAY_PER[c.window.unit] : 0;
+  const cutoff = c.window ? daysBefore(facts.asOfDay, c.window) : 0;
   const askDates = (es: Exposure[]) => unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(es) });
 
   // A washout ("at least 4 weeks since prior chemotherapy", "≥ 14 days after any radiotherapy"):
@@ -681,7 +685,7 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
     const recent = pool.filter((e) => (lastDay(e) ?? -Infinity) > cutoff);
     const undated = pool.filter((e) => lastDay(e) === undefined);
     if (!recent.length && undated.length) return askDates(undated);
-    const note = `${c.window.amount} ${c.window.unit}${c.window.amount === 1 ? "" : "s"} or more since the last`;
+    const note = `${spanText(c.window)} or more since the last`;
     // Not negated: a washout's "no" belongs to what follows it ("more than 4 weeks since prior and no concurrent finasteride").
     return known(index, recent.length === 0, { fact: recent.length ? exposureFact(recent) : pool.length ? `${exposureFact(pool)}, ended before` : exposureFact(pool), note });
   }
@@ -689,13 +693,13 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   if (c.timing === "concurrent") pool = pool.filter((e) => e.ongoing);
   // "on a beta-blocker at a stable dose for at least 4 weeks": taken since before the duration's start
   if (c.minDuration && pool.length) {
-    const since = facts.asOfDay - c.minDuration.amount * DAY_PER[c.minDuration.unit];
+    const since = daysBefore(facts.asOfDay, c.minDuration);
     const longEnough = pool.filter((e) => e.startDay !== undefined && e.startDay <= since);
-    const duration = `${c.minDuration.amount} ${c.minDuration.unit}${c.minDuration.amount === 1 ? "" : "s"} or more`;
+    const duration = `${spanText(c.minDuration)} or more`;
     if (longEnough.length) return negate(known(index, true, { fact: exposureFact(longEnough), threshold: duration }), c.negated);
     const undated = pool.filter((e) => e.startDay === undefined);
     if (undated.length) return negate(unknown(index, `when ${label} began`, { id: `${qid}:start`, text: `Since when has the patient taken ${label}?` }, { fact: exposureFact(undated) }), c.negated);
-    return negate(known(index, false, { fact: `${exposureFact(pool)}, started less than ${c.minDuration.amount} ${c.minDuration.unit}${c.minDuration.amount === 1 ? "" : "s"} ago`, threshold: duration }), c.negated);
+    return negate(known(index, false, { fact: `${exposureFact(pool)}, started less than ${spanText(c.minDuration)} ago`, threshold: duration }), c.negated);
   }
 
   // Window: "within 4 weeks" → last exposure on or after asOf − 4 weeks.

@@ -7,7 +7,7 @@
  */
 import type { DiagnosisConstraint } from "../types.js";
 import { buildContext, clauseAt, gate, hasAny, isConditional, isException, negatedBefore, windowFor, type ClinicalContext } from "./context.js";
-import { condition, conditionLexicon } from "./knowledge.js";
+import { condition, conditionLexicon, isA } from "./knowledge.js";
 import type { LexiconMatch } from "./lexicon.js";
 
 const SITES: Array<[RegExp, string]> = [
@@ -210,13 +210,6 @@ const EVENT_OF_BEFORE =
 const EVENT_WORDS = /hospitali|admi|visit|exacerbat|decompensat|flare/i;
 const EVENT_OF_AFTER = /^[\s-]*(?:related\s+)?(?:hospitali[sz]ations?|admissions?|exacerbations?|decompensations?|flares?|flare-ups?)\b/i;
 
-/** Whether condition `id` is `ancestor` or below it in the conditions table. */
-function isConditionA(id: string, ancestor: string, depth = 0): boolean {
-  if (id === ancestor) return true;
-  if (depth > 8) return false;
-  return (condition(id)?.parents ?? []).some((p) => isConditionA(p, ancestor, depth + 1));
-}
-
 /**
  * "Co-infection with hepatitis D virus or HIV", "infection by HIV": a broad condition whose
  * kind the words after it name is no condition of its own (a patient with hepatitis B is not
@@ -236,7 +229,7 @@ function withoutGenericHeads(out: DiagnosisConstraint[], text: string, offset: n
     const next = out[i + 1];
     if (!next || next.aspect !== "condition" || !next.concept || next.concept === d.concept) return true;
     const between = text.slice(d.mentionSpan[1] - offset, next.mentionSpan[0] - offset);
-    return !(/^\s*(?:with|by|due\s+to|caused\s+by)\s+(?:an?\s+|the\s+)?$/i.test(between) && isConditionA(next.concept, d.concept));
+    return !(/^\s*(?:with|by|due\s+to|caused\s+by)\s+(?:an?\s+|the\s+)?$/i.test(between) && isA(next.concept, d.concept));
   });
 }
 
