@@ -194,7 +194,7 @@ interface Plan {
   logic: Logic;
   examples: Set<number>;
   wocbp: number;
-  /** Diagnoses that say whom an inclusion criterion is for ("Participants with hepatitis B must have …"). */
+  /** Diagnoses and biomarkers that say whom an inclusion criterion is for ("Participants with hepatitis B must have …"). */
   subjects: number[];
   overriddenBy: number[][];
   hasQualifier: boolean;
@@ -259,7 +259,7 @@ function planOf(input: Criterion, ctx: EvalContext): Plan {
 }
 
 /**
- * The diagnoses a criterion's lead-in names as whom it is for (the parser's `subject`), except
+ * The diagnoses and biomarkers a criterion's lead-in names as whom it is for (the parser's `subject`), except
  * the condition the trial studies or a broader one ("Patients with NSCLC must have measurable
  * disease" still requires NSCLC in a lung cancer trial), and cancer as such in a cancer trial.
  */
