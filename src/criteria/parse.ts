@@ -12,6 +12,7 @@
  */
 import fs from "node:fs";
 import { ageToDays } from "../model/age.js";
+import { resultAlternatives } from "./alternatives.js";
 import type { Study } from "../model/study.js";
 import { constraintStart, extractClinicalConstraints } from "./clinical/index.js";
 import { findVariables, isTimeVariable, labTableVersion, variableById } from "./lexicon.js";
@@ -64,7 +65,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
     if (seg.parent !== undefined) crit.parent = seg.parent;
-    const full = withRest(logic, numeric.length, constraints.length);
+    const full = withRest(logic, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
     if (full) crit.logic = full;
     criteria.push(crit);
   }

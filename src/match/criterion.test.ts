@@ -563,3 +563,22 @@ test("'prior fluoropyrimidine-, oxaliplatin- and irinotecan-based chemotherapy' 
   const [ex] = parseCriteria("Inclusion Criteria:\n- Prior chemotherapy (e.g. docetaxel)");
   assert.equal(evaluateCriterion(ex, ctx({ medications: [{ name: "carboplatin", start: "2025-01-01", end: "2025-06-01" }] })).result.status, "pass");
 });
+
+test("a test result and its alternative: 'HBsAg negative, or HBsAg positive with HBV DNA < 500 IU/mL'", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- HBsAg negative, or HBsAg positive with HBV DNA < 500 IU/mL");
+  const status = (p: Patient) => evaluateCriterion(c, ctx(p)).result.status;
+  const hbv = { conditions: [{ text: "chronic hepatitis B" }] };
+  const dna = (value: number) => ({ variable: "hbv-dna", value, unit: "[IU]/mL" });
+  assert.equal(status({ conditions: [{ text: "lung adenocarcinoma" }] }), "pass");
+  assert.equal(status({ ...hbv, observations: [dna(120)] }), "pass");
+  assert.equal(status({ ...hbv, observations: [dna(5000)] }), "fail");
+  assert.equal(status(hbv), "unknown");
+  // "…, with the following exception: patients with a positive HIV test are eligible provided …, CD4 ≥ 200"
+  const [h] = parseCriteria(
+    "Inclusion Criteria:\n- Negative HIV test at screening, with the following exception: patients with a positive HIV test at screening are eligible provided they have a CD4 count ≥ 200/µL.",
+  );
+  const hiv = { conditions: [{ text: "HIV infection" }] };
+  const cd4 = (value: number) => ({ variable: "cd4", value, unit: "/uL" });
+  assert.equal(evaluateCriterion(h, ctx({ ...hiv, observations: [cd4(350)] })).result.status, "pass");
+  assert.equal(evaluateCriterion(h, ctx({ ...hiv, observations: [cd4(90)] })).result.status, "fail");
+});

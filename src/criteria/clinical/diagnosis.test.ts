@@ -220,3 +220,21 @@ test("a modifier coordinated with a condition's first words shares the rest: 'ac
   assert.deepEqual(concepts("except adequately treated basal cell or squamous cell carcinoma of the skin"), ["skin-basal-cell-carcinoma", "skin-squamous-cell-carcinoma"]);
   assert.deepEqual(concepts("alcohol or substance abuse"), ["alcohol-use-disorder", "substance-abuse"]);
 });
+
+test("a negative test result denies the infection it tests for; a positive one names it", () => {
+  const neg = (t: string) => extractDiagnosis(t, 0).map((c) => `${c.negated ? "not " : ""}${c.concept}`);
+  assert.deepEqual(neg("HBsAg negative"), ["not hbv-infection"]);
+  assert.deepEqual(neg("Negative HCV antibody"), ["not hcv-infection"]);
+  assert.deepEqual(neg("HCV RNA undetectable at screening"), ["not hcv-infection"]);
+  assert.deepEqual(neg("HBV DNA below the limit of detection"), ["not hbv-infection"]);
+  assert.deepEqual(neg("HBsAg(-) and HCV-Ab(-)"), ["not hbv-infection", "not hcv-infection"]);
+  assert.deepEqual(neg("Negative HBsAg and anti-HCV"), ["not hbv-infection", "not hcv-infection"]);
+  assert.deepEqual(neg("Helicobacter pylori negative"), ["not h-pylori-infection"]);
+  // the result's reach ends at a positive one
+  assert.deepEqual(neg("Negative HBsAg and positive anti-HCV"), ["not hbv-infection", "hcv-infection"]);
+  assert.deepEqual(neg("HIV positive"), ["hiv-infection"]);
+  assert.deepEqual(neg("negative pregnancy test and no HIV"), ["not hiv-infection"]);
+  // an abbreviation repeating the mention is the same one; a stated change of result is another
+  assert.deepEqual(neg("Negative for human immunodeficiency virus (HIV)"), ["not hiv-infection"]);
+  assert.deepEqual(neg("HBsAg negative, or HBsAg positive with low viral load"), ["not hbv-infection", "hbv-infection"]);
+});

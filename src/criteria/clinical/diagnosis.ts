@@ -122,7 +122,8 @@ interface Run {
 }
 
 function pushDiagnosis(r: Run, c: Omit<DiagnosisConstraint, "type" | "mentionSpan" | "mention" | "negated">, s: number, e: number): void {
-  const d: DiagnosisConstraint = { type: "diagnosis", ...c, mention: r.text.slice(s, e), mentionSpan: [r.offset + s, r.offset + e], negated: negatedBefore(r.ctx, s) };
+  const negated = negatedBefore(r.ctx, s) || (c.aspect === "condition" && negativeResult(r.ctx, c.concept, s, e));
+  const d: DiagnosisConstraint = { type: "diagnosis", ...c, mention: r.text.slice(s, e), mentionSpan: [r.offset + s, r.offset + e], negated };
   if (isException(r.ctx, s)) d.exception = true;
   // "Myocardial infarction or stroke within 90 days": a condition's time window (not a stage's or a metastasis's)
   if (c.aspect === "condition") {
@@ -130,6 +131,44 @@ function pushDiagnosis(r: Run, c: Omit<DiagnosisConstraint, "type" | "mentionSpa
     if (window) d.window = window;
   }
   r.out.push(d);
+}
+
+/**
+ * A test's negative result stated with the condition's marker ("HBsAg negative", "negative HCV
+ * antibody", "undetectable HCV RNA", "HIV (-)"): the patient does not have it. ("Negative for
+ * HIV" is a denial before the mention, read by negatedBefore.) The words between the mention
+ * and the result may name the test only ("HCV antibody", "HBV DNA at screening").
+ */
+const NEGATIVE_RESULT_BEFORE_RE = /(?<![\w+-])(?:negative|undetectable|non-?reactive|seronegative)\s+(?:(?:serum|plasma|blood|anti-?|antibod(?:y|ies)\s+to|test(?:ing)?\s+for)\s*)?((?:[\w()/+-]+(?:\s*,\s*|\s+(?:and|or|and\/or)\s+|\s+)){0,6})$/i;
+/** Words that end a negative result's reach over a list ("negative HBsAg and positive anti-HCV"). */
+const RESULT_BREAK_RE = /\b(?:positive|detectable|detected|reactive|with|who|but|if|unless|except|history|known)\b/i;
+const TEST_WORDS = String.raw`(?:surface\s+)?(?:antibod(?:y|ies)|antigen|Ab|Ag|RNA|DNA|PCR|viral\s+loads?|serology|tests?|testing|status|results?|levels?|titers?|titres?|screen(?:ing)?|(?:at|during|on)\s+screening)`;
+const NEGATIVE_RESULT_AFTER_RE = new RegExp(
+  String.raw`^[\s:-]*(?:\(\s*[A-Za-z-]+\s*\)\s*)?(?:${TEST_WORDS}[\s:]*){0,3}(?:(?:is|are|was|were|must\s+be|should\s+be|to\s+be|be)\s+)?(?:negative|undetectable|not\s+detect(?:ed|able)|non-?reactive|seronegative|below\s+(?:the\s+)?(?:lower\s+)?(?:limit|level)\s+of\s+(?:detection|quantification)|\(\s*[-−–]\s*\)|[-−](?![\w-]))`,
+  "i",
+);
+const RESULT_WORD_GATE = /negativ|undetect|detect|reactiv|\(\s*[-−–]\s*\)|[-−]\s*$|below/i;
+/** A result stated right at the mention ("HBsAg positive", "positive HCV antibody", "HIV (-)"). */
+const RESULT_AT_RE = /\b(?:positive|negative|(?:non-?)?reactive|(?:un)?detect(?:ed|able)|seropositiv\w*|seronegativ\w*)\b|\(\s*[-−–+]\s*\)|\+/i;
+function statesResult(ctx: ClinicalContext, start: number, end: number): boolean {
+  const clause = clauseAt(ctx, start);
+  return RESULT_AT_RE.test(ctx.text.slice(Math.max(clause[0], start - 16), Math.min(clause[1], end + 30)));
+}
+
+const POSITIVE_WORD = String.raw`(?:positive|detect(?:ed|able)|reactive|seropositive|\(\s*\+\s*\)|\+)`;
+const POSITIVE_AFTER_RE = new RegExp(String.raw`^[\s:-]*(?:${TEST_WORDS}[\s:]*){0,3}(?:(?:is|are|was|were|must\s+be|should\s+be|to\s+be|be)\s+)?${POSITIVE_WORD}`, "i");
+const POSITIVE_IN_RE = new RegExp(String.raw`(?<![\w-])${POSITIVE_WORD}`, "i");
+function negativeResult(ctx: ClinicalContext, concept: string | null, start: number, end: number): boolean {
+  // Only an infection is a test's result ("HER2-negative breast cancer" is not "no breast cancer").
+  if (!concept || !isA(concept, "infection")) return false;
+  const clause = clauseAt(ctx, start);
+  const around = ctx.text.slice(Math.max(clause[0], start - 60), Math.min(clause[1], end + 60));
+  if (!RESULT_WORD_GATE.test(around)) return false;
+  // its own result comes first: "HBsAg negative or HBsAg positive"
+  if (POSITIVE_IN_RE.test(ctx.text.slice(start, end)) || POSITIVE_AFTER_RE.test(ctx.text.slice(end, Math.min(clause[1], end + 60)))) return false;
+  const before = NEGATIVE_RESULT_BEFORE_RE.exec(ctx.text.slice(Math.max(clause[0], start - 60), start));
+  if (before && !RESULT_BREAK_RE.test(before[1])) return true;
+  return NEGATIVE_RESULT_AFTER_RE.test(ctx.text.slice(end, Math.min(clause[1], end + 60)));
 }
 
 function addMetastasis(r: Run, site: string, s: number, e: number, statusStart: number, statusEnd: number): void {
@@ -284,15 +323,19 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     if (shared && shared.id !== c.value && !conds.some((x) => x.start <= shared.start && shared.start < x.end)) conds.push(shared);
     conds.push({ id: c.value, start: c.start, end: c.end });
   }
-  const seen = new Set<string>();
+  const seen = new Map<string, boolean>();
   for (const c of conds) {
     if (isConditional(ctx, c.start)) continue;
     // A relative's history ("family history of epilepsy") is not the patient's diagnosis.
     if (hasAny(ctx, FAMILY_HISTORY_GATE) && FAMILY_HISTORY_RE.test(text.slice(Math.max(clauseAt(ctx, c.start)[0], c.start - 80), c.start))) continue;
     const clause = clauseAt(ctx, c.start);
     const key = `${c.id}@${clause[0]}`;
-    if (seen.has(key)) continue; // "hepatitis B: HBsAg positive and HBV DNA…" names it once per clause
-    seen.add(key);
+    // "hepatitis B: HBsAg positive and HBV DNA…" names it once per clause; a change of result is
+    // kept ("HBsAg negative, or HBsAg positive with …": the alternatives of ./alternatives.ts)
+    const negated = negatedBefore(ctx, c.start) || negativeResult(ctx, c.id, c.start, c.end);
+    const before = seen.get(key);
+    if (before === negated || (before !== undefined && !statesResult(ctx, c.start, c.end))) continue;
+    seen.set(key, negated);
     // "hepatitis B or C": the C is hepatitis C.
     if (c.id === "hbv-infection") {
       const orC = /^\s*(?:or|and|and\/or|,|\/)\s*C\b/.exec(text.slice(c.end, c.end + 12));

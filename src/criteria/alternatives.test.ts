@@ -1,0 +1,32 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseCriteria } from "./parse.js";
+
+const first = (t: string) => parseCriteria(`Inclusion Criteria:\n- ${t}`)[0];
+const shown = (t: string) => {
+  const c = first(t);
+  const name = (i: number) => {
+    const k = c.constraints[i];
+    return k.type === "diagnosis" ? `${k.negated ? "not " : ""}${k.concept}` : k.type === "numeric" ? `${k.variable} ${k.op} ${k.value}` : k.type;
+  };
+  const show = (l: NonNullable<typeof c.logic> | number): string => (typeof l === "number" ? name(l) : `${l.op}(${l.args.map(show).join(", ")})`);
+  return c.logic ? show(c.logic) : undefined;
+};
+
+test("a negative result or a positive one with conditions: the constraints are alternatives", () => {
+  assert.equal(shown("HBsAg negative, or HBsAg positive with HBV DNA < 500 IU/mL"), "or(not hbv-infection, and(hbv-infection, hbv-dna < 500))");
+  assert.equal(
+    shown("Negative HIV test, with the following exception: patients with a positive HIV test are eligible provided they have a CD4 count ≥ 200/µL."),
+    "or(not hiv-infection, and(hiv-infection, cd4 >= 200))",
+  );
+  // what the sentence after the alternative asks is not part of it
+  assert.equal(
+    shown("HBsAg negative or HBsAg positive with HBV DNA < 500 IU/mL. Age ≥ 18 years"),
+    "and(or(not hbv-infection, and(hbv-infection, hbv-dna < 500)), age >= 18)",
+  );
+});
+
+test("no alternative without 'or' or an exception that makes the positive eligible", () => {
+  assert.equal(shown("Negative HBsAg and positive anti-HCV"), undefined);
+  assert.equal(shown("HIV negative. Patients with HIV are excluded."), undefined);
+});
