@@ -46,6 +46,12 @@ test("×ULN / LLN in all their spellings, and a list of names sharing one thresh
     ["alt", "<=", 2, "ULN"],
   ]);
   assert.deepEqual(brief("TSH within normal limits"), []);
+  // "-fold", "times of", multiples written as words
+  assert.deepEqual(brief("γ-GT > 1.2-fold ULN"), [["ggt", ">", 1.2, "ULN"]]);
+  assert.deepEqual(brief("Scr ≦1.5 times of ULN"), [["creatinine", "<=", 1.5, "ULN"]]);
+  assert.deepEqual(brief("ALT more than twice the upper limit of normal"), [["alt", ">", 2, "ULN"]]);
+  assert.deepEqual(brief("AST ≤ three times the upper limit of normal"), [["ast", "<=", 3, "ULN"]]);
+  assert.deepEqual(brief("dosed twice weekly for one year"), []);
 });
 
 test("comparators written as words", () => {

@@ -205,7 +205,7 @@ function findComparisons(text: string): Found[] {
 const UNITS_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
 const TENS_WORDS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 const NUMBER_WORD_RE = new RegExp(
-  `(?<![\\p{L}-])(?:(${TENS_WORDS.filter(Boolean).join("|")})(?:[ -](${UNITS_WORDS.slice(1, 10).join("|")}))?|(${UNITS_WORDS.join("|")}))(?![\\p{L}-])`,
+  `(?<![\\p{L}-])(?:(${TENS_WORDS.filter(Boolean).join("|")})(?:[ -](${UNITS_WORDS.slice(1, 10).join("|")}))?|(${UNITS_WORDS.join("|")})|(twice|thrice))(?![\\p{L}-])`,
   "giu",
 );
 /**
@@ -214,8 +214,8 @@ const NUMBER_WORD_RE = new RegExp(
  */
 const NUMBER_WORD_GATE = {
   test: (t: string) =>
-    /year|month|age|old/i.test(t) &&
-    /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b/i.test(t) &&
+    /year|month|age|old|ULN|LLN|limit/i.test(t) &&
+    /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twice|thrice)\b/i.test(t) &&
     /\b(?:least|most|more|less|fewer|than|older|younger|over|under|above|below|exceed\w*|minimum|maximum|up\s+to)\b|[<>≤≥]/i.test(t),
 };
 
@@ -229,7 +229,12 @@ function numberWordComparisons(text: string, out: Found[]): void {
   for (let m = NUMBER_WORD_RE.exec(text); m; m = NUMBER_WORD_RE.exec(text)) {
     const at = m.index;
     if (out.some((f) => f.cmpStart <= at && at < f.end)) continue;
-    const value = m[3] !== undefined ? UNITS_WORDS.indexOf(m[3].toLowerCase()) : TENS_WORDS.indexOf(m[1].toLowerCase()) * 10 + (m[2] ? UNITS_WORDS.indexOf(m[2].toLowerCase()) : 0);
+    const value =
+      m[4] !== undefined
+        ? (m[4].toLowerCase() === "twice" ? 2 : 3)
+        : m[3] !== undefined
+          ? UNITS_WORDS.indexOf(m[3].toLowerCase())
+          : TENS_WORDS.indexOf(m[1].toLowerCase()) * 10 + (m[2] ? UNITS_WORDS.indexOf(m[2].toLowerCase()) : 0);
     const f = comparisonOfValue(text, at, m[0], String(value), false);
     if (!f || f.op === "=" || f.q2 || f.end <= at) continue;
     WORDED.add(f);

@@ -164,7 +164,7 @@ export const UNIT_RE = new RegExp(
 
 /** "× ULN", "times the upper limit of normal", "ULN", "N" (French), "LLN". Group 1: the reference words. */
 export const ULN_RE =
-  /^[ \t]*(?:\\?[xX×*✕]|times|fois)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|age[- ]adjusted[ \t]+|institutional[ \t]+age[- ]adjusted[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|LSN|la[ \t]+(?:limite[ \t]+sup[ée]rieure[ \t]+de[ \t]+la[ \t]+)?normale|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?(?:normal(?:[ \t]+range)?|norm\b)|normal[ \t]+(?:limits?|values?)\b|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
+  /^[ \t]*(?:\\?[xX×*✕]|times(?:[ \t]+of)?|-?[ \t]*folds?(?:[ \t]+of)?|fois)?[ \t]*(?:the[ \t]+)?(?:institutional[ \t]+|age[- ]adjusted[ \t]+|institutional[ \t]+age[- ]adjusted[ \t]+|upper[ \t]+)?(ULN|LLN|UNL|ULRR|LSN|la[ \t]+(?:limite[ \t]+sup[ée]rieure[ \t]+de[ \t]+la[ \t]+)?normale|upper[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?(?:normal(?:[ \t]+range)?|norm\b)|normal[ \t]+(?:limits?|values?)\b|(?:the[ \t]+)?normal[ \t]+upper[ \t]+limits?|upper[ \t]+normal[ \t]+(?:limits?|range)|upper[ \t]+(?:limit[ \t]+of[ \t]+(?:the[ \t]+)?)?normal[ \t]+range|lower[ \t]+limits?[ \t]+of[ \t]+(?:the[ \t]+)?normal|normal[ \t]+low(?:er)?[ \t]+limits?|N(?=[ \t]*(?:[;,.)]|$|\s)))(?:[ \t]*\((?:ULN|LLN)\))?/;
 
 /** Comparators as written before a value, longest first. */
 const PREFIX: Array<[string, ComparisonOp]> = [
