@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { normaliseCriteriaText, withComparisonWrapsJoined } from "./normalise-text.js";
+import { normaliseCriteriaText, withComparisonWrapsJoined, withoutPageFurniture } from "./normalise-text.js";
 import { parseCriteria } from "./parse.js";
 import type { NumericConstraint } from "./types.js";
 
@@ -71,4 +71,19 @@ test("withComparisonWrapsJoined: a value and its unit or 'times the ULN', a list
   assert.deepEqual(numeric("contraception for at least 7\n months after the last dose"), []);
   // a list item numbered on the next line is not a value
   assert.equal(withComparisonWrapsJoined("ECOG 0-1 and\n2. Age over 18"), "ECOG 0-1 and\n2. Age over 18");
+});
+
+test("full-width forms become ASCII in place: '＞１．５', '１，５００／mm３', '（1）', '：'", () => {
+  const t = "Age：２０～７９ years; creatinine ＞１．５ mg/dL; ANC ≧１，５００／mm３ （1）";
+  const n = normaliseCriteriaText(t);
+  assert.equal(n, "Age:20~79 years; creatinine >1.5 mg/dL; ANC ≧1,500/mm3 (1)");
+  assert.equal(n.length, t.length);
+});
+
+test("a page's header and footer inside a criterion are blanked, same length; the first line is the criterion's", () => {
+  const t = "Absolute neutrophil count ≥ 1.5 ×\n\nPage 14 of 87\nCONFIDENTIAL\nSTUDY-123 Clinical Study Protocol Version 3.0, 12-Mar-2021\n\n10^9/L.";
+  const b = withoutPageFurniture(t);
+  assert.equal(b.length, t.length);
+  assert.equal(b.replace(/\s+/g, " "), "Absolute neutrophil count ≥ 1.5 × 10^9/L.");
+  assert.equal(withoutPageFurniture("Page 3 of the protocol lists them\n- Hb ≥ 9"), "Page 3 of the protocol lists them\n- Hb ≥ 9");
 });

@@ -5,6 +5,8 @@
  * - Unicode spaces (no-break U+00A0, thin, narrow no-break, ideographic, zero-width, BOM)
  *   become plain spaces: saved registry pages are full of "Age\u00a0≥\u00a018", and every
  *   pattern of the parser writes a space as " " or "[ \t]".
+ * - Full-width forms (U+FF01–FF5E: "＞１．５", "１，５００／mm３", "（1）", "：") become their
+ *   ASCII characters, as Chinese and Japanese registries' texts write them.
  * - HTML character references left in a text ("Age &ge; 18", "&bull; Platelets &gt;= 100")
  *   become the character they stand for, padded with spaces to the reference's length: a
  *   comparison sign at the end of the reference (so "&gt;=" reads ">="), anything else at
@@ -76,7 +78,34 @@ export function normaliseCriteriaText(text: string): string {
   let out = text;
   if (out.includes("&")) out = out.replace(REFERENCE_RE, decodedReference);
   if (HAS_SPACES_RE.test(out)) out = out.replace(SPACES_RE, " ");
+  if (HAS_FULL_WIDTH_RE.test(out)) out = out.replace(FULL_WIDTH_RE, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   return out;
+}
+
+const FULL_WIDTH_RE = /[\uff01-\uff5e]/g;
+const HAS_FULL_WIDTH_RE = /[\uff01-\uff5e]/;
+
+/**
+ * A protocol's page header or footer copied with the text ("Protocol XYZ-123 Version 2.0 Page
+ * 12 of 80", "CONFIDENTIAL", "Page 14"): no criterion. The segmenter skips such lines between
+ * items; inside an item they interrupt (a page break in "ANC ≥ 1.5 ×" … "10^9/L") they are
+ * blanked by withoutPageFurniture.
+ */
+export const PAGE_FURNITURE =
+  /\bpage\s+\d{1,4}\s+of\s+\d{1,4}\b|^(?:strictly\s+)?confidential$|^page\s+\d{1,4}$|\b(?:protocol|amendment)\b[^.;:]{0,60}\b(?:v(?:ersion)?\s*\d+(?:\.\d+)*|confidential)\b|\bclinical\s+(?:study|trial)\s+protocol\b/i;
+
+/** Whether a line (trimmed, without a bullet) is a page's header or footer. */
+export function isPageFurniture(trimmed: string): boolean {
+  return (/age\s|rotocol/.test(trimmed) || trimmed.length <= 22) && trimmed.split(/\s+/).length <= 14 && PAGE_FURNITURE.test(trimmed);
+}
+
+/** A criterion's text with its page headers and footers (whole lines after its first) blanked, same length. */
+export function withoutPageFurniture(text: string): string {
+  if (!text.includes("\n") || !/age|rotocol|onfidential/i.test(text)) return text;
+  return text.replace(/(?<=\n)[^\n]*/g, (line) => {
+    const t = line.trim();
+    return t && !/^[-*•\d]/.test(t.replace(/^page\b/i, "")) && isPageFurniture(t) ? " ".repeat(line.length) : line;
+  });
 }
 
 /**

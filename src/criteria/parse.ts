@@ -17,7 +17,7 @@ import type { Study } from "../model/study.js";
 import { constraintStart, extractClinicalConstraints } from "./clinical/index.js";
 import { findVariables, isTimeVariable, labTableVersion, variableById } from "./lexicon.js";
 import { extractNumeric, type NumericSubject } from "./numeric.js";
-import { normaliseCriteriaText, withComparisonWrapsJoined } from "./normalise-text.js";
+import { normaliseCriteriaText, withComparisonWrapsJoined, withoutPageFurniture } from "./normalise-text.js";
 import { inferDeniedItems, inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
@@ -48,6 +48,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     return s ?? undefined;
   };
   for (const seg of segments) {
+    seg.text = withoutPageFurniture(seg.text);
     const { constraints: numeric, logic } = extractNumeric(withComparisonWrapsJoined(seg.text), seg.span[0], seg.parent !== undefined ? subjectFor(seg.parent) : undefined);
     let clinical: Constraint[] = [];
     if (!opts.numericOnly) {

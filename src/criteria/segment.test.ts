@@ -364,3 +364,68 @@ test("headings written as a bullet ('-  INCLUSION CRITERIA:') or in brackets ('[
     ],
   );
 });
+
+test("headings in French, Spanish, Chinese and Japanese; 'non-inclusion criteria' in a lead-in is exclusion", () => {
+  const kinds = (text: string) => segmentCriteria(text).map((s) => [s.kind, s.text]);
+  assert.deepEqual(kinds("Critères d'inclusion / Inclusion criteria:\n- Age ≥ 18\nCritères de non-inclusion / Non-inclusion criteria:\n- Grossesse / Pregnancy"), [
+    ["inclusion", "Age ≥ 18"],
+    ["exclusion", "Grossesse / Pregnancy"],
+  ]);
+  assert.deepEqual(kinds("Criterios de inclusión:\n- Edad ≥ 18\nCriterios de exclusión:\n- Embarazo"), [
+    ["inclusion", "Edad ≥ 18"],
+    ["exclusion", "Embarazo"],
+  ]);
+  assert.deepEqual(kinds("入选标准:\n1、年龄18~65岁;\n排除标准：\n1、妊娠"), [
+    ["inclusion", "年龄18~65岁;"],
+    ["exclusion", "妊娠"],
+  ]);
+  assert.deepEqual(kinds("選択基準\n1) 20歳以上\n除外基準\n1) 妊娠中"), [
+    ["inclusion", "20歳以上"],
+    ["exclusion", "妊娠中"],
+  ]);
+  // "non-inclusion criteria" in a lead-in sentence heads an exclusion list
+  assert.deepEqual(kinds("Patients presenting any of the following non-inclusion criteria:\n- Pregnancy"), [["exclusion", "Pregnancy"]]);
+});
+
+test("a wrapped line that starts with a quantity ('1.5 x' ⏎ '10^9/L', 'pressure' ⏎ '> 160 mmHg') continues its item", () => {
+  const texts = (text: string) => segmentCriteria(text).map((s) => s.text);
+  assert.deepEqual(texts("Inclusion Criteria:\n1. ANC of at least 1.5 x\n10^9/L.\n2. Platelet count of at least\n100,000/mm3.\n3. History of MI within\n6 months."), [
+    "ANC of at least 1.5 x\n10^9/L.",
+    "Platelet count of at least\n100,000/mm3.",
+    "History of MI within\n6 months.",
+  ]);
+  assert.deepEqual(texts("Exclusion Criteria:\n1. Uncontrolled hypertension (systolic blood pressure\n> 160 mmHg).\n2. Pregnancy"), [
+    "Uncontrolled hypertension (systolic blood pressure\n> 160 mmHg).",
+    "Pregnancy",
+  ]);
+  // a typed break still separates: "…limits." ⏎ "2 weeks of …" starts nothing new only after an unfinished line
+  assert.deepEqual(texts("Inclusion Criteria:\n- Age 18 years or older.\n- Hb ≥ 9 g/dL."), ["Age 18 years or older.", "Hb ≥ 9 g/dL."]);
+});
+
+test("a saved page's chrome is no criterion: controls, tab labels, lone bullets, the registry's boilerplate, study fields", () => {
+  const text = [
+    "Criteria",
+    "Inclusion Criteria:",
+    "  • Age 18 years and older",
+    "  •",
+    "  • Hb ≥ 9 g/dL",
+    "Show more",
+    "Exclusion Criteria:",
+    "  • Known CNS metastases",
+    "  • Other protocol-defined inclusion/exclusion criteria may apply",
+    "Back to top",
+    "",
+    "Ages Eligible for Study:   18 Years and older   (Adult, Older Adult)",
+    "Sexes Eligible for Study:   All",
+  ].join("\n");
+  assert.deepEqual(
+    segmentCriteria(text).map((s) => [s.kind, s.text]),
+    [
+      ["inclusion", "Age 18 years and older"],
+      ["inclusion", "Hb ≥ 9 g/dL"],
+      ["exclusion", "Known CNS metastases"],
+      ["inclusion", "Ages Eligible for Study:   18 Years and older   (Adult, Older Adult)"],
+      ["inclusion", "Sexes Eligible for Study:   All"],
+    ],
+  );
+});

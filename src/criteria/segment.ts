@@ -7,6 +7,7 @@
  * bullet style change under such an item), wrapped lines (joined into their item) and
  * paragraphs (blank-line separated texts without bullets).
  */
+import { isPageFurniture } from "./normalise-text.js";
 import type { CriterionKind, Span } from "./types.js";
 
 export interface Segment {
@@ -30,10 +31,13 @@ const SHORT_HEADING = /^[ \t]*(?:[#*_]+[ \t]*|[-–•][ \t]+|[[【][ \t]*)?(inc
 const CRITERIA_FOR = /^[ \t]*criteria[ \t]+for[ \t]+(inclusion|exclusion|non[- ]?inclusion)[ \t]*:?[ \t]*/i;
 /** A registry field's label at the start of a line. */
 const REGISTRY_FIELD =
-  /^(?:(?:minimum|maximum|lower|upper)\s+age(?:\s+limit)?|age\s+(?:minimum|maximum|from|to|limits?|group)|participant\s+type\(?s?\)?|(?:gender|sex)(?=\s*[:：]|\s*$)|target\s+(?:number|sample\s+size)(?:\s+of\s+participants)?|accepts\s+healthy\s+volunteers?|healthy\s+volunteers?(?=\s*[:：?])|can\s+healthy\s+volunteers\s+participate\??)/i;
+  /^(?:(?:minimum|maximum|lower|upper)\s+(?:eligible\s+)?age(?:\s+limit)?|(?:ages?|sexes|genders?|sex)\s+eligible(?:\s+for\s+(?:the\s+)?study)?|age\s+(?:minimum|maximum|from|to|limits?|group)|participant\s+type\(?s?\)?|(?:gender|sex)(?=\s*[:：]|\s*$)|target\s+(?:number|sample\s+size)(?:\s+of\s+participants)?|accepts\s+healthy\s+volunteers?|healthy\s+volunteers?(?=\s*[:：?])|can\s+healthy\s+volunteers\s+participate\??)/i;
 /** The values a "Sex" or "Gender" field takes, alone on the line after its label. */
 const SEX_VALUE = /^(?:both|all|male|female|males|females|male\s+and\s+female|female\s+and\s+male|male\s+only|female\s+only|not\s+specified)\.?$/i;
-const PAGE_FURNITURE = /\bpage\s+\d{1,4}\s+of\s+\d{1,4}\b|^(?:strictly\s+)?confidential$/i;
+/** A saved web page's controls and tab labels ("Show more", "Back to top", "Criteria" alone). */
+const PAGE_CONTROL = /^(?:show\s+(?:more|less|all)|read\s+(?:more|less)|see\s+(?:more|less|all)|back\s+to\s+top|go\s+to\s+(?:top|section)|criteria|expand(?:\s+all)?|collapse(?:\s+all)?)$/i;
+/** The registry's boilerplate after a summary of the criteria: it asks nothing of the patient. */
+const BOILERPLATE = /^other\s+(?:protocol[- ]defined|protocol[- ]specific|study[- ]specific)\s+(?:inclusion|exclusion|inclusion\s*\/\s*exclusion|eligibility)\s+criteria\s+(?:may|will|might)\s+apply\.?$/i;
 
 /** A line that starts with a footnote mark: superscript digits, †, ‡, §, ¶. */
 const FOOTNOTE = /^[ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰†‡§¶]+[ \t]*\p{L}/u;
@@ -50,7 +54,15 @@ function isSentenceAfterHeading(heading: string): boolean {
   return !/^\s*(?:(?:for|of|in|to)\b|\(|-|–)/i.test(trailing) && !/\b(?:below|following|as follows|listed|apply|applies)\b/i.test(trailing);
 }
 
-const MAY_BE_HEADING = /clusion|eligib|selection|criteria/i;
+const MAY_BE_HEADING = /clusi|eligib|selection|criteria|标准|基準/i;
+
+/**
+ * Headings in the other languages registries publish in, alone or beside the English one:
+ * "Critères d'inclusion / Inclusion criteria:", "Critères de non-inclusion", "Criterios de
+ * exclusión", "入选标准:", "纳入标准：", "排除标准：", "選択基準", "除外基準".
+ */
+const OTHER_LANGUAGE_HEADING =
+  /^[ \t]*(?:[#*_]+[ \t]*|[-–•][ \t]+|[[【][ \t]*)?(?:(?:[A-Z]\.)?\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?(crit[èe]res?[ \t]+(?:d['’][ \t]*|de[ \t]+)(?:non[- ]?)?(?:inclusion|exclusion)|criterios[ \t]+de[ \t]+(?:no[ \t]+)?(?:inclusi[óo]n|exclusi[óo]n)|(?:入选|纳入|入组|排除)标准|(?:選択|除外)基準)(?:[ \t]*[/(][^\n:：]{0,60})?[ \t]*(?:[:：]|$)[ \t]*/iu;
 
 /**
  * A bulleted line is a heading ("-  INCLUSION CRITERIA:") only when it is nothing but the heading's
@@ -65,10 +77,10 @@ const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*|[-–•][ \t]+|[[【][ \t]*)?(incl
 
 /** A lead-in sentence's words that make it an exclusion list's heading ("… will be excluded:", "… are not eligible if:"). */
 const LEAD_IN_EXCLUSION =
-  /\b(?:exclusion[ \t]+criteria|(?:be|are|is)[ \t]+excluded|excluded[ \t]+(?:if|from)|not[ \t]+(?:be[ \t]+)?eligible|ineligible|not[ \t]+be[ \t]+(?:enrolled|included|randomi[sz]ed|entered)|will[ \t]+not[ \t]+(?:be[ \t]+)?(?:enrolled|included|participate))\b/i;
+  /\b(?:(?:exclusion|non[- ]?inclusion)[ \t]+criteria|(?:be|are|is)[ \t]+excluded|excluded[ \t]+(?:if|from)|not[ \t]+(?:be[ \t]+)?eligible|ineligible|not[ \t]+be[ \t]+(?:enrolled|included|randomi[sz]ed|entered)|will[ \t]+not[ \t]+(?:be[ \t]+)?(?:enrolled|included|participate))\b/i;
 /** … and an inclusion list's ("Patients must meet all of the following criteria to be eligible:", "To be eligible, participants must:"). */
 const LEAD_IN_INCLUSION =
-  /\b(?:inclusion[ \t]+criteria|(?:meet|fulfil+|satisfy|have)[ \t]+(?:all|each)[ \t]+(?:of[ \t]+)?the[ \t]+following|to[ \t]+be[ \t]+(?:eligible|included|enrolled)|(?:are|is)[ \t]+eligible[ \t]+(?:if|when)|eligible[ \t]+(?:for|to)[ \t]+(?:inclusion|enrol+ment|participat)\w*)\b/i;
+  /\b(?:(?<!non[- ]?)inclusion[ \t]+criteria|(?:meet|fulfil+|satisfy|have)[ \t]+(?:all|each)[ \t]+(?:of[ \t]+)?the[ \t]+following|to[ \t]+be[ \t]+(?:eligible|included|enrolled)|(?:are|is)[ \t]+eligible[ \t]+(?:if|when)|eligible[ \t]+(?:for|to)[ \t]+(?:inclusion|enrol+ment|participat)\w*)\b/i;
 
 /**
  * The kind of list a lead-in sentence heads, when the line is one: no bullet, at most 25 words,
@@ -84,7 +96,7 @@ function leadInKind(trimmed: string): CriterionKind | undefined {
 
 type MarkerType = "star" | "dash" | "dot" | "num." | "num)" | "(num)" | "alpha." | "alpha)" | "roman" | "circled";
 const BULLET =
-  /^([ \t]*)(?:([*\-•·▪◦‣⁃–—»>+○●■□◆◇►➢✓✔❖o])[ \t]+|(\d{1,2})([.)、）])(?=[ \t]*\S)(?![\d])[ \t]*|[(（](\d{1,2})[)）][ \t]*|([a-hj-z])([.)])[ \t]+|\(([a-hj-z])\)[ \t]+|((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))([.):])[ \t]+|([①-⑳])[ \t]*)/i;
+  /^([ \t]*)(?:([*\-•·▪◦‣⁃–—»>+○●■□◆◇►➢✓✔❖o](?=[ \t])|・)[ \t]*|(\d{1,2})([.)、）])(?=[ \t]*\S)(?![\d])[ \t]*|[(（](\d{1,2})[)）][ \t]*|([a-hj-z])([.)])[ \t]+|\(([a-hj-z])\)[ \t]+|((?:i|ii|iii|iv|v|vi|vii|viii|ix|x|xi|xii))([.):])[ \t]+|([①-⑳])[ \t]*)/i;
 const ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"];
 
 interface Marker {
@@ -107,6 +119,8 @@ function readMarker(line: string): Marker | undefined {
     const c = m[2];
     // "o" is a bullet (word processors' second-level list) only in lower case
     if (c === "O") return undefined;
+    // "> 160 mmHg" on a wrapped line is a comparison, not a ">" bullet
+    if ((c === ">" || c === "+") && /\d/.test(line[contentStart] ?? "")) return undefined;
     const type: MarkerType = c === "*" ? "star" : c === "-" || c === "–" || c === "—" ? "dash" : "dot";
     return { indent, type, contentStart };
   }
@@ -131,6 +145,8 @@ function headingKind(word: string): CriterionKind | "keep" {
   if (w.startsWith("non")) return "exclusion";
   if (w === "inclusion") return "inclusion";
   if (w === "exclusion") return "exclusion";
+  if (/non[- ]?inclusion|no[ \t]+inclusi|exclusi|排除|除外/.test(w)) return "exclusion";
+  if (/inclusi|入选|纳入|入组|選択/.test(w)) return "inclusion";
   return "keep";
 }
 
@@ -185,7 +201,9 @@ function wrapWidth(text: string): number {
 }
 
 /** A line ending in a word or sign that needs what follows ("… and", "… of", "≥"). */
-const CONNECTOR_END = /(?:[,\-–/(&+=<>≤≥]|\b(?:and|or|of|with|without|to|the|a|an|in|for|than|by|at|on|from|per|including|following|as|be|is|are|who|which|that|not|no|any|both|either|its|their|has|have|had)\b)\s*$/i;
+const CONNECTOR_END = /(?:[,\-–/(&+=<>≤≥×]|\b(?:and|or|of|with|without|to|the|a|an|in|for|than|by|at|on|from|per|including|following|as|be|is|are|who|which|that|not|no|any|both|either|its|their|has|have|had|least|most|within|over|under|above|below|x|times|about|approximately)\b)\s*$/i;
+/** A line that starts with a quantity's number and unit ("10^9/L.", "100,000/mm3", "6 months"): the rest of a comparison. */
+const QUANTITY_START = /^\d[\d.,]*[ \t]*(?:[x×*^/%µμ⁰¹²³⁴⁵⁶⁷⁸⁹]|(?:mg|g|mmol|[µμu]mol|ng|pg|mL|ml|dL|L|IU|U|cells|copies|mm|cm|kg|ms|msec|mmHg|months?|weeks?|days?|years?|hours?)\b)/;
 
 /**
  * A line break that was typed, not made by wrapping: the line starts like an item (a capital
@@ -197,6 +215,7 @@ const CONNECTOR_END = /(?:[,\-–/(&+=<>≤≥]|\b(?:and|or|of|with|without|to|t
 function isDeliberateBreak(prev: string, line: string, width: () => number, top: Open | undefined, indent: number): boolean {
   const trimmed = line.trim();
   if (!/^[A-Z0-9\u00C0-\u00DE]/.test(trimmed) || CONNECTOR_END.test(prev)) return false;
+  if (QUANTITY_START.test(trimmed) && !/[.;:!?]\s*$/.test(prev)) return false;
   if (top && top.type !== "para" && top.type !== "group" && indent > top.indent) return false;
   // A short title ("Neonates:", "Healthy controls:") heads the items that follow.
   if (/:\s*$/.test(trimmed) && trimmed.split(/\s+/).length <= 6) return true;
@@ -252,7 +271,7 @@ export function segmentCriteria(text: string): Segment[] {
 
     // headings
     // (every heading names inclusion, exclusion, eligibility, selection or criteria: most lines are not tried)
-    const h = MAY_BE_HEADING.test(line) && !isBulletedSentence(line) ? (HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line)) : null;
+    const h = MAY_BE_HEADING.test(line) && !isBulletedSentence(line) ? (HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line) ?? OTHER_LANGUAGE_HEADING.exec(line)) : null;
     const rest = h ? line.slice(h[0].length) : "";
     if (h && (h[0].length >= line.length - 1 || /[:：]\s*$/.test(h[0]) || line.length < 90 || readMarker(rest) !== undefined)) {
       const k = headingKind(h[1]);
@@ -317,7 +336,19 @@ export function segmentCriteria(text: string): Segment[] {
     }
     // A protocol's page header or footer copied with the text ("Protocol XYZ-123 Version 2.0 Page 12
     // of 80", "CONFIDENTIAL"): no criterion, and the item it interrupts goes on after it.
-    if ((trimmed.includes("age ") || trimmed.length <= 22) && PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14 && !readMarker(line)) {
+    if (isPageFurniture(trimmed) && !readMarker(line)) {
+      if (nl >= text.length) break;
+      continue;
+    }
+    // a page number alone, between items
+    if ((trimmed.length <= 14 && PAGE_CONTROL.test(trimmed)) || (/^\d{1,3}$/.test(trimmed) && current && /[.;]\s*$/.test(text.slice(current.span[0], current.span[1])))) {
+      if (nl >= text.length) break;
+      continue;
+    }
+    // a bullet with nothing after it, and the registry's "Other protocol-defined … criteria may apply"
+    if (/^[*\-•·・▪◦‣⁃–—○●■□◆◇►➢]$/.test(trimmed) || (/pply\.?$/.test(trimmed) && BOILERPLATE.test(line.slice(readMarker(line)?.contentStart ?? 0).trim()))) {
+      current = undefined;
+      blankSince = true;
       if (nl >= text.length) break;
       continue;
     }
@@ -440,8 +471,15 @@ export function segmentCriteria(text: string): Segment[] {
         continue;
       }
     }
-    if (current && blankSince && stack.length && stack[stack.length - 1].type !== "para" && /^[a-z]/.test(trimmed)) {
-      // continuation after a stray blank line (lower-case start)
+    if (
+      current &&
+      blankSince &&
+      stack.length &&
+      stack[stack.length - 1].type !== "para" &&
+      (/^[a-z]/.test(trimmed) || (QUANTITY_START.test(trimmed) && CONNECTOR_END.test(text.slice(current.span[0], current.span[1]))))
+    ) {
+      // continuation after a stray blank line (lower-case start), or a page break inside a
+      // comparison ("≥ 1.5 ×", the page's footer, then "10^9/L.")
       current.span[1] = contentEnd;
       blankSince = false;
       if (nl >= text.length) break;
