@@ -57,7 +57,10 @@ export function buildContext(text: string, offset: number): ClinicalContext {
     tokens,
     clauses,
     // "opioid use disorder", "alcohol dependence", "benzodiazepine withdrawal": a disorder, not the drug taken
-    drugMatches: drugs.scan(text, tokens).filter((m) => !DISORDER_AFTER_DRUG.test(text.slice(m.end, m.end + 24))),
+    // "CKD-EPI" (an equation), "MDRD-EPI": an abbreviation joined to a word before it is part of another name
+    drugMatches: drugs.scan(text, tokens).filter(
+      (m) => !DISORDER_AFTER_DRUG.test(text.slice(m.end, m.end + 24)) && !(m.start > 1 && text[m.start - 1] === "-" && /[A-Za-z0-9]/.test(text[m.start - 2]) && /^[A-Z0-9]{2,5}$/.test(text.slice(m.start, m.end))),
+    ),
     procedureMatches: procedures.scan(text, tokens),
     windows: undefined,
   };
@@ -155,7 +158,7 @@ export function clauseAt(ctx: ClinicalContext, i: number): Span {
 const NEGATION_BEFORE_RE =
   /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+(?:for|in|on)|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
 /** "not limited to", "not only", "no more than": hedges and comparisons, not denials. */
-const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b|\bwith\s+or\s+without\b|\bor\s+not\b|\bnot\s+(?:tolerate|tolerated|tolerating)\b`;
+const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b|\bwith\s+or\s+without\b|\bor\s+not\b|\bnot\s+(?:tolerate|tolerated|tolerating)\b|\b(?:no|not|non-?)[\s-]*(?:adequate(?:ly)?\s+|clinical\s+|sufficient(?:ly)?\s+)?(?:respon(?:d|ded|ding|se|sive)|benefit(?:ed)?|improve(?:d|ment)?|controlled)\s+(?:to|from|with|by|on|despite)\b|\bdid\s+not\s+(?:respond|benefit|improve)\b`;
 const HEDGE_RE = new RegExp(HEDGE_SRC, "i");
 const HEDGE_G_RE = new RegExp(HEDGE_SRC, "gi");
 /** Words that end the reach of a negation ("no A but B": B is not denied). */

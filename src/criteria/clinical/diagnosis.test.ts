@@ -238,3 +238,12 @@ test("a negative test result denies the infection it tests for; a positive one n
   assert.deepEqual(neg("Negative for human immunodeficiency virus (HIV)"), ["not hiv-infection"]);
   assert.deepEqual(neg("HBsAg negative, or HBsAg positive with low viral load"), ["not hbv-infection", "hbv-infection"]);
 });
+
+test("names that contain a condition: instruments ('… Scale for Schizophrenia'), ocular and intracranial hypertension; 'Type 1 or type 2 diabetes'", () => {
+  const ids = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Depression as measured by the Calgary Depression Scale for Schizophrenia"), ["major-depressive-disorder"]);
+  assert.deepEqual(ids("Ocular hypertension or open-angle glaucoma"), ["ocular-hypertension", "glaucoma"]);
+  assert.deepEqual(ids("History of idiopathic intracranial hypertension"), ["intracranial-hypertension"]);
+  assert.deepEqual(ids("Type 1 or type 2 diabetes mellitus"), ["type-1-diabetes", "type-2-diabetes"]);
+  assert.deepEqual(ids("T2D not adequately controlled"), ["type-2-diabetes"]);
+});

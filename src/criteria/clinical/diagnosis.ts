@@ -318,6 +318,8 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     // "treatment for the prevention of systemic fungal infection", "at high risk for stroke": not had
     const before40 = text.slice(Math.max(0, c.start - 40), c.start);
     if (/preven|prophyla|risk/i.test(before40) && NOT_THE_DISEASE_BEFORE.test(before40)) continue;
+    // "Calgary Depression Scale for Schizophrenia", "Disease Activity Score for Rheumatoid Arthritis": an instrument's name
+    if (INSTRUMENT_FOR_BEFORE.test(before40)) continue;
     // "psychotic and schizoaffective disorders", "viral or autoimmune hepatitis": the first shares the head noun
     const shared = sharedHeadBefore(text, c.start, c.end);
     if (shared && shared.id !== c.value && !conds.some((x) => x.start <= shared.start && shared.start < x.end)) conds.push(shared);
@@ -361,6 +363,7 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
 }
 
 const NOT_THE_DISEASE_BEFORE = /\b(?:prevention|prophylaxis|preventing|prevent|risk|risks)\s+(?:of|for|against)?\s*(?:(?:the|a|an|systemic|invasive|recurrent|future|developing)\s+)*$/i;
+const INSTRUMENT_FOR_BEFORE = /\b(?:scales?|scores?|index|questionnaires?|inventory|instrument|rating)\s+(?:for|in)\s+(?:the\s+)?$/i;
 const NOT_THE_DISEASE_AFTER = /^[\s-]*(?:vaccin\w*|immuni[sz]ation|booster|(?:rating\s+|symptom\s+|severity\s+)?(?:scales?|scores?|index|questionnaires?|inventory))\b/i;
 
 /** The word before "infection" ("listeria infection", "urinary tract infection"): group 1 the words naming its kind. */
@@ -370,7 +373,7 @@ const NOT_A_KIND =
   /^(?:.*\s)?(?:active|acute|chronic|serious|severe|significant|clinically|uncontrolled|systemic|known|any|other|concurrent|ongoing|current|recent|untreated|opportunistic|intercurrent|requiring|with|without|have|has|had|having|and|or|no|evidence|history|signs|suspected|documented|underlying|major|minor|mild|moderate|persistent|recurrent|the|of|an|a|significant)$/i;
 
 const HEAD_NOUN = /\b(disorders?|diseases?|syndromes?|infections?|cancers?|carcinomas?|tumou?rs?|hepatitis|neoplasms?|insufficiency|failure)$/i;
-const COORDINATED_BEFORE = /\b([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?)\s*(?:,\s*|\s+(?:and|or|and\/or)\s+|\/)$/;
+const COORDINATED_BEFORE = /\b([A-Za-z][\w'’-]*(?:\s+[A-Za-z0-9][\w'’-]*)?)\s*(?:,\s*|\s+(?:and|or|and\/or)\s+|\/)$/;
 
 /**
  * A condition named by a modifier that shares the head noun of the next one ("psychotic and

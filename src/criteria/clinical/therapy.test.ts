@@ -219,3 +219,13 @@ test("therapies a patient could have, or that describe a disease, are not therap
   // Received therapies beside the words stay.
   assert.ok(byConcept("Patients who underwent surgery and are suitable for radiotherapy").has("surgery"));
 });
+
+test("a drug the patient did not respond to was taken: 'no response to clozapine', 'not adequately controlled with metformin'; 'CKD-EPI' is no epirubicin", () => {
+  const neg = (t: string) => extractTherapy(t, 0).map((c) => `${c.negated ? "not " : ""}${c.concept}`);
+  assert.deepEqual(neg("Treatment-resistant schizophrenia defined as no response to clozapine"), ["clozapine"]);
+  assert.deepEqual(neg("Did not respond to methotrexate"), ["methotrexate"]);
+  assert.deepEqual(neg("Type 2 diabetes not adequately controlled with metformin"), ["metformin"]);
+  assert.deepEqual(neg("No benefit from prior anti-PD-1"), ["anti-pd-1"]);
+  assert.deepEqual(neg("No prior treatment with pembrolizumab"), ["not pembrolizumab"]);
+  assert.deepEqual(neg("eGFR ≥ 30 mL/min/1.73 m² by CKD-EPI"), []);
+});
