@@ -582,3 +582,14 @@ test("a test result and its alternative: 'HBsAg negative, or HBsAg positive with
   assert.equal(evaluateCriterion(h, ctx({ ...hiv, observations: [cd4(350)] })).result.status, "pass");
   assert.equal(evaluateCriterion(h, ctx({ ...hiv, observations: [cd4(90)] })).result.status, "fail");
 });
+
+test("class membership: etoposide is no topoisomerase I inhibitor, leuprorelin no antiandrogen; brand names of BRAF, MEK and FLT3 inhibitors", () => {
+  const status = (text: string, p: Patient) => evaluateCriterion(parseCriteria(text)[0], ctx(p)).result.status;
+  const took = (name: string): Patient => ({ medications: [{ name, start: "2025-01-01", end: "2025-06-01" }] });
+  assert.equal(status("Exclusion Criteria:\n- Prior topoisomerase I inhibitor", took("etoposide")), "pass");
+  assert.equal(status("Exclusion Criteria:\n- Prior topoisomerase I inhibitor", took("Hycamtin")), "fail");
+  assert.equal(status("Exclusion Criteria:\n- Anti-androgen within 4 weeks", { medications: [{ name: "leuprorelin", start: "2024-01-01" }] }), "pass");
+  assert.equal(status("Exclusion Criteria:\n- Prior BRAF or MEK inhibitor", took("Tafinlar")), "fail");
+  assert.equal(status("Exclusion Criteria:\n- Prior BRAF or MEK inhibitor", took("Mekinist")), "fail");
+  assert.equal(status("Exclusion Criteria:\n- Prior FLT3 inhibitor", took("Xospata")), "fail");
+});

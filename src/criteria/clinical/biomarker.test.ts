@@ -68,3 +68,10 @@ test("not biomarkers: drug targets, lab names, responses, markers without a stat
   ])
     assert.deepEqual(view(t), [], t);
 });
+
+test("FLT3 (ITD, TKD) and NPM1 mutations", () => {
+  const b = (t: string) => extractBiomarkers(t, 0).map((c) => `${c.marker} ${c.status}`);
+  assert.deepEqual(b("Documented FLT3 mutation (ITD or TKD)"), ["FLT3 mutated"]);
+  assert.deepEqual(b("Known FLT3-ITD mutation"), ["FLT3 mutated"]);
+  assert.deepEqual(b("NPM1-mutated AML"), ["NPM1 mutated"]);
+});

@@ -34,6 +34,8 @@ const MARKERS: MarkerDef[] = [
   { marker: "BRCA", src: String.raw`g?BRCA[12]?(?:/[12])?` },
   { marker: "PIK3CA", src: String.raw`PIK3CA` },
   { marker: "IDH", src: String.raw`IDH[12]?` },
+  { marker: "FLT3", src: String.raw`FLT-?3` },
+  { marker: "NPM1", src: String.raw`NPM-?1` },
   { marker: "FGFR", src: String.raw`FGFR[1-4]?` },
   { marker: "PD-L1", src: String.raw`PD-?L1` },
   { marker: "TMB", src: String.raw`TMB|tumou?r\s+mutation(?:al)?\s+burden` },
@@ -60,6 +62,8 @@ const STATUS_DEFS: Array<[RegExp, string | null]> = [
   [/^(?:sensiti[sz]ing|activating|driver)\s+(?:gene\s+)?(?:mutations?|alterations?)/i, null], // kept as written
   [/^(?:exon\s*19\s*(?:deletions?|del)|exon\s*20\s*(?:insertions?|ins)|exon\s*21\s*(?:L858R|mutations?)|exon\s*14\s*skipping(?:\s+mutations?)?)/i, null],
   [/^(?:V600[EK]?|G12[CDVSR]?|T790M|L858R|C797S|G13D|Q61[A-Z]?)\b(?:\s+mutations?)?/, null],
+  // FLT3: internal tandem duplication or tyrosine kinase domain mutation, both mutations
+  [/^(?:[-\s]?(?:ITD|TKD|D835[A-Z]?)(?:\s*(?:\/|or|and|,)\s*(?:ITD|TKD|D835[A-Z]?))?)\b(?:\s+mutations?)?/, "mutated"],
   [/^(?:mutation[-\s]?positive|mutant|mutated|mutations?|altered|alterations?|variants?|aberrations?)\b/i, "mutated"],
   [/^(?:rearrange(?:d|ments?)|fusions?|fusion[-\s]positive|translocations?|translocated)\b/i, "fusion"],
   [/^(?:amplifi(?:ed|cations?))\b/i, "amplified"],

@@ -247,3 +247,12 @@ test("names that contain a condition: instruments ('… Scale for Schizophrenia'
   assert.deepEqual(ids("Type 1 or type 2 diabetes mellitus"), ["type-1-diabetes", "type-2-diabetes"]);
   assert.deepEqual(ids("T2D not adequately controlled"), ["type-2-diabetes"]);
 });
+
+test("leukaemias and lymphomas by kind: AML, APL (an AML), CNS leukaemia, MDS, DLBCL, mantle cell lymphoma", () => {
+  const ids = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Relapsed or refractory AML"), ["aml"]);
+  assert.deepEqual(ids("Acute promyelocytic leukemia"), ["apl"]);
+  assert.deepEqual(ids("Active CNS leukemia"), ["cns-leukemia"]);
+  assert.deepEqual(ids("MDS or CML"), ["mds", "cml"]);
+  assert.deepEqual(ids("MCL, DLBCL or follicular lymphoma"), ["mantle-cell-lymphoma", "dlbcl", "follicular-lymphoma"]);
+});

@@ -229,3 +229,12 @@ test("a drug the patient did not respond to was taken: 'no response to clozapine
   assert.deepEqual(neg("No prior treatment with pembrolizumab"), ["not pembrolizumab"]);
   assert.deepEqual(neg("eGFR ≥ 30 mL/min/1.73 m² by CKD-EPI"), []);
 });
+
+test("classes: topoisomerase I vs II, antiandrogens vs ADT vs ARPIs, BRAF/MEK/FLT3 inhibitors, calcineurin inhibitors", () => {
+  const ids = (t: string) => extractTherapy(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Prior treatment with a topoisomerase I inhibitor"), ["topoisomerase-i-inhibitor"]);
+  assert.deepEqual(ids("Prior anti-androgen within 4 weeks"), ["antiandrogen"]);
+  assert.deepEqual(ids("Prior androgen receptor pathway inhibitor"), ["arpi"]);
+  assert.deepEqual(ids("Prior BRAF or MEK inhibitor"), ["braf-inhibitor", "mek-inhibitor"]);
+  assert.deepEqual(ids("Calcineurin inhibitors within 14 days"), ["calcineurin-inhibitor"]);
+});

@@ -44,15 +44,18 @@ for (const [cls, names] of [
   ["pi3k-inhibitor", ["PI3K", "PI3Kα", "PI3K-alpha"]],
   ["akt-inhibitor", ["AKT"]],
   ["mtor-inhibitor", ["mTOR"]],
+  ["braf-inhibitor", ["BRAF"]],
+  ["mek-inhibitor", ["MEK", "MEK1/2"]],
+  ["flt3-inhibitor", ["FLT3"]],
 ] as const) {
   for (const n of names) TARGETS.add(n, cls);
 }
-const TARGET_SRC = String.raw`(?:anti[-\s]*)?(?:PD-?L?1|CTLA-?4|VEGFR?-?2?|EGFR|ALK|ROS-?1|HER-?2|LAG-?3|TIGIT|PI3K[αδ]?|AKT|mTOR|programmed\s+(?:cell\s+)?death(?:\s+protein)?[-\s]*1(?:\s+ligand\s+1)?|programmed\s+(?:cell\s+)?death[-\s]ligand[-\s]1|cytotoxic\s+T[-\s]lymphocyte[-\s](?:associated\s+)?(?:protein|antigen)[-\s]4)`;
+const TARGET_SRC = String.raw`(?:anti[-\s]*)?(?:PD-?L?1|CTLA-?4|VEGFR?-?2?|EGFR|ALK|ROS-?1|HER-?2|LAG-?3|TIGIT|PI3K[αδ]?|AKT|mTOR|BRAF|MEK(?:1\/2)?|FLT3|programmed\s+(?:cell\s+)?death(?:\s+protein)?[-\s]*1(?:\s+ligand\s+1)?|programmed\s+(?:cell\s+)?death[-\s]ligand[-\s]1|cytotoxic\s+T[-\s]lymphocyte[-\s](?:associated\s+)?(?:protein|antigen)[-\s]4)`;
 /**
  * After a bare target, a therapy noun must follow, with only other targets and list
  * separators between: "PD-1 or PD-L1 inhibitors", "(PD-L1), or … (CTLA-4) inhibitors".
  */
-const TARGET_GATE = gate(["pd", "ctla", "vegf", "egfr", "alk", "ros1", "her", "lag", "tigit", "pi3k", "akt", "mtor", "programmed", "cytotoxic"]);
+const TARGET_GATE = gate(["pd", "ctla", "vegf", "egfr", "alk", "ros1", "her", "lag", "tigit", "pi3k", "akt", "mtor", "braf", "mek", "flt3", "programmed", "cytotoxic"]);
 const THERAPY_NOUN_AFTER_RE = new RegExp(
   String.raw`^(?:(?:\s*(?:/|,|or|and|and/or|\(|\)|&))*\s*${TARGET_SRC})*(?:\s*\))?[-\s]*(?:monoclonal\s+)?(?:inhibitors?|antibod(?:y|ies)|blockers?|blockade|TKIs?|targeted|directed|agents?|drugs?|therap(?:y|ies)|treatments?|agonists?)\b`,
   "i",
