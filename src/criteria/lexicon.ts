@@ -12,6 +12,13 @@ export interface LabVariable {
   loinc: string[];
   unit: string;
   molarMass?: number;
+  /** Ionic charge, for milliequivalents ↔ millimoles (K⁺ 1, Ca²⁺ 2). */
+  charge?: number;
+  /**
+   * Units on scales that are not proportional: value in `to` = scale × value in `from` + offset
+   * (HbA1c: IFCC mmol/mol → NGSP %). UCUM would read both as ratios (101 mmol/mol = 10.1 %), which is wrong.
+   */
+  affine?: Array<{ from: string; to: string; scale: number; offset: number }>;
   /** The side criteria usually limit, used when a threshold has no comparator ("PLT: 100×10⁹/L"). */
   bound?: "min" | "max";
   /** "roman": the scale's classes are written I, II, III… ("ASA I–III", "NYHA class III or IV"). */

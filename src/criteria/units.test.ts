@@ -43,3 +43,11 @@ test("impossible conversions throw an error naming the units and the reason", ()
   assert.throws(() => convert(1, "mg/dL", "umol/L"), /cannot convert 1 mg\/dL to umol\/L/);
   assert.throws(() => convert(1, "g/L", "mm[Hg]", "hemoglobin"), /cannot convert 1 g\/L to mm\[Hg\] for hemoglobin/);
 });
+
+test("conversions UCUM cannot know: HbA1c IFCC mmol/mol ↔ NGSP % (affine), milliequivalents by ionic charge, UACR mg/mmol ↔ mg/g", () => {
+  assert.ok(Math.abs(convert(101, "mmol/mol", "%", "hba1c") - 11.39) < 0.01);
+  assert.ok(Math.abs(convert(7, "%", "mmol/mol", "hba1c") - 53) < 0.1);
+  assert.equal(convert(4.9, "mEq/L", "mmol/L", "potassium"), 4.9);
+  assert.equal(convert(2.4, "mmol/L", "mEq/L", "calcium"), 4.8);
+  assert.ok(Math.abs(convert(30, "mg/mmol", "mg/g", "uacr") - 265.2) < 0.1);
+});

@@ -258,7 +258,7 @@ interface UcumUtils {
     from: string,
     value: number,
     to: string,
-    options?: { molecularWeight?: number },
+    options?: { molecularWeight?: number; charge?: number },
   ): { status: string; toVal?: number; msg: string[] };
   validateUnitString(unit: string): { status: string; msg: string[] };
 }
@@ -287,8 +287,15 @@ export function convert(value: number, fromUnit: string, toUnit: string, variabl
   const from = toUcumCased(fromUnit) ?? fromUnit;
   const to = toUcumCased(toUnit) ?? toUnit;
   if (from === to) return value;
-  const molarMass = variable ? variableById(variable)?.molarMass : undefined;
-  const res = ucumUtils().convertUnitTo(from, value, to, molarMass ? { molecularWeight: molarMass } : {});
+  const v = variable ? variableById(variable) : undefined;
+  for (const a of v?.affine ?? []) {
+    if (a.from === from && a.to === to) return a.scale * value + a.offset;
+    if (a.from === to && a.to === from) return (value - a.offset) / a.scale;
+  }
+  const options: { molecularWeight?: number; charge?: number } = {};
+  if (v?.molarMass) options.molecularWeight = v.molarMass;
+  if (v?.charge) options.charge = v.charge;
+  const res = ucumUtils().convertUnitTo(from, value, to, options);
   if (res.status !== "succeeded" || typeof res.toVal !== "number" || !Number.isFinite(res.toVal)) {
     const why = res.msg?.join("; ") || res.status;
     throw new Error(
