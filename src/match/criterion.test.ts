@@ -593,3 +593,10 @@ test("class membership: etoposide is no topoisomerase I inhibitor, leuprorelin n
   assert.equal(status("Exclusion Criteria:\n- Prior BRAF or MEK inhibitor", took("Mekinist")), "fail");
   assert.equal(status("Exclusion Criteria:\n- Prior FLT3 inhibitor", took("Xospata")), "fail");
 });
+
+test("a patient's diagnosis text: what it denies is no concept ('without psychotic features'); 'adenocarcinoma of the prostate' is prostate cancer", () => {
+  assert.deepEqual(k.conceptsIn("Major depressive disorder, recurrent, severe without psychotic features"), ["major-depressive-disorder"]);
+  assert.ok(k.conceptsIn("Adenocarcinoma of the prostate, metastatic").includes("prostate-cancer"));
+  const [psychosis] = parseCriteria("Exclusion Criteria:\n- Lifetime history of a psychotic disorder");
+  assert.equal(evaluateCriterion(psychosis, ctx({ conditions: [{ text: "Major depressive disorder, severe without psychotic features" }] })).result.status, "pass");
+});

@@ -69,6 +69,11 @@ function readJson<T>(file: string): T {
  * matcher reads words exactly as the parser does) and patient-terms.json (RxNorm codes,
  * prefilter families).
  */
+/** A denial right before a concept in a diagnosis's text ("severe without psychotic features"). */
+const DENIED_BEFORE = /\b(?:without|no|not|never|negative\s+for|free\s+of|excluding|ruled\s+out)\s+(?:[\w-]+\s+){0,2}$/i;
+/** "Adenocarcinoma of the prostate", "squamous cell carcinoma of the anal canal": histology, then the organ. */
+const HISTOLOGY_OF = /\b((?:(?:squamous|small|large|clear|transitional|basal)\s+cell\s+)?(?:adeno)?carcinoma|cancer|sarcoma|neoplasm|tumou?r|malignancy)\s+of\s+(?:the\s+)?([A-Za-z]+(?:\s+[A-Za-z]+)?)/i;
+
 export class MatchKnowledge {
   readonly version: string;
   private readonly labByVariable = new Map<string, LabVariable>();
@@ -181,7 +186,15 @@ export class MatchKnowledge {
     let hit = this.conceptMemo.get(text);
     if (!hit) {
       const exact = conceptOf(text);
-      hit = [...new Set([...(exact && conditionLexicon().exact(text) ? [exact] : []), ...conditionLexicon().scan(text).map((m) => m.value)])];
+      // "… without psychotic features", "no metastases": what a diagnosis's text denies is not a concept of it
+      const scanned = conditionLexicon()
+        .scan(text)
+        .filter((m) => !DENIED_BEFORE.test(text.slice(Math.max(0, m.start - 30), m.start)))
+        .map((m) => m.value);
+      // "Adenocarcinoma of the prostate" is a prostate adenocarcinoma
+      const of = HISTOLOGY_OF.exec(text);
+      const organFirst = of ? conditionLexicon().scan(`${of[2]} ${of[1]}`).map((m) => m.value) : [];
+      hit = [...new Set([...(exact && conditionLexicon().exact(text) ? [exact] : []), ...organFirst, ...scanned])];
       if (this.conceptMemo.size > 50_000) this.conceptMemo.clear();
       this.conceptMemo.set(text, hit);
     }
