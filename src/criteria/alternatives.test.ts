@@ -30,3 +30,8 @@ test("no alternative without 'or' or an exception that makes the positive eligib
   assert.equal(shown("Negative HBsAg and positive anti-HCV"), undefined);
   assert.equal(shown("HIV negative. Patients with HIV are excluded."), undefined);
 });
+
+test("a threshold's qualifier names whom it is for: 'AST ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)' asks for no liver metastases", () => {
+  const c = first("AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)");
+  assert.deepEqual(c.constraints.map((k) => k.type), ["numeric", "numeric", "numeric", "numeric"]);
+});

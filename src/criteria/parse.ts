@@ -62,6 +62,8 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
       }
     }
     if (!opts.numericOnly) clinical = requirementsOnly(clinical, numeric, seg.text, seg.span[0], seg.kind);
+    // "AST ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)": the metastases say whom a threshold is for, they are not asked for
+    if (clinical.length && numeric.some((n) => n.qualifier?.condition)) clinical = clinical.filter((c) => !(c.type === "diagnosis" && insideQualifier(c.mentionSpan, numeric)));
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
@@ -311,6 +313,10 @@ function withPermissionForHuman(clinical: Constraint[], text: string, offset: nu
   const at = a + (clause.length - clause.trimStart().length);
   kept.push({ type: "judgement", aspect: "other", text: words, span: [at, at + words.length] });
   return kept;
+}
+
+function insideQualifier(span: [number, number], numeric: NumericConstraint[]): boolean {
+  return numeric.some((n) => n.qualifier?.condition && n.qualifier.span[0] <= span[0] && span[1] <= n.qualifier.span[1]);
 }
 
 /** Numeric logic covers the first n constraints; the others (clinical) are ANDed with it. */

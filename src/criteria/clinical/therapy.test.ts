@@ -238,3 +238,14 @@ test("classes: topoisomerase I vs II, antiandrogens vs ADT vs ARPIs, BRAF/MEK/FL
   assert.deepEqual(ids("Prior BRAF or MEK inhibitor"), ["braf-inhibitor", "mek-inhibitor"]);
   assert.deepEqual(ids("Calcineurin inhibitors within 14 days"), ["calcineurin-inhibitor"]);
 });
+
+test("the event, not the therapy; a class narrowed by 'with'; a course's duration is no washout", () => {
+  const ids = (t: string) => extractTherapy(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("History of grade 4 immune-related adverse event from prior immunotherapy"), []);
+  assert.deepEqual(ids("Unresolved toxicity from prior anticancer therapy (≥ grade 2)"), []);
+  assert.deepEqual(ids("Prior systemic therapy with sorafenib or any other VEGFR tyrosine kinase inhibitor"), ["sorafenib", "vegfr-tki"]);
+  assert.deepEqual(ids("Prior treatment with pembrolizumab"), ["pembrolizumab"]);
+  const [ad] = extractTherapy("Inadequate response to at least 2 antidepressants of adequate dose and duration (≥ 6 weeks)", 0);
+  assert.equal(ad.window, undefined);
+  assert.deepEqual(ad.minDuration, { amount: 6, unit: "week" });
+});

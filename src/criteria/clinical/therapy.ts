@@ -337,12 +337,16 @@ const REFUSAL_GATE = gate(["refus", "declin", "unwilling"]);
  * alternative. Reading those as "received" fails patients wrongly; the criterion text stays
  * for a human instead (refusal is also a judgement constraint).
  */
+const ADVERSE_FROM_RE =
+  /\b(?:adverse\s+(?:events?|reactions?|effects?)|i?r?AEs?|toxicit(?:y|ies)|side\s+effects?)\s+(?:\([^)]{0,30}\)\s+)?(?:(?:from|to|due\s+to|related\s+to|attributed\s+to|attributable\s+to|caused\s+by|associated\s+with|of|on|with|following|after)\s+)(?:(?:a|an|the|any|prior|previous|previously\s+(?:received|administered)|earlier)\s+)*$/i;
 function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
   const clause = clauseAt(ctx, m.start);
   const before = ctx.text.slice(Math.max(clause[0], m.start - 120), m.start);
   const cand = CANDIDACY_RE.exec(before);
   // "derived clinical benefit from prior pembrolizumab": a response to a therapy received, not a candidacy.
   if (cand && !/\b(?:prior|previous|previously|earlier|initial|last)\b/i.test(cand[0]) && !/\b(?:clinical|derived|had|obtained|achieved|experienced|showed|shown|with)\s+$/i.test(before.slice(0, cand.index))) return true;
+  // "grade 4 immune-related adverse event from prior immunotherapy", "unresolved toxicity of prior chemotherapy": the event, not the therapy
+  if (/advers|toxicit|side\s+effect|\bi?r?AEs?\b/i.test(before) && ADVERSE_FROM_RE.test(before)) return true;
   const need = DISEASE_NEEDS_RE.exec(before);
   // Only a need that is denied ("diseases that don't need systemic treatment") or excepted describes the disease alone;
   // "infection requiring systemic antibiotics within 14 days" narrows an exclusion and stays.
@@ -387,7 +391,10 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
     // "resistance to fluoroquinolones", "susceptible to rifampicin": a test result of the germ, not a drug taken
     if ((before50.includes("esist") || before50.includes("uscept") || before50.includes("ensitiv")) && RESISTANCE_BEFORE.test(before50)) continue;
     if (isException(ctx, m.start)) c.exception = true;
-    if (window) c.window = window;
+    // "of adequate dose and duration (≥ 6 weeks)": how long it was taken, not how long ago
+    if (window && window.relation === "at-least-since" && !window.reference && /\b(?:duration|lasting|course)\b[^.;]{0,25}$/i.test(text.slice(Math.max(0, window.span[0] - offset - 40), window.span[0] - offset))) {
+      c.minDuration = { amount: window.amount, unit: window.unit as "day" | "week" | "month" | "year" };
+    } else if (window) c.window = window;
     if (m.category === "procedure" && m.concept && SITED_PROCEDURES.has(m.concept)) {
       const clause = clauseAt(ctx, m.start);
       // (a site inside the mention: "major abdominal or thoracic surgery")
@@ -460,5 +467,23 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       });
     }
   }
-  return out;
+  return out.length > 1 ? withoutBroaderHead(out, text, offset) : out;
+}
+
+/**
+ * "Prior systemic therapy with sorafenib, lenvatinib or any other VEGFR TKI": the class before
+ * "with" is narrowed by what follows it, which is what the criterion asks about (a patient on
+ * any other systemic therapy is not meant). Only when what follows belongs to the class.
+ */
+function withoutBroaderHead(out: TherapyConstraint[], text: string, offset: number): TherapyConstraint[] {
+  return out.filter((c, i) => {
+    if (c.category !== "class" || !c.concept) return true;
+    const after = text.slice(c.mentionSpan[1] - offset, c.mentionSpan[1] - offset + 40);
+    const w = /^\s*(?:with|using|containing|consisting\s+of|based\s+on)\s+(?:(?:a|an|the|any)\s+)?/i.exec(after);
+    if (!w) return true;
+    const next = out[i + 1];
+    if (!next || next.mentionSpan[0] !== c.mentionSpan[1] + w[0].length || !next.concept) return true;
+    const classes = next.category === "drug" ? drugClassesOf(next.concept).flatMap((k) => [k, ...classAncestors(k)]) : [next.concept, ...classAncestors(next.concept)];
+    return !classes.includes(c.concept);
+  });
 }
