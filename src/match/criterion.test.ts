@@ -600,3 +600,19 @@ test("a patient's diagnosis text: what it denies is no concept ('without psychot
   const [psychosis] = parseCriteria("Exclusion Criteria:\n- Lifetime history of a psychotic disorder");
   assert.equal(evaluateCriterion(psychosis, ctx({ conditions: [{ text: "Major depressive disorder, severe without psychotic features" }] })).result.status, "pass");
 });
+
+test("'at least 2 antidepressants of adequate duration (≥ 6 weeks) in the current episode, one of which is ongoing': two different drugs, each taken that long, past ones count", () => {
+  const [c] = parseCriteria(
+    "Inclusion Criteria:\n- Inadequate response to at least 2 antidepressants of adequate dose and duration (≥ 6 weeks) in the current episode, one of which is ongoing at a stable dose for ≥ 4 weeks.",
+  );
+  const status = (medications: Patient["medications"]) => evaluateCriterion(c, ctx({ medications })).result.status;
+  assert.equal(status([{ name: "sertraline", start: "2025-10-01", end: "2026-03-01" }, { name: "venlafaxine", start: "2026-08-01" }]), "pass");
+  assert.equal(status([{ name: "venlafaxine", start: "2026-08-01" }]), "fail");
+  // a two-week course is not of adequate duration
+  assert.equal(status([{ name: "sertraline", start: "2026-02-01", end: "2026-02-15" }, { name: "venlafaxine", start: "2026-08-01" }]), "fail");
+});
+
+test("'active graft-versus-host disease requiring systemic treatment' asks about the disease, not any systemic anticancer therapy", () => {
+  const [c] = parseCriteria("Exclusion Criteria:\n- Allogeneic HSCT within 90 days, or active graft-versus-host disease requiring systemic treatment.");
+  assert.equal(evaluateCriterion(c, ctx({ conditions: [{ text: "acute myeloid leukemia" }], procedures: [], medications: [{ name: "hydroxyurea", start: "2026-10-01" }] })).result.status, "pass");
+});

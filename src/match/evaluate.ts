@@ -694,8 +694,21 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   // "on a beta-blocker at a stable dose for at least 4 weeks": taken since before the duration's start
   if (c.minDuration && pool.length) {
     const since = daysBefore(facts.asOfDay, c.minDuration);
-    const longEnough = pool.filter((e) => e.startDay !== undefined && e.startDay <= since);
+    // taken that long: up to now when ongoing, or over the course when it ended ("of adequate duration (≥ 6 weeks)")
+    const longEnough = pool.filter((e) => {
+      if (e.startDay === undefined) return false;
+      const last = e.ongoing ? undefined : lastDay(e);
+      return last === undefined ? e.startDay <= since : e.startDay <= daysBefore(last, c.minDuration!);
+    });
     const duration = `${spanText(c.minDuration)} or more`;
+    if (c.minDrugs !== undefined) {
+      // "at least 2 antidepressants of adequate duration": that many different drugs, each taken that long
+      const drugs = new Set(longEnough.map((e) => e.med?.drug ?? e.label));
+      if (drugs.size >= c.minDrugs) return negate(known(index, true, { fact: exposureFact(longEnough), threshold: `≥ ${c.minDrugs} different, ${duration} each` }), c.negated);
+      const undated = pool.filter((e) => e.startDay === undefined);
+      if (undated.length) return negate(unknown(index, `when ${label} began`, { id: `${qid}:start`, text: `Since when has the patient taken ${label}?` }, { fact: exposureFact(undated) }), c.negated);
+      return negate(known(index, false, { fact: exposureFact(pool), threshold: `≥ ${c.minDrugs} different, ${duration} each` }), c.negated);
+    }
     if (longEnough.length) return negate(known(index, true, { fact: exposureFact(longEnough), threshold: duration }), c.negated);
     const undated = pool.filter((e) => e.startDay === undefined);
     if (undated.length) return negate(unknown(index, `when ${label} began`, { id: `${qid}:start`, text: `Since when has the patient taken ${label}?` }, { fact: exposureFact(undated) }), c.negated);

@@ -148,7 +148,9 @@ function timingOf(ctx: ClinicalContext, m: Mention, hasWindow: boolean): Therapy
   const clause = clauseAt(ctx, m.start);
   const before = ctx.text.slice(Math.max(clause[0], m.start - 250), m.start);
   const after = ctx.text.slice(m.end, Math.min(clause[1], m.end + 60));
-  const around = before + " " + after;
+  // "2 antidepressants …, one of which is ongoing": the others are past; the count is over both
+  // ("in the current episode" dates the failures, it does not make them current)
+  const around = (before + " " + after.replace(/\b(?:at\s+least\s+)?one\s+of\s+(?:which|them|these)\b[^.;]*/i, "")).replace(/\bcurrent\s+(?:ep|ill|exac|rel|fla)\w*/gi, "episode");
   const concurrent = CONCURRENT_RE.test(around);
   const prior = hasWindow || PRIOR_RE.test(around);
   if (prior && concurrent) return "any";
@@ -351,6 +353,9 @@ function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
   // Only a need that is denied ("diseases that don't need systemic treatment") or excepted describes the disease alone;
   // "infection requiring systemic antibiotics within 14 days" narrows an exclusion and stays.
   if (need && DISEASE_WORD_RE.test(need[1]) && (/n[’']t|\bnot\b/i.test(need[0]) || isException(ctx, m.start))) return true;
+  // "active graft-versus-host disease requiring systemic treatment": the treatment of that disease (an immunosuppressant),
+  // not the anticancer therapy "systemic treatment" means elsewhere — the criterion is about the disease
+  if (need && m.concept === "systemic-anticancer-therapy" && DISEASE_WORD_RE.test(need[1])) return true;
   // The record shows what was given, never what was refused: both sides of "refuse X or could not tolerate X" are left to a human.
   // The refusal stands before the mention with no comma between ("patient refusal" after a list of surgeries does not reach back).
   if (hasAny(ctx, REFUSAL_GATE)) {
