@@ -986,3 +986,15 @@ test("urinary protein/creatinine ratio; standard deviation scores are not the me
   assert.deepEqual(brief("Height velocity SDS < -1"), [[null, "<", -1, null]]);
   assert.deepEqual(brief("BMI ≥ 30"), [["bmi", ">=", 30, "kg/m2"]]);
 });
+
+test("a bracket opening on another threshold of the same measurement, for an age group: 'FEV1 < 80% of predicted normal for adults (< 90% for adolescents aged 12 to 17)'", () => {
+  const cs = extractNumeric("Pre-bronchodilator FEV1 < 80% of predicted normal for adults (< 90% for adolescents aged 12 to 17).").constraints;
+  assert.deepEqual(cs.map((c) => [c.variable, c.op, c.value, c.qualifier?.condition ?? null]), [
+    ["fev1", "<", 80, null],
+    ["fev1", "<", 90, "age 12-17 a"],
+  ]);
+  assert.deepEqual(brief("ANC ≥ 1500/µL in adults (≥ 1000/µL for children)"), [
+    ["anc", ">=", 1500, "/uL"],
+    ["anc", ">=", 1000, "/uL"],
+  ]);
+});

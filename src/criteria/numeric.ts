@@ -1039,7 +1039,11 @@ function placeOf(r: NumericRun, f: Found): Place {
   const regionStart = Math.max(cs, prevEnd);
   // joiner with the previous comparison
   const between = prevEnd > 0 ? text.slice(prevEnd, f.cmpStart) : "";
-  const connectorOnly = prevEnd > 0 && (cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between);
+  const connectorOnly =
+    prevEnd > 0 &&
+    (((cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between)) ||
+      // "FEV1 < 80% of predicted normal for adults (< 90% for adolescents …)": a bracket that opens on the other threshold of the same measurement
+      (/[(（]\s*$/.test(between) && between.length < 60 && !/[.;:]/.test(between) && /^\s*[<>≤≥=≦≧]/.test(text.slice(f.cmpStart, f.cmpStart + 3)) && varsIn(r, prevEnd, f.cmpStart).length === 0));
   return {
     regionStart,
     region: text.slice(regionStart, f.cmpStart),
@@ -1110,7 +1114,7 @@ function readAge(r: NumericRun, fi: number, p: Place): AgeRead {
     } else if (f.postfixAge || (ageWord && !hasVarInRegion)) {
       isAge = true;
       ageMention = ageWord;
-    } else if (isTime && /\b(?:for|in|if|among)\s+(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+(?:(?:aged|who\s+are)\s+)?$/i.test(region)) {
+    } else if (isTime && /\b(?:for|in|if|among)\s+(?:patients?|subjects?|participants?|those|people|individuals|adults|adolescents|children|teenagers|infants|elderly)\s+(?:(?:aged|who\s+are)\s+)?$/i.test(region)) {
       isAge = true; // "for patients over 65 years": an age condition (made a qualifier below)
     } else if (unit === "a" && !hasVarInRegion && PATIENT_WORDS.test(region) && !TEMPORAL_AFTER.test(text.slice(f.end, f.end + 30)) && !(connectorOnly && r.lastDuration === fi - 1)) {
       // (not the other bound of a duration: "hair loss for ≥ 6 months and ≤ 8 years")
@@ -1148,7 +1152,7 @@ function ageQualifiesPrevious(r: NumericRun, f: Found): boolean {
     !lastGroup ||
     !(prevEnd > 0) ||
     !lastGroup.idx.every((i) => r.constraints[i].variable !== "age" && !r.constraints[i].qualifier) ||
-    !/\b(?:for|in|if|among)\s+(?:(?:patients?|subjects?|participants?|those|people|individuals|adults|children)\s+)?(?:(?:aged|who\s+are|age[sd]?)\s+)?$/i.test(text.slice(prevEnd, f.cmpStart))
+    !/\b(?:for|in|if|among)\s+(?:(?:patients?|subjects?|participants?|those|people|individuals|adults|adolescents|children|teenagers|infants|elderly)\s+)?(?:(?:aged|who\s+are|age[sd]?)\s+)?$/i.test(text.slice(prevEnd, f.cmpStart))
   )
     return false;
   const q = f.q;

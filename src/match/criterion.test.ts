@@ -616,3 +616,13 @@ test("'active graft-versus-host disease requiring systemic treatment' asks about
   const [c] = parseCriteria("Exclusion Criteria:\n- Allogeneic HSCT within 90 days, or active graft-versus-host disease requiring systemic treatment.");
   assert.equal(evaluateCriterion(c, ctx({ conditions: [{ text: "acute myeloid leukemia" }], procedures: [], medications: [{ name: "hydroxyurea", start: "2026-10-01" }] })).result.status, "pass");
 });
+
+test("an age group's own threshold: 'FEV1 < 80% … for adults (< 90% for adolescents aged 12 to 17)'; subtypes excluded at the end of an inclusion ('… are excluded.')", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Pre-bronchodilator FEV1 < 80% of predicted normal for adults (< 90% for adolescents aged 12 to 17).");
+  const status = (birthDate: string, value: number) => evaluateCriterion(c, ctx({ birthDate, observations: [{ variable: "fev1", value, unit: "%" }] })).result.status;
+  assert.equal(status("1992-01-01", 70), "pass");
+  assert.equal(status("1992-01-01", 85), "fail");
+  assert.equal(status("2011-01-01", 85), "pass");
+  const [hcc] = parseCriteria("Inclusion Criteria:\n- Hepatocellular carcinoma confirmed histologically; fibrolamellar and mixed hepatocellular/cholangiocarcinoma are excluded.");
+  assert.equal(evaluateCriterion(hcc, ctx({ conditions: [{ text: "Hepatocellular carcinoma" }] })).result.status, "pass");
+});

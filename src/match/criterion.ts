@@ -177,7 +177,13 @@ function withTextDenials(criterion: Criterion): Criterion {
   for (let m = re.exec(criterion.text); m; m = re.exec(criterion.text)) {
     const from = m.index + m[0].length;
     const dot = criterion.text.slice(from).search(/\.(\s|$)|;/);
-    ranges.push([criterion.span[0] + from, criterion.span[0] + (dot < 0 ? criterion.text.length : from + dot)]);
+    const to = dot < 0 ? criterion.text.length : from + dot;
+    // "…; fibrolamellar and mixed hepatocellular-cholangiocarcinoma are excluded.": what is denied stands before the words
+    if (/^[\s.)]*$/.test(criterion.text.slice(from, to)) && /^(?:are|is|will)/i.test(m[0])) {
+      const before = criterion.text.slice(0, m.index);
+      const start = Math.max(before.lastIndexOf(";"), before.search(/\.\s[^.]*$/)) + 1;
+      ranges.push([criterion.span[0] + start, criterion.span[0] + m.index]);
+    } else ranges.push([criterion.span[0] + from, criterion.span[0] + to]);
   }
   if (!ranges.length) return criterion;
   const constraints = criterion.constraints.map((c) =>
