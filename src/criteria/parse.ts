@@ -68,7 +68,8 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
     if (seg.parent !== undefined) crit.parent = seg.parent;
-    const full = withRest(logic, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
+    const rescue = logic || numeric.length < 2 ? undefined : unlessRescue(numeric, seg.text, seg.span[0], seg.kind);
+    const full = withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
     if (full) crit.logic = full;
     criteria.push(crit);
   }
@@ -313,6 +314,38 @@ function withPermissionForHuman(clinical: Constraint[], text: string, offset: nu
   const at = a + (clause.length - clause.trimStart().length);
   kept.push({ type: "judgement", aspect: "other", text: words, span: [at, at + words.length] });
   return kept;
+}
+
+/**
+ * "Serum creatinine ≤ 1.5 × ULN, unless creatinine clearance ≥ 60 mL/min", "urine protein ≥ 2+,
+ * unless 24-hour urine protein < 1 g": the comparisons after "unless" rescue the ones before it in
+ * the same sentence. In an inclusion they are an alternative (the logic returned); in an exclusion
+ * they are marked `unless` (the exclusion holds when they do not).
+ */
+function unlessRescue(numeric: NumericConstraint[], text: string, offset: number, kind: Criterion["kind"]): Logic | undefined {
+  if (!text.includes("unless")) return undefined;
+  const m = /\bunless\b/.exec(text);
+  if (!m) return undefined;
+  const at = offset + m.index;
+  const sentenceEnd = (() => {
+    const rest = text.slice(m.index).search(/[.;](?:\s|$)/);
+    return offset + (rest < 0 ? text.length : m.index + rest);
+  })();
+  const sentenceStart = offset + Math.max(text.lastIndexOf(";", m.index), text.slice(0, m.index).search(/\.\s[^.]*$/)) + 1;
+  const before: number[] = [];
+  const after: number[] = [];
+  numeric.forEach((c, i) => {
+    const v = c.valueSpan[0];
+    if (v >= sentenceStart && v < at) before.push(i);
+    else if (v > at && v < sentenceEnd && !c.qualifier) after.push(i);
+  });
+  if (!before.length || !after.length || before.length + after.length !== numeric.length) return undefined;
+  if (kind === "exclusion") {
+    for (const i of after) numeric[i].unless = true;
+    return undefined;
+  }
+  const group = (xs: number[]): Logic | number => (xs.length === 1 ? xs[0] : { op: "and", args: xs });
+  return { op: "or", args: [group(before), group(after)] };
 }
 
 function insideQualifier(span: [number, number], numeric: NumericConstraint[]): boolean {

@@ -32,6 +32,12 @@ export interface NumericConstraint {
   qualifier?: Qualifier;
   /** For op "range": the value lies outside the range ("TSH outside 0.4–4.0 mIU/L"), not in it. */
   outside?: boolean;
+  /**
+   * A rescue after "unless" in an exclusion ("urine protein ≥ 2+, unless 24-hour urine protein < 1 g"):
+   * the criterion holds when the other constraints hold and this one does not. (In an inclusion the
+   * same words are an alternative, and the criterion's logic says so.)
+   */
+  unless?: boolean;
 }
 
 /**

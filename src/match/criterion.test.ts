@@ -626,3 +626,18 @@ test("an age group's own threshold: 'FEV1 < 80% … for adults (< 90% for adoles
   const [hcc] = parseCriteria("Inclusion Criteria:\n- Hepatocellular carcinoma confirmed histologically; fibrolamellar and mixed hepatocellular/cholangiocarcinoma are excluded.");
   assert.equal(evaluateCriterion(hcc, ctx({ conditions: [{ text: "Hepatocellular carcinoma" }] })).result.status, "pass");
 });
+
+test("'unless' rescues: an exclusion holds when what follows does not ('urine protein ≥ 2+, unless 24-hour urine protein < 1 g'); in an inclusion it is an alternative", () => {
+  const [ex] = parseCriteria("Exclusion Criteria:\n- Urine protein ≥ 2+ on dipstick, unless 24-hour urine protein < 1 g.");
+  const dip = (value: number) => ({ variable: "urine-protein-dipstick", value, unit: "{dipstick}" });
+  const day = (value: number) => ({ variable: "urine-protein-24h", value, unit: "g/(24.h)" });
+  const status = (c: Criterion, observations: Patient["observations"]) => evaluateCriterion(c, ctx({ observations })).result.status;
+  assert.equal(status(ex, [dip(0)]), "pass");
+  assert.equal(status(ex, [dip(3)]), "unknown");
+  assert.equal(status(ex, [dip(3), day(0.5)]), "pass");
+  assert.equal(status(ex, [dip(3), day(2)]), "fail");
+  const [inc] = parseCriteria("Inclusion Criteria:\n- Serum creatinine ≤ 1.5 × ULN, unless creatinine clearance ≥ 60 mL/min");
+  const cr = { variable: "creatinine", value: 2.0, unit: "mg/dL", referenceRange: { high: 1.1 } };
+  assert.equal(status(inc, [cr, { variable: "creatinine-clearance", value: 70, unit: "mL/min" }]), "pass");
+  assert.equal(status(inc, [cr, { variable: "creatinine-clearance", value: 40, unit: "mL/min" }]), "fail");
+});

@@ -395,6 +395,12 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
       r = evaluateConstraint(cs[i], i, cctx);
       memo?.set(plan.keys[i], r);
     } else if (r.evidence.constraint !== i) r = { ...r, evidence: { ...r.evidence, constraint: i } };
+    // a rescue after "unless" in an exclusion: the exclusion holds when it does not
+    const c = cs[i];
+    if (c.type === "numeric" && c.unless && (r.truth === "true" || r.truth === "false")) {
+      const truth = r.truth === "true" ? "false" : "true";
+      r = { ...r, truth, evidence: { ...r.evidence, result: truth, note: [r.evidence.note, "unless: the exclusion does not apply when this holds"].filter(Boolean).join("; ") } };
+    }
     leaves[i] = r;
   }
   let anyComputable = false;
@@ -532,6 +538,8 @@ export function effectiveLogic(criterion: Criterion, ctx: EvalContext): Logic {
   void ctx;
   const cs = criterion.constraints;
   const given = criterion.logic;
+  // "…, unless 24-hour urine protein < 1 g": the rescue binds to what it rescues, whatever the commas
+  if (cs.some((c) => c.type === "numeric" && c.unless)) return given ?? { op: "and", args: cs.map((_, i) => i) };
   const isNumericOnly = (l: Logic | number): boolean =>
     typeof l === "number" ? cs[l]?.type === "numeric" : l.args.every(isNumericOnly);
   // Units: the parser's numeric sub-logics (or single numerics), then each clinical constraint.

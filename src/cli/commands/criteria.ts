@@ -41,7 +41,7 @@ export function describeConstraint(c: Constraint): string {
   switch (c.type) {
     case "numeric": {
       const q = c.qualifier ? `  [${[c.qualifier.sex, c.qualifier.condition].filter(Boolean).join(", ") || c.qualifier.text}]` : "";
-      return `numeric     ${c.variable ?? `"${c.mention}"`} ${thresholdText(c)}${q}`;
+      return `numeric     ${c.unless ? "unless " : ""}${c.variable ?? `"${c.mention}"`} ${thresholdText(c)}${q}`;
     }
     case "prognosis":
       return `prognosis   ${c.variable} ${thresholdText(c)}`;

@@ -51,7 +51,7 @@ export function describeConstraint(c: Constraint): string {
           ? `${c.type === "numeric" && c.outside ? "outside " : ""}${c.value}–${c.value2}${rel}${unitText(c.unit)}`
           : `${OP[c.op]} ${c.value}${rel}${unitText(c.unit)}`;
       const q = c.qualifier ? ` (${c.qualifier.text})` : "";
-      return `${name} ${value}${q}`;
+      return `${c.type === "numeric" && c.unless ? "unless " : ""}${name} ${value}${q}`;
     }
     case "prognosis":
       // read as the measurement it is shaped like
