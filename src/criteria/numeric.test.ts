@@ -998,3 +998,8 @@ test("a bracket opening on another threshold of the same measurement, for an age
     ["anc", ">=", 1000, "/uL"],
   ]);
 });
+
+test("bone marrow blasts in %, the Asthma Control Questionnaire", () => {
+  assert.deepEqual(brief("Bone marrow blasts ≥ 5%"), [["bone-marrow-blasts", ">=", 5, "%"]]);
+  assert.deepEqual(brief("ACQ-6 score ≥ 1.5 at screening"), [["acq", ">=", 1.5, "{score}"]]);
+});

@@ -256,3 +256,10 @@ test("leukaemias and lymphomas by kind: AML, APL (an AML), CNS leukaemia, MDS, D
   assert.deepEqual(ids("MDS or CML"), ["mds", "cml"]);
   assert.deepEqual(ids("MCL, DLBCL or follicular lymphoma"), ["mantle-cell-lymphoma", "dlbcl", "follicular-lymphoma"]);
 });
+
+test("seizure, retinal vein occlusion, central serous retinopathy, portal vein tumour thrombosis", () => {
+  const ids = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("History of seizure"), ["epilepsy"]);
+  assert.deepEqual(ids("Retinal vein occlusion or central serous retinopathy"), ["retinal-vein-occlusion", "central-serous-retinopathy"]);
+  assert.deepEqual(ids("Main portal vein tumour thrombosis (Vp4)"), ["portal-vein-thrombosis"]);
+});

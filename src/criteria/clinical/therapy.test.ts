@@ -249,3 +249,9 @@ test("the event, not the therapy; a class narrowed by 'with'; a course's duratio
   assert.equal(ad.window, undefined);
   assert.deepEqual(ad.minDuration, { amount: 6, unit: "week" });
 });
+
+test("radiopharmaceuticals (radium-223, Pluvicto) and electroconvulsive therapy", () => {
+  const ids = (t: string) => extractTherapy(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Radium-223 within 6 months or other bone-seeking radiopharmaceutical"), ["radium-223", "radiopharmaceutical"]);
+  assert.deepEqual(ids("Electroconvulsive therapy in the current episode"), ["electroconvulsive-therapy"]);
+});
