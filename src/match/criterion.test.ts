@@ -641,3 +641,12 @@ test("'unless' rescues: an exclusion holds when what follows does not ('urine pr
   assert.equal(status(inc, [cr, { variable: "creatinine-clearance", value: 70, unit: "mL/min" }]), "pass");
   assert.equal(status(inc, [cr, { variable: "creatinine-clearance", value: 40, unit: "mL/min" }]), "fail");
 });
+
+test("variants asked as alternatives: 'BRAF V600E or V600K', 'V600E/K'; 'Present' with the variant is positive", () => {
+  const status = (text: string, variant: string) =>
+    evaluateCriterion(parseCriteria(`Inclusion Criteria:\n- ${text}`)[0], ctx({ biomarkers: [{ marker: "BRAF", status: "Present", variant }] })).result.status;
+  assert.equal(status("Documented BRAF V600E or V600K mutation", "V600K"), "pass");
+  assert.equal(status("Documented BRAF V600E or V600K mutation", "V600D"), "fail");
+  assert.equal(status("BRAF V600E/K mutation", "V600K"), "pass");
+  assert.equal(status("BRAF V600E mutation", "V600K"), "fail");
+});

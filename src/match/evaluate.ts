@@ -823,10 +823,11 @@ function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], lab
 
 function statusClass(s: string): "negative" | "positive" | "high" | "low" | undefined {
   const t = s.toLowerCase();
-  if (/wild|negative|not detected|\bwt\b|absent|no mutation|normal|mss|proficient|pmmr/.test(t)) return "negative";
+  if (/wild|negative|not detected|not present|\bwt\b|absent|no mutation|normal|mss|proficient|pmmr/.test(t)) return "negative";
   if (/msi-?h|high|tmb-h/.test(t)) return "high";
   if (/\blow\b|msi-?l/.test(t)) return "low";
-  if (/mutat|positive|detected|amplif|fusion|rearrang|deletion|insertion|substitution|variant|exon|l858r|t790m|v600|overexpress|dmmr|deficient/.test(t)) return "positive";
+  // ("Present": the LOINC answer LA9633-4 a genomic report gives for a variant found)
+  if (/mutat|positive|detected|\bpresent\b|amplif|fusion|rearrang|deletion|insertion|duplication|\bitd\b|\btkd\b|substitution|variant|exon|l858r|t790m|v600|overexpress|dmmr|deficient/.test(t)) return "positive";
   return undefined;
 }
 
@@ -865,9 +866,14 @@ export function evaluateBiomarker(c: BiomarkerConstraint, index: number, ctx: Ev
     // "G12C mutation" against "mutated, G12C": the variant's own words, in any order, without the generic ones
     const haveNorm = normaliseText(haveText);
     const haveWords = new Set(haveNorm.split(" "));
-    const variantWords = specific.split(" ").filter((w) => w && !GENERIC_VARIANT_WORDS.has(w));
-    // (none left, "sensitising mutation": any positive result is one)
-    const holds = haveNorm.includes(specific) || variantWords.every((w) => haveWords.has(w));
+    // "V600E or V600K", "G12C/G12D", "V600E/K": alternatives, any of which is the variant asked for
+    const written = c.status.replace(/\b([A-Z])(\d+)([A-Z])\/([A-Z])\b/g, "$1$2$3 or $1$2$4").replace(/\s*\/\s*/g, " or ");
+    const alternatives = normaliseText(written).split(/ (?:or|and or) /);
+    const holds = alternatives.some((alt) => {
+      const variantWords = alt.split(" ").filter((w) => w && !GENERIC_VARIANT_WORDS.has(w));
+      // (none left, "sensitising mutation": any positive result is one)
+      return haveNorm.includes(alt) || variantWords.every((w) => haveWords.has(w));
+    });
     if (!holds && !b.variant) return negate(unknown(index, `${c.marker} variant`, { id: `${q.id}:variant`, text: `Which ${c.marker} variant does the patient have?` }, { fact }), c.negated);
     return negate(known(index, holds, { fact, threshold: c.status }), c.negated);
   }

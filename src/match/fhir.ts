@@ -26,6 +26,7 @@
 import type {
   Bundle,
   CodeableConcept,
+  Dosage,
   Condition as FhirCondition,
   Immunization,
   List as FhirList,
@@ -56,7 +57,19 @@ const SYSTEMS: Record<string, string> = {
   "http://unitsofmeasure.org": "ucum",
 };
 
-const MARKERS = /\b(EGFR|ALK|ROS1|KRAS|NRAS|BRAF|HER2|ERBB2|PD-?L1|MSI|MMR|MET|RET|NTRK[123]?|BRCA[12]?|TMB|PIK3CA|IDH[12]?|FGFR[1-4]?)\b/i;
+const MARKERS = /\b(EGFR|ALK|ROS1|KRAS|NRAS|BRAF|HER2|ERBB2|PD-?L1|MSI|MMR|MET|RET|NTRK[123]?|BRCA[12]?|TMB|PIK3CA|IDH[12]?|FGFR[1-4]?|FLT3|NPM1)\b/i;
+
+/** Amino acids' three-letter codes (HGVS protein changes, "p.Val600Glu") to one letter ("V600E"), as criteria write variants. */
+const AMINO: Record<string, string> = {
+  Ala: "A", Arg: "R", Asn: "N", Asp: "D", Cys: "C", Gln: "Q", Glu: "E", Gly: "G", His: "H", Ile: "I",
+  Leu: "L", Lys: "K", Met: "M", Phe: "F", Pro: "P", Ser: "S", Thr: "T", Trp: "W", Tyr: "Y", Val: "V", Ter: "*",
+};
+/** "p.Val600Glu" or "p.(Val600Glu)" → "V600E"; other notations as written. */
+export function proteinChangeShort(hgvs: string): string {
+  const m = /^p\.\(?([A-Z][a-z]{2})(\d+)([A-Z][a-z]{2}|=|\*)\)?$/.exec(hgvs.trim());
+  if (!m || !AMINO[m[1]] || !(AMINO[m[3]] ?? (m[3] === "*" ? "*" : undefined))) return hgvs.trim();
+  return `${AMINO[m[1]]}${m[2]}${AMINO[m[3]] ?? m[3]}`;
+}
 const ECOG_ANSWERS: Record<string, number> = { "LA9622-7": 0, "LA9623-5": 1, "LA9624-3": 2, "LA9625-0": 3, "LA9626-8": 4, "LA9627-6": 5 };
 const isDate = (s: unknown): s is string => typeof s === "string" && /^\d{4}(-\d{2}(-\d{2})?)?/.test(s);
 const day = (s: string | undefined) => (isDate(s) ? s.slice(0, 10) : undefined);
@@ -219,6 +232,9 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
           ...(setting ? { setting: setting as Medication["setting"] } : {}),
           ...(reasonStopped ? { reasonStopped } : {}),
         });
+        const dosage = r.resourceType === "MedicationStatement" ? (m as MedicationStatement).dosage?.[0] : r.resourceType === "MedicationRequest" ? (m as MedicationRequest).dosageInstruction?.[0] : undefined;
+        const dose = dosage ? dailyDose(dosage) : undefined;
+        if (dose) medications[medications.length - 1].dose = dose;
         break;
       }
       case "Procedure": {
@@ -285,8 +301,27 @@ function metastasisSiteFromText(t: string): string | undefined {
   return m?.[1]?.trim().toLowerCase();
 }
 
+/**
+ * A Dosage as a daily dose: "20 mg" × frequency per period ("2 per 1 d" → 40 mg/d, "1 per 1 wk" → mg/7 per day).
+ * Without a timing only a dose already written per day ("mg/d") is one.
+ */
+function dailyDose(d: Dosage): { value: number; unit: string } | undefined {
+  const q = d.doseAndRate?.[0]?.doseQuantity;
+  if (!q || typeof q.value !== "number" || !Number.isFinite(q.value)) return undefined;
+  const unit = (q.code ?? q.unit ?? "").trim();
+  if (!unit) return undefined;
+  if (/\/d(ay)?$/i.test(unit)) return { value: q.value, unit: unit.replace(/\/day$/i, "/d") };
+  const rep = d.timing?.repeat;
+  if (!rep || !rep.periodUnit) return undefined;
+  const perDay: Record<string, number> = { h: 24, d: 1, wk: 1 / 7, mo: 1 / 30, min: 1440 };
+  const per = perDay[rep.periodUnit];
+  if (per === undefined) return undefined;
+  const value = (q.value * (rep.frequency ?? 1) * per) / (rep.period ?? 1);
+  return { value: Math.round(value * 1000) / 1000, unit: `${unit}/d` };
+}
+
 function procedureKind(t: string): string {
-  const known = matchKnowledge().procedureOf(t);
+  const known = matchKnowledge().procedureOf(t) ?? matchKnowledge().proceduresIn(t).find((id) => id !== "surgery");
   if (known) return known;
   if (/radiotherap|radiation|irradiation|\bsbrt\b|\bimrt\b|gamma knife/i.test(t)) return /brain|cranial/i.test(t) ? "brain-radiotherapy" : "radiotherapy";
   if (/stem cell|hsct|bone marrow transplant/i.test(t)) return /autologous/i.test(t) ? "autologous-hsct" : "allogeneic-hsct";
@@ -353,12 +388,18 @@ function readObservation(o: FhirObservation, path: string, out: Observation[], b
   const markerName = gene ? text(gene.valueCodeableConcept) : MARKERS.exec(t ?? "")?.[1];
   if (markerName && (o.valueCodeableConcept || o.valueString || gene || /PD-?L1|TMB/i.test(markerName))) {
     const status = text(o.valueCodeableConcept) ?? o.valueString;
-    const variant = o.component?.find((c) => c.code?.coding?.some((x) => x.code === "48004-6" || x.code === "81252-9"))?.valueCodeableConcept;
+    const componentText = (loinc: string) => {
+      const c = o.component?.find((x) => x.code?.coding?.some((y) => y.code === loinc));
+      return c ? (text(c.valueCodeableConcept) ?? c.valueString) : undefined;
+    };
+    // the protein change ("p.Val600Lys" → "V600K") is how criteria name variants; the DNA change as well
+    const protein = componentText("48005-3");
+    const variantText = [protein ? proteinChangeShort(protein) : undefined, componentText("81252-9"), componentText("48004-6")].filter(Boolean).join(" ") || undefined;
     const q = quantity(o.valueQuantity, at("valueQuantity"), issues);
     biomarkers.push({
       marker: markerName.toUpperCase(),
       ...(status ? { status } : {}),
-      ...(variant ? { variant: text(variant) } : {}),
+      ...(variantText ? { variant: variantText } : {}),
       ...(q ? { value: q.value, ...(q.unit ? { unit: q.unit } : {}) } : {}),
       ...(date ? { date } : {}),
     });

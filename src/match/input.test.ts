@@ -139,3 +139,40 @@ test("FHIR: 'no conditions' (an empty problem list, emptyReason nilknown) round-
   const unknown = parsePatientInput(patientToFhir({ birthDate: "1990-01-01" }, "x"));
   assert.equal(unknown.conditions, undefined);
 });
+
+test("FHIR: a genomic result 'Present' with its protein change (p.Val600Lys → V600K), a procedure named inside a longer text, a dosage as a daily dose", () => {
+  const bundle: Bundle = {
+    resourceType: "Bundle",
+    type: "collection",
+    entry: [
+      { resource: { resourceType: "Patient", id: "p1", birthDate: "1960-05-01", gender: "male" } },
+      {
+        resource: {
+          resourceType: "Observation",
+          status: "final",
+          code: { coding: [{ system: "http://loinc.org", code: "69548-6" }], text: "Genetic variant assessment" },
+          valueCodeableConcept: { coding: [{ system: "http://loinc.org", code: "LA9633-4", display: "Present" }] },
+          component: [
+            { code: { coding: [{ system: "http://loinc.org", code: "48018-6" }] }, valueCodeableConcept: { text: "BRAF" } },
+            { code: { coding: [{ system: "http://loinc.org", code: "48005-3" }] }, valueCodeableConcept: { text: "p.Val600Lys" } },
+          ],
+        },
+      },
+      { resource: { resourceType: "Procedure", status: "completed", subject: { reference: "Patient/p1" }, code: { text: "Transarterial chemoembolization of segment VII lesion" }, performedDateTime: "2026-11-10" } },
+      {
+        resource: {
+          resourceType: "MedicationStatement",
+          status: "active",
+          subject: { reference: "Patient/p1" },
+          medicationCodeableConcept: { text: "hydrocortisone" },
+          effectivePeriod: { start: "2026-01-01" },
+          dosage: [{ doseAndRate: [{ doseQuantity: { value: 10, unit: "mg" } }], timing: { repeat: { frequency: 2, period: 1, periodUnit: "d" } } }],
+        },
+      },
+    ],
+  };
+  const p = parsePatientInput(bundle, "patient.json");
+  assert.deepEqual(p.biomarkers, [{ marker: "BRAF", status: "Present", variant: "V600K" }]);
+  assert.equal(p.procedures?.[0].kind, "interventional-procedure");
+  assert.deepEqual(p.medications?.[0].dose, { value: 20, unit: "mg/d" });
+});

@@ -14,6 +14,7 @@ import {
   drugClassOf,
   knowledgeVersions,
   normaliseDrug,
+  procedureLexicon,
   procedureOf,
   procedureSitesIn,
 } from "../criteria/clinical/knowledge.js";
@@ -303,6 +304,14 @@ export class MatchKnowledge {
   /** Procedure id of a text ("SBRT" → "radiotherapy"), if the procedure table names it. */
   procedureOf(text: string): string | undefined {
     return procedureOf(text) ?? undefined;
+  }
+
+  /** Procedure ids named inside a longer text ("Transarterial chemoembolization of segment VII lesion" → interventional-procedure), longest first. */
+  proceduresIn(text: string): string[] {
+    return procedureLexicon()
+      .scan(text)
+      .sort((a, b) => b.end - b.start - (a.end - a.start))
+      .map((m) => m.value);
   }
 
   /** Body sites a procedure's text names ("radical prostatectomy" → ["prostate"]), procedures.json site ids. */

@@ -61,7 +61,8 @@ const STATUS_DEFS: Array<[RegExp, string | null]> = [
   [/^(?:wild[-\s]?types?|WT)\b/i, "wild-type"],
   [/^(?:sensiti[sz]ing|activating|driver)\s+(?:gene\s+)?(?:mutations?|alterations?)/i, null], // kept as written
   [/^(?:exon\s*19\s*(?:deletions?|del)|exon\s*20\s*(?:insertions?|ins)|exon\s*21\s*(?:L858R|mutations?)|exon\s*14\s*skipping(?:\s+mutations?)?)/i, null],
-  [/^(?:V600[EK]?|G12[CDVSR]?|T790M|L858R|C797S|G13D|Q61[A-Z]?)\b(?:\s+mutations?)?/, null],
+  // ("V600E or V600K", "V600E/K", "G12C or G12D": the variants as written, any of them)
+  [/^(?:V600[EK]?|G12[CDVSR]?|T790M|L858R|C797S|G13D|Q61[A-Z]?)\b(?:\s*(?:\/|,|or|and\/or)\s*(?:V600[EKDR]|V600|G12[CDVSR]|G13D|Q61[A-Z]|[EKDR](?![A-Za-z0-9])))*(?:\s+mutations?)?/, null],
   // FLT3: internal tandem duplication or tyrosine kinase domain mutation, both mutations
   [/^(?:[-\s]?(?:ITD|TKD|D835[A-Z]?)(?:\s*(?:\/|or|and|,)\s*(?:ITD|TKD|D835[A-Z]?))?)\b(?:\s+mutations?)?/, "mutated"],
   [/^(?:mutation[-\s]?positive|mutant|mutated|mutations?|altered|alterations?|variants?|aberrations?)\b/i, "mutated"],
