@@ -650,3 +650,11 @@ test("variants asked as alternatives: 'BRAF V600E or V600K', 'V600E/K'; 'Present
   assert.equal(status("BRAF V600E/K mutation", "V600K"), "pass");
   assert.equal(status("BRAF V600E mutation", "V600K"), "fail");
 });
+
+test("an observation named by its text ('ACQ-6 score'), a text that names the measurement its unit fits (variable 'blasts', 'Bone marrow blasts', %); 'maintenance' steroids are current ones", () => {
+  const status = (text: string, p: Patient) => evaluateCriterion(parseCriteria(text)[0], ctx(p)).result.status;
+  assert.equal(status("Inclusion Criteria:\n- ACQ-6 score ≥ 1.5", { observations: [{ text: "ACQ-6 score", value: 2.4, unit: "{score}" }] }), "pass");
+  assert.equal(status("Inclusion Criteria:\n- Bone marrow blasts ≥ 5%", { observations: [{ variable: "blasts", text: "Bone marrow blasts", value: 34, unit: "%" }] }), "pass");
+  const bursts: Patient = { medications: [{ name: "prednisolone", start: "2026-02-10", end: "2026-02-14", dose: { value: 40, unit: "mg/d" } }] };
+  assert.equal(status("Exclusion Criteria:\n- Maintenance oral corticosteroids at a dose > 10 mg/day prednisone or equivalent", bursts), "pass");
+});

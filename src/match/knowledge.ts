@@ -18,7 +18,7 @@ import {
   procedureOf,
   procedureSitesIn,
 } from "../criteria/clinical/knowledge.js";
-import { labTableVersion, labVariables, type LabVariable } from "../criteria/lexicon.js";
+import { findVariables, labTableVersion, labVariables, type LabVariable } from "../criteria/lexicon.js";
 import { convert as unitConvert, toUcumCased } from "../criteria/units.js";
 import type { Coding } from "../model/patient.js";
 
@@ -121,8 +121,14 @@ export class MatchKnowledge {
   }
 
   /** The variable an observation measures, from its variable, LOINC code or name. */
-  variableOf(o: { variable?: string; code?: Coding; text?: string }): string | undefined {
-    if (o.variable) return this.canonicalVariable(o.variable);
+  variableOf(o: { variable?: string; code?: Coding; text?: string; unit?: string }): string | undefined {
+    if (o.variable) {
+      const given = this.canonicalVariable(o.variable);
+      // {variable: "blasts", text: "Bone marrow blasts", unit: "%"}: the text names the measurement the unit fits
+      const named = o.text && o.unit ? this.variableNamedIn(o.text) : undefined;
+      if (named && named !== given && given && this.commensurable(o.unit, given) === false && this.commensurable(o.unit, named) === true) return named;
+      return given;
+    }
     if (o.code && (!o.code.system || /loinc/i.test(o.code.system))) {
       const v = this.labByLoinc.get(o.code.code);
       if (v) return v;
@@ -132,7 +138,26 @@ export class MatchKnowledge {
       const v = this.labByName.get(normaliseText(t));
       if (v) return v;
     }
+    // "ACQ-6 score", "Serum potassium level": the one measurement the text names
+    for (const t of [o.text, o.code?.display]) {
+      const v = t ? this.variableNamedIn(t) : undefined;
+      if (v) return v;
+    }
     return undefined;
+  }
+
+  /** The single lab or score variable a short text names, if it names exactly one. */
+  private variableNamedIn(text: string): string | undefined {
+    if (text.length > 80) return undefined;
+    const ids = new Set(findVariables(text).map((m) => m.id));
+    return ids.size === 1 ? [...ids][0] : undefined;
+  }
+
+  /** Whether a unit converts to the variable's canonical unit (undefined when either is unknown). */
+  private commensurable(unit: string | undefined, variable: string): boolean | undefined {
+    const canonical = this.labUnit(variable);
+    if (!unit || !canonical) return undefined;
+    return this.convert(1, unit, canonical, variable) !== undefined;
   }
 
   labUnit(variable: string): string | undefined {

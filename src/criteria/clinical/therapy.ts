@@ -63,7 +63,7 @@ const THERAPY_NOUN_AFTER_RE = new RegExp(
 const BIOMARKER_WORD_AFTER_RE = /^[\s-]*(?:\(|mutation|mutant|mutated|positive|negative|wild|expression|status|amplif|rearrang|fusion|translocation|overexpress|TPS|CPS|\+|test|sensiti|exon|ligand\s*1\s*\()/i;
 
 const CONCURRENT_RE =
-  /\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)?|ongoing|receiving|taking|takes?|on\s+(?:treatment|therapy)\s+with|during\s+(?:the\s+)?(?:study|trial|treatment|intervention|research)|planned|scheduled|will\s+(?:receive|require|need)|need(?:s)?\s+(?:to\s+)?(?:receive|use|be\s+treated)|requir(?:e|es|ing)|undergoing|under\s+treatment|chronic(?:ally)?|long[-\s]term|regular(?:ly)?\s+use|in\s+use|using)\b/i;
+  /\b(?:concurrent(?:ly)?|concomitant(?:ly)?|current(?:ly)?|ongoing|receiving|taking|takes?|on\s+(?:treatment|therapy)\s+with|during\s+(?:the\s+)?(?:study|trial|treatment|intervention|research)|planned|scheduled|will\s+(?:receive|require|need)|need(?:s)?\s+(?:to\s+)?(?:receive|use|be\s+treated)|requir(?:e|es|ing)|undergoing|under\s+treatment|chronic(?:ally)?|long[-\s]term|maintenance|regular(?:ly)?\s+use|in\s+use|using)\b/i;
 const PRIOR_RE =
   /\b(?:prior|previous(?:ly)?|before|never|history\s+of|had\s+(?:received|undergone|been|used)|ha(?:ve|s)\s+(?:received|undergone|been\s+treated|used|got|failed|progressed)|received|treated|underwent|undergone|failed|failure|progress(?:ed|ion|ing)?|refractory|resistant|relapsed?|recurren(?:t|ce)|intoleran(?:t|ce)|tolerate|pre-?treated|na[iï]ve|exposure|exposed|last|since|after|following|end\s+of|used)\b/i;
 
