@@ -658,3 +658,15 @@ test("an observation named by its text ('ACQ-6 score'), a text that names the me
   const bursts: Patient = { medications: [{ name: "prednisolone", start: "2026-02-10", end: "2026-02-14", dose: { value: 40, unit: "mg/d" } }] };
   assert.equal(status("Exclusion Criteria:\n- Maintenance oral corticosteroids at a dose > 10 mg/day prednisone or equivalent", bursts), "pass");
 });
+
+test("a broader term defined by a list after a colon is that list; an example the patient has is the broader term; a broader diagnosis explained by a sibling kind asks nothing", () => {
+  const status = (text: string, p: Patient) => evaluateCriterion(parseCriteria(text)[0], ctx(p)).result.status;
+  const htn: Patient = { conditions: [{ text: "Essential hypertension" }] };
+  const cv = "Exclusion Criteria:\n- Clinically significant cardiovascular disease: myocardial infarction or unstable angina within 6 months, NYHA class III-IV heart failure.";
+  assert.equal(status(cv, htn), "pass");
+  assert.equal(status(cv, { conditions: [{ text: "Essential hypertension" }, { text: "Myocardial infarction", onset: "2026-09-01" }] }), "fail");
+  const eg = "Exclusion Criteria:\n- Clinically significant cardiovascular disease, such as myocardial infarction";
+  assert.equal(status(eg, htn), "unknown");
+  assert.equal(status(eg, { conditions: [{ text: "Essential hypertension" }, { text: "Myocardial infarction", onset: "2026-09-01" }] }), "fail");
+  assert.equal(status("Exclusion Criteria:\n- Type 1 diabetes mellitus.", { conditions: [{ text: "Diabetic nephropathy, CKD stage 3b" }, { text: "Type 2 diabetes mellitus" }] }), "pass");
+});

@@ -416,6 +416,15 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
   const factIds = plan.hasQualifier ? [...unknownFacts.keys()].sort().slice(0, 4) : NO_IDS;
 
   const logic = plan.logic;
+  // An example the patient has is the broader term had ("significant cardiovascular disease, such as myocardial infarction"):
+  // the broader term's leaf holds, whatever it would ask
+  const exampleHeld = [...plan.examples].find((i) => leaves[i].truth === "true" && !plan.isException[i]);
+  if (exampleHeld !== undefined) {
+    for (let j = 0; j < cs.length; j++) {
+      if (plan.examples.has(j) || cs[j].type !== cs[exampleHeld].type || leaves[j].truth !== "unknown") continue;
+      if (cs[j].type === "diagnosis" || cs[j].type === "therapy") leaves[j] = { ...leaves[exampleHeld], evidence: { ...leaves[exampleHeld].evidence, constraint: j, note: "an example of it" } };
+    }
+  }
   for (const i of plan.examples) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, result: "na", note: "an example of a broader term in the same criterion" } };
 
   // "Women of childbearing potential must …": the rest applies only to them. Alone in a
@@ -636,17 +645,26 @@ function exampleConstraints(cs: Constraint[], ctx: EvalContext, criterion: Crite
   };
   const isBroader = (a: string, b: string, type: string) =>
     a !== b && (type === "diagnosis" ? k.isA(b, a) : k.drugClassesOf(b).has(a) || k.drugClassAncestors(b).includes(a));
+  // "Clinically significant cardiovascular disease: myocardial infarction …, NYHA III–IV heart failure": after a colon
+  // (or "defined as", "i.e.") the list says what the broader term means here — the list decides, not the term
+  const defined = new Set<number>();
+  const textAt = (a: number, b: number) => criterion.text.slice(a - criterion.span[0], b - criterion.span[0]);
   cs.forEach((c, i) => {
     const ci = conceptOf(c);
     if (!ci || (c as { negated?: boolean }).negated || modifies(c)) return;
-    const broader = cs.some((d, j) => {
-      if (j === i || d.type !== c.type || (d as { negated?: boolean }).negated) return false;
+    let broader = false;
+    cs.forEach((d, j) => {
+      if (j === i || d.type !== c.type || (d as { negated?: boolean }).negated) return;
       const cj = conceptOf(d);
-      return cj !== undefined && isBroader(cj, ci, c.type);
+      if (cj === undefined || !isBroader(cj, ci, c.type) || !("mentionSpan" in d) || !("mentionSpan" in c)) return;
+      const between = d.mentionSpan[1] <= c.mentionSpan[0] ? textAt(d.mentionSpan[1], c.mentionSpan[0]) : "";
+      if (/^[^.;]{0,40}?(?::|\bdefined\s+as\b|\bi\.\s?e\.?|\bnamely\b|\bspecifically\b)/i.test(between) && !/\b(?:e\.\s?g\.?|such\s+as|including|for\s+example)\b/i.test(between)) defined.add(j);
+      else broader = true;
     });
     if (broader) out.push(i);
   });
-  return out;
+  // (a defined term's items are not its examples)
+  return defined.size ? [...defined, ...out.filter((i) => !cs.some((d, j) => defined.has(j) && conceptOf(d) !== undefined && isBroader(conceptOf(d)!, conceptOf(cs[i])!, cs[i].type)))] : out;
 }
 
 function exceptionConcept(c: Constraint, ctx: EvalContext): string | undefined {

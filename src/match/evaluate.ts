@@ -400,6 +400,12 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
       if (f.metastases?.length || stage4 || m1) return known(index, true, { fact: `${broader.text}${f.metastases?.length ? `, metastases: ${f.metastases.map((m) => m.site).join(", ")}` : `, stage ${broader.stage ?? broader.tnm}`}` });
       if (f.metastases !== undefined) return known(index, false, { fact: `${broader.text}, no metastases recorded`, note: `not ${label}` });
     }
+    // "Diabetic nephropathy" against "type 1 diabetes" when the record also says "type 2 diabetes": the broader
+    // diagnosis is that other kind, named elsewhere in the record — nothing to ask
+    const explained =
+      broader &&
+      broader.concepts.some((pc) => pc !== "cancer" && k.isA(concept, pc) && pool.some((q) => q !== broader && q.concepts.some((qc) => qc !== pc && k.isA(qc, pc) && !k.isA(qc, concept) && !k.isA(concept, qc))));
+    if (explained) return known(index, false, { fact: describeConditions(pool), note: `no ${label}` });
     if (broader) {
       return unknown(index, `whether the patient's ${broader.text} is ${label}`, {
         id: qid,
