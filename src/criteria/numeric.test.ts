@@ -1003,3 +1003,19 @@ test("bone marrow blasts in %, the Asthma Control Questionnaire", () => {
   assert.deepEqual(brief("Bone marrow blasts ≥ 5%"), [["bone-marrow-blasts", ">=", 5, "%"]]);
   assert.deepEqual(brief("ACQ-6 score ≥ 1.5 at screening"), [["acq", ">=", 1.5, "{score}"]]);
 });
+
+test("units of flow, pressure, rates, counts and optics; signed values after word comparators; 'at or below'", () => {
+  assert.deepEqual(brief("Qmax ≥ 5 mL/s"), [[null, ">=", 5, "mL/s"]]);
+  assert.deepEqual(brief("PEEP ≥ 5 cm H2O"), [[null, ">=", 5, "cm[H2O]"]]);
+  assert.deepEqual(brief("urine culture > 10^5 CFU/mL"), [[null, ">", 100000, "{CFU}/mL"]]);
+  assert.deepEqual(brief("sperm concentration ≥ 5 million/mL"), [[null, ">=", 5, "10*6/mL"]]);
+  assert.deepEqual(brief("myopia ≤ -8 diopters"), [[null, "<=", -8, "[diop]"]]);
+  assert.deepEqual(brief("eGFR below 30 ml/min/1.73m^2"), [["egfr", "<", 30, "mL/min/{1.73_m2}"]]);
+  assert.deepEqual(brief("Caffeine consumption of more than 5 cups of coffee per day"), [[null, ">", 5, "{cups}/d"]]);
+  assert.deepEqual(brief("Weight-for-length Z-score below -2"), [["weight-for-height-z", "<", -2, "{SD}"]]);
+  assert.deepEqual(brief("T-score at or below -2.5"), [["bmd-t-score", "<=", -2.5, "{SD}"]]);
+  assert.deepEqual(brief("BMI-for-age z-score < -2 or > +3"), [
+    ["bmi-for-age-z", "<", -2, "{SD}"],
+    ["bmi-for-age-z", ">", 3, "{SD}"],
+  ]);
+});

@@ -55,7 +55,7 @@ function quantity(value: number, valueSpan: Span, end: number, relativeTo?: "ULN
 const MAY_HAVE_NUMBERS = { test: (t: string) => /[\d+]/.test(t) || /ULN|LLN|limit/i.test(t) || NUMBER_WORD_GATE.test(t) };
 const VERSION_BEFORE = /(?:^|[^\p{L}])(?:version|ver\.?|v)\s*\(?\s*$/iu;
 /** A minus sign right before a number, after a comparator or a word that introduces a value. */
-const NEGATIVE_BEFORE = /(?:[<>≤≥=≦≧＜＞]|\b(?:than|between|of|to|and|from|is|at))\s*-$/;
+const NEGATIVE_BEFORE = /(?:[<>≤≥=≦≧＜＞]|\b(?:than|between|of|to|and|from|is|at|below|above|under|over|exceeding|least|most))\s*[-−]$/;
 const SECOND_NUMBER_RE = /^(\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?![\d])(?=[ \t]*(?:\/|cells?\b|per\b|copies|IU\b|mm3|mm³))|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(?![\d])(?![.,]\d)/;
 const TIME_UNITS = new Set(["a", "mo", "wk", "d", "h", "min"]);
 const DOSE_UNITS = /^(mg|mcg|[µμu]g|gy|cgy|mg\/m2|mg\/day|(?:mg|mcg|[µμu]g|ng)\/kg(?:\/(?:min|h|hr|day|d))?)$/i;
@@ -295,6 +295,8 @@ function comparisonAt(text: string, at: number, found: string): Found | undefine
   // "T-score ≤ -2.5", "between -1.0 and -2.5": a minus sign after a comparator or a joining word
   const minus = NEGATIVE_BEFORE.exec(text.slice(Math.max(0, at - 12), at));
   if (minus) return comparisonOfValue(text, at - 1, "-" + numText, "-" + numValueText, ratio);
+  // "z-score < -2 or > +3": a plus sign after a comparator is the value's own
+  if (before1 === "+" && /[<>≤≥=≦≧]\s*\+$/.test(text.slice(Math.max(0, at - 4), at))) return comparisonOfValue(text, at - 1, "+" + numText, numValueText, ratio);
   return comparisonOfValue(text, at, numText, numValueText, ratio);
 }
 

@@ -17,7 +17,7 @@ export function toUcum(raw: string): string | undefined {
     .replace(/²/g, "2")
     .replace(/³/g, "3")
     .replace(/mm\^3/gi, "mm3")
-    .replace(/\bm\^2/gi, "m2")
+    .replace(/m\^2/gi, "m2")
     // a superscript lost in a copy from a PDF: "/mm 3", "1.73 m 2"
     .replace(/\bmm\s+3$/i, "mm3")
     .replace(/\b1\.73\s*m\s+2$/i, "1.73 m2")
@@ -32,7 +32,7 @@ export function toUcum(raw: string): string | undefined {
   // "pack-years", "pack years", "packs-year"
   if (/^packs?[ -]?years?$/.test(key)) return "{pack-years}";
   // "21 units/week" (of alcohol), "3 drinks per day", "10 cigarettes/day"
-  const rate = /^(units?|drinks?|cigarettes?) ?(?:\/|per) ?(week|wk|day|d)$/.exec(key);
+  const rate = /^(units?|drinks?|cigarettes?|cups?)(?: of [a-z]+)? ?(?:\/|per) ?(week|wk|day|d)$/.exec(key);
   if (rate) return `{${rate[1].replace(/s$/, "")}s}/${/^w/.test(rate[2]) ? "wk" : "d"}`;
   // "per microliter", "cells per cubic millimeter"
   const per = /^(?:cells?\s+)?per\s+(micro\s?-?lit(?:er|re)|ul|cubic\s+millimet(?:er|re)|mm3|mmc)$/.exec(key);
@@ -177,6 +177,26 @@ const DIRECT: Record<string, string> = {
   ppm: "[ppm]",
   ppb: "[ppb]",
   "cm/s": "cm/s",
+  "ml/s": "mL/s",
+  "ml/sec": "mL/s",
+  "cmh2o": "cm[H2O]",
+  "cm h2o": "cm[H2O]",
+  "cmh₂o": "cm[H2O]",
+  "cm h₂o": "cm[H2O]",
+  "mg/dl/h": "mg/dL/h",
+  "mg/dl/hr": "mg/dL/h",
+  "mg/dl/hour": "mg/dL/h",
+  "cfu/ml": "{CFU}/mL",
+  "cfus/ml": "{CFU}/mL",
+  "bu/ml": "[beth'U]/mL",
+  "million/ml": "10*6/mL",
+  "mill/ml": "10*6/mL",
+  "mil/ml": "10*6/mL",
+  "million per ml": "10*6/mL",
+  "diopter": "[diop]",
+  "diopters": "[diop]",
+  "dioptre": "[diop]",
+  "dioptres": "[diop]",
   "cm/sec": "cm/s",
   "wood units": "[wood'U]",
   "wood unit": "[wood'U]",
