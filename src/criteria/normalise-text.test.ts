@@ -87,3 +87,10 @@ test("a page's header and footer inside a criterion are blanked, same length; th
   assert.equal(b.replace(/\s+/g, " "), "Absolute neutrophil count ≥ 1.5 × 10^9/L.");
   assert.equal(withoutPageFurniture("Page 3 of the protocol lists them\n- Hb ≥ 9"), "Page 3 of the protocol lists them\n- Hb ≥ 9");
 });
+
+test("references with digits in their names ('&sup3;', '&sup2;') and Markdown escapes ('25\\-40', '\\>= 18') read as what they stand for", () => {
+  const t = "Platelets ≥ 100,000/mm&sup3;; BMI 25\\-40 kg/m&sup2;; Age \\>= 18";
+  const n = normaliseCriteriaText(t);
+  assert.equal(n.length, t.length);
+  assert.equal(n.replace(/ +/g, " "), "Platelets ≥ 100,000/mm³ ; BMI 25 -40 kg/m² ; Age >= 18");
+});

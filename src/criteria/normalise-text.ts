@@ -7,6 +7,7 @@
  *   pattern of the parser writes a space as " " or "[ \t]".
  * - Full-width forms (U+FF01–FF5E: "＞１．５", "１，５００／mm３", "（1）", "：") become their
  *   ASCII characters, as Chinese and Japanese registries' texts write them.
+ * - Markdown escapes ("25\-40", "\> 18") become the escaped character, a space before it.
  * - HTML character references left in a text ("Age &ge; 18", "&bull; Platelets &gt;= 100")
  *   become the character they stand for, padded with spaces to the reference's length: a
  *   comparison sign at the end of the reference (so "&gt;=" reads ">="), anything else at
@@ -15,7 +16,7 @@
 
 const SPACES_RE = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/g;
 const HAS_SPACES_RE = /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]/;
-const REFERENCE_RE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z]{2,8}));/g;
+const REFERENCE_RE = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,7}));/g;
 
 /** Named references eligibility texts carry (HTML's names; the rest are rare in criteria). */
 const NAMED: Record<string, string> = {
@@ -79,8 +80,12 @@ export function normaliseCriteriaText(text: string): string {
   if (out.includes("&")) out = out.replace(REFERENCE_RE, decodedReference);
   if (HAS_SPACES_RE.test(out)) out = out.replace(SPACES_RE, " ");
   if (HAS_FULL_WIDTH_RE.test(out)) out = out.replace(FULL_WIDTH_RE, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  // Markdown escapes from a converted page ("BMI 25\-40", "\> 18", "\* footnote"): the character itself, a space before it
+  if (out.includes("\\")) out = out.replace(MARKDOWN_ESCAPE_RE, " $1");
   return out;
 }
+
+const MARKDOWN_ESCAPE_RE = /\\([-*_<>#~.()[\]+!|=`])/g;
 
 const FULL_WIDTH_RE = /[\uff01-\uff5e]/g;
 const HAS_FULL_WIDTH_RE = /[\uff01-\uff5e]/;
