@@ -1019,3 +1019,12 @@ test("units of flow, pressure, rates, counts and optics; signed values after wor
     ["bmi-for-age-z", ">", 3, "{SD}"],
   ]);
 });
+
+test("a part of a scale ('MADRS item 10', 'IPSS quality-of-life score', '… subscale'), a change in a bracket after the name, birth weight: not the measurement itself", () => {
+  assert.deepEqual(brief("MADRS item 10 score ≥ 5"), [[null, ">=", 5, null]]);
+  assert.deepEqual(brief("IPSS quality-of-life score < 3"), [[null, "<", 3, null]]);
+  assert.deepEqual(brief("PANSS positive subscale score ≥ 20"), [[null, ">=", 20, null]]);
+  assert.deepEqual(brief("MADRS total score ≥ 26"), [["madrs", ">=", 26, "{score}"]]);
+  assert.deepEqual(brief("Stable body weight (change < 5 kg) over the past 3 months"), [[null, "<", 5, "kg"]]);
+  assert.deepEqual(brief("Birth weight 500–1500 g"), [["birth-weight", "range", 500, 1500, "g"]]);
+});

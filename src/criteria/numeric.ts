@@ -1307,10 +1307,12 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
 }
 
 /** Every change word's stem: most criteria name none, and the change patterns are not tried. */
+const PART_GATE = /item|question|sub-?scale|sub-?score|domain|quality|QoL/i;
+const PART_AFTER_NAME = /^[\s(-]*(?:(?:total\s+)?(?:item|question)\s*#?\s*\d+[a-z]?|(?:[\p{L}-]+\s+){0,2}?(?:sub-?scale|sub-?score|domain|quality[-\s]of[-\s]life|QoL)(?:\s+(?:score|item))?)/iu;
 const CHANGE_GATE = /chang|decreas|reduc|improv|increas|declin|drop|rise|fluctuat|variat|gain/i;
 const CHANGE_WORD = String.raw`(?:changes?|decrease[sd]?|reductions?|reduced|improvements?|improved|increase[sd]?|declines?|drops?|rises?|fluctuations?|variations?|gains?)`;
 /** A change word between the name and its comparator: "Weight change less than 5 kg", "HbA1c reduction of at least 0.5%". */
-const CHANGE_AFTER_NAME = new RegExp(String.raw`^[\s)]*(?:[\p{L}-]+\s+){0,2}?${CHANGE_WORD}\b`, "iu");
+const CHANGE_AFTER_NAME = new RegExp(String.raw`^[\s()]*(?:[\p{L}-]+\s+){0,2}?${CHANGE_WORD}\b`, "iu");
 /** A change word before the name: "increase in serum creatinine ≥ 0.3 mg/dL", "Decrease of ≥ 25% in MADRS total score". */
 const CHANGE_BEFORE_NAME = new RegExp(String.raw`\b${CHANGE_WORD}\s+(?:of|in|from)\b[^;.]{0,40}$`, "iu");
 /** A change word right after the value, ending its phrase: "(less than 5 kg self-reported change)" (not "LDH > 200 U/L Increase in troponin"). */
@@ -1322,10 +1324,16 @@ const CHANGE_AFTER_VALUE = new RegExp(String.raw`^\s*(?=\p{Ll})(?:[\p{L}-]+\s+){
  * measurement (null) over the change words and the name; undefined when no change is named.
  */
 function changeMention(r: NumericRun, f: Found, mentions: Mention[]): Mention[] | undefined {
-  if (!mentions.length || mentions.some((m) => m.id === null || m.age || m.text !== undefined) || !CHANGE_GATE.test(r.text)) return undefined;
+  if (!mentions.length || mentions.some((m) => m.id === null || m.age || m.text !== undefined)) return undefined;
   const text = r.text;
   const first = mentions[0];
   const last = mentions[mentions.length - 1];
+  // "MADRS item 10 score ≥ 5", "IPSS quality-of-life score < 3": a part of the scale, not its total
+  if (last.end <= f.cmpStart && PART_GATE.test(text)) {
+    const part = PART_AFTER_NAME.exec(text.slice(last.end, f.cmpStart));
+    if (part) return [{ id: null, start: first.start, end: last.end + part[0].length, age: false }];
+  }
+  if (!CHANGE_GATE.test(r.text)) return undefined;
   const lineStart = Math.max(clauseStart(text, Math.min(first.start, f.cmpStart), 0, true), 0);
   let start = first.start;
   let end = last.end;
