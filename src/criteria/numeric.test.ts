@@ -1028,3 +1028,19 @@ test("a part of a scale ('MADRS item 10', 'IPSS quality-of-life score', '… sub
   assert.deepEqual(brief("Stable body weight (change < 5 kg) over the past 3 months"), [[null, "<", 5, "kg"]]);
   assert.deepEqual(brief("Birth weight 500–1500 g"), [["birth-weight", "range", 500, 1500, "g"]]);
 });
+
+test("alternatives after a label in brackets or an inherited name: '18–49 years (Cohort A) or 65 through 85 years (Cohort B)', 'age > 21 or less than 2'", () => {
+  const r = extractNumeric("Aged 18–49 years (Cohort A) or 65 through 85 years (Cohort B)");
+  assert.deepEqual(r.constraints.map((c) => [c.variable, c.op, c.value, c.value2]), [
+    ["age", "range", 18, 49],
+    ["age", "range", 65, 85],
+  ]);
+  assert.deepEqual(r.logic, { op: "or", args: [0, 1] });
+  assert.deepEqual(extractNumeric("age > 21 or less than 2").logic, { op: "or", args: [0, 1] });
+  assert.deepEqual(extractNumeric("BMI <18.5 or ≥ 30 kg/m2").logic, { op: "or", args: [0, 1] });
+  // an abbreviation in brackets is a name: "(TBSA)"
+  assert.deepEqual(
+    extractNumeric("burns (>10% total body surface area (TBSA) or >5% TBSA with full thickness)").constraints.map((c) => c.mention),
+    ["total body surface area", "TBSA"],
+  );
+});

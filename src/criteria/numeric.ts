@@ -1018,6 +1018,11 @@ function abs(r: NumericRun, s: number, e: number): Span {
   return [r.offset + s, r.offset + e];
 }
 
+/**
+ * A label in brackets after the previous value ("18–49 years (Cohort A) or 65 through 85 years"): no name.
+ * (An abbreviation in brackets, "total body surface area (TBSA)", is one: the label has lower-case letters.)
+ */
+const BRACKET_LABEL_RE = /^\s*\((?=[^()]*[a-z])[^()\d]{1,40}\)/;
 const CONNECTOR_ONLY_RE =
   /^[\s,/;(（]*(?:(?:at|during|on|before|prior\s+to)\s+(?:the\s+)?(?:screening|baseline|enrol?l?ment|randomi[sz]ation|study\s+entry|entry)(?:\s+visit)?[\s,]*)?(?:(?:and\/or|and|or|but|&|\/|while|whereas|respectively|to)\b)?[\s,]*(?:(?:for|in)\s+)?(?:(?:men|males?|women|females?|boys|girls)\b)?[\s,:]*(?:(?:and\/or|and|or)\s+)?$/i;
 
@@ -1043,7 +1048,7 @@ function placeOf(r: NumericRun, f: Found): Place {
   const between = prevEnd > 0 ? text.slice(prevEnd, f.cmpStart) : "";
   const connectorOnly =
     prevEnd > 0 &&
-    (((cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between)) ||
+    (((cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between.replace(BRACKET_LABEL_RE, ""))) ||
       // "FEV1 < 80% of predicted normal for adults (< 90% for adolescents …)": a bracket that opens on the other threshold of the same measurement
       (/[(（]\s*$/.test(between) && between.length < 60 && !/[.;:]/.test(between) && /^\s*[<>≤≥=≦≧]/.test(text.slice(f.cmpStart, f.cmpStart + 3)) && varsIn(r, prevEnd, f.cmpStart).length === 0));
   return {
@@ -1650,8 +1655,10 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
   }
   // "or" right after the previous comparison: "Cr ≤ 1.5 × ULN or CrCl ≥ 60 mL/min", "SBP ≥ 140 or < 100"
   const prevEnd = r.prevEnd;
-  const gapEnd = Math.max(prevEnd, Math.min(f.cmpStart, ...mentions.map((m) => m.start)));
-  const joiner: "and" | "or" = r.alternative || (prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEnd))) ? "or" : "and";
+  // (an inherited mention stands before the previous comparison: the gap runs to this one's comparator)
+  const ownStart = Math.min(f.cmpStart, ...mentions.map((m) => m.start));
+  const gapEnd = ownStart > prevEnd ? ownStart : f.cmpStart;
+  const joiner: "and" | "or" = r.alternative || (prevEnd > 0 && /^[\s,()]*(?:and\/or|or)\b[^;.]*$/i.test(text.slice(prevEnd, gapEnd).replace(BRACKET_LABEL_RE, ""))) ? "or" : "and";
   r.alternative = false;
   if (idx.length) {
     const listJoin = mentions.length > 1 && /\bor\b/i.test(text.slice(mentions[0].end, mentions[mentions.length - 1].start)) ? "or" : "and";
