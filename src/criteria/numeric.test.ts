@@ -1044,3 +1044,23 @@ test("alternatives after a label in brackets or an inherited name: '18–49 year
     ["total body surface area", "TBSA"],
   );
 });
+
+test("the same threshold in another unit in brackets, without a comparator: 'HbA1c > 86 mmol/mol (10%)', 'weight ≥ 50 kg (110 lbs)'; counts of results and reference ranges defined are no thresholds", () => {
+  assert.deepEqual(brief("HbA1c > 86 mmol/mol (10%)"), [
+    ["hba1c", ">", 86, "mmol/mol"],
+    ["hba1c", ">", 10, "%"],
+  ]);
+  assert.deepEqual(brief("LDL-C ≥ 100 mg/dL (2.6 mmol/L)"), [
+    ["ldl", ">=", 100, "mg/dL"],
+    ["ldl", ">=", 2.6, "mmol/L"],
+  ]);
+  assert.deepEqual(brief("Weight ≥ 50 kg (110 lbs)"), [
+    ["weight", ">=", 50, "kg"],
+    ["weight", ">=", 110, "[lb_av]"],
+  ]);
+  assert.deepEqual(brief("Age ≥ 18 years (n=20)"), [["age", ">=", 18, "a"]]);
+  assert.deepEqual(brief("at least 2 rising PSA values taken ≥ 1 week apart"), []);
+  assert.deepEqual(brief("at least 3 PSA measurements"), []);
+  assert.deepEqual(brief("the ULN for SGPT is 45 U/L"), []);
+  assert.deepEqual(brief("ALT ≤ 2.5 × ULN (ULN = 35 U/L for males, 25 U/L for females)"), [["alt", "<=", 2.5, "ULN"]]);
+});

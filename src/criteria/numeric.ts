@@ -34,7 +34,7 @@ import {
   supToInt,
 } from "./tokenize.js";
 import type { ComparisonOp, Logic, NumericConstraint, Qualifier, Span } from "./types.js";
-import { toUcumCased } from "./units.js";
+import { convert, toUcumCased } from "./units.js";
 
 /** Every field is always present (undefined when absent): one object shape keeps V8's code monomorphic. */
 interface Quantity {
@@ -1511,6 +1511,17 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
 
 const AT_DIAGNOSIS_AFTER = /^[\s,]*(?:(?:years?|yrs?)\s*)?(?:old\s*)?at\s+(?:the\s+time\s+of\s+)?(?:(?:initial|first|primary)\s+)?(?:diagnosis|onset)\b/i;
 
+const COUNT_NOUN_AFTER = /^[ \t]+(?:[\p{L}-]+[ \t]+){0,3}?(?:values|measurements|results|readings|determinations|assessments|occasions|samples|tests)\b/iu;
+function isCountOfResults(text: string, f: Found): boolean {
+  const q = f.q;
+  if (q.unit !== undefined || f.q2 || !Number.isInteger(q.value) || q.value > 20 || q.value < 1) return false;
+  return COUNT_NOUN_AFTER.test(text.slice(q.valueSpan[1], q.valueSpan[1] + 50));
+}
+const REFERENCE_DEFINED_BEFORE = /\b(?:ULN|LLN|upper\s+limit\s+of\s+normal|normal\s+range|reference\s+range)(?:\s+(?:for|of)\s+(?:the\s+)?[\w-]+)?\s*(?:=|:|is|being|of)\s*$/i;
+function definesReference(text: string, f: Found): boolean {
+  return REFERENCE_DEFINED_BEFORE.test(text.slice(Math.max(0, f.cmpStart - 50), f.q.valueSpan[0]));
+}
+
 /** Reads the comparison found[fi] into constraints (or into a qualifier of the previous ones, or into nothing). */
 function readComparison(r: NumericRun, fi: number): void {
   const f = r.found[fi];
@@ -1539,6 +1550,12 @@ function readComparison(r: NumericRun, fi: number): void {
     mentions = ms;
   }
   if (WORDED.has(f) && !isAge && mentions.every((m) => m.id === null)) {
+    r.prevEnd = f.end;
+    return;
+  }
+  // "at least 2 rising PSA values", "at least 3 PSA measurements": a count of results, no threshold on them;
+  // "the ULN for SGPT is 45 U/L", "(ULN = 35 U/L for males)": the reference range defined, not a criterion
+  if (!isAge && (isCountOfResults(r.text, f) || definesReference(r.text, f))) {
     r.prevEnd = f.end;
     return;
   }
@@ -1588,6 +1605,7 @@ function emitPair(r: NumericRun, f: Found, mentions: Mention[]): void {
 function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qualifier | undefined, condition: Qualifier | undefined, qualEnd: number): void {
   const text = r.text;
   const idx: number[] = [];
+  let equivalentEnd = 0;
   for (const mn of mentions) {
     const c: NumericConstraint = {
       type: "numeric",
@@ -1652,6 +1670,12 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     }
     idx.push(r.constraints.length);
     r.constraints.push(c);
+    const eq = c.unit && !c.relativeTo && f.op !== "range" && !f.q2 ? bracketEquivalent(r, f.end, c) : undefined;
+    if (eq) {
+      idx.push(r.constraints.length);
+      r.constraints.push(eq.constraint);
+      equivalentEnd = Math.max(equivalentEnd, eq.end);
+    }
   }
   // "or" right after the previous comparison: "Cr ≤ 1.5 × ULN or CrCl ≥ 60 mL/min", "SBP ≥ 140 or < 100"
   const prevEnd = r.prevEnd;
@@ -1664,8 +1688,34 @@ function emitConstraints(r: NumericRun, f: Found, mentions: Mention[], sex: Qual
     const listJoin = mentions.length > 1 && /\bor\b/i.test(text.slice(mentions[0].end, mentions[mentions.length - 1].start)) ? "or" : "and";
     r.groups.push({ idx, joiner, listOr: listJoin === "or" && idx.length > 1 });
   }
-  r.prevEnd = Math.max(f.end, qualEnd, ...mentions.map((m) => m.end));
+  r.prevEnd = Math.max(f.end, qualEnd, equivalentEnd, ...mentions.map((m) => m.end));
   r.prevMentions = mentions;
+}
+
+/** "(", "[" and words of approximation before an equivalent value in another unit. */
+const EQUIVALENT_OPEN = /^[ \t]*[([][ \t]*(?:approximately[ \t]+|approx\.?[ \t]*|about[ \t]+|~[ \t]*|≈[ \t]*|i\.e\.?,?[ \t]*)?(?=\d)/i;
+/**
+ * "HbA1c > 86 mmol/mol (10%)", "weight ≥ 50 kg (110 lbs)", "LDL-C ≥ 100 mg/dL (2.6 mmol/L)": the same
+ * threshold in another unit, in brackets without a comparator of its own — the same comparison
+ * again, when the unit converts to the first one's (or the variable's).
+ */
+function bracketEquivalent(r: NumericRun, at: number, c: NumericConstraint): { constraint: NumericConstraint; end: number } | undefined {
+  const text = r.text;
+  const open = EQUIVALENT_OPEN.exec(text.slice(at, at + 24));
+  if (!open) return undefined;
+  const numAt = at + open[0].length;
+  const num = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?|^\d+(?:\.\d+)?/.exec(text.slice(numAt, numAt + 20));
+  if (!num) return undefined;
+  const q = readQuantity(text, numAt, num[0]);
+  if (!q.unit || !q.unitSpan || q.unit === c.unit || q.relativeTo) return undefined;
+  if (!/^[ \t]*[)\]]/.test(text.slice(q.end, q.end + 4))) return undefined;
+  try {
+    convert(1, q.unit, c.unit!, c.variable);
+  } catch {
+    return undefined;
+  }
+  const constraint: NumericConstraint = { ...c, value: q.value, valueSpan: abs(r, q.valueSpan[0], q.valueSpan[1]), unit: q.unit, unitSpan: abs(r, q.unitSpan[0], q.unitSpan[1]) };
+  return { constraint, end: q.end };
 }
 
 /** A roman class (I–VI) standing alone, the cheap test before readRomanClasses. */
