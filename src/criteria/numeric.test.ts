@@ -1064,3 +1064,19 @@ test("the same threshold in another unit in brackets, without a comparator: 'HbA
   assert.deepEqual(brief("the ULN for SGPT is 45 U/L"), []);
   assert.deepEqual(brief("ALT ≤ 2.5 × ULN (ULN = 35 U/L for males, 25 U/L for females)"), [["alt", "<=", 2.5, "ULN"]]);
 });
+
+test("more spellings of units and names: cells/mcL, cells/cumm, mg%, percent, inches, lakh, mmol/day; Ccr, random blood sugar, creatinin; 'NYHA Class III–IV'; 'decline of LVEF to < 50%' is LVEF, 'height loss' a change", () => {
+  assert.deepEqual(brief("CD4 < 350 cells/mcL"), [["cd4", "<", 350, "/uL"]]);
+  assert.deepEqual(brief("ANC ≥ 1500 cells/cu.mm"), [["anc", ">=", 1500, "/mm3"]]);
+  assert.deepEqual(brief("platelets less than 1 lakh/cumm"), [["platelets", "<", 100000, "/mm3"]]);
+  assert.deepEqual(brief("creatinine > 2 mg%"), [["creatinine", ">", 2, "mg/dL"]]);
+  assert.deepEqual(brief("HbA1c ≥ 8.0 percent"), [["hba1c", ">=", 8, "%"]]);
+  assert.deepEqual(brief("Height between 60 and 78 inches"), [["height", "range", 60, 78, "[in_i]"]]);
+  assert.deepEqual(brief("Ccr ≧60 ml/min"), [["creatinine-clearance", ">=", 60, "mL/min"]]);
+  assert.deepEqual(brief("Random blood sugar > 200 mg/dL"), [["glucose", ">", 200, "mg/dL"]]);
+  assert.deepEqual(brief("Serum creatinin < 1.5 x ULN"), [["creatinine", "<", 1.5, "ULN"]]);
+  assert.deepEqual(brief("NYHA Class III–IV heart failure"), [["nyha", "range", 3, 4, "{class}"]]);
+  assert.deepEqual(brief("Decline of LVEF to < 50%"), [["lvef", "<", 50, "%"]]);
+  assert.deepEqual(brief("Height loss > 4 cm"), [[null, ">", 4, "cm"]]);
+  assert.deepEqual(brief("sodium intake < 100 mmol/day"), [[null, "<", 100, "mmol/d"]]);
+});

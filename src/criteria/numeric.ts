@@ -160,6 +160,14 @@ function readQuantity(text: string, at: number, numText: string, valueText = num
       return q;
     }
   }
+  // "1 lakh/cumm", "1.5 lakhs per cubic mm" (Indian registries): a hundred thousand
+  const lakh = /^[ \t]*(?:lakhs?|lacs?)(?![\p{L}])/iu.exec(text.slice(end, end + 8));
+  if (lakh) {
+    q.value = Number((q.value * 1e5).toPrecision(12));
+    end += lakh[0].length;
+    q.valueSpan = [q.valueSpan[0], end];
+    q.end = end;
+  }
   const after = text.slice(end, end + 40);
   const u = UNIT_RE.exec(after);
   if (u) {
@@ -1314,8 +1322,8 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
 /** Every change word's stem: most criteria name none, and the change patterns are not tried. */
 const PART_GATE = /item|question|sub-?scale|sub-?score|domain|quality|QoL/i;
 const PART_AFTER_NAME = /^[\s(-]*(?:(?:total\s+)?(?:item|question)\s*#?\s*\d+[a-z]?|(?:[\p{L}-]+\s+){0,2}?(?:sub-?scale|sub-?score|domain|quality[-\s]of[-\s]life|QoL)(?:\s+(?:score|item))?)/iu;
-const CHANGE_GATE = /chang|decreas|reduc|improv|increas|declin|drop|rise|fluctuat|variat|gain/i;
-const CHANGE_WORD = String.raw`(?:changes?|decrease[sd]?|reductions?|reduced|improvements?|improved|increase[sd]?|declines?|drops?|rises?|fluctuations?|variations?|gains?)`;
+const CHANGE_GATE = /chang|decreas|reduc|improv|increas|declin|drop|rise|fluctuat|variat|gain|loss|intake/i;
+const CHANGE_WORD = String.raw`(?:changes?|decrease[sd]?|reductions?|reduced|improvements?|improved|increase[sd]?|declines?|drops?|rises?|fluctuations?|variations?|gains?|loss(?:es)?|intakes?)`;
 /** A change word between the name and its comparator: "Weight change less than 5 kg", "HbA1c reduction of at least 0.5%". */
 const CHANGE_AFTER_NAME = new RegExp(String.raw`^[\s()]*(?:[\p{L}-]+\s+){0,2}?${CHANGE_WORD}\b`, "iu");
 /** A change word before the name: "increase in serum creatinine ≥ 0.3 mg/dL", "Decrease of ≥ 25% in MADRS total score". */
@@ -1339,6 +1347,8 @@ function changeMention(r: NumericRun, f: Found, mentions: Mention[]): Mention[] 
     if (part) return [{ id: null, start: first.start, end: last.end + part[0].length, age: false }];
   }
   if (!CHANGE_GATE.test(r.text)) return undefined;
+  // "decline of LVEF to < 50%", "a drop in Hb to ≤ 8 g/dL": the level it fell to is the measurement itself
+  if (last.end <= f.cmpStart && /^[\s,]*(?:to|at)\s*$/i.test(text.slice(last.end, f.cmpStart))) return undefined;
   const lineStart = Math.max(clauseStart(text, Math.min(first.start, f.cmpStart), 0, true), 0);
   let start = first.start;
   let end = last.end;
@@ -1734,7 +1744,7 @@ function romanScaleNames(): RegExp {
 const ROMAN_VALUE: Record<string, number> = { I: 1, II: 2, III: 3, IV: 4, V: 5, VI: 6 };
 /** After a class scale's name: an optional "class"/"physical status" word, a comparator, a roman class, and a second one or "or above". */
 const ROMAN_CLASS_AFTER =
-  /^[ \t]*(?:\([^()]{1,12}\)[ \t]*)?(?:(?:physical[ \t]+status|classification|class(?:es)?|score|grade|status|functional[ \t]+class)[ \t]*)?(?:of[ \t]+)?(≥|>=|>|≤|<=|<|\\>|\\<)?[ \t]*(VI|IV|V|I{1,3})(?![\p{L}\d])((?:[ \t]*(?:-|–|to|or|and|,|\/)[ \t]*(?:class[ \t]+)?(?:VI|IV|V|I{1,3})(?![\p{L}\d]))*)([ \t]+(?:or|and)[ \t]+(?:above|higher|greater|more|over|below|lower|less|under))?/u;
+  /^[ \t]*(?:\([^()]{1,12}\)[ \t]*)?(?:(?:[Pp]hysical[ \t]+[Ss]tatus|[Cc]lassification|[Cc]lass(?:es)?|[Ss]core|[Gg]rade|[Ss]tatus|[Ff]unctional[ \t]+[Cc]lass)[ \t]*)?(?:of[ \t]+)?(≥|>=|>|≤|<=|<|\\>|\\<)?[ \t]*(VI|IV|V|I{1,3})(?![\p{L}\d])((?:[ \t]*(?:-|–|to|or|and|,|\/)[ \t]*(?:[Cc]lass[ \t]+)?(?:VI|IV|V|I{1,3})(?![\p{L}\d]))*)([ \t]+(?:or|and)[ \t]+(?:above|higher|greater|more|over|below|lower|less|under))?/u;
 
 /** Classes written in roman numerals after a scale that uses them (labs.json "classes": "roman"): "ASA I-III", "NYHA class III or IV". */
 function readRomanClasses(r: NumericRun): void {
