@@ -102,6 +102,8 @@ export interface DiagnosisConstraint {
    * is outside the criterion — unless it is the condition the trial studies, which stays required.
    */
   subject?: boolean;
+  /** The lowest severity grade that counts (CTCAE): "grade ≥ 2 peripheral neuropathy", "diarrhoea of grade 3 or higher". */
+  minGrade?: number;
 }
 
 export interface TemporalWindow {

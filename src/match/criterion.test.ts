@@ -670,3 +670,14 @@ test("a broader term defined by a list after a colon is that list; an example th
   assert.equal(status(eg, { conditions: [{ text: "Essential hypertension" }, { text: "Myocardial infarction", onset: "2026-09-01" }] }), "fail");
   assert.equal(status("Exclusion Criteria:\n- Type 1 diabetes mellitus.", { conditions: [{ text: "Diabetic nephropathy, CKD stage 3b" }, { text: "Type 2 diabetes mellitus" }] }), "pass");
 });
+
+test("'Grade ≥ 2 peripheral neuropathy': the patient's grade decides (given, or written in the diagnosis); without one, ask", () => {
+  const [c] = parseCriteria("Exclusion Criteria:\n- Grade ≥ 2 peripheral neuropathy");
+  assert.equal(c.constraints[0].type === "diagnosis" && c.constraints[0].minGrade, 2);
+  const status = (conditions: Patient["conditions"]) => evaluateCriterion(c, ctx({ conditions })).result;
+  assert.equal(status([{ text: "peripheral neuropathy", grade: 3 }]).status, "fail");
+  assert.equal(status([{ text: "peripheral neuropathy, grade 1" }]).status, "pass");
+  const u = status([{ text: "peripheral neuropathy" }]);
+  assert.equal(u.status, "unknown");
+  assert.equal(status([{ text: "NSCLC" }]).status, "pass");
+});

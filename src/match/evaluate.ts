@@ -383,6 +383,15 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
       // (the record may say so itself: "T2DM, uncontrolled", "poorly controlled hypertension")
       const recordSays = beyond === "uncontrolled" && /\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|inadequately\s+controlled)\b/i.test(hit.text);
       if (recordSays) return known(index, true, { fact: hit.text });
+      // "Grade ≥ 2 peripheral neuropathy": the patient's grade decides; without one, ask
+      if (c.minGrade !== undefined) {
+        const graded = pool.filter((p) => p.closure.has(concept));
+        const withGrade = graded.filter((p) => p.grade !== undefined);
+        const severe = withGrade.find((p) => p.grade! >= c.minGrade!);
+        if (severe) return known(index, true, { fact: `${severe.text} (grade ${severe.grade})`, threshold: `grade ≥ ${c.minGrade}` });
+        if (withGrade.length === graded.length) return known(index, false, { fact: withGrade.map((p) => `${p.text} (grade ${p.grade})`).join("; "), threshold: `grade ≥ ${c.minGrade}` });
+        return unknown(index, `the grade of the patient's ${hit.text}`, { id: `${qid}:grade`, text: `What is the grade (CTCAE) of the patient's ${hit.text}?` }, { fact: hit.text });
+      }
       if (beyond && !c.status!.some((s) => !JUDGED_STATUS.test(s) && s !== "history" && s !== "known")) {
         return unknown(index, `whether the patient's ${hit.text} is ${beyond}`, { id: `${qid}:${beyond}`, text: `Is the patient's ${hit.text} ${beyond}?` }, { fact: hit.text });
       }

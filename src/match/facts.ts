@@ -18,6 +18,8 @@ export interface ConditionFact {
   stage?: string;
   tnm?: string;
   onsetDay?: number;
+  /** Severity grade (CTCAE), given or written in the text ("peripheral neuropathy, grade 2"). */
+  grade?: number;
   isCancer: boolean;
 }
 
@@ -120,6 +122,7 @@ export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge):
         stage: c.stage,
         tnm: c.tnm,
         onsetDay: c.onset ? dayNumber(c.onset) : undefined,
+        grade: c.grade ?? gradeInText(text),
         isCancer: closure.has("cancer"),
       };
     });
@@ -238,4 +241,10 @@ function isLater(a: ObservationFact, b: ObservationFact): boolean {
   if (da !== db) return da > db;
   if (a.value !== b.value) return a.value > b.value;
   return (a.unit ?? "") > (b.unit ?? "");
+}
+
+/** "grade 2", "Grade 3 peripheral neuropathy", "G2" in a diagnosis's text. */
+function gradeInText(text: string): number | undefined {
+  const m = /\b(?:CTCAE\s+)?grade\s*([0-5])\b|\bG([0-5])\b/i.exec(text);
+  return m ? Number(m[1] ?? m[2]) : undefined;
 }

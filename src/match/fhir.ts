@@ -171,6 +171,8 @@ export function patientFromFhir(input: Bundle | Resource, issues: InputIssue[]):
           ...(day(c.onsetDateTime ?? c.onsetPeriod?.start) ? { onset: day(c.onsetDateTime ?? c.onsetPeriod?.start) } : {}),
           ...(status ? { clinicalStatus: status } : {}),
         };
+        const grade = (c.extension ?? []).find((e) => (e.url ?? "").endsWith("/ctcae-grade"))?.valueInteger;
+        if (typeof grade === "number" && grade >= 0 && grade <= 5) cond.grade = grade;
         for (const stageText of stageTexts) {
           if (/T\d|N\d|M\d/.test(stageText) && !/^stage/i.test(stageText)) cond.tnm ??= stageText;
           else cond.stage ??= stageText.replace(/^stage\s*/i, "");

@@ -111,9 +111,12 @@ test("FHIR writer and reader agree: a patient read back from its own bundle is t
   const patient = parsePatientInput({
     birthDate: "1970-01-02",
     sex: "male",
-    conditions: [{ text: "colon cancer", stage: "IV", tnm: "T3N1M1", metastases: [{ site: "liver", active: true }] }],
+    conditions: [{ text: "colon cancer", stage: "IV", tnm: "T3N1M1", metastases: [{ site: "liver", active: true }] }, { text: "peripheral neuropathy", grade: 2 }],
     observations: [{ code: { system: "loinc", code: "718-7" }, text: "Hemoglobin", value: 9.5, unit: "g/dL", date: "2026-10-01", referenceRange: { low: 12, high: 16 } }],
-    medications: [{ name: "oxaliplatin", start: "2025-01-01", end: "2025-06-01", line: 1, cycles: 8, bestResponse: "PR", reasonStopped: "progression" }],
+    medications: [
+      { name: "oxaliplatin", start: "2025-01-01", end: "2025-06-01", line: 1, cycles: 8, bestResponse: "PR", reasonStopped: "progression" },
+      { name: "dexamethasone", start: "2026-09-01", dose: { value: 4, unit: "mg/d" } },
+    ],
     procedures: [],
     biomarkers: [{ marker: "KRAS", status: "mutated", variant: "G12D" }],
     ecog: 1,

@@ -21,7 +21,7 @@ function concept(text: string | undefined, codes: Coding[] | undefined): Codeabl
   return { ...(codes?.length ? { coding: codes.map(coding) } : {}), ...(text ? { text } : {}) };
 }
 
-/** eligo's extensions for what FHIR R4 has no element for (line of therapy, cycles, best response, setting). */
+/** eligo's extensions for what FHIR R4 has no element for (line of therapy, cycles, best response, setting, a condition's CTCAE grade). */
 export const EXT = "https://eligo.dev/fhir/StructureDefinition";
 
 /** LOINC codes of the List resources that say "no medications" / "no procedures" / "no conditions". */
@@ -48,6 +48,7 @@ export function patientToFhir(p: Patient, id = "patient"): Bundle {
       ...(c.stage || c.tnm
         ? { stage: [...(c.stage ? [{ summary: { text: `Stage ${c.stage}` } }] : []), ...(c.tnm ? [{ summary: { text: c.tnm } }] : [])] }
         : {}),
+      ...(c.grade !== undefined ? { extension: [{ url: `${EXT}/ctcae-grade`, valueInteger: c.grade }] } : {}),
     });
     for (const m of c.metastases ?? []) {
       const status = m.active === undefined ? undefined : m.active ? "active" : "inactive";
@@ -143,6 +144,10 @@ export function patientToFhir(p: Patient, id = "patient"): Bundle {
       medicationCodeableConcept: concept(m.name, m.codes),
       ...(m.start || m.end ? { effectivePeriod: { ...(m.start ? { start: m.start } : {}), ...(m.end ? { end: m.end } : {}) } } : {}),
       ...(m.reasonStopped ? { statusReason: [{ text: m.reasonStopped === "progression" ? "disease progression" : m.reasonStopped }] } : {}),
+      // a daily dose as one dose a day ("20 mg/d" → 20 mg, once per day)
+      ...(m.dose && /\/d$/.test(m.dose.unit)
+        ? { dosage: [{ doseAndRate: [{ doseQuantity: { value: m.dose.value, unit: m.dose.unit.replace(/\/d$/, "") } }], timing: { repeat: { frequency: 1, period: 1, periodUnit: "d" as const } } }] }
+        : {}),
       ...(m.line !== undefined || m.cycles !== undefined || m.bestResponse || m.setting
         ? {
             extension: [

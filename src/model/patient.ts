@@ -54,6 +54,8 @@ export const Condition = z
     /** The primary cancer (as opposed to comorbidities). Defaults to the first cancer listed. */
     primary: z.boolean().optional(),
     metastases: z.array(MetastasisSite).optional(),
+    /** Severity grade of an adverse event or toxicity (CTCAE 0–5), when the condition is one. */
+    grade: z.number().int().min(0).max(5).optional(),
   })
   .refine((c) => c.text !== undefined || (c.codes?.length ?? 0) > 0, { message: "a condition needs text or codes" });
 export type Condition = z.infer<typeof Condition>;

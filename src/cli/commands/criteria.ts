@@ -46,7 +46,7 @@ export function describeConstraint(c: Constraint): string {
     case "prognosis":
       return `prognosis   ${c.variable} ${thresholdText(c)}`;
     case "diagnosis":
-      return `diagnosis   ${c.negated ? "not " : ""}${c.aspect} ${c.concept ?? `"${c.mention}"`}${c.stage ? ` stage ${c.stage}` : ""}${c.site ? ` site ${c.site}` : ""}`;
+      return `diagnosis   ${c.negated ? "not " : ""}${c.aspect} ${c.concept ?? `"${c.mention}"`}${c.stage ? ` stage ${c.stage}` : ""}${c.site ? ` site ${c.site}` : ""}${c.minGrade !== undefined ? ` grade ≥ ${c.minGrade}` : ""}`;
     case "therapy":
       return `therapy     ${c.negated ? "not " : ""}${c.timing} ${c.category} ${c.concept ?? `"${c.mention}"`}${c.window ? ` (${c.window.text})` : ""}`;
     case "biomarker":

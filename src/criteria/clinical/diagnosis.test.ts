@@ -263,3 +263,12 @@ test("seizure, retinal vein occlusion, central serous retinopathy, portal vein t
   assert.deepEqual(ids("Retinal vein occlusion or central serous retinopathy"), ["retinal-vein-occlusion", "central-serous-retinopathy"]);
   assert.deepEqual(ids("Main portal vein tumour thrombosis (Vp4)"), ["portal-vein-thrombosis"]);
 });
+
+test("a severity grade before or after a condition: 'Grade ≥ 2 peripheral neuropathy', '… of grade 2 or higher', '(CTCAE grade > 2)'", () => {
+  const g = (t: string) => extractDiagnosis(t, 0).map((c) => c.minGrade);
+  assert.deepEqual(g("Grade ≥ 2 peripheral neuropathy"), [2]);
+  assert.deepEqual(g("Peripheral neuropathy of grade 2 or higher (CTCAE v5.0)"), [2]);
+  assert.deepEqual(g("Peripheral neuropathy (CTCAE grade > 2)"), [3]);
+  assert.deepEqual(g("≥ grade 3 peripheral neuropathy"), [3]);
+  assert.deepEqual(g("Peripheral neuropathy"), [undefined]);
+});

@@ -129,6 +129,8 @@ function pushDiagnosis(r: Run, c: Omit<DiagnosisConstraint, "type" | "mentionSpa
   if (c.aspect === "condition") {
     const window = windowFor(r.ctx, s, e);
     if (window) d.window = window;
+    const grade = r.ctx.text.includes("rade") ? minGradeAround(r.text, s, e) : undefined;
+    if (grade !== undefined) d.minGrade = grade;
   }
   r.out.push(d);
 }
@@ -169,6 +171,20 @@ function negativeResult(ctx: ClinicalContext, concept: string | null, start: num
   const before = NEGATIVE_RESULT_BEFORE_RE.exec(ctx.text.slice(Math.max(clause[0], start - 60), start));
   if (before && !RESULT_BREAK_RE.test(before[1])) return true;
   return NEGATIVE_RESULT_AFTER_RE.test(ctx.text.slice(end, Math.min(clause[1], end + 60)));
+}
+
+/** "Grade ≥ 2", "CTCAE grade 3 or higher", "≥ grade 2", "grade 2+" before a condition, or "of grade ≥ 2", "(grade ≥ 3)" after it. */
+const GRADE_BEFORE_RE = /(?:(?:CTCAE\s+)?[Gg]rade\s*(≥|>=|>|=)?\s*([0-5])(\s*(?:or\s+(?:higher|greater|above|more|worse)|\+|-[45]|\s*(?:to|–|-)\s*[45]))?|(≥|>=|>)\s*[Gg]rade\s*([0-5]))\s*$/;
+const GRADE_AFTER_RE = /^\s*(?:\(|,\s*|of\s+|at\s+)?(?:NCI[\s-]+)?(?:CTCAE\s+(?:v(?:ersion)?\s*[\d.]+\s+)?)?[Gg]rade\s*(≥|>=|>|=)?\s*([0-5])(\s*(?:or\s+(?:higher|greater|above|more|worse)|\+|\s*(?:to|–|-)\s*[45]))?/;
+function minGradeAround(text: string, start: number, end: number): number | undefined {
+  const b = GRADE_BEFORE_RE.exec(text.slice(Math.max(0, start - 40), start));
+  const a = b ? null : GRADE_AFTER_RE.exec(text.slice(end, end + 50));
+  if (b) {
+    if (b[5] !== undefined) return Number(b[5]) + (b[4] === ">" ? 1 : 0);
+    return Number(b[2]) + (b[1] === ">" ? 1 : 0);
+  }
+  if (a) return Number(a[2]) + (a[1] === ">" ? 1 : 0);
+  return undefined;
 }
 
 function addMetastasis(r: Run, site: string, s: number, e: number, statusStart: number, statusEnd: number): void {

@@ -64,6 +64,7 @@ export function describeConstraint(c: Constraint): string {
       else if (c.aspect === "histology") s += " (histology)";
       if (c.status?.length) s += `, ${c.status.join(", ")}`;
       if (c.standard) s += `, per ${c.standard}`;
+      if (c.minGrade !== undefined) s += `, grade ≥ ${c.minGrade}`;
       return s;
     }
     case "therapy": {
