@@ -357,6 +357,8 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
   const beforeText = text.slice(Math.max(0, m.index - 40), m.index).toLowerCase();
   if (/^\s*(?:of\s+age|old|of\s+life)/.test(after) || (ref === "of" && /^(?:age|life)/.test((refText ?? "").trim().toLowerCase()))) return undefined;
   if (/(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+time|survival|aged?|duration|lasting|for)\s*(?:of|:|is|\s)?\s*$/.test(beforeText)) return undefined;
+  // "Adults (≥ 18 years) with melanoma", "patients ≥ 65 years": the people's age
+  if (/\b(?:adults?|patients?|subjects?|participants?|men|women|males?|females?|children|adolescents?|individuals?|persons?|people|volunteers?)\s*[(,]?\s*$/.test(beforeText)) return undefined;
   const lookBack = /^(?:before|prior to|preceding)$/.test(ref);
   const since = /^(?:since|from|after|following)$/.test(ref);
   const pastWord = /\b(?:past|last|previous|recent|preceding|prior)\s*$/.test(text.slice(m.index, idx[3][0]));

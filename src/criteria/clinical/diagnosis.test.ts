@@ -272,3 +272,14 @@ test("a severity grade before or after a condition: 'Grade ≥ 2 peripheral neur
   assert.deepEqual(g("≥ grade 3 peripheral neuropathy"), [3]);
   assert.deepEqual(g("Peripheral neuropathy"), [undefined]);
 });
+
+test("'cannot be controlled' is uncontrolled; 'GAD antibodies' is no anxiety disorder; primary CNS lymphoma and plasma cell leukaemia are kinds of their own; '(≥ 18 years)' after 'Adults' is an age, not a window", () => {
+  const d = (t: string) => extractDiagnosis(t, 0);
+  assert.deepEqual(d("Hypertension that cannot be controlled by drugs")[0].status, ["uncontrolled"]);
+  assert.deepEqual(d("positive GAD antibodies"), []);
+  assert.deepEqual(d("HIV antibody positive").map((c) => c.concept), ["hiv-infection"]);
+  assert.deepEqual(d("Primary CNS lymphoma").map((c) => c.concept), ["primary-cns-lymphoma"]);
+  assert.deepEqual(d("Plasma cell leukemia").map((c) => c.concept), ["plasma-cell-leukemia"]);
+  assert.equal(d("Adults (≥ 18 years) with histologically confirmed melanoma")[0].window, undefined);
+  assert.equal(d("Stroke within 6 months")[0].window?.amount, 6);
+});

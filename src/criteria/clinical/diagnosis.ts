@@ -42,7 +42,7 @@ export function isMetastasisSite(words: string): boolean {
 }
 
 const STATUS_RE =
-  /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|(?:(?:poorly|inadequately|insufficiently|badly)\s+|not\s+(?:well\s+|adequately\s+)?)controlled|controlled|uncontrolled|uncontrollable|severe|serious|(?:clinically\s+)?significant|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
+  /\b(active|inactive|untreated|treated|previously\s+treated|symptomatic|asymptomatic|stable|clinically\s+stable|radiologically\s+stable|unstable|progressive|progressing|(?:(?:poorly|inadequately|insufficiently|badly)\s+|(?:not|cannot\s+be|can\s*not\s+be|can't\s+be|could\s+not\s+be)\s+(?:well\s+|adequately\s+)?)controlled|controlled|uncontrolled|uncontrollable|severe|serious|(?:clinically\s+)?significant|known|suspected|untreated|irradiated|resected|progressed|requiring\s+(?:steroids|treatment))\b/gi;
 
 const STAGE_RE = new RegExp(
   String.raw`\b(?:(?:AJCC|UICC|FIGO|TNM|clinical|pathologic(?:al)?|Ann\s+Arbor|BCLC|ISS)\s+)?stages?\s*(?::\s*)?((?:0|IV|I{1,3}|[1-4])[A-C]?[12]?(?:\s*(?:,\s*(?:or|and)\b|-|–|~|to|or|and|/|,)\s*(?:stage\s*)?(?:IV|I{1,3}|[1-4])[A-C]?[12]?)*)(?![A-Za-z])`,
@@ -89,7 +89,7 @@ function statusNear(ctx: ClinicalContext, start: number, end: number, anchors: A
     let m: RegExpExecArray | null;
     while ((m = STATUS_RE.exec(part)) !== null) {
       // "poorly controlled", "not well controlled", "uncontrollable": uncontrolled
-      const w = m[1].toLowerCase().replace(/\s+/g, " ").replace(/^(?:(?:poorly|inadequately|insufficiently|badly|not(?: well| adequately)?) controlled|uncontrollable)$/, "uncontrolled").replace(/^clinically significant$/, "significant");
+      const w = m[1].toLowerCase().replace(/\s+/g, " ").replace(/^(?:(?:poorly|inadequately|insufficiently|badly|(?:not|cannot be|can ?not be|can't be|could not be)(?: well| adequately)?) controlled|uncontrollable)$/, "uncontrolled").replace(/^clinically significant$/, "significant");
       if (!out.includes(w)) out.push(w);
     }
   }
@@ -331,6 +331,8 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     if (namesTestNotDiagnosis(ctx, c.start, c.end) || isTreatedDiseaseContext(ctx, c.start)) continue;
     // "influenza vaccine", "COVID-19 vaccination": a vaccine against it; "depression score", "anxiety scale": an instrument
     if (NOT_THE_DISEASE_AFTER.test(text.slice(c.end, c.end + 24))) continue;
+    // "positive GAD antibodies" (glutamic acid decarboxylase), "ANA titre": a laboratory result named like a disease's abbreviation
+    if (ANTIBODY_AFTER.test(text.slice(c.end, c.end + 24)) && /^[A-Z0-9-]{2,6}$/.test(text.slice(c.start, c.end)) && !isA(c.value, "infection")) continue;
     // "treatment for the prevention of systemic fungal infection", "at high risk for stroke": not had
     const before40 = text.slice(Math.max(0, c.start - 40), c.start);
     if (/preven|prophyla|risk/i.test(before40) && NOT_THE_DISEASE_BEFORE.test(before40)) continue;
@@ -380,6 +382,7 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
 
 const NOT_THE_DISEASE_BEFORE = /\b(?:prevention|prophylaxis|preventing|prevent|risk|risks)\s+(?:of|for|against)?\s*(?:(?:the|a|an|systemic|invasive|recurrent|future|developing)\s+)*$/i;
 const INSTRUMENT_FOR_BEFORE = /\b(?:scales?|scores?|index|questionnaires?|inventory|instrument|rating)\s+(?:for|in)\s+(?:the\s+)?$/i;
+const ANTIBODY_AFTER = /^[\s-]*(?:auto)?(?:antibod(?:y|ies)|Abs?\b|titers?|titres?|levels?)\b/i;
 const NOT_THE_DISEASE_AFTER = /^[\s-]*(?:vaccin\w*|immuni[sz]ation|booster|(?:rating\s+|symptom\s+|severity\s+)?(?:scales?|scores?|index|questionnaires?|inventory))\b/i;
 
 /** The word before "infection" ("listeria infection", "urinary tract infection"): group 1 the words naming its kind. */
