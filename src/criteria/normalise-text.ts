@@ -101,7 +101,7 @@ export const PAGE_FURNITURE =
 
 /** Whether a line (trimmed, without a bullet) is a page's header or footer. */
 export function isPageFurniture(trimmed: string): boolean {
-  return (/age\s|rotocol/.test(trimmed) || trimmed.length <= 22) && trimmed.split(/\s+/).length <= 14 && PAGE_FURNITURE.test(trimmed);
+  return (trimmed.length <= 22 || trimmed.includes("age ") || trimmed.includes("rotocol")) && PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14;
 }
 
 /** A criterion's text with its page headers and footers (whole lines after its first) blanked, same length. */

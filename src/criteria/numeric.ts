@@ -222,7 +222,8 @@ const NUMBER_WORD_RE = new RegExp(
  */
 const NUMBER_WORD_GATE = {
   test: (t: string) =>
-    /year|month|age|old|ULN|LLN|limit/i.test(t) &&
+    // (a multiple of the ULN written as a word: "twice the upper limit of normal", "three times ULN")
+    (/year|month|age|old/i.test(t) || (/twice|thrice|times/i.test(t) && /ULN|LLN|limit/i.test(t))) &&
     /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twice|thrice)\b/i.test(t) &&
     /\b(?:least|most|more|less|fewer|than|older|younger|over|under|above|below|exceed\w*|minimum|maximum|up\s+to)\b|[<>≤≥]/i.test(t),
 };
@@ -1003,6 +1004,10 @@ interface NumericRun {
   maybeCond: boolean;
   /** Table names in the whole criterion, found once on first use; regions take the ones inside them. */
   allVars: VariableMention[] | undefined;
+  /** Whether the text has a word naming a part of a scale ("item", "subscale"), tested once. */
+  mayNamePart?: boolean;
+  /** Whether the text may define a reference range ("ULN =", "normal range is"), tested once. */
+  mayDefineReference?: boolean;
   constraints: NumericConstraint[];
   groups: Group[];
   prevEnd: number;
@@ -1342,7 +1347,7 @@ function changeMention(r: NumericRun, f: Found, mentions: Mention[]): Mention[] 
   const first = mentions[0];
   const last = mentions[mentions.length - 1];
   // "MADRS item 10 score ≥ 5", "IPSS quality-of-life score < 3": a part of the scale, not its total
-  if (last.end <= f.cmpStart && PART_GATE.test(text)) {
+  if (last.end <= f.cmpStart && (r.mayNamePart ??= PART_GATE.test(text))) {
     const part = PART_AFTER_NAME.exec(text.slice(last.end, f.cmpStart));
     if (part) return [{ id: null, start: first.start, end: last.end + part[0].length, age: false }];
   }
@@ -1565,7 +1570,7 @@ function readComparison(r: NumericRun, fi: number): void {
   }
   // "at least 2 rising PSA values", "at least 3 PSA measurements": a count of results, no threshold on them;
   // "the ULN for SGPT is 45 U/L", "(ULN = 35 U/L for males)": the reference range defined, not a criterion
-  if (!isAge && (isCountOfResults(r.text, f) || definesReference(r.text, f))) {
+  if (!isAge && (isCountOfResults(r.text, f) || ((r.mayDefineReference ??= /ULN|LLN|normal|reference/i.test(r.text)) && definesReference(r.text, f)))) {
     r.prevEnd = f.end;
     return;
   }
@@ -1711,6 +1716,7 @@ const EQUIVALENT_OPEN = /^[ \t]*[([][ \t]*(?:approximately[ \t]+|approx\.?[ \t]*
  */
 function bracketEquivalent(r: NumericRun, at: number, c: NumericConstraint): { constraint: NumericConstraint; end: number } | undefined {
   const text = r.text;
+  if (!/^[ \t]*[([]/.test(text.slice(at, at + 4))) return undefined;
   const open = EQUIVALENT_OPEN.exec(text.slice(at, at + 24));
   if (!open) return undefined;
   const numAt = at + open[0].length;

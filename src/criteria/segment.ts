@@ -54,7 +54,7 @@ function isSentenceAfterHeading(heading: string): boolean {
   return !/^\s*(?:(?:for|of|in|to)\b|\(|-|–)/i.test(trailing) && !/\b(?:below|following|as follows|listed|apply|applies)\b/i.test(trailing);
 }
 
-const MAY_BE_HEADING = /clusi|eligib|selection|criteria|标准|基準/i;
+const MAY_BE_HEADING = { test: (line: string) => /clusi|eligib|selection|criteria/i.test(line) || line.includes("标准") || line.includes("基準") };
 
 /**
  * Headings in the other languages registries publish in, alone or beside the English one:
@@ -341,12 +341,13 @@ export function segmentCriteria(text: string): Segment[] {
       continue;
     }
     // a page number alone, between items
-    if ((trimmed.length <= 14 && PAGE_CONTROL.test(trimmed)) || (/^\d{1,3}$/.test(trimmed) && current && /[.;]\s*$/.test(text.slice(current.span[0], current.span[1])))) {
+    if ((trimmed.length <= 14 && PAGE_CONTROL.test(trimmed)) || (trimmed.length <= 3 && current && /^\d{1,3}$/.test(trimmed) && /[.;]\s*$/.test(text.slice(current.span[0], current.span[1])))) {
       if (nl >= text.length) break;
       continue;
     }
     // a bullet with nothing after it, and the registry's "Other protocol-defined … criteria may apply"
-    if (/^[*\-•·・▪◦‣⁃–—○●■□◆◇►➢]$/.test(trimmed) || (/pply\.?$/.test(trimmed) && BOILERPLATE.test(line.slice(readMarker(line)?.contentStart ?? 0).trim()))) {
+    const loneBullet = trimmed.length === 1 && /^[*\-•·・▪◦‣⁃–—○●■□◆◇►➢]$/.test(trimmed);
+    if (loneBullet || ((trimmed.endsWith("pply") || trimmed.endsWith("pply.")) && BOILERPLATE.test(line.slice(readMarker(line)?.contentStart ?? 0).trim()))) {
       current = undefined;
       blankSince = true;
       if (nl >= text.length) break;

@@ -160,9 +160,15 @@ function statesResult(ctx: ClinicalContext, start: number, end: number): boolean
 const POSITIVE_WORD = String.raw`(?:positive|detect(?:ed|able)|reactive|seropositive|\(\s*\+\s*\)|\+)`;
 const POSITIVE_AFTER_RE = new RegExp(String.raw`^[\s:-]*(?:${TEST_WORDS}[\s:]*){0,3}(?:(?:is|are|was|were|must\s+be|should\s+be|to\s+be|be)\s+)?${POSITIVE_WORD}`, "i");
 const POSITIVE_IN_RE = new RegExp(String.raw`(?<![\w-])${POSITIVE_WORD}`, "i");
+const infectionIds = new Map<string, boolean>();
+function isInfection(id: string): boolean {
+  let v = infectionIds.get(id);
+  if (v === undefined) infectionIds.set(id, (v = isA(id, "infection")));
+  return v;
+}
 function negativeResult(ctx: ClinicalContext, concept: string | null, start: number, end: number): boolean {
   // Only an infection is a test's result ("HER2-negative breast cancer" is not "no breast cancer").
-  if (!concept || !isA(concept, "infection")) return false;
+  if (!concept || !isInfection(concept)) return false;
   const clause = clauseAt(ctx, start);
   const around = ctx.text.slice(Math.max(clause[0], start - 60), Math.min(clause[1], end + 60));
   if (!RESULT_WORD_GATE.test(around)) return false;
