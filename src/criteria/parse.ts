@@ -145,7 +145,7 @@ function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], 
   let out = clinical;
   if (out.length && numeric.length) out = withoutQualifierDrugs(withoutInstrumentConditions(out, numeric, text, offset), numeric);
   const preference = text.includes("riorit") || text.includes("referen") ? PREFERENCE_RE.exec(text) : null;
-  const subjectLead = preference ? null : SUBJECT_LEAD.exec(text);
+  const subjectLead = preference ? null : (SUBJECT_LEAD.exec(text) ?? subjectLeadAfterClause(text));
   // "Patients with HIV are allowed if CD4 ≥ 350" is a conditional requirement, not a permission
   if (subjectLead) out = withSubjectsMarked(out, text, offset, subjectLead);
   else out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset, kind);
@@ -181,6 +181,26 @@ function withEligibleIfExceptions(clinical: Constraint[], text: string, offset: 
  */
 const SUBJECT_LEAD =
   /^\s*(?:(?:all|any)\s+)?(?:patients?|subjects?|participants?|those|individuals?|people|persons?|women|men|children|adults|candidates)\s+(?:who\s+(?:have|had|are|were)\s+|with\s+|having\s+|diagnosed\s+with\s+|whose\s+(?:tumou?rs?|cancers?|disease)\s+(?:harbou?rs?|ha(?:ve|s)|carry|carries|contains?|are|is|express(?:es)?|tests?\s+positive\s+for)\s+)([^;:]{2,150}?)[\s,]+(?:must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|(?:are|is)\s+(?:only\s+)?(?:eligible|allowed|permitted|included|acceptable)|(?:may|can|will)\s+(?:only\s+)?(?:be\s+)?(?:eligible|included|enrolled|enroll|participate|allowed|permitted))\b(?!\s+(?:not|be\s+excluded|excluded)\b)/i;
+
+/**
+ * "Compensated liver disease; participants with cirrhosis must be Child-Pugh class A": a subject
+ * lead-in after a clause of its own. Its match is shifted to the text's positions, so that only
+ * what it names is marked; what comes before it is asked of everyone (the matcher scopes it).
+ */
+function subjectLeadAfterClause(text: string): RegExpExecArray | null {
+  if (!/[;.]\s+(?:(?:all|any)\s+)?(?:patients?|subjects?|participants?|those|individuals?|people|persons?|women|men|children|adults|candidates)\s/i.test(text)) return null;
+  const re = /[;.]\s+/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index + m[0].length;
+    const lead = SUBJECT_LEAD.exec(text.slice(at));
+    // (a lead with nothing after its verb, "Participants with treated CNS metastases are eligible.", is an exception: withEligibleIfExceptions)
+    if (lead && !/^[\s.;,]*$/.test(text.slice(at + lead.index + lead[0].length))) {
+      lead.index += at;
+      return lead;
+    }
+  }
+  return null;
+}
 
 /**
  * The conditions, histologies and metastases named in a subject lead-in (SUBJECT_LEAD's group 1)
@@ -267,7 +287,7 @@ const PERMISSION_WORDS = ["allowed", "permitted", "acceptable", "excluded", "con
  * radiotherapy is allowed").
  */
 const PERMISSION_RE =
-  /\b(?:(?:could|may|can)\s+(?:be\s+)?(?:receiving|continue|remain\s+on)|(?:is|are|will\s+be)\s+not\s+excluded|(?:may|can|could)\s+be\s+(?:considered|included|enrolled|allowed|permitted)|(?:is|are)\s+(?:allowed|permitted|acceptable)|(?:will\s+)?not\s+be\s+excluded)\b/i;
+  /(?<=\([^()]{1,40}\s)(?:permitted|allowed)(?=\s*\))|\b(?:(?:could|may|can)\s+(?:be\s+)?(?:receiving|continue|remain\s+on)|(?:is|are|will\s+be)\s+not\s+excluded|(?:may|can|could)\s+be\s+(?:considered|included|enrolled|allowed|permitted)|(?:is|are)\s+(?:allowed|permitted|acceptable)|(?:will\s+)?not\s+be\s+excluded)\b/i;
 
 /**
  * A preference is no requirement: "…, Priority will be given to subjects with HER2 positive
@@ -294,7 +314,15 @@ function withPermissionForHuman(clinical: Constraint[], text: string, offset: nu
   // the clause around it: from a sentence break, a bracket or "but" before it to the next break or closing bracket
   const before = text.slice(0, m.index);
   const butAt = Math.max(before.lastIndexOf(" but "), before.lastIndexOf(" however "));
-  const sStart = Math.max(before.lastIndexOf(". "), before.lastIndexOf("; "), before.lastIndexOf("\n"), before.lastIndexOf("("), before.lastIndexOf("["), butAt >= 0 ? butAt + 1 : -1) + 1;
+  // (a bracket closed before the permission is part of its subject: "Antiplatelet agents (aspirin, clopidogrel) are permitted")
+  const openAt = (o: string, c: string) => {
+    const i = before.lastIndexOf(o);
+    return i >= 0 && before.indexOf(c, i) < 0 ? i : -1;
+  };
+  // ("Note: …", "except …, which are allowed": the note or the exception is what is permitted)
+  const noteAt = before.search(/\bnote\s*:(?![^]*\bnote\s*:)/i);
+  const exceptAt = before.search(/\bexcept(?![^]*\bexcept)/i);
+  const sStart = Math.max(before.lastIndexOf(". "), before.lastIndexOf("; "), before.lastIndexOf("\n"), openAt("(", ")"), openAt("[", "]"), butAt >= 0 ? butAt + 1 : -1, noteAt - 1, exceptAt - 1) + 1;
   const afterIdx = text.slice(m.index).search(/[.;)\]](?:\s|$)|\n|\)/);
   const sEnd = afterIdx < 0 ? text.length : m.index + afterIdx;
   const [a, b] = [offset + sStart, offset + sEnd];

@@ -681,3 +681,16 @@ test("'Grade ≥ 2 peripheral neuropathy': the patient's grade decides (given, o
   assert.equal(u.status, "unknown");
   assert.equal(status([{ text: "NSCLC" }]).status, "pass");
 });
+
+test("permissions in brackets or after a bracketed list are no requirements ('(transfusion permitted)', 'Antiplatelet agents (aspirin, clopidogrel) are permitted'); 'dual antiplatelet therapy' is two antiplatelets; a subject lead-in after a clause scopes only what follows", () => {
+  const status = (text: string, p: Patient) => evaluateCriterion(parseCriteria(text)[0], ctx(p)).result.status;
+  const aspirin: Patient = { medications: [{ name: "aspirin", start: "2025-01-01", dose: { value: 81, unit: "mg/d" } }], procedures: [] };
+  assert.equal(status("Inclusion Criteria:\n- Hemoglobin ≥ 8 g/dL (transfusion permitted).", { ...aspirin, observations: [{ variable: "hemoglobin", value: 10.2, unit: "g/dL" }] }), "pass");
+  assert.equal(status("Exclusion Criteria:\n- Treatment with an anticoagulant (e.g., warfarin, heparin). Antiplatelet agents (aspirin ≤ 325 mg/day, clopidogrel) are permitted.", aspirin), "pass");
+  const dapt = "Exclusion Criteria:\n- Need for dual antiplatelet therapy (aspirin plus a P2Y12 inhibitor such as clopidogrel); aspirin ≤ 100 mg/day alone is allowed.";
+  assert.equal(status(dapt, aspirin), "pass");
+  assert.equal(status(dapt, { medications: [{ name: "aspirin", start: "2025-01-01" }, { name: "clopidogrel", start: "2025-01-01" }] }), "fail");
+  const cirrhosis = "Inclusion Criteria:\n- Compensated liver disease; participants with cirrhosis must be Child-Pugh class A.";
+  assert.equal(status(cirrhosis, { conditions: [{ text: "chronic hepatitis C" }] }), "pass");
+  assert.equal(status(cirrhosis, { conditions: [{ text: "chronic hepatitis C" }, { text: "cirrhosis" }], observations: [{ variable: "child-pugh", value: 8, unit: "{score}" }] }), "fail");
+});

@@ -14,6 +14,7 @@
 import type { Constraint, Criterion, Logic, NumericConstraint, Qualifier } from "../criteria/types.js";
 import { contextKey, diagnosisConcept, evaluateConstraint, type EvalContext, type Evidence, type LeafResult, type Question, type Truth } from "./evaluate.js";
 import { normaliseText } from "./knowledge.js";
+import { constraintStart } from "../criteria/clinical/index.js";
 import { isMetastasisSite } from "../criteria/clinical/diagnosis.js";
 import { drugClass } from "../criteria/clinical/knowledge.js";
 
@@ -456,7 +457,15 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
         subjectUnknown ??= leaves[i];
       }
     }
-    if (inGroup === "false") {
+    // "Compensated liver disease; participants with cirrhosis must be Child-Pugh A": what stands before the
+    // subject's clause is asked of everyone; only the rest is theirs
+    const subjectAt = Math.min(...plan.subjects.map((i) => constraintStart(cs[i])));
+    const clauseAt = criterion.text.slice(0, subjectAt - criterion.span[0]).search(/[.;]\s+[^.;]*$/);
+    const scopeFrom = clauseAt < 0 ? -Infinity : criterion.span[0] + clauseAt;
+    const everyone = cs.map((c, i) => !plan.subjects.includes(i) && constraintStart(c) < scopeFrom);
+    if (inGroup === "false" && everyone.some(Boolean)) {
+      for (let i = 0; i < cs.length; i++) if (!everyone[i]) leaves[i] = { ...leaves[i], truth: "na", evidence: { ...leaves[i].evidence, note: plan.subjects.includes(i) ? "whom the rest of the criterion is for" : "not for this patient" } };
+    } else if (inGroup === "false") {
       const named = plan.subjects.map((i) => (cs[i] as { mention: string }).mention).join(", ");
       return {
         result: { kind: criterion.kind, text: criterion.text, status: "pass", evidence: [{ ...leaves[plan.subjects[0]].evidence, note: `does not apply: the patient does not have ${named}` }], constraints: cs },

@@ -409,6 +409,9 @@ function readObservation(o: FhirObservation, path: string, out: Observation[], b
   }
   const q = quantity(o.valueQuantity, at("valueQuantity"), issues) ?? (typeof o.valueInteger === "number" ? { value: o.valueInteger } : undefined);
   if (!q) {
+    // A qualitative result eligo does not model ("HBsAg: Negative", "QuantiFERON: Positive"): valid FHIR, not read
+    // (it must not reject the rest of the bundle)
+    if (o.valueCodeableConcept || typeof o.valueString === "string") return;
     if (o.valueQuantity === undefined && o.valueInteger === undefined && !o.component?.length) {
       issues.push({ path: at("valueQuantity"), message: `observation ${t ?? loinc} has no numeric value` });
     }

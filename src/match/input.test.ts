@@ -179,3 +179,31 @@ test("FHIR: a genomic result 'Present' with its protein change (p.Val600Lys → 
   assert.equal(p.procedures?.[0].kind, "interventional-procedure");
   assert.deepEqual(p.medications?.[0].dose, { value: 20, unit: "mg/d" });
 });
+
+test("FHIR: a qualitative result eligo does not model (HBsAg 'Negative') is not read, and does not reject the bundle", () => {
+  const bundle: Bundle = {
+    resourceType: "Bundle",
+    type: "collection",
+    entry: [
+      { resource: { resourceType: "Patient", id: "p1", birthDate: "1960-05-01", gender: "male" } },
+      {
+        resource: {
+          resourceType: "Observation",
+          status: "final",
+          code: { coding: [{ system: "http://loinc.org", code: "5196-1" }], text: "HBsAg" },
+          valueCodeableConcept: { text: "Negative" },
+        },
+      },
+      {
+        resource: {
+          resourceType: "Observation",
+          status: "final",
+          code: { coding: [{ system: "http://loinc.org", code: "718-7" }], text: "Hemoglobin" },
+          valueQuantity: { value: 12.1, unit: "g/dL" },
+        },
+      },
+    ],
+  };
+  const p = parsePatientInput(bundle, "patient.json");
+  assert.equal(p.observations?.length, 1);
+});

@@ -420,6 +420,10 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
         const n = NUMBER_WORDS[(count[2] ?? count[3]).toLowerCase()] ?? Number(count[2] ?? count[3]);
         const strict = count[1] !== undefined && /more|greater|over|>(?!=)/i.test(count[1]) && !/=|least|minimum/i.test(count[1]);
         if (Number.isFinite(n) && n >= 1 && n <= 9) c.minDrugs = strict ? n + 1 : n;
+      } else if (m.category === "class") {
+        // "dual antiplatelet therapy", "triple therapy": that many drugs of the class together
+        const k = /\b(dual|double|triple)\s+(?:[\w-]+\s+)?$/i.exec(text.slice(Math.max(0, m.start - 20), m.start));
+        if (k) c.minDrugs = /triple/i.test(k[1]) ? 3 : 2;
       }
     }
     // "No chemotherapy for at least 4 weeks before the first dose": none in those weeks (a washout)
