@@ -255,3 +255,14 @@ test("radiopharmaceuticals (radium-223, Pluvicto) and electroconvulsive therapy"
   assert.deepEqual(ids("Radium-223 within 6 months or other bone-seeking radiopharmaceutical"), ["radium-223", "radiopharmaceutical"]);
   assert.deepEqual(ids("Electroconvulsive therapy in the current episode"), ["electroconvulsive-therapy"]);
 });
+
+test("myeloma, lymphoma, dementia, arrhythmia, psoriasis and HCV classes: proteasome inhibitors, anti-CD38, CD19-directed and CAR-T, cholinesterase inhibitors, antiarrhythmics, NS5A inhibitors; 'PI' and 'IMID' are not drugs", () => {
+  const ids = (t: string) => extractTherapy(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Prior treatment with a proteasome inhibitor and an anti-CD38 antibody"), ["proteasome-inhibitor", "anti-cd38"]);
+  assert.deepEqual(ids("Prior CD19-directed CAR T-cell therapy"), ["cd19-directed"]);
+  assert.deepEqual(ids("Stable dose of a cholinesterase inhibitor"), ["cholinesterase-inhibitor"]);
+  assert.deepEqual(ids("Amiodarone within 60 days"), ["amiodarone"]);
+  assert.deepEqual(ids("Virologic failure after an NS5A inhibitor-containing regimen"), ["ns5a-inhibitor"]);
+  assert.deepEqual(ids("at the discretion of the PI"), []);
+  assert.deepEqual(ids("IMID such as psoriasis"), []);
+});
