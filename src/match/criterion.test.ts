@@ -694,3 +694,13 @@ test("permissions in brackets or after a bracketed list are no requirements ('(t
   assert.equal(status(cirrhosis, { conditions: [{ text: "chronic hepatitis C" }] }), "pass");
   assert.equal(status(cirrhosis, { conditions: [{ text: "chronic hepatitis C" }, { text: "cirrhosis" }], observations: [{ variable: "child-pugh", value: 8, unit: "{score}" }] }), "fail");
 });
+
+test("BRCA from BRCA1 or BRCA2; haemoglobin in mmol/L; corrected calcium's and M-protein's LOINC codes", () => {
+  const status = (text: string, p: Patient) => evaluateCriterion(parseCriteria(text)[0], ctx(p)).result.status;
+  assert.equal(status("Inclusion Criteria:\n- Deleterious germline or somatic BRCA1/2 mutation", { biomarkers: [{ marker: "BRCA1", status: "pathogenic variant", variant: "c.5266dupC" }] }), "pass");
+  assert.equal(status("Inclusion Criteria:\n- Deleterious BRCA mutation", { biomarkers: [{ marker: "BRCA1", status: "negative" }, { marker: "BRCA2", status: "negative" }] }), "fail");
+  assert.equal(status("Inclusion Criteria:\n- Hemoglobin ≥ 10 g/dL", { observations: [{ variable: "hemoglobin", value: 6.5, unit: "mmol/L" }] }), "pass");
+  assert.equal(status("Inclusion Criteria:\n- Hemoglobin ≥ 11 g/dL", { observations: [{ variable: "hemoglobin", value: 6.5, unit: "mmol/L" }] }), "fail");
+  assert.equal(k.variableOf({ code: { system: "http://loinc.org", code: "29265-6" } }), "calcium");
+  assert.equal(k.variableOf({ code: { system: "http://loinc.org", code: "33358-3" } }), "m-protein");
+});

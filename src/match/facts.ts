@@ -177,6 +177,7 @@ export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge):
   }
   deriveRas(facts.biomarkers);
   deriveHormoneReceptor(facts.biomarkers);
+  deriveBrca(facts.biomarkers);
   return facts;
 }
 
@@ -207,6 +208,24 @@ function deriveRas(markers: PatientFacts["biomarkers"]): void {
     return;
   }
   if (parts.every((b) => b?.status && /wild|negative|not\s+detected/i.test(b.status))) markers.set("RAS", { marker: "RAS", status: "wild-type" });
+}
+
+/**
+ * BRCA status from BRCA1 and BRCA2 (germline "gBRCA1" or somatic) when the record gives none of its own:
+ * criteria write "BRCA1/2", "BRCA mutation". Mutated when either is, wild-type when both are.
+ */
+function deriveBrca(markers: PatientFacts["biomarkers"]): void {
+  if (markers.has("BRCA")) return;
+  const parts = ["BRCA1", "BRCA2", "GBRCA1", "GBRCA2", "SBRCA1", "SBRCA2", "GBRCA"].map((k) => markers.get(k)).filter((b) => b !== undefined);
+  if (!parts.length) return;
+  const text = (b: (typeof parts)[number]) => `${b!.status ?? ""} ${b!.variant ?? ""}`;
+  const mutated = parts.find((b) => /mutat|mutant|positive|pathogenic|detected|present|c\.|p\./i.test(text(b)) && !/wild|negative|not\s+detected|benign|no\s+(?:pathogenic\s+)?(?:mutation|variant)/i.test(b!.status ?? ""));
+  if (mutated) {
+    markers.set("BRCA", { ...mutated, marker: "BRCA", status: mutated.status && !/^present$/i.test(mutated.status) ? mutated.status : "mutated" });
+    return;
+  }
+  const both = markers.get("BRCA1") && markers.get("BRCA2");
+  if (both && parts.every((b) => /wild|negative|not\s+detected|benign|no\s+(?:pathogenic\s+)?(?:mutation|variant)/i.test(b!.status ?? ""))) markers.set("BRCA", { marker: "BRCA", status: "wild-type" });
 }
 
 function setScalar(f: PatientFacts, variable: string, value: number, unit: string, label: string): void {
