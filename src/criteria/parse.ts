@@ -62,6 +62,9 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
       }
     }
     if (!opts.numericOnly) clinical = requirementsOnly(clinical, numeric, seg.text, seg.span[0], seg.kind);
+    // "No history of any of the following: A, B" listed under Exclusion Criteria: the author excludes A and B
+    // (read literally it would exclude everyone without them)
+    if (seg.kind === "exclusion" && clinical.length) clinical = withDeniedListUnderExclusion(clinical, seg.text, seg.span[0]);
     // "AST ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)": the metastases say whom a threshold is for, they are not asked for
     if (clinical.length && numeric.some((n) => n.qualifier?.condition)) clinical = clinical.filter((c) => !(c.type === "diagnosis" && insideQualifier(c.mentionSpan, numeric)));
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
@@ -69,7 +72,8 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
     if (seg.parent !== undefined) crit.parent = seg.parent;
     const rescue = logic || numeric.length < 2 ? undefined : unlessRescue(numeric, seg.text, seg.span[0], seg.kind);
-    const full = withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
+    // (an exclusion's list is alternatives already: the matcher reads its separators)
+    const full = (seg.kind !== "exclusion" && !logic ? anyOfList(constraints, seg.text, seg.span[0]) : undefined) ?? withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
     if (full) crit.logic = full;
     criteria.push(crit);
   }
@@ -374,6 +378,35 @@ function unlessRescue(numeric: NumericConstraint[], text: string, offset: number
   }
   const group = (xs: number[]): Logic | number => (xs.length === 1 ? xs[0] : { op: "and", args: xs });
   return { op: "or", args: [group(before), group(after)] };
+}
+
+/**
+ * "Measurable disease, defined by any of: serum M-protein ≥ 0.5 g/dL; urine M-protein ≥ 200 mg/24 h;
+ * …", "Increased bleeding risk, defined by at least one of: age ≥ 75 years; HAS-BLED ≥ 3; …": the
+ * items after the words are alternatives; what stands before them is asked as well.
+ */
+const ANY_OF_RE = /\b(?:any|(?:at\s+least\s+)?one|either)\s+of(?:\s+the\s+following)?(?:\s+(?:criteria|conditions|features))?\s*[:(]?/i;
+function anyOfList(constraints: Constraint[], text: string, offset: number): Logic | undefined {
+  if (constraints.length < 2 || !text.includes(" of")) return undefined;
+  const m = ANY_OF_RE.exec(text);
+  if (!m) return undefined;
+  const at = offset + m.index + m[0].length;
+  const items: number[] = [];
+  const rest: number[] = [];
+  constraints.forEach((c, i) => (constraintStart(c) >= at ? items : rest).push(i));
+  if (items.length < 2) return undefined;
+  // "No history of any of the following: A, B, C": a denial of each — they all hold together
+  if (/\b(?:no|not|never|without|none|free\s+of|absence\s+of)\b/i.test(text.slice(0, m.index)) || items.some((i) => (constraints[i] as { negated?: boolean }).negated)) return undefined;
+  const alternatives: Logic = { op: "or", args: items };
+  return rest.length ? { op: "and", args: [...rest, alternatives] } : alternatives;
+}
+
+const DENIED_LIST_UNDER_EXCLUSION_RE = /^\s*(?:no|not|without|absence\s+of|free\s+of)\b[^.;:]*\bof\s+the\s+following\b[^.;:]{0,30}:/i;
+function withDeniedListUnderExclusion(clinical: Constraint[], text: string, offset: number): Constraint[] {
+  const m = DENIED_LIST_UNDER_EXCLUSION_RE.exec(text);
+  if (!m) return clinical;
+  const at = offset + m.index + m[0].length;
+  return clinical.map((c) => ((c.type === "diagnosis" || c.type === "therapy") && c.negated && constraintStart(c) >= at ? { ...c, negated: false } : c));
 }
 
 function insideQualifier(span: [number, number], numeric: NumericConstraint[]): boolean {

@@ -704,3 +704,14 @@ test("BRCA from BRCA1 or BRCA2; haemoglobin in mmol/L; corrected calcium's and M
   assert.equal(k.variableOf({ code: { system: "http://loinc.org", code: "29265-6" } }), "calcium");
   assert.equal(k.variableOf({ code: { system: "http://loinc.org", code: "33358-3" } }), "m-protein");
 });
+
+test("'defined by at least one of: A; B; C' — alternatives; what stands before them ('bleeding risk') is no diagnosis; 'No history of any of the following: …' denies each", () => {
+  const bleeding = "Inclusion Criteria:\n- Increased bleeding risk, defined by at least one of: age ≥ 75 years; HAS-BLED score ≥ 3; major bleeding within the past 12 months; or creatinine clearance 30 to 50 mL/min.";
+  const status = (text: string, p: Patient) => evaluateCriterion(parseCriteria(text)[0], ctx(p)).result.status;
+  const base: Patient = { observations: [{ variable: "creatinine-clearance", value: 58, unit: "mL/min" }], conditions: [{ text: "atrial fibrillation" }] };
+  assert.equal(status(bleeding, { ...base, birthDate: "1948-01-01" }), "pass");
+  assert.equal(status(bleeding, { ...base, birthDate: "1960-01-01", observations: [...base.observations!, { variable: "has-bled", value: 2, unit: "{score}" }] }), "fail");
+  const none = "Inclusion Criteria:\n- No history of any of the following conditions: Crohn's disease, bleeding disorders, diabetes.";
+  assert.equal(status(none, { conditions: [{ text: "type 2 diabetes" }] }), "fail");
+  assert.equal(status(none, { conditions: [{ text: "hypertension" }] }), "pass");
+});

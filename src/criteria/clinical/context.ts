@@ -157,6 +157,7 @@ export function clauseAt(ctx: ClinicalContext, i: number): Span {
 /** Words that deny what follows them in the same clause. ("non-" is a prefix — non-small cell, non-interventional — not a denial.) */
 const NEGATION_BEFORE_RE =
   /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+(?:for|in|on)|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
+const DENIED_LIST_LEAD_RE = /\b(?:no|not|never|without|free\s+of|absence\s+of|none\s+of)\b[^.;:]*\bof\s+the\s+following\b[^.;:]{0,30}:$/i;
 /** "not limited to", "not only", "no more than": hedges and comparisons, not denials. */
 const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b|\bwith\s+or\s+without\b|\bor\s+not\b|\bnot\s+(?:tolerate|tolerated|tolerating)\b|\b(?:no|not|non-?)[\s-]*(?:adequate(?:ly)?\s+|clinical\s+|sufficient(?:ly)?\s+)?(?:respon(?:d|ded|ding|se|sive)|benefit(?:ed)?|improve(?:d|ment)?|controlled)\s+(?:to|from|with|by|on|despite)\b|\bdid\s+not\s+(?:respond|benefit|improve)\b`;
 const HEDGE_RE = new RegExp(HEDGE_SRC, "i");
@@ -191,6 +192,9 @@ export function lastWords(s: string, n: number): string {
  */
 export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
+  // "No history of any of the following conditions: A, B, C": the denial before the colon reaches the list
+  const colon = clause[0] > 0 ? ctx.text.lastIndexOf(":", start) : -1;
+  if (colon > 0 && !/\.\s/.test(ctx.text.slice(colon, start)) && DENIED_LIST_LEAD_RE.test(ctx.text.slice(Math.max(0, colon - 120), colon + 1))) return true;
   const from = Math.max(clause[0], start - 150);
   // Limit the look-back to ~8 words.
   const tail = lastWords(ctx.text.slice(from, start), 9);
@@ -218,6 +222,7 @@ export function isException(ctx: ClinicalContext, start: number): boolean {
 
 const CONDITIONAL_BEFORE_RE = /\b(?:if|when|in\s+case\s+of|in\s+the\s+case\s+of|for\s+(?:patients|subjects|participants|those)\s+with|in\s+(?:patients|subjects|participants|those)\s+with|unless)\b[^.;:,]*$/i;
 
+const LEAD_IN_IF_RE = /\b(excluded|eligible|included|ineligible|enrolled|withdrawn)\s+if\b/gi;
 const IF_BEFORE_RE = /\b(?:if|in\s+(?:the\s+)?case\s+of)\b[^.;:,]*$/i;
 
 /** Parenthesised asides ("(with or without other drugs)") blanked to spaces, same length, so their commas do not end a condition. */
@@ -233,7 +238,15 @@ function blankParentheses(s: string): string {
 export function isConditional(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
   const from = Math.max(clause[0], start - 160);
-  const tail = blankParentheses(ctx.text.slice(from, start));
+  // ("will be excluded if they have …", "are eligible if": a lead-in, not a condition)
+  const tail = blankParentheses(ctx.text.slice(from, start)).replace(LEAD_IN_IF_RE, "$1 __");
+  // inside a bracket opened right after the condition's words ("If treated with a CD19-directed therapy (e.g., tafasitamab, …"):
+  // the bracket's commas do not end the condition
+  const open = tail.lastIndexOf("(");
+  if (open >= 0) {
+    const head = tail.slice(0, open);
+    if (CONDITIONAL_BEFORE_RE.test(head.slice(Math.max(0, head.length - 60))) || IF_BEFORE_RE.test(head)) return true;
+  }
   // Every condition word within ~60 characters; an explicit "if" / "in case of" further back.
   return CONDITIONAL_BEFORE_RE.test(tail.slice(Math.max(0, tail.length - 60))) || IF_BEFORE_RE.test(tail);
 }
