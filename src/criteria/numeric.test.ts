@@ -1080,3 +1080,11 @@ test("more spellings of units and names: cells/mcL, cells/cumm, mg%, percent, in
   assert.deepEqual(brief("Height loss > 4 cm"), [[null, ">", 4, "cm"]]);
   assert.deepEqual(brief("sodium intake < 100 mmol/day"), [[null, "<", 100, "mmol/d"]]);
 });
+
+test("a threshold in brackets after an 'except …' group is that group's: 'total bilirubin ≤ 2 × ULN, except participants with Gilbert's syndrome (direct bilirubin ≤ 1.5 × ULN)'", () => {
+  const cs = extractNumeric("Total bilirubin ≤ 2 × ULN, except participants with Gilbert's syndrome (direct bilirubin ≤ 1.5 × ULN).").constraints;
+  assert.deepEqual(cs.map((c) => [c.variable, c.qualifier?.condition ?? null, c.qualifier?.unless ?? false]), [
+    ["total-bilirubin", "gilbert-syndrome", true],
+    ["direct-bilirubin", "gilbert-syndrome", false],
+  ]);
+});

@@ -801,6 +801,7 @@ export function extractNumeric(text: string, offset = 0, subject?: NumericSubjec
   lowerBoundsOfLostSigns(r);
   sexNamedAsMention(r);
   leadInQualifier(r);
+  exceptedGroupThresholds(r);
   const logic = buildLogic(r.groups);
   return { constraints: r.constraints, logic: logic ?? conditionalThreshold(r) };
 }
@@ -1535,6 +1536,25 @@ function isCountOfResults(text: string, f: Found): boolean {
 const REFERENCE_DEFINED_BEFORE = /\b(?:ULN|LLN|upper\s+limit\s+of\s+normal|normal\s+range|reference\s+range)(?:\s+(?:for|of)\s+(?:the\s+)?[\w-]+)?\s*(?:=|:|is|being|of)\s*$/i;
 function definesReference(text: string, f: Found): boolean {
   return REFERENCE_DEFINED_BEFORE.test(text.slice(Math.max(0, f.cmpStart - 50), f.q.valueSpan[0]));
+}
+
+/**
+ * "total bilirubin ≤ 2 × ULN, except participants with Gilbert's syndrome (direct bilirubin ≤ 1.5 × ULN)":
+ * a threshold in brackets right after an "except …" qualifier is what applies to those excepted.
+ */
+function exceptedGroupThresholds(r: NumericRun): void {
+  if (r.constraints.length < 2 || !r.text.includes("xcept")) return;
+  for (const q of r.constraints.map((c) => c.qualifier)) {
+    if (!q?.unless || !q.condition) continue;
+    const end = q.span[1] - r.offset;
+    if (!/^\s*[([]\s*$/.test(r.text.slice(end, end + 3).replace(/[^\s([].*$/, ""))) continue;
+    for (const c of r.constraints) {
+      if (c.qualifier || c.mentionSpan[0] - r.offset <= end || c.mentionSpan[0] - r.offset > end + 4) continue;
+      const text = q.text.replace(/^except(?:\s+(?:for|in))?\s+/i, "");
+      const { unless: _unless, ...rest } = q;
+      c.qualifier = { ...rest, text, span: [q.span[1] - text.length, q.span[1]] };
+    }
+  }
 }
 
 /** Reads the comparison found[fi] into constraints (or into a qualifier of the previous ones, or into nothing). */

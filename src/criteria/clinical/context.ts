@@ -27,7 +27,7 @@ export interface ClinicalContext {
   cycles?: Map<number, number | undefined>;
 }
 
-const DISORDER_AFTER_DRUG = /^[\s-]*(?:use[\s-]+disorders?|dependence|dependency|addiction|abuse|misuse|withdrawal|overdose|intoxication|poisoning|toxicity)\b/i;
+const DISORDER_AFTER_DRUG = /^[\s-]*(?:(?:-?\s*gamma\s+)?release\s+assays?|use[\s-]+disorders?|dependence|dependency|addiction|abuse|misuse|withdrawal|overdose|intoxication|poisoning|toxicity)\b/i;
 
 const CLAUSE_END_RE = /;|\.(?!\d)|:(?!\d)|\r?\n|\u3002|\uff1b/g;
 

@@ -283,3 +283,11 @@ test("'cannot be controlled' is uncontrolled; 'GAD antibodies' is no anxiety dis
   assert.equal(d("Adults (≥ 18 years) with histologically confirmed melanoma")[0].window, undefined);
   assert.equal(d("Stroke within 6 months")[0].window?.amount, 6);
 });
+
+test("a disease naming a treatment ('topical psoriasis treatment', 'anti-myeloma treatment') is no diagnosis; CNS lymphoma, Burkitt lymphoma and Richter's transformation are kinds of their own", () => {
+  const ids = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Topical psoriasis treatment within 2 weeks"), []);
+  assert.deepEqual(ids("Treatment for psoriasis"), ["psoriasis"]);
+  assert.deepEqual(ids("Active central nervous system lymphoma"), ["cns-lymphoma"]);
+  assert.deepEqual(ids("Richter's transformation of chronic lymphocytic leukaemia, or Burkitt lymphoma"), ["richter-transformation", "burkitt-lymphoma"]);
+});

@@ -389,7 +389,7 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
 const NOT_THE_DISEASE_BEFORE = /\b(?:prevention|prophylaxis|preventing|prevent|risk|risks)\s+(?:of|for|against)?\s*(?:(?:the|a|an|systemic|invasive|recurrent|future|developing)\s+)*$/i;
 const INSTRUMENT_FOR_BEFORE = /\b(?:scales?|scores?|index|questionnaires?|inventory|instrument|rating)\s+(?:for|in)\s+(?:the\s+)?$/i;
 const ANTIBODY_AFTER = /^[\s-]*(?:auto)?(?:antibod(?:y|ies)|Abs?\b|titers?|titres?|levels?)\b/i;
-const NOT_THE_DISEASE_AFTER = /^[\s-]*(?:vaccin\w*|immuni[sz]ation|booster|risks?\b|(?:rating\s+|symptom\s+|severity\s+)?(?:scales?|scores?|index|questionnaires?|inventory))\b/i;
+const NOT_THE_DISEASE_AFTER = /^[\s-]*(?:vaccin\w*|immuni[sz]ation|booster|risks?\b|(?:treatments?|therap(?:y|ies)|medications?)\b(?!\s+(?:for|of)\b)|(?:rating\s+|symptom\s+|severity\s+)?(?:scales?|scores?|index|questionnaires?|inventory))\b/i;
 
 /** The word before "infection" ("listeria infection", "urinary tract infection"): group 1 the words naming its kind. */
 const INFECTION_KIND_BEFORE = /\b((?:[A-Za-z]{3,}\s+){0,2}[A-Za-z]{4,})\s+$/;
