@@ -715,3 +715,16 @@ test("'defined by at least one of: A; B; C' — alternatives; what stands before
   assert.equal(status(none, { conditions: [{ text: "type 2 diabetes" }] }), "fail");
   assert.equal(status(none, { conditions: [{ text: "hypertension" }] }), "pass");
 });
+
+test("the trial's own condition 'due to' a cause in an exclusion is about the cause; 'unless discontinued at least 2 weeks before' counts use within those weeks; an inclusion's 'X: A, B or C' is met by X", () => {
+  const af = "Exclusion Criteria:\n- Atrial fibrillation due to a reversible cause (e.g., thyrotoxicosis, pericarditis)";
+  const status = (text: string, p: Patient, trialConcepts: string[] = []) => evaluateCriterion(parseCriteria(text)[0], { ...ctx(p), trialConcepts }).result.status;
+  assert.equal(status(af, { conditions: [{ text: "Persistent atrial fibrillation" }] }, ["atrial-fibrillation"]), "pass");
+  assert.equal(status(af, { conditions: [{ text: "Persistent atrial fibrillation" }, { text: "thyrotoxicosis" }] }, ["atrial-fibrillation"]), "fail");
+  const cyp = "Exclusion Criteria:\n- Concomitant strong CYP3A inhibitors (e.g., itraconazole, clarithromycin), unless discontinued at least 2 weeks before randomisation.";
+  assert.equal(status(cyp, { medications: [] }), "pass");
+  assert.equal(status(cyp, { medications: [{ name: "itraconazole", start: "2026-10-01", end: "2026-11-25" }] }), "fail");
+  assert.equal(status(cyp, { medications: [{ name: "itraconazole", start: "2026-09-01", end: "2026-10-01" }] }), "pass");
+  const lbcl = "Inclusion Criteria:\n- Histologically confirmed large B-cell lymphoma: DLBCL not otherwise specified, primary mediastinal large B-cell lymphoma, or transformed follicular lymphoma.";
+  assert.equal(status(lbcl, { conditions: [{ text: "Diffuse large B-cell lymphoma" }] }), "pass");
+});

@@ -331,6 +331,14 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   if (c.negated && concept && ctx.trialConcepts.some((t) => k.isA(t, concept))) {
     return notComputable(index, `"${c.mention}" read as ${label}, which would deny the condition the trial studies`);
   }
+  // "Atrial fibrillation due to a reversible cause (e.g., thyrotoxicosis)" in an exclusion of an AF trial: the
+  // cause is excluded, not the condition the trial studies
+  if (concept && ctx.criterion?.kind === "exclusion" && !c.negated && ctx.trialConcepts.some((t) => k.isA(t, concept) || k.isA(concept, t))) {
+    const after = ctx.criterion.text.slice(c.mentionSpan[1] - ctx.criterion.start, c.mentionSpan[1] - ctx.criterion.start + 40);
+    if (/^[\s,]*(?:(?:that\s+is\s+)?(?:due|secondary|attributable)\s+to|caused\s+by|(?:associated|related)\s+(?:with|to))\b/i.test(after)) {
+      return notComputable(index, `"${c.mention}" is the condition the trial studies; the criterion is about its cause`);
+    }
+  }
   let pool = facts.conditions;
   // "Other malignancies": not the cancer this trial studies (a generic cancer concept in a criterion that says "other", or in a cancer trial's exclusion).
   const generic = concept !== undefined && (ctx.trialConcepts.some((t) => k.isA(t, concept)) || concept === "cancer" || concept === "solid-tumor");

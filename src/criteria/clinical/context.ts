@@ -159,7 +159,7 @@ const NEGATION_BEFORE_RE =
   /\b(?:no|not|never|without|free\s+of|absence\s+of|absent|lack\s+of|neither|nor|none\s+of|negative\s+(?:for|in|on)|den(?:y|ies|ied)|ruled\s+out|excluding\s+patients\s+with)\b[^.;:]*$/i;
 const DENIED_LIST_LEAD_RE = /\b(?:no|not|never|without|free\s+of|absence\s+of|none\s+of)\b[^.;:]*\bof\s+the\s+following\b[^.;:]{0,30}:$/i;
 /** "not limited to", "not only", "no more than": hedges and comparisons, not denials. */
-const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b|\bwith\s+or\s+without\b|\bor\s+not\b|\bnot\s+(?:tolerate|tolerated|tolerating)\b|\b(?:no|not|non-?)[\s-]*(?:adequate(?:ly)?\s+|clinical\s+|sufficient(?:ly)?\s+)?(?:respon(?:d|ded|ding|se|sive)|benefit(?:ed)?|improve(?:d|ment)?|controlled)\s+(?:to|from|with|by|on|despite)\b|\bdid\s+not\s+(?:respond|benefit|improve)\b`;
+const HEDGE_SRC = String.raw`\bno(?:t)?\s+(?:limited|only|just|necessarily|exclusively|(?:more|less|fewer|greater|longer|shorter|later|earlier|higher|lower)\s+than)\b|\bwith\s+or\s+without\b|\bor\s+not\b|\bnot\s+(?:tolerate|tolerated|tolerating)\b|\b(?:no|not|non-?)[\s-]*(?:adequate(?:ly)?\s+|clinical\s+|sufficient(?:ly)?\s+)?(?:respon(?:d|ded|ding|se|sive)|benefit(?:ed)?|improve(?:d|ment)?|controlled)\s+(?:to|from|with|by|on|despite)\b|\bdid\s+not\s+(?:respond|benefit|improve)\b|\bnot\s+otherwise\s+(?:specified|classified)\b`;
 const HEDGE_RE = new RegExp(HEDGE_SRC, "i");
 const HEDGE_G_RE = new RegExp(HEDGE_SRC, "gi");
 /** Words that end the reach of a negation ("no A but B": B is not denied). */
@@ -380,6 +380,8 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
   // "over the 3 months prior to enrolment" is a look-back, not "more than 3 months".
   const overThe = (leadWord === "over" || leadWord === "for") && /^(?:over|for)\s+the\b/i.test(whole);
   if (/^(?:within|in|during|last|past|previous|recent)$/.test(leadWord) || pastWord || (overThe && (lookBack || pastWord))) relation = since && !/^(?:within|in)$/.test(leadWord) ? "at-least-since" : "within";
+  // "… unless discontinued at least 2 weeks before randomisation": taken within those weeks is what counts
+  else if ((op === ">=" || op === ">") && /\b(?:unless|except\s+(?:if|when))\s+(?:it\s+(?:is|was|has\s+been)\s+|they\s+(?:are|were|have\s+been)\s+)?(?:discontinued|stopped|withdrawn|ceased)\s*$/i.test(beforeText)) relation = "within";
   else if (op === ">=" || op === ">") relation = "at-least-since";
   else if (op === "<=" || op === "<") relation = "within";
   else if (lookBack) relation = "within";
