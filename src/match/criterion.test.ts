@@ -728,3 +728,13 @@ test("the trial's own condition 'due to' a cause in an exclusion is about the ca
   const lbcl = "Inclusion Criteria:\n- Histologically confirmed large B-cell lymphoma: DLBCL not otherwise specified, primary mediastinal large B-cell lymphoma, or transformed follicular lymphoma.";
   assert.equal(status(lbcl, { conditions: [{ text: "Diffuse large B-cell lymphoma" }] }), "pass");
 });
+
+test("a completed course followed by a later line progressed; with no later line, whether it failed is asked, not denied", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Disease progression after at least one prior line of platinum-based chemotherapy");
+  const status = (medications: Patient["medications"]) => evaluateCriterion(c, ctx({ medications })).result;
+  const carbo = { name: "carboplatin", start: "2025-01-01", end: "2025-05-01", line: 1, reasonStopped: "completed" as const };
+  assert.equal(status([carbo, { name: "pemetrexed", start: "2025-09-01", line: 2 }]).status, "pass");
+  const alone = status([carbo]);
+  assert.equal(alone.status, "unknown");
+  assert.equal(status([{ ...carbo, reasonStopped: "progression" }]).status, "pass");
+});

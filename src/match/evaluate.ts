@@ -764,7 +764,7 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
     // "progressed through or become intolerant to": either outcome counts (the parser may keep only one).
     const both = /progress/i.test(ctx.criterion?.text ?? "") && /intoleran/i.test(ctx.criterion?.text ?? "");
     if (both && (c.line.outcome === "intolerant" || c.line.outcome === "progressed")) c = { ...c, line: { ...c.line, outcome: "failed" } };
-    const r = evaluateLine(c, index, pool, label, qid, primary);
+    const r = evaluateLine(c, index, pool, label, qid, primary, facts.medications ?? []);
     return negate(r, c.negated);
   }
   if (c.minCycles !== undefined && pool.length) {
@@ -789,14 +789,23 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   return negate(known(index, pool.length > 0, { fact: exposureFact(pool) }), c.negated);
 }
 
-function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], label: string, qid: string, primaryResistance = false): LeafResult {
+function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], label: string, qid: string, primaryResistance = false, allMeds: MedicationFact[] = []): LeafResult {
   const line = c.line!;
   const outcome = line.outcome ?? "received";
+  // A later line of therapy says the disease came back after this one (a course "completed", then a new line)
+  const laterLine = (m: MedicationFact): boolean =>
+    allMeds.some((o) => {
+      if (o === m || o.med.setting === "adjuvant" || o.med.setting === "neoadjuvant" || o.med.line === 0) return false;
+      if (m.med.line !== undefined && o.med.line !== undefined) return o.med.line > m.med.line;
+      return o.startDay !== undefined && m.startDay !== undefined && o.startDay > (m.endDay ?? m.startDay);
+    });
   const counts = (m: MedicationFact | undefined): boolean | undefined => {
     if (!m) return outcome === "received";
     const med = m.med;
     if (primaryResistance) return med.bestResponse === "PD" ? true : med.bestResponse ? false : undefined;
-    const progressed = med.reasonStopped === "progression" || med.bestResponse === "PD";
+    // (a completed course followed by another line: the disease progressed after it; with none, not known)
+    const progressed = med.reasonStopped === "progression" || med.bestResponse === "PD" || (med.reasonStopped === "completed" && laterLine(m));
+    if ((outcome === "progressed" || outcome === "failed") && med.reasonStopped === "completed" && !progressed) return undefined;
     const intolerant = med.reasonStopped === "toxicity";
     switch (outcome) {
       case "received":
@@ -837,7 +846,9 @@ function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], lab
     `outcome of ${label}`,
     primaryResistance
       ? { id: `${qid}:best-response`, text: `What was the best response to ${label} (CR, PR, SD, PD)?` }
-      : { id: `${qid}:outcome`, text: `How did the patient's ${label} end (progression, intolerance, completed)?` },
+      : pool.some((e) => e.med?.med.reasonStopped === "completed")
+        ? { id: `${qid}:outcome`, text: `Did the disease progress or recur after the patient's ${label}?` }
+        : { id: `${qid}:outcome`, text: `How did the patient's ${label} end (progression, intolerance, completed)?` },
     { fact, threshold },
   );
 }
