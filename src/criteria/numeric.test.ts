@@ -1088,3 +1088,10 @@ test("a threshold in brackets after an 'except …' group is that group's: 'tota
     ["direct-bilirubin", "gilbert-syndrome", false],
   ]);
 });
+
+test("a group's own threshold: 'for subjects of African descent', 'for patients on atazanavir', 'for patients hospitalised for heart failure'", () => {
+  const q = (t: string) => extractNumeric(t).constraints.map((c) => c.qualifier?.text ?? null);
+  assert.deepEqual(q("ANC ≥ 1.5 × 10^9/L (≥ 1.0 × 10^9/L for subjects of African descent)"), [null, "for subjects of African descent"]);
+  assert.deepEqual(q("Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for patients on atazanavir)"), [null, "for patients on atazanavir"]);
+  assert.deepEqual(q("NT-proBNP ≥ 600 pg/mL (≥ 400 pg/mL for patients hospitalised for heart failure within 12 months)"), [null, "for patients hospitalised for heart failure"]);
+});

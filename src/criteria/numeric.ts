@@ -739,7 +739,7 @@ const ON_DRUG_AFTER =
   /^[\s,;(]*((?:for|in)\s+(?:patients?|subjects?|participants?|those|people)\s+(?:who\s+are\s+)?(not\s+)?(?:currently\s+)?(?:on|receiving|taking|treated\s+with|using)\s+((?:an?\s+)?\p{L}[\p{L}\d-]*(?:\s+\p{L}[\p{L}\d-]*){0,3}?))(?=\s*[);,.]|\s*$)/iu;
 /** A condition after a threshold, in its own words: "if bone marrow involvement", "in patients with renal impairment". */
 const OTHER_CONDITION_AFTER =
-  /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people)\s+(?:with|who\s+have|having))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,40}?)(?=\s*[);,.]|\s*$)/iu;
+  /^[\s,(]*((?:if|when|in\s+case\s+of|in\s+the\s+presence\s+of|(?:in|for)\s+(?:patients|subjects|participants|those|people|individuals)\s+(?:with|who\s+have|having|of|on|receiving|hospitali[sz]ed\s+(?:for|with)))\s+)((?:documented\s+|known\s+)?\p{L}[\p{L}'’ -]{2,60}?)(?=\s*[);,.]|\s+within\b|\s*$)/iu;
 /** "for HIV co-infected participants", "in MCI participants" after a threshold: the group it is for (groups as OTHER_CONDITION_AFTER's). */
 const GROUP_AFTER =
   /^[\s,(]*((?:for|in)\s+(?:the\s+)?)((?:[\p{L}-]+\s+){0,2}?[\p{L}-]+)\s+(?:patients|subjects|participants|people|individuals)(?=\s*[);,.]|\s*$)/iu;
