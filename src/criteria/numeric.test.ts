@@ -1095,3 +1095,11 @@ test("a group's own threshold: 'for subjects of African descent', 'for patients 
   assert.deepEqual(q("Total bilirubin ≤ 1.5 × ULN (≤ 3 × ULN for patients on atazanavir)"), [null, "for patients on atazanavir"]);
   assert.deepEqual(q("NT-proBNP ≥ 600 pg/mL (≥ 400 pg/mL for patients hospitalised for heart failure within 12 months)"), [null, "for patients hospitalised for heart failure"]);
 });
+
+test("a second threshold after '(ULN);' inherits the name: 'Total bilirubin ≤ 1.5 × upper limit of normal (ULN); ≤ 3 × ULN for participants with Gilbert's syndrome'", () => {
+  const cs = extractNumeric("Total bilirubin ≤ 1.5 × upper limit of normal (ULN); ≤ 3 × ULN for participants with documented Gilbert's syndrome").constraints;
+  assert.deepEqual(cs.map((c) => [c.variable, c.value, c.qualifier?.condition !== undefined]), [
+    ["total-bilirubin", 1.5, false],
+    ["total-bilirubin", 3, true],
+  ]);
+});

@@ -1062,7 +1062,8 @@ function placeOf(r: NumericRun, f: Found): Place {
   const between = prevEnd > 0 ? text.slice(prevEnd, f.cmpStart) : "";
   const connectorOnly =
     prevEnd > 0 &&
-    (((cs <= prevEnd || /^[\s(（]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between.replace(BRACKET_LABEL_RE, ""))) ||
+    // ("Total bilirubin ≤ 1.5 × upper limit of normal (ULN); ≤ 3 × ULN for …": the abbreviation in brackets is the previous one's)
+    (((cs <= prevEnd || /^[\s(（]*(?:\((?:ULN|LLN)\))?[\s;,]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between.replace(BRACKET_LABEL_RE, "").replace(/^\s*\((?:ULN|LLN)\)/, ""))) ||
       // "FEV1 < 80% of predicted normal for adults (< 90% for adolescents …)": a bracket that opens on the other threshold of the same measurement
       (/[(（]\s*$/.test(between) && between.length < 60 && !/[.;:]/.test(between) && /^\s*[<>≤≥=≦≧]/.test(text.slice(f.cmpStart, f.cmpStart + 3)) && varsIn(r, prevEnd, f.cmpStart).length === 0));
   return {
