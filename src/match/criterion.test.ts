@@ -738,3 +738,12 @@ test("a completed course followed by a later line progressed; with no later line
   assert.equal(alone.status, "unknown");
   assert.equal(status([{ ...carbo, reasonStopped: "progression" }]).status, "pass");
 });
+
+test("'at least 3 prior lines of therapy, including a proteasome inhibitor, an IMiD and an anti-CD38 antibody': the count is of lines, each named class was received", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Received at least 3 prior lines of therapy, including a proteasome inhibitor, an immunomodulatory drug and an anti-CD38 monoclonal antibody.");
+  const status = (medications: Patient["medications"]) => evaluateCriterion(c, ctx({ medications })).result.status;
+  const m = (name: string, line: number) => ({ name, start: `202${line}-01-01`, end: `202${line}-06-01`, line });
+  assert.equal(status([m("bortezomib", 1), m("lenalidomide", 1), m("daratumumab", 2), m("carfilzomib", 3)]), "pass");
+  assert.equal(status([m("bortezomib", 1), m("carfilzomib", 2), m("melphalan", 3)]), "fail");
+  assert.equal(status([m("bortezomib", 1), m("lenalidomide", 1), m("daratumumab", 2)]), "fail");
+});

@@ -667,6 +667,9 @@ function exampleConstraints(cs: Constraint[], ctx: EvalContext, criterion: Crite
       const cj = conceptOf(d);
       if (cj === undefined || !isBroader(cj, ci, c.type) || !("mentionSpan" in d) || !("mentionSpan" in c)) return;
       const between = d.mentionSpan[1] <= c.mentionSpan[0] ? textAt(d.mentionSpan[1], c.mentionSpan[0]) : "";
+      // "at least 3 prior lines of therapy, including a proteasome inhibitor and an anti-CD38 antibody": what the lines
+      // must include is required, not an example of them
+      if (criterion.kind !== "exclusion" && d.type === "therapy" && d.line && !(c as { line?: unknown }).line && /\b(?:including|incl\.?|comprising|include[ds]?)\b/i.test(between)) return;
       // (in an inclusion the broader term still decides: "large B-cell lymphoma: DLBCL NOS, HGBL, …, transformed FL" is met by any of them)
       if (criterion.kind === "exclusion" && /^[^.;]{0,40}?(?::|\bdefined\s+as\b|\bi\.\s?e\.?|\bnamely\b|\bspecifically\b)/i.test(between) && !/\b(?:e\.\s?g\.?|such\s+as|including|for\s+example)\b/i.test(between)) defined.add(j);
       else broader = true;

@@ -365,6 +365,8 @@ function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
   return false;
 }
 
+const COMPONENT_OF_LINES_RE = /\b(?:including|incl\.?|such\s+as|comprising|which\s+(?:must\s+)?(?:have\s+)?include[ds]?|that\s+(?:must\s+)?(?:have\s+)?include[ds]?|with\s+at\s+least\s+one\s+containing)\b/i;
+
 /** After a drug: "(at a stable dose) for at least 4 weeks", "for ≥ 3 months", "for a minimum of 8 weeks". Groups: amount, unit. */
 const ON_FOR_AT_LEAST =
   /^[^.;]{0,60}?\b(?:for|during|over)\s+(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|≥|>=|more\s+than|>)\s*(\d{1,3})\s*(days?|weeks?|months?|years?)\b(?!\s+(?:after|since|from|ago|of\s+(?:the\s+)?(?:first|last|study|screening)))/i;
@@ -376,6 +378,7 @@ const ON_FOR_AT_LEAST =
 export function extractTherapy(text: string, offset: number, ctx: ClinicalContext = buildContext(text, offset)): TherapyConstraint[] {
   const mentions = collectMentions(ctx);
   const out: TherapyConstraint[] = [];
+  let lineComponents: [number, number] | undefined;
   for (const m of mentions) {
     if (isConditional(ctx, m.start)) continue;
     if (notAboutTherapyGiven(ctx, m)) continue;
@@ -408,10 +411,14 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       if (sites.length) c.sites = sites;
     }
     if (m.category !== "procedure") {
-      const { line } = lineOf(ctx, m.start);
+      const { line, span: lineSpan } = lineOf(ctx, m.start);
       // "patients received no more than 1 type of immune-checkpoint inhibitor … can be included": an allowance, not a requirement.
       if (line?.min === 0 && PERMISSION_RE.test(ctx.text.slice(...clauseAt(ctx, m.start)))) continue;
-      if (line) c.line = line;
+      // "at least 3 prior lines of therapy, including a proteasome inhibitor and an anti-CD38 antibody": the count is
+      // of lines; what they included was received in one of them
+      const component = line && lineSpan && lineSpan[1] <= m.start && COMPONENT_OF_LINES_RE.test(text.slice(lineSpan[1], m.start));
+      if (component) lineComponents = lineSpan;
+      else if (line) c.line = line;
       const cycles = cyclesOf(ctx, m.start);
       if (cycles !== undefined) c.minCycles = cycles;
       // "more than 1 TNF antagonist", "two or more antidepressants": a number of different drugs
@@ -455,6 +462,14 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       if (d && op && op !== "=" && op !== "range") c.dose = { op, value: Number(d[2]), unit: d[4] ? `${d[3].toLowerCase().replace("µ", "u")}/d` : d[3].toLowerCase().replace("µ", "u") };
     }
     out.push(c);
+  }
+  // The lines whose components were named: counted over all systemic anticancer therapy
+  if (lineComponents && !out.some((c) => c.line)) {
+    const { line } = lineOf(ctx, lineComponents[0]);
+    if (line) {
+      const [a, b] = lineComponents;
+      out.push({ type: "therapy", category: "class", concept: "systemic-anticancer-therapy", mention: text.slice(a, b), mentionSpan: [offset + a, offset + b], timing: "prior", negated: negatedBefore(ctx, a), line });
+    }
   }
   // A line of therapy stated without naming any drug or class ("at least two prior lines of
   // systemic therapy") still constrains: it is about systemic anticancer therapy.
