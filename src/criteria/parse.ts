@@ -20,7 +20,7 @@ import { extractNumeric, type NumericSubject } from "./numeric.js";
 import { normaliseCriteriaText, withComparisonWrapsJoined, withoutPageFurniture } from "./normalise-text.js";
 import { inferDeniedItems, inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria, type Segment } from "./segment.js";
-import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint } from "./types.js";
+import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint, TherapyConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
 export const PARSER_CODE_VERSION = "1.39.0";
@@ -72,8 +72,9 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
     if (seg.parent !== undefined) crit.parent = seg.parent;
     const rescue = logic || numeric.length < 2 ? undefined : unlessRescue(numeric, seg.text, seg.span[0], seg.kind);
+    const treatedRescue = !logic && !rescue && clinical.length > 1 && seg.text.includes("unless") ? unlessTreated(asPrognosis(numeric).concat(clinical), seg.text, seg.span[0]) : undefined;
     // (an exclusion's list is alternatives already: the matcher reads its separators)
-    const full = (seg.kind !== "exclusion" && !logic ? anyOfList(constraints, seg.text, seg.span[0]) : undefined) ?? withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
+    const full = treatedRescue ?? (seg.kind !== "exclusion" && !logic ? anyOfList(constraints, seg.text, seg.span[0]) : undefined) ?? withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
     if (full) crit.logic = full;
     criteria.push(crit);
   }
@@ -407,6 +408,36 @@ function withDeniedListUnderExclusion(clinical: Constraint[], text: string, offs
   if (!m) return clinical;
   const at = offset + m.index + m[0].length;
   return clinical.map((c) => ((c.type === "diagnosis" || c.type === "therapy") && c.negated && constraintStart(c) >= at ? { ...c, negated: false } : c));
+}
+
+/**
+ * "Active tuberculosis, or latent tuberculosis unless treated with ≥ 4 weeks of prophylaxis (e.g., isoniazid)":
+ * the therapies after "unless … treated" rescue the last item before it (marked `unless`); the items
+ * before it joined by "or" stay alternatives. The logic over `constraints` (their final order), or undefined.
+ */
+function unlessTreated(constraints: Constraint[], text: string, offset: number): Logic | undefined {
+  const m = /\bunless\s+(?:(?:previously|adequately|already|successfully)\s+)?(?:treated|receiving|on|taking)\b/i.exec(text);
+  if (!m) return undefined;
+  const u = offset + m.index;
+  const stop = text.slice(m.index).search(/[.;](?:\s|$)/);
+  const end = offset + (stop < 0 ? text.length : m.index + stop);
+  const rescue: number[] = [];
+  const before: number[] = [];
+  const rest: number[] = [];
+  constraints.forEach((c, i) => {
+    const s = constraintStart(c);
+    if (s > u && s < end && c.type === "therapy" && !c.exception && !c.negated) rescue.push(i);
+    else if (s < u && c.type !== "judgement") before.push(i);
+    else rest.push(i);
+  });
+  if (!rescue.length || !before.length) return undefined;
+  for (const i of rescue) (constraints[i] as TherapyConstraint).unless = true;
+  const last = before[before.length - 1];
+  const startOf = (i: number) => constraintStart(constraints[i]);
+  const alternatives = before.length > 1 && /\bor\b/i.test(text.slice(startOf(before[before.length - 2]) - offset, startOf(last) - offset));
+  const rescued: Logic = { op: "and", args: [last, ...rescue] };
+  const core: Logic = alternatives ? { op: "or", args: [...before.slice(0, -1), rescued] } : { op: "and", args: [...before.slice(0, -1), rescued] };
+  return rest.length ? { op: "and", args: [core, ...rest] } : core;
 }
 
 function insideQualifier(span: [number, number], numeric: NumericConstraint[]): boolean {

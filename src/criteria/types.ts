@@ -143,6 +143,8 @@ export interface TherapyConstraint {
   minDrugs?: number;
   /** Taken without a break for at least this long up to now ("on a beta-blocker at a stable dose for at least 4 weeks"). */
   minDuration?: { amount: number; unit: "day" | "week" | "month" | "year" };
+  /** A rescue after "unless" ("latent tuberculosis unless treated with isoniazid"): the criterion's logic reads it as its negation. */
+  unless?: boolean;
 }
 
 export interface BiomarkerConstraint {

@@ -747,3 +747,15 @@ test("'at least 3 prior lines of therapy, including a proteasome inhibitor, an I
   assert.equal(status([m("bortezomib", 1), m("carfilzomib", 2), m("melphalan", 3)]), "fail");
   assert.equal(status([m("bortezomib", 1), m("lenalidomide", 1), m("daratumumab", 2)]), "fail");
 });
+
+test("'Active tuberculosis, or latent tuberculosis unless treated with ≥ 4 weeks of prophylaxis (e.g., isoniazid)': the treatment rescues the latent infection only", () => {
+  const [c] = parseCriteria(
+    "Exclusion Criteria:\n- Active tuberculosis, or latent tuberculosis (positive interferon-gamma release assay) unless treated with at least 4 weeks of appropriate prophylaxis (e.g., isoniazid) before baseline.",
+  );
+  const status = (p: Patient) => evaluateCriterion(c, ctx(p)).result.status;
+  const pso = { text: "plaque psoriasis" };
+  assert.equal(status({ conditions: [pso], medications: [] }), "pass");
+  assert.equal(status({ conditions: [pso, { text: "latent tuberculosis" }], medications: [] }), "fail");
+  assert.equal(status({ conditions: [pso, { text: "latent tuberculosis" }], medications: [{ name: "isoniazid", start: "2026-06-01", end: "2026-09-01" }] }), "pass");
+  assert.equal(status({ conditions: [{ text: "active tuberculosis" }], medications: [{ name: "isoniazid", start: "2026-06-01" }] }), "fail");
+});

@@ -398,7 +398,7 @@ function evaluatePlanned(plan: Plan, ctx: EvalContext): EvaluatedCriterion {
     } else if (r.evidence.constraint !== i) r = { ...r, evidence: { ...r.evidence, constraint: i } };
     // a rescue after "unless" in an exclusion: the exclusion holds when it does not
     const c = cs[i];
-    if (c.type === "numeric" && c.unless && (r.truth === "true" || r.truth === "false")) {
+    if ((c.type === "numeric" || c.type === "therapy") && c.unless && (r.truth === "true" || r.truth === "false")) {
       const truth = r.truth === "true" ? "false" : "true";
       r = { ...r, truth, evidence: { ...r.evidence, result: truth, note: [r.evidence.note, "unless: the exclusion does not apply when this holds"].filter(Boolean).join("; ") } };
     }
@@ -557,7 +557,7 @@ export function effectiveLogic(criterion: Criterion, ctx: EvalContext): Logic {
   const cs = criterion.constraints;
   const given = criterion.logic;
   // "…, unless 24-hour urine protein < 1 g": the rescue binds to what it rescues, whatever the commas
-  if (cs.some((c) => c.type === "numeric" && c.unless)) return given ?? { op: "and", args: cs.map((_, i) => i) };
+  if (cs.some((c) => (c.type === "numeric" || c.type === "therapy") && c.unless)) return given ?? { op: "and", args: cs.map((_, i) => i) };
   const isNumericOnly = (l: Logic | number): boolean =>
     typeof l === "number" ? cs[l]?.type === "numeric" : l.args.every(isNumericOnly);
   // Units: the parser's numeric sub-logics (or single numerics), then each clinical constraint.
@@ -670,6 +670,8 @@ function exampleConstraints(cs: Constraint[], ctx: EvalContext, criterion: Crite
       // "at least 3 prior lines of therapy, including a proteasome inhibitor and an anti-CD38 antibody": what the lines
       // must include is required, not an example of them
       if (criterion.kind !== "exclusion" && d.type === "therapy" && d.line && !(c as { line?: unknown }).line && /\b(?:including|incl\.?|comprising|include[ds]?)\b/i.test(between)) return;
+      // "Active tuberculosis, or latent tuberculosis": an alternative to the broader term as qualified, not an example of it
+      if (/\bor\b/i.test(between) && !/[(:]|\b(?:e\.\s?g\.?|such\s+as|including|for\s+example|i\.\s?e\.?)\b/i.test(between) && (d as { status?: string[] }).status?.length) return;
       // (in an inclusion the broader term still decides: "large B-cell lymphoma: DLBCL NOS, HGBL, …, transformed FL" is met by any of them)
       if (criterion.kind === "exclusion" && /^[^.;]{0,40}?(?::|\bdefined\s+as\b|\bi\.\s?e\.?|\bnamely\b|\bspecifically\b)/i.test(between) && !/\b(?:e\.\s?g\.?|such\s+as|including|for\s+example)\b/i.test(between)) defined.add(j);
       else broader = true;

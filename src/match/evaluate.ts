@@ -379,7 +379,8 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
   };
 
   if (concept) {
-    const hit = pool.find((p) => p.closure.has(concept));
+    // (a latent infection is not an active one: "active tuberculosis" against "latent tuberculosis")
+    const hit = pool.find((p) => p.closure.has(concept) && !(active && p.concepts.some((pc) => pc.startsWith("latent-") && pc !== concept)));
     if (hit) {
       if (!statusOk(hit.clinicalStatus)) {
         return known(index, false, { fact: `${hit.text} (${hit.clinicalStatus})`, note: `not ${c.status?.join("/")}` });

@@ -369,6 +369,8 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
   const after = text.slice(unitEnd, unitEnd + 12).toLowerCase();
   const beforeText = text.slice(Math.max(0, m.index - 40), m.index).toLowerCase();
   if (/^\s*(?:of\s+age|old|of\s+life)/.test(after) || (ref === "of" && /^(?:age|life)/.test((refText ?? "").trim().toLowerCase()))) return undefined;
+  // "at least 4 weeks of appropriate prophylaxis", "6 months of treatment": how long it was given, not when
+  if (/^\s*of\s+(?:[a-z-]+\s+){0,2}?(?:prophylaxis|treatment|therapy|therapies|dosing|exposure)\b/i.test(text.slice(unitEnd, unitEnd + 50))) return undefined;
   if (/(?:life\s+expectancy|expected\s+survival(?:\s+time)?|survival\s+time|survival|aged?|duration|lasting|for)\s*(?:of|:|is|\s)?\s*$/.test(beforeText)) return undefined;
   // "Adults (≥ 18 years) with melanoma", "patients ≥ 65 years": the people's age
   if (/\b(?:adults?|patients?|subjects?|participants?|men|women|males?|females?|children|adolescents?|individuals?|persons?|people|volunteers?)\s*[(,]?\s*$/.test(beforeText)) return undefined;
