@@ -1528,7 +1528,7 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
 
 const AT_DIAGNOSIS_AFTER = /^[\s,]*(?:(?:years?|yrs?)\s*)?(?:old\s*)?at\s+(?:the\s+time\s+of\s+)?(?:(?:initial|first|primary)\s+)?(?:diagnosis|onset)\b/i;
 
-const COUNT_NOUN_AFTER = /^[ \t]+(?:[\p{L}-]+[ \t]+){0,3}?(?:values|measurements|results|readings|determinations|assessments|occasions|samples|tests)\b/iu;
+const COUNT_NOUN_AFTER = /^[ \t]+(?:[\p{L}-]+[ \t]+){0,3}?(?:values|measurements|results|readings|determinations|assessments|occasions|samples|tests|regimens?|lines|courses)\b/iu;
 function isCountOfResults(text: string, f: Found): boolean {
   const q = f.q;
   if (q.unit !== undefined || f.q2 || !Number.isInteger(q.value) || q.value > 20 || q.value < 1) return false;

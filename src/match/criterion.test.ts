@@ -759,3 +759,10 @@ test("'Active tuberculosis, or latent tuberculosis unless treated with ≥ 4 wee
   assert.equal(status({ conditions: [pso, { text: "latent tuberculosis" }], medications: [{ name: "isoniazid", start: "2026-06-01", end: "2026-09-01" }] }), "pass");
   assert.equal(status({ conditions: [{ text: "active tuberculosis" }], medications: [{ name: "isoniazid", start: "2026-06-01" }] }), "fail");
 });
+
+test("'at least 2 prior platinum-based regimens' is two lines of platinum (the same drug twice counts), not two different drugs", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Received at least 2 prior platinum-based chemotherapy regimens");
+  const carbo = (line: number) => ({ name: "carboplatin", start: `202${line}-01-01`, end: `202${line}-06-01`, line });
+  assert.equal(evaluateCriterion(c, ctx({ medications: [carbo(1), carbo(3)] })).result.status, "pass");
+  assert.equal(evaluateCriterion(c, ctx({ medications: [carbo(1)] })).result.status, "fail");
+});

@@ -365,6 +365,7 @@ function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
   return false;
 }
 
+const REGIMENS_AFTER = /^[\s-]*(?:based\s+|containing\s+)?(?:[\w-]+\s+){0,2}?(?:regimens?|lines?|courses?)\b/i;
 const COMPONENT_OF_LINES_RE = /\b(?:including|incl\.?|such\s+as|comprising|which\s+(?:must\s+)?(?:have\s+)?include[ds]?|that\s+(?:must\s+)?(?:have\s+)?include[ds]?|with\s+at\s+least\s+one\s+containing)\b/i;
 
 /** After a drug: "(at a stable dose) for at least 4 weeks", "for ≥ 3 months", "for a minimum of 8 weeks". Groups: amount, unit. */
@@ -426,7 +427,8 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       if (count) {
         const n = NUMBER_WORDS[(count[2] ?? count[3]).toLowerCase()] ?? Number(count[2] ?? count[3]);
         const strict = count[1] !== undefined && /more|greater|over|>(?!=)/i.test(count[1]) && !/=|least|minimum/i.test(count[1]);
-        if (Number.isFinite(n) && n >= 1 && n <= 9) c.minDrugs = strict ? n + 1 : n;
+        // ("at least 2 prior platinum-based regimens": lines of it, not different drugs — the line says so)
+        if (Number.isFinite(n) && n >= 1 && n <= 9 && !(c.line?.min !== undefined && REGIMENS_AFTER.test(text.slice(m.end, m.end + 40)))) c.minDrugs = strict ? n + 1 : n;
       } else if (m.category === "class") {
         // "dual antiplatelet therapy", "triple therapy": that many drugs of the class together
         const k = /\b(dual|double|triple)\s+(?:[\w-]+\s+)?$/i.exec(text.slice(Math.max(0, m.start - 20), m.start));
