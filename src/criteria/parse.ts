@@ -67,6 +67,13 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     if (seg.kind === "exclusion" && clinical.length) clinical = withDeniedListUnderExclusion(clinical, seg.text, seg.span[0]);
     // "AST ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)": the metastases say whom a threshold is for, they are not asked for
     if (clinical.length && numeric.some((n) => n.qualifier?.condition)) clinical = clinical.filter((c) => !(c.type === "diagnosis" && insideQualifier(c.mentionSpan, numeric)));
+    // "Relapse after ASCT, or not eligible for or declined ASCT": an alternative only a human can judge
+    const ineligible = !opts.numericOnly && !logic && seg.text.includes(" or ") ? INELIGIBLE_ALTERNATIVE_RE.exec(seg.text) : null;
+    if (ineligible && clinical.some((c) => constraintStart(c) < seg.span[0] + ineligible.index)) {
+      const words = ineligible[1].trim();
+      const at = seg.span[0] + ineligible.index + ineligible[0].indexOf(ineligible[1]);
+      clinical = clinical.filter((c) => constraintStart(c) < at).concat([{ type: "judgement", aspect: "alternative", text: words, span: [at, at + words.length] }]);
+    }
     // concat, not push: pushing objects onto an empty (small-integer) array deoptimised this function
     const constraints: Constraint[] = asPrognosis(numeric).concat(clinical);
     const crit: Criterion = { kind: seg.kind, depth: seg.depth, text: seg.text, span: seg.span, constraints, source: "text" };
@@ -74,7 +81,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     const rescue = logic || numeric.length < 2 ? undefined : unlessRescue(numeric, seg.text, seg.span[0], seg.kind);
     const treatedRescue = !logic && !rescue && clinical.length > 1 && seg.text.includes("unless") ? unlessTreated(asPrognosis(numeric).concat(clinical), seg.text, seg.span[0]) : undefined;
     // (an exclusion's list is alternatives already: the matcher reads its separators)
-    const full = treatedRescue ?? (seg.kind !== "exclusion" && !logic ? anyOfList(constraints, seg.text, seg.span[0]) : undefined) ?? withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
+    const full = (ineligible && constraints.length > 1 && constraints[constraints.length - 1].type === "judgement" ? { op: "or" as const, args: constraints.map((_, i) => i) } : undefined) ?? treatedRescue ?? (seg.kind !== "exclusion" && !logic ? anyOfList(constraints, seg.text, seg.span[0]) : undefined) ?? withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
     if (full) crit.logic = full;
     criteria.push(crit);
   }
@@ -439,6 +446,8 @@ function unlessTreated(constraints: Constraint[], text: string, offset: number):
   const core: Logic = alternatives ? { op: "or", args: [...before.slice(0, -1), rescued] } : { op: "and", args: [...before.slice(0, -1), rescued] };
   return rest.length ? { op: "and", args: [core, ...rest] } : core;
 }
+
+const INELIGIBLE_ALTERNATIVE_RE = /,?\s+or\s+((?:(?:is|are|was|were|be)\s+)?(?:not\s+(?:eligible|a\s+candidate|suitable|fit)|ineligible|unfit|unsuitable|declined|refused|unwilling)\b[^.;]*)/i;
 
 function insideQualifier(span: [number, number], numeric: NumericConstraint[]): boolean {
   return numeric.some((n) => n.qualifier?.condition && n.qualifier.span[0] <= span[0] && span[1] <= n.qualifier.span[1]);

@@ -178,8 +178,12 @@ export interface DemographicConstraint {
 
 export interface JudgementConstraint {
   type: "judgement";
-  /** "consent", "compliance", "investigator-judgement", "other": kept for a human, never guessed. */
-  aspect: "consent" | "compliance" | "investigator-judgement" | "other";
+  /**
+   * "consent", "compliance", "investigator-judgement", "other": kept for a human, never guessed.
+   * "alternative": an alternative to the rest of the criterion that only a human can judge ("… or not eligible
+   * for ASCT"); it is asked about, so the criterion is not failed on the rest alone.
+   */
+  aspect: "consent" | "compliance" | "investigator-judgement" | "other" | "alternative";
   text: string;
   span: Span;
 }

@@ -766,3 +766,11 @@ test("'at least 2 prior platinum-based regimens' is two lines of platinum (the s
   assert.equal(evaluateCriterion(c, ctx({ medications: [carbo(1), carbo(3)] })).result.status, "pass");
   assert.equal(evaluateCriterion(c, ctx({ medications: [carbo(1)] })).result.status, "fail");
 });
+
+test("'Relapse after ASCT, or not eligible for or declined ASCT': the alternative is asked, not a reason to fail", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Relapse after autologous stem cell transplantation, or not eligible for or declined autologous transplantation.");
+  const r = evaluateCriterion(c, ctx({ procedures: [], conditions: [{ text: "DLBCL" }] }));
+  assert.equal(r.result.status, "unknown");
+  assert.ok(r.questions.some((q) => /not eligible for or declined/.test(q.text)));
+  assert.equal(evaluateCriterion(c, ctx({ procedures: [{ kind: "autologous-hsct", name: "ASCT", start: "2024-01-01" }] })).result.status, "pass");
+});

@@ -93,6 +93,10 @@ export function evaluateConstraint(c: Constraint, index: number, ctx: EvalContex
     case "demographic":
       return evaluateDemographic(c, index, ctx);
     case "judgement":
+      if (c.aspect === "alternative") {
+        const words = c.text.replace(/^(?:(?:is|are|was|were|be)\s+)/i, "").replace(/[.;,\s]+$/, "");
+        return unknown(index, words, { id: `alternative:${normaliseText(words)}`, text: `Is the patient ${words}?` });
+      }
       return notComputable(index, `left for the investigator (${c.aspect})`);
   }
 }

@@ -89,7 +89,7 @@ export function describeConstraint(c: Constraint): string {
     case "demographic":
       return `${c.negated ? "not " : ""}${c.aspect.replace(/-/g, " ")}${c.sex ? ` (${c.sex})` : ""}`;
     case "judgement": {
-      const label = { consent: "informed consent", compliance: "compliance", "investigator-judgement": "investigator's judgement", other: "to be judged" }[c.aspect];
+      const label = { consent: "informed consent", compliance: "compliance", "investigator-judgement": "investigator's judgement", other: "to be judged", alternative: "an alternative to be judged" }[c.aspect];
       const text = c.text.replace(/\s+/g, " ").trim();
       return c.aspect === "other" ? `${label}: ${text.length > 90 ? `${text.slice(0, 88)}…` : text}` : label;
     }
