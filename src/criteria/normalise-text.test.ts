@@ -94,3 +94,12 @@ test("references with digits in their names ('&sup3;', '&sup2;') and Markdown es
   assert.equal(n.length, t.length);
   assert.equal(n.replace(/ +/g, " "), "Platelets ≥ 100,000/mm³ ; BMI 25 -40 kg/m² ; Age >= 18");
 });
+
+test("a span that ends inside a character reference ends after it: the unit '/mm&sup3;' and the criterion's text are shown whole", () => {
+  const t = "Inclusion Criteria:\n- Platelets ≥ 100,000/mm&sup3;";
+  const [c] = parseCriteria(t);
+  assert.equal(c.text, "Platelets ≥ 100,000/mm&sup3;");
+  const n = c.constraints[0] as NumericConstraint;
+  assert.equal(t.slice(n.unitSpan![0], n.unitSpan![1]), "/mm&sup3;");
+  assert.equal(n.unit, "/mm3");
+});

@@ -68,7 +68,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     // "AST ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)": the metastases say whom a threshold is for, they are not asked for
     if (clinical.length && numeric.some((n) => n.qualifier?.condition)) clinical = clinical.filter((c) => !(c.type === "diagnosis" && insideQualifier(c.mentionSpan, numeric)));
     // "Relapse after ASCT, or not eligible for or declined ASCT": an alternative only a human can judge
-    const ineligible = !opts.numericOnly && !logic && seg.text.includes(" or ") ? INELIGIBLE_ALTERNATIVE_RE.exec(seg.text) : null;
+    const ineligible = !opts.numericOnly && !logic && seg.text.includes(" or ") && MAY_STATE_INELIGIBLE.test(seg.text) ? INELIGIBLE_ALTERNATIVE_RE.exec(seg.text) : null;
     if (ineligible && clinical.some((c) => constraintStart(c) < seg.span[0] + ineligible.index)) {
       const words = ineligible[1].trim();
       const at = seg.span[0] + ineligible.index + ineligible[0].indexOf(ineligible[1]);
@@ -91,6 +91,16 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
   return criteria;
 }
 
+/** The span widened to the end of a character reference it ends inside ("&sup3;", "&#8805;"). */
+function overReference(source: string, span: [number, number]): [number, number] {
+  const [a, b] = span;
+  const amp = source.lastIndexOf("&", b - 1);
+  if (amp < a || amp < b - 9) return span;
+  const semi = source.indexOf(";", amp);
+  if (semi < b || semi - amp > 9 || !/^&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,7});$/.test(source.slice(amp, semi + 1))) return span;
+  return [a, semi + 1];
+}
+
 const isSpan = (v: unknown): v is [number, number] => Array.isArray(v) && v.length === 2 && typeof v[0] === "number" && typeof v[1] === "number";
 
 /**
@@ -107,9 +117,14 @@ function restoreSourceText(criteria: Criterion[], source: string, text: string):
       return;
     }
     const r = o as Record<string, unknown>;
+    // a span that ends inside a character reference ("/mm&sup3;" read as "/mm³" + padding) ends after it
+    for (const [key, v] of Object.entries(r)) if (isSpan(v) && key.endsWith("pan")) r[key] = overReference(source, v);
     for (const [field, spanField] of [["text", "span"], ["mention", "mentionSpan"]] as const) {
       const span = r[spanField];
-      if (typeof r[field] === "string" && isSpan(span) && r[field] === text.slice(span[0], span[1])) r[field] = source.slice(span[0], span[1]);
+      if (typeof r[field] === "string" && isSpan(span)) {
+        if (r[field] === text.slice(span[0], span[1])) r[field] = source.slice(span[0], span[1]);
+        else if (source.slice(span[0], span[1]).startsWith(r[field] as string) || (r[field] as string).replace(/\s+$/, "") === text.slice(span[0], span[1]).replace(/\s+$/, "")) r[field] = source.slice(span[0], span[1]);
+      }
     }
     for (const v of Object.values(r)) if (v !== null && typeof v === "object" && !isSpan(v)) visit(v, depth + 1);
   };
@@ -447,6 +462,7 @@ function unlessTreated(constraints: Constraint[], text: string, offset: number):
   return rest.length ? { op: "and", args: [core, ...rest] } : core;
 }
 
+const MAY_STATE_INELIGIBLE = { test: (t: string) => t.includes("ligible") || t.includes("eclin") || t.includes("efus") || t.includes("unfit") || t.includes("unwilling") || t.includes("candidate") || t.includes("suitable") || t.includes("not fit") };
 const INELIGIBLE_ALTERNATIVE_RE = /,?\s+or\s+((?:(?:is|are|was|were|be)\s+)?(?:not\s+(?:eligible|a\s+candidate|suitable|fit)|ineligible|unfit|unsuitable|declined|refused|unwilling)\b[^.;]*)/i;
 
 function insideQualifier(span: [number, number], numeric: NumericConstraint[]): boolean {

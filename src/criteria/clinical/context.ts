@@ -239,7 +239,8 @@ export function isConditional(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
   const from = Math.max(clause[0], start - 160);
   // ("will be excluded if they have …", "are eligible if": a lead-in, not a condition)
-  const tail = blankParentheses(ctx.text.slice(from, start)).replace(LEAD_IN_IF_RE, "$1 __");
+  const raw = blankParentheses(ctx.text.slice(from, start));
+  const tail = raw.includes(" if") ? raw.replace(LEAD_IN_IF_RE, "$1 __") : raw;
   // inside a bracket opened right after the condition's words ("If treated with a CD19-directed therapy (e.g., tafasitamab, …"):
   // the bracket's commas do not end the condition
   const open = tail.lastIndexOf("(");

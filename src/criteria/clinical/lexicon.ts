@@ -134,7 +134,8 @@ function isPlural(word: string, singular: string): boolean {
 /** True for an abbreviation such as "RT", "HBV", "AIDS": no lower-case letter and at most 4 letters. */
 function isShortCapitalised(phrase: string): boolean {
   const letters = phrase.replace(/[^A-Za-z]/g, "");
-  return letters.length > 0 && letters.length <= 4 && letters === letters.toUpperCase();
+  // (and abbreviations with a small letter inside capitals, "IMiD", "IMiDs": "IMID" is another thing)
+  return letters.length > 0 && ((letters.length <= 4 && letters === letters.toUpperCase()) || (letters.length <= 5 && /[A-Z][a-z]+[A-Z]/.test(letters)));
 }
 
 const ALNUM_RE = /[A-Za-z0-9]/;
