@@ -12,6 +12,7 @@ const startOf = (c: Constraint): number => ("mentionSpan" in c ? c.mentionSpan[0
 
 /** The logic of such a criterion (leaves are indices into constraints), or undefined when it states no alternative. */
 export function resultAlternatives(constraints: Constraint[], text: string, offset: number): Logic | undefined {
+  if (constraints.length < 2) return undefined;
   for (let i = 0; i < constraints.length; i++) {
     const absent = constraints[i];
     if (absent.type !== "diagnosis" || absent.aspect !== "condition" || !absent.negated || !absent.concept || absent.exception) continue;

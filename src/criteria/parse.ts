@@ -215,6 +215,7 @@ const SUBJECT_LEAD =
  * what it names is marked; what comes before it is asked of everyone (the matcher scopes it).
  */
 function subjectLeadAfterClause(text: string): RegExpExecArray | null {
+  if (!text.includes(". ") && !text.includes("; ")) return null;
   if (!/[;.]\s+(?:(?:all|any)\s+)?(?:patients?|subjects?|participants?|those|individuals?|people|persons?|women|men|children|adults|candidates)\s/i.test(text)) return null;
   const re = /[;.]\s+/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {

@@ -17,6 +17,8 @@ export interface ClinicalContext {
   /** Clause boundaries: [start, end) ranges split at ".", ";", ":" (not decimal points) and line breaks. */
   clauses: Span[];
   drugMatches: LexiconMatch<DrugTerm>[];
+  /** Whether the text names an adverse event or toxicity (tested once, by the therapy reader). */
+  mayNameAdverse?: boolean;
   procedureMatches: LexiconMatch<string>[];
   windows: TemporalWindow[] | undefined;
   /** Gate words present in the text (by GATE_WORDS index), found once on first use (see `hasAny`). */

@@ -348,7 +348,7 @@ function notAboutTherapyGiven(ctx: ClinicalContext, m: Mention): boolean {
   // "derived clinical benefit from prior pembrolizumab": a response to a therapy received, not a candidacy.
   if (cand && !/\b(?:prior|previous|previously|earlier|initial|last)\b/i.test(cand[0]) && !/\b(?:clinical|derived|had|obtained|achieved|experienced|showed|shown|with)\s+$/i.test(before.slice(0, cand.index))) return true;
   // "grade 4 immune-related adverse event from prior immunotherapy", "unresolved toxicity of prior chemotherapy": the event, not the therapy
-  if (/advers|toxicit|side\s+effect|\bi?r?AEs?\b/i.test(before) && ADVERSE_FROM_RE.test(before)) return true;
+  if ((ctx.mayNameAdverse ??= /advers|toxicit|side\s+effect|\bi?r?AEs?\b/i.test(ctx.text)) && ADVERSE_FROM_RE.test(before)) return true;
   const need = DISEASE_NEEDS_RE.exec(before);
   // Only a need that is denied ("diseases that don't need systemic treatment") or excepted describes the disease alone;
   // "infection requiring systemic antibiotics within 14 days" narrows an exclusion and stays.
