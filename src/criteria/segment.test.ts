@@ -429,3 +429,15 @@ test("a saved page's chrome is no criterion: controls, tab labels, lone bullets,
     ],
   );
 });
+
+test("an indented 'Note:' after a blank line belongs to the item above; 'Inclusion and Exclusion Criteria' over both lists is a title", () => {
+  const texts = (text: string) => segmentCriteria(text).map((s) => [s.kind, s.text.replace(/\s+/g, " ")]);
+  assert.deepEqual(texts("Inclusion Criteria:\n\n- Total bilirubin ≤ 1.5 × ULN\n\n  Note: Patients with Gilbert's syndrome are eligible if total bilirubin ≤ 3 × ULN.\n\n- Platelets ≥ 75 × 10^9/L"), [
+    ["inclusion", "Total bilirubin ≤ 1.5 × ULN Note: Patients with Gilbert's syndrome are eligible if total bilirubin ≤ 3 × ULN."],
+    ["inclusion", "Platelets ≥ 75 × 10^9/L"],
+  ]);
+  assert.deepEqual(texts("Inclusion and Exclusion Criteria\n\nInclusion:\n1. Age 18–55 years.\nExclusion:\n1. Positive drug screen."), [
+    ["inclusion", "Age 18–55 years."],
+    ["exclusion", "Positive drug screen."],
+  ]);
+});

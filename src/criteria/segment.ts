@@ -73,6 +73,8 @@ function isBulletedSentence(line: string): boolean {
 }
 
 /** "INCLUSION" or "Exclusion" alone on its line. */
+/** "Inclusion and Exclusion Criteria", "Inclusion/Exclusion criteria" over both lists: a title, no criterion. */
+const COMBINED_HEADING = /^[ \t]*(?:[#*_]+[ \t]*)?(?:key[ \t]+)?(?:inclusion[ \t]*(?:and|&|\/)[ \t]*exclusion|eligibility)[ \t]+criteria[ \t]*:?[ \t]*$/i;
 const BARE_HEADING = /^[ \t]*(?:[#*_]+[ \t]*|[-–•][ \t]+|[[【][ \t]*)?(inclusion|exclusion|non[- ]?inclusion|eligibility)[ \t]*(?:[#*_\]】]+[ \t]*)?[:：]?[ \t]*$/i;
 
 /** A lead-in sentence's words that make it an exclusion list's heading ("… will be excluded:", "… are not eligible if:"). */
@@ -271,6 +273,13 @@ export function segmentCriteria(text: string): Segment[] {
 
     // headings
     // (every heading names inclusion, exclusion, eligibility, selection or criteria: most lines are not tried)
+    if (MAY_BE_HEADING.test(line) && COMBINED_HEADING.test(line)) {
+      stack = [];
+      current = undefined;
+      blankSince = true;
+      if (nl >= text.length) break;
+      continue;
+    }
     const h = MAY_BE_HEADING.test(line) && !isBulletedSentence(line) ? (HEADING.exec(line) ?? SHORT_HEADING.exec(line) ?? CRITERIA_FOR.exec(line) ?? BARE_HEADING.exec(line) ?? OTHER_LANGUAGE_HEADING.exec(line)) : null;
     const rest = h ? line.slice(h[0].length) : "";
     if (h && (h[0].length >= line.length - 1 || /[:：]\s*$/.test(h[0]) || line.length < 90 || readMarker(rest) !== undefined)) {
@@ -477,7 +486,10 @@ export function segmentCriteria(text: string): Segment[] {
       blankSince &&
       stack.length &&
       stack[stack.length - 1].type !== "para" &&
-      (/^[a-z]/.test(trimmed) || (QUANTITY_START.test(trimmed) && CONNECTOR_END.test(text.slice(current.span[0], current.span[1]))))
+      (/^[a-z]/.test(trimmed) ||
+        (QUANTITY_START.test(trimmed) && CONNECTOR_END.test(text.slice(current.span[0], current.span[1]))) ||
+        // an indented "Note: …" under an item says more about that item
+        (indent > 0 && /^(?:note|nb|n\.b\.|please\s+note)\s*[:.-]/i.test(trimmed)))
     ) {
       // continuation after a stray blank line (lower-case start), or a page break inside a
       // comparison ("≥ 1.5 ×", the page's footer, then "10^9/L.")
