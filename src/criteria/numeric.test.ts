@@ -1103,3 +1103,13 @@ test("a second threshold after '(ULN);' inherits the name: 'Total bilirubin ≤ 
     ["total-bilirubin", 3, true],
   ]);
 });
+
+test("a condition, then the same measurements' threshold: 'AST and ALT ≤ 2.5 × ULN; if the patient has liver metastases, ≤ 5.0 times ULN'", () => {
+  const cs = extractNumeric("AST and ALT ≤ 2.5 × ULN; if the patient has liver metastases, ≤ 5.0 times ULN").constraints;
+  assert.deepEqual(cs.map((c) => [c.variable, c.value, c.qualifier?.condition ?? null]), [
+    ["ast", 2.5, null],
+    ["alt", 2.5, null],
+    ["ast", 5, "liver-metastases"],
+    ["alt", 5, "liver-metastases"],
+  ]);
+});

@@ -1032,6 +1032,7 @@ function abs(r: NumericRun, s: number, e: number): Span {
   return [r.offset + s, r.offset + e];
 }
 
+const CONDITION_THEN_VALUE_RE = /^[\s,;]*(?:and\s+|or\s+)?(?:if|when|in\s+(?:the\s+)?case\s+of|in\s+(?:patients|subjects|participants)\s+with|for\s+(?:patients|subjects|participants)\s+with)\b[^.;:,()]{3,80},\s*$/i;
 /**
  * A label in brackets after the previous value ("18–49 years (Cohort A) or 65 through 85 years"): no name.
  * (An abbreviation in brackets, "total body surface area (TBSA)", is one: the label has lower-case letters.)
@@ -1065,7 +1066,9 @@ function placeOf(r: NumericRun, f: Found): Place {
     // ("Total bilirubin ≤ 1.5 × upper limit of normal (ULN); ≤ 3 × ULN for …": the abbreviation in brackets is the previous one's)
     (((cs <= prevEnd || /^[\s(（]*(?:\((?:ULN|LLN)\))?[\s;,]*$/.test(text.slice(prevEnd, cs))) && CONNECTOR_ONLY_RE.test(between.replace(BRACKET_LABEL_RE, "").replace(/^\s*\((?:ULN|LLN)\)/, ""))) ||
       // "FEV1 < 80% of predicted normal for adults (< 90% for adolescents …)": a bracket that opens on the other threshold of the same measurement
-      (/[(（]\s*$/.test(between) && between.length < 60 && !/[.;:]/.test(between) && /^\s*[<>≤≥=≦≧]/.test(text.slice(f.cmpStart, f.cmpStart + 3)) && varsIn(r, prevEnd, f.cmpStart).length === 0));
+      (/[(（]\s*$/.test(between) && between.length < 60 && !/[.;:]/.test(between) && /^\s*[<>≤≥=≦≧]/.test(text.slice(f.cmpStart, f.cmpStart + 3)) && varsIn(r, prevEnd, f.cmpStart).length === 0) ||
+      // "AST and ALT ≤ 2.5 × ULN; if the patient has liver metastases, ≤ 5.0 × ULN": a condition, then the same measurements' threshold
+      (CONDITION_THEN_VALUE_RE.test(between) && /^\s*[<>≤≥=≦≧]/.test(text.slice(f.cmpStart, f.cmpStart + 3))));
   return {
     regionStart,
     region: text.slice(regionStart, f.cmpStart),
