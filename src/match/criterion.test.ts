@@ -774,3 +774,11 @@ test("'Relapse after ASCT, or not eligible for or declined ASCT': the alternativ
   assert.ok(r.questions.some((q) => /not eligible for or declined/.test(q.text)));
   assert.equal(evaluateCriterion(c, ctx({ procedures: [{ kind: "autologous-hsct", name: "ASCT", start: "2024-01-01" }] })).result.status, "pass");
 });
+
+test("'Prior amivantamab is not allowed.' inside an inclusion denies the therapy; 'ExclusionCriteria' without a space is a heading", () => {
+  const status = (text: string, p: Patient) => evaluateCriterion(parseCriteria(text)[0], ctx(p)).result.status;
+  const took = { medications: [{ name: "amivantamab", start: "2025-01-01", end: "2025-06-01" }] };
+  assert.equal(status("Inclusion Criteria:\n* Prior amivantamab is not allowed.", took), "fail");
+  assert.equal(status("Inclusion Criteria:\n* Prior amivantamab is not allowed.", { medications: [] }), "pass");
+  assert.deepEqual(parseCriteria("Inclusion Criteria:\n1. Adults with chronic hepatitis B\nExclusionCriteria\n1. Co-infection with HIV").map((c) => c.kind), ["inclusion", "exclusion"]);
+});

@@ -188,7 +188,7 @@ function withTextDenials(criterion: Criterion): Criterion {
   }
   if (!ranges.length) return criterion;
   const constraints = criterion.constraints.map((c) =>
-    c.type === "diagnosis" && !c.exception && ranges.some(([a, b]) => c.mentionSpan[0] >= a && c.mentionSpan[0] < b) ? { ...c, negated: !c.negated } : c,
+    (c.type === "diagnosis" || c.type === "therapy") && !c.exception && ranges.some(([a, b]) => c.mentionSpan[0] >= a && c.mentionSpan[0] < b) ? { ...c, negated: !c.negated } : c,
   );
   return { ...criterion, constraints };
 }
