@@ -782,3 +782,10 @@ test("'Prior amivantamab is not allowed.' inside an inclusion denies the therapy
   assert.equal(status("Inclusion Criteria:\n* Prior amivantamab is not allowed.", { medications: [] }), "pass");
   assert.deepEqual(parseCriteria("Inclusion Criteria:\n1. Adults with chronic hepatitis B\nExclusionCriteria\n1. Co-infection with HIV").map((c) => c.kind), ["inclusion", "exclusion"]);
 });
+
+test("an exclusion of a kind of the studied condition the tables do not know ('sarcomatoid HCC' in an HCC trial) does not exclude the trial's population", () => {
+  const status = (text: string) => evaluateCriterion(parseCriteria(`Exclusion Criteria:\n- ${text}`)[0], { ...ctx({ conditions: [{ text: "hepatocellular carcinoma" }] }), trialConcepts: ["hcc"] }).result.status;
+  assert.notEqual(status("Sarcomatoid HCC"), "fail");
+  assert.equal(status("Active HCC"), "fail");
+  assert.equal(status("History of HCC"), "fail");
+});
