@@ -789,3 +789,9 @@ test("an exclusion of a kind of the studied condition the tables do not know ('s
   assert.equal(status("Active HCC"), "fail");
   assert.equal(status("History of HCC"), "fail");
 });
+
+test("'Another malignancy within 3 years' in a prostate cancer trial is about other cancers, not a kind of the studied one", () => {
+  const [c] = parseCriteria("Exclusion Criteria:\n- Another malignancy within 3 years, except non-melanoma skin cancer.");
+  const r = evaluateCriterion(c, { ...ctx({ conditions: [{ text: "prostate adenocarcinoma", onset: "2023-02-10" }, { text: "Essential hypertension" }] }), trialConcepts: ["prostate-cancer"] });
+  assert.equal(r.result.status, "pass");
+});

@@ -300,7 +300,7 @@ export function diagnosisConcept(c: DiagnosisConstraint, k: MatchKnowledge): str
 
 /** Words before a condition that do not make it a kind of its own ("active HCC", "known", "history of"). */
 const GENERIC_BEFORE_CONDITION =
-  /^(?:active|inactive|known|suspected|documented|confirmed|diagnosed|prior|previous|current|concurrent|other|any|all|the|a|an|of|with|without|and|or|no|not|untreated|treated|symptomatic|asymptomatic|uncontrolled|controlled|severe|serious|significant|clinically|stable|unstable|progressive|recurrent|relapsed|refractory|metastatic|advanced|chronic|acute|new|newly|histologically|cytologically|pathologically|radiologically|having|has|have|had|patients|subjects|participants|history|diagnosis|evidence|presence|including|excluding|except|such|as|e\.g|i\.e|for|to|in|on|by|from|primary|secondary)$/i;
+  /^(?:another|active|inactive|known|suspected|documented|confirmed|diagnosed|prior|previous|current|concurrent|other|any|all|the|a|an|of|with|without|and|or|no|not|untreated|treated|symptomatic|asymptomatic|uncontrolled|controlled|severe|serious|significant|clinically|stable|unstable|progressive|recurrent|relapsed|refractory|metastatic|advanced|chronic|acute|new|newly|histologically|cytologically|pathologically|radiologically|having|has|have|had|patients|subjects|participants|history|diagnosis|evidence|presence|including|excluding|except|such|as|e\.g|i\.e|for|to|in|on|by|from|primary|secondary)$/i;
 
 export function evaluateDiagnosis(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
   switch (c.aspect) {
@@ -352,7 +352,8 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
     const wordBefore = /([A-Za-z][A-Za-z-]{2,})\s+$/.exec(ctx.criterion.text.slice(Math.max(0, at - 30), at))?.[1];
     const kindBefore = wordBefore !== undefined && !GENERIC_BEFORE_CONDITION.test(wordBefore);
     const kindAfter = /^\s*(?:with|without)\s+(?!(?:a\s+|an\s+)?(?:history|prior|previous))[a-z]/i.test(after);
-    if (kindBefore || kindAfter) return notComputable(index, `"${c.mention}": a kind of the condition the trial studies that eligo cannot tell from the record`);
+    // (only the studied condition itself or a kind of it: "another malignancy" in a prostate cancer trial is other cancers)
+    if ((kindBefore || kindAfter) && ctx.trialConcepts.some((t) => k.isA(concept, t))) return notComputable(index, `"${c.mention}": a kind of the condition the trial studies that eligo cannot tell from the record`);
   }
   let pool = facts.conditions;
   // "Other malignancies": not the cancer this trial studies (a generic cancer concept in a criterion that says "other", or in a cancer trial's exclusion).
