@@ -99,14 +99,16 @@ const HAS_FULL_WIDTH_RE = /[\uff01-\uff5e]/;
 export const PAGE_FURNITURE =
   /\bpage\s+\d{1,4}\s+of\s+\d{1,4}\b|^(?:strictly\s+)?confidential$|^page\s+\d{1,4}$|\b(?:protocol|amendment)\b[^.;:]{0,60}\b(?:v(?:ersion)?\s*\d+(?:\.\d+)*|confidential)\b|\bclinical\s+(?:study|trial)\s+protocol\b/i;
 
+const FURNITURE_WORD = { test: (t: string) => t.includes("age") || t.includes("AGE") || t.includes("onfid") || t.includes("ONFID") || t.includes("rotoc") || t.includes("ROTOC") };
 /** Whether a line (trimmed, without a bullet) is a page's header or footer. */
 export function isPageFurniture(trimmed: string): boolean {
-  return (trimmed.length <= 22 || trimmed.includes("age ") || trimmed.includes("rotocol")) && PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14;
+  // (every header or footer has one of these words: most lines are not tried)
+  return FURNITURE_WORD.test(trimmed) && (trimmed.length <= 22 || trimmed.includes("age ") || trimmed.includes("rotocol")) && PAGE_FURNITURE.test(trimmed) && trimmed.split(/\s+/).length <= 14;
 }
 
 /** A criterion's text with its page headers and footers (whole lines after its first) blanked, same length. */
 export function withoutPageFurniture(text: string): string {
-  if (!text.includes("\n") || !/age|rotocol|onfidential/i.test(text)) return text;
+  if (!text.includes("\n") || !FURNITURE_WORD.test(text)) return text;
   return text.replace(/(?<=\n)[^\n]*/g, (line) => {
     const t = line.trim();
     return t && !/^[-*•\d]/.test(t.replace(/^page\b/i, "")) && isPageFurniture(t) ? " ".repeat(line.length) : line;

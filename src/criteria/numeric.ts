@@ -161,7 +161,8 @@ function readQuantity(text: string, at: number, numText: string, valueText = num
     }
   }
   // "1 lakh/cumm", "1.5 lakhs per cubic mm" (Indian registries): a hundred thousand
-  const lakh = /^[ \t]*(?:lakhs?|lacs?)(?![\p{L}])/iu.exec(text.slice(end, end + 8));
+  const next = text.charCodeAt(end) === 32 ? text.charCodeAt(end + 1) : text.charCodeAt(end);
+  const lakh = next === 108 || next === 76 ? /^[ \t]*(?:lakhs?|lacs?)(?![\p{L}])/iu.exec(text.slice(end, end + 8)) : null;
   if (lakh) {
     q.value = Number((q.value * 1e5).toPrecision(12));
     end += lakh[0].length;
@@ -223,7 +224,7 @@ const NUMBER_WORD_RE = new RegExp(
 const NUMBER_WORD_GATE = {
   test: (t: string) =>
     // (a multiple of the ULN written as a word: "twice the upper limit of normal", "three times ULN")
-    (/year|month|age|old/i.test(t) || (/twice|thrice|times/i.test(t) && /ULN|LLN|limit/i.test(t))) &&
+    (/year|month|age|old/i.test(t) || ((t.includes("twice") || t.includes("thrice") || t.includes("times")) && /ULN|LLN|limit/i.test(t))) &&
     /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twice|thrice)\b/i.test(t) &&
     /\b(?:least|most|more|less|fewer|than|older|younger|over|under|above|below|exceed\w*|minimum|maximum|up\s+to)\b|[<>≤≥]/i.test(t),
 };

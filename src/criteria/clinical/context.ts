@@ -17,6 +17,8 @@ export interface ClinicalContext {
   /** Clause boundaries: [start, end) ranges split at ".", ";", ":" (not decimal points) and line breaks. */
   clauses: Span[];
   drugMatches: LexiconMatch<DrugTerm>[];
+  /** negatedBefore's answers by position. */
+  negatedAt?: Map<number, boolean>;
   /** Whether the text names an adverse event or toxicity (tested once, by the therapy reader). */
   mayNameAdverse?: boolean;
   procedureMatches: LexiconMatch<string>[];
@@ -193,6 +195,14 @@ export function lastWords(s: string, n: number): string {
  * ~8 words, with no "but"/"however"/relative pronoun between them.
  */
 export function negatedBefore(ctx: ClinicalContext, start: number): boolean {
+  // (asked twice for most mentions: once to tell duplicates apart, once for the constraint)
+  const memo = (ctx.negatedAt ??= new Map<number, boolean>());
+  let v = memo.get(start);
+  if (v === undefined) memo.set(start, (v = negatedBeforeUncached(ctx, start)));
+  return v;
+}
+
+function negatedBeforeUncached(ctx: ClinicalContext, start: number): boolean {
   const clause = clauseAt(ctx, start);
   // "No history of any of the following conditions: A, B, C": the denial before the colon reaches the list
   const colon = clause[0] > 0 ? ctx.text.lastIndexOf(":", start) : -1;

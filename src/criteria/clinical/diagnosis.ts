@@ -343,7 +343,7 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
     const before40 = text.slice(Math.max(0, c.start - 40), c.start);
     if (/preven|prophyla|risk/i.test(before40) && NOT_THE_DISEASE_BEFORE.test(before40)) continue;
     // "Calgary Depression Scale for Schizophrenia", "Disease Activity Score for Rheumatoid Arthritis": an instrument's name
-    if (INSTRUMENT_FOR_BEFORE.test(before40)) continue;
+    if ((before40.includes("for ") || before40.includes("in ")) && INSTRUMENT_FOR_BEFORE.test(before40)) continue;
     // "psychotic and schizoaffective disorders", "viral or autoimmune hepatitis": the first shares the head noun
     const shared = sharedHeadBefore(text, c.start, c.end);
     if (shared && shared.id !== c.value && !conds.some((x) => x.start <= shared.start && shared.start < x.end)) conds.push(shared);
