@@ -66,7 +66,7 @@ test("metastases: sites, distribution over 'or', status words, negation", () => 
     ["bone", true],
   ]);
   assert.deepEqual(view(extractDiagnosis("Existed meningeal metastasis or central nerve system metastasis;", 0)).map((c) => c.site), ["leptomeningeal", "cns"]);
-  assert.deepEqual(view(extractDiagnosis("Unstable spinal cord compression/brain metastases.", 0)).map((c) => c.site), ["brain"]);
+  assert.deepEqual(view(extractDiagnosis("Unstable spinal cord compression/brain metastases.", 0)).filter((c) => c.aspect === "metastasis").map((c) => c.site), ["brain"]);
   assert.equal(view(extractDiagnosis("metastases to the liver", 0))[0].site, "liver");
   // A threshold's condition is the numeric parser's qualifier, not a diagnosis.
   assert.deepEqual(extractDiagnosis("If liver metastasis is present,ALT and AST<5 ULN", 0), []);
@@ -290,4 +290,15 @@ test("a disease naming a treatment ('topical psoriasis treatment', 'anti-myeloma
   assert.deepEqual(ids("Treatment for psoriasis"), ["psoriasis"]);
   assert.deepEqual(ids("Active central nervous system lymphoma"), ["cns-lymphoma"]);
   assert.deepEqual(ids("Richter's transformation of chronic lymphocytic leukaemia, or Burkitt lymphoma"), ["richter-transformation", "burkitt-lymphoma"]);
+});
+
+test("more conditions: angioedema, IgA nephropathy, intracranial haemorrhage (a stroke), MCI, HAP/VAP, hemiplegic migraine, spinal cord compression", () => {
+  const ids = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("History of angioedema"), ["angioedema"]);
+  assert.deepEqual(ids("IgA nephropathy"), ["iga-nephropathy"]);
+  assert.deepEqual(ids("Hemorrhagic stroke"), ["intracranial-hemorrhage"]);
+  assert.deepEqual(ids("Mild cognitive impairment due to Alzheimer's disease"), ["mild-cognitive-impairment", "alzheimers-disease"]);
+  assert.deepEqual(ids("HAP/VAP"), ["hospital-acquired-pneumonia"]);
+  assert.deepEqual(ids("Hemiplegic migraine"), ["hemiplegic-migraine"]);
+  assert.deepEqual(ids("Spinal cord compression"), ["spinal-cord-compression"]);
 });

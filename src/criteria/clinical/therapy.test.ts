@@ -266,3 +266,13 @@ test("myeloma, lymphoma, dementia, arrhythmia, psoriasis and HCV classes: protea
   assert.deepEqual(ids("at the discretion of the PI"), []);
   assert.deepEqual(ids("IMID such as psoriasis"), []);
 });
+
+test("more classes: CGRP antibodies and gepants, botulinum toxin, S1P modulators, MS disease-modifying therapies, endothelin receptor antagonists; FMT and lipoprotein apheresis", () => {
+  const ids = (t: string) => extractTherapy(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Prior CGRP monoclonal antibody"), ["cgrp-antagonist"]);
+  assert.deepEqual(ids("Botox within 3 months"), ["onabotulinumtoxinA"]);
+  assert.deepEqual(ids("Prior S1P receptor modulator"), ["s1p-modulator"]);
+  assert.deepEqual(ids("Prior endothelin receptor antagonist"), ["endothelin-receptor-antagonist"]);
+  assert.deepEqual(ids("FMT within 6 months"), ["fecal-microbiota-transplantation"]);
+  assert.deepEqual(ids("Lipoprotein apheresis within 3 months"), ["lipoprotein-apheresis"]);
+});
