@@ -1113,3 +1113,13 @@ test("a condition, then the same measurements' threshold: 'AST and ALT ≤ 2.5 �
     ["alt", 5, "liver-metastases"],
   ]);
 });
+
+test("receptor expression in % (ER, PgR), the ECG's PR interval, 'clearence', age at onset", () => {
+  assert.deepEqual(brief("HR-positive (ER ≥ 1% and/or PgR ≥ 1% of stained cells)"), [
+    ["er-expression", ">=", 1, "%"],
+    ["pr-expression", ">=", 1, "%"],
+  ]);
+  assert.deepEqual(brief("PR interval > 200 ms"), [["pr-interval", ">", 200, "ms"]]);
+  assert.deepEqual(brief("Creatinine clearence ≥ 40 mL/min"), [["creatinine-clearance", ">=", 40, "mL/min"]]);
+  assert.deepEqual(brief("Age > 50 years at migraine onset"), [["age-at-diagnosis", ">", 50, "a"]]);
+});

@@ -1530,7 +1530,7 @@ function qualifiersOf(r: NumericRun, fi: number, p: Place, mentions: Mention[], 
   return { sex, condition, qualEnd };
 }
 
-const AT_DIAGNOSIS_AFTER = /^[\s,]*(?:(?:years?|yrs?)\s*)?(?:old\s*)?at\s+(?:the\s+time\s+of\s+)?(?:(?:initial|first|primary)\s+)?(?:diagnosis|onset)\b/i;
+const AT_DIAGNOSIS_AFTER = /^[\s,]*(?:(?:years?|yrs?)\s*)?(?:old\s*)?at\s+(?:the\s+time\s+of\s+)?(?:(?:initial|first|primary)\s+)?(?:[a-z-]+\s+){0,2}?(?:diagnosis|onset)\b/i;
 
 const COUNT_NOUN_AFTER = /^[ \t]+(?:[\p{L}-]+[ \t]+){0,3}?(?:values|measurements|results|readings|determinations|assessments|occasions|samples|tests|regimens?|lines|courses)\b/iu;
 function isCountOfResults(text: string, f: Found): boolean {
