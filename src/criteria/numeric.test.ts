@@ -1123,3 +1123,11 @@ test("receptor expression in % (ER, PgR), the ECG's PR interval, 'clearence', ag
   assert.deepEqual(brief("Creatinine clearence ≥ 40 mL/min"), [["creatinine-clearance", ">=", 40, "mL/min"]]);
   assert.deepEqual(brief("Age > 50 years at migraine onset"), [["age-at-diagnosis", ">", 50, "a"]]);
 });
+
+test("a threshold with a comparison as its condition after it: 'Ferritin ≥ 200 µg/L if TSAT < 20%' (as 'If TSAT < 20%, ferritin ≥ 200')", () => {
+  const r = extractNumeric("Ferritin ≥ 200 µg/L if TSAT < 20%");
+  assert.deepEqual(r.constraints.map((c) => [c.variable, c.qualifier?.when ?? null]), [
+    ["ferritin", 1],
+    ["tsat", null],
+  ]);
+});

@@ -909,12 +909,18 @@ function conditionalThreshold(r: NumericRun): Logic | undefined {
     const valueAt = cond.valueSpan[0] - r.offset;
     const ifEnd = IF_BEFORE.test(r.text.slice(Math.max(0, at(cond) - 16), at(cond))) ? at(cond) : IF_BEFORE.test(r.text.slice(Math.max(0, valueAt - 20), valueAt)) ? valueAt : -1;
     if (cond.qualifier || cond.variable === null || ifEnd < 0) continue;
-    // The threshold it opens: the next constraint after the condition's value, in the same sentence.
+    // The threshold it opens: the next constraint after the condition's value, in the same sentence
+    // ("If TSAT < 20%, ferritin ≥ 200"); or the one right before its "if" ("ferritin ≥ 200 µg/L if TSAT < 20%").
     const condEnd = (cond.value2Span ?? cond.valueSpan)[1];
-    const j = order.find((i) => cs[i].valueSpan[0] > condEnd && i !== k);
-    if (j === undefined || cs[j].qualifier || cs[j].variable === cond.variable) continue;
-    if (!THEN_BETWEEN.test(r.text.slice(condEnd - r.offset, at(cs[j]) >= condEnd - r.offset ? at(cs[j]) : cs[j].valueSpan[0] - r.offset))) continue;
     const ifAt = r.offset + ifEnd - IF_BEFORE.exec(r.text.slice(Math.max(0, ifEnd - 20), ifEnd))![1].length;
+    let j = order.find((i) => cs[i].valueSpan[0] > condEnd && i !== k);
+    if (j === undefined || cs[j].qualifier || cs[j].variable === cond.variable || !THEN_BETWEEN.test(r.text.slice(condEnd - r.offset, at(cs[j]) >= condEnd - r.offset ? at(cs[j]) : cs[j].valueSpan[0] - r.offset))) {
+      const before = [...order].reverse().find((i) => i !== k && cs[i].valueSpan[1] <= ifAt);
+      const endOf = (c: NumericConstraint) => Math.max((c.value2Span ?? c.valueSpan)[1], c.unitSpan?.[1] ?? 0);
+      if (before === undefined || cs[before].qualifier || cs[before].variable === cond.variable || cs[before].variable === null) continue;
+      if (!/^[\s,]*$/.test(r.text.slice(endOf(cs[before]) - r.offset, ifAt - r.offset))) continue;
+      j = before;
+    }
     const condTextEnd = cond.unitSpan && cond.unitSpan[1] > condEnd ? cond.unitSpan[1] : condEnd;
     cs[j].qualifier = { text: r.text.slice(ifAt - r.offset, condTextEnd - r.offset), span: [ifAt, condTextEnd], when: k };
     const base = order.find((i) => i !== k && i !== j && cs[i].variable === cond.variable && !cs[i].qualifier && (COMPLEMENT[cs[i].op] ?? []).includes(cond.op) && cs[i].value === cond.value);
