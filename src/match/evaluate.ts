@@ -300,7 +300,7 @@ export function diagnosisConcept(c: DiagnosisConstraint, k: MatchKnowledge): str
 
 /** Words before a condition that do not make it a kind of its own ("active HCC", "known", "history of"). */
 const GENERIC_BEFORE_CONDITION =
-  /^(?:another|active|inactive|known|suspected|documented|confirmed|diagnosed|prior|previous|current|concurrent|other|any|all|the|a|an|of|with|without|and|or|no|not|untreated|treated|symptomatic|asymptomatic|uncontrolled|controlled|severe|serious|significant|clinically|stable|unstable|progressive|recurrent|relapsed|refractory|metastatic|advanced|chronic|acute|new|newly|histologically|cytologically|pathologically|radiologically|having|has|have|had|patients|subjects|participants|history|diagnosis|evidence|presence|including|excluding|except|such|as|e\.g|i\.e|for|to|in|on|by|from|primary|secondary)$/i;
+  /^(?:another|active|inactive|known|suspected|documented|confirmed|diagnosed|prior|previous|current|concurrent|other|any|all|the|a|an|of|with|without|and|or|no|not|untreated|treated|symptomatic|asymptomatic|uncontrolled|controlled|severe|serious|significant|clinically|stable|unstable|progressive|recurrent|relapsed|refractory|metastatic|advanced|chronic|acute|new|newly|histologically|cytologically|pathologically|radiologically|having|has|have|had|patients|subjects|participants|history|diagnosis|evidence|presence|including|excluding|except|such|as|e\.g|i\.e|for|to|in|on|by|from)$/i;
 
 export function evaluateDiagnosis(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
   switch (c.aspect) {
