@@ -23,7 +23,7 @@ import { segmentCriteria, type Segment } from "./segment.js";
 import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint, TherapyConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
-export const PARSER_CODE_VERSION = "1.40.0";
+export const PARSER_CODE_VERSION = "1.41.0";
 
 export interface ParseOptions {
   /** Called when the clinical extractor throws on a criterion; by default the criterion keeps its numeric constraints only. */

@@ -60,6 +60,19 @@ test("lines of therapy", () => {
   // An upper bound alone admits none at all.
   assert.deepEqual(atMost?.line, { min: 0, max: 2 });
   assert.equal(atMost?.negated, false);
+  // Ranges: the lower end is the minimum, and the span covers both ends.
+  for (const [text, line] of [
+    ["Received 1 to 3 prior lines of systemic therapy", { min: 1, max: 3, outcome: "received" }],
+    ["1-3 prior regimens for metastatic disease", { min: 1, max: 3 }],
+    ["one or two prior lines of therapy", { min: 1, max: 2 }],
+    ["between 1 and 3 prior lines of therapy", { min: 1, max: 3 }],
+    ["in the first or second line setting", { min: 1, max: 2 }],
+    ["Received 2 prior lines of therapy", { min: 2, max: 2, outcome: "received" }],
+  ] as const) {
+    const c = extractTherapy(text, 0);
+    assert.equal(c.length, 1, text);
+    assert.deepEqual(c[0].line, line, text);
+  }
   const cycles = byConcept("progressed after ≥ 2 cycles of a PD-1 inhibitor").get("anti-pd-1");
   assert.deepEqual([cycles?.minCycles, cycles?.line?.outcome, cycles?.timing], [2, "progressed", "prior"]);
   assert.deepEqual(byConcept("received second-line or later therapy").get("systemic-anticancer-therapy")?.line, { min: 2, outcome: "received" });

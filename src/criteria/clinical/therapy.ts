@@ -72,6 +72,9 @@ const LINE_COUNT_RE = new RegExp(
   String.raw`(?:(${OP_SRC})\s*)?(${NUMBER_SRC})\s*(?:(or\s+more|or\s+beyond|or\s+greater|or\s+fewer|or\s+less)\s+)?(?:\(\s*\d\s*\)\s*)?(?:prior\s+|previous\s+|systemic\s+|standard\s+|lines?\s+of\s+)*(?:[A-Za-z][\w-]*\s+){0,2}?(?:lines?|regimens?|times|courses\s+of\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)|(?:types?|kinds?)\s+of)\b(\s+or\s+(?:more|beyond|greater|fewer|less))?`,
   "gi",
 );
+/** The lower end of a range just before a line count or ordinal: "1 to", "1-", "one or", "between 1 and", "first or", "2nd-". */
+const LINE_COUNT_LOWER_RE = new RegExp(String.raw`(?:\bbetween\s+)?\b(${NUMBER_SRC})\s*(?:to|-|–|—|or|and)\s*$`, "i");
+const LINE_ORDINAL_LOWER_RE = /\b(first|second|third|1st|2nd|3rd|[1-3])\s*(?:to|-|–|—|or|and)\s*$/i;
 const CYCLES_RE = new RegExp(String.raw`(?:(${OP_SRC})\s+)?(${NUMBER_SRC})\s*(?:consecutive\s+)?(?:treatment\s+|full\s+)?(?:cycles|courses|doses|infusions)\b`, "gi");
 const OUTCOME_RES: Array<[RegExp, NonNullable<TherapyConstraint["line"]>["outcome"]]> = [
   [/\b(?:intoleran(?:t|ce)|(?:could|can)\s*not\s+tolerate|unable\s+to\s+tolerate|intolerable)\b/i, "intolerant"],
@@ -195,6 +198,13 @@ function readLine(text: string, clauseStart: number): LineResult {
       min = n;
       if (op === "=") max = n;
       span = [clause[0] + m.index, clause[0] + m.index + m[0].length];
+      // "first or second line", "2nd-3rd line": the lower ordinal starts the range.
+      const lower = LINE_ORDINAL_LOWER_RE.exec(before);
+      const from = lower ? parseNumber(lower[1]) : NaN;
+      if (op === "=" && from < n) {
+        min = from;
+        span[0] = clause[0] + m.index - (before.length - lower!.index);
+      }
     }
   }
   LINE_COUNT_RE.lastIndex = 0;
@@ -216,6 +226,16 @@ function readLine(text: string, clauseStart: number): LineResult {
         max = n;
       }
       span = [clause[0] + m.index, clause[0] + m.index + m[0].length];
+      // "1 to 3 prior lines", "1-3 regimens", "one or two prior lines", "between 1 and 3 lines": a range.
+      if (op === "=") {
+        const before = text.slice(Math.max(0, m.index - 30), m.index);
+        const lower = LINE_COUNT_LOWER_RE.exec(before);
+        const from = lower ? parseNumber(lower[1]) : NaN;
+        if (from < n) {
+          min = from;
+          span[0] = clause[0] + m.index - (before.length - lower!.index);
+        }
+      }
     }
   }
   let outcome: NonNullable<TherapyConstraint["line"]>["outcome"];
