@@ -302,3 +302,15 @@ test("more conditions: angioedema, IgA nephropathy, intracranial haemorrhage (a 
   assert.deepEqual(ids("Hemiplegic migraine"), ["hemiplegic-migraine"]);
   assert.deepEqual(ids("Spinal cord compression"), ["spinal-cord-compression"]);
 });
+
+test("how long a condition has lasted, written after it, is its onset at least that long ago; denied, none within that time; a treatment's duration is not the condition's", () => {
+  const w = (t: string) => {
+    const c = extractDiagnosis(t, 0)[0];
+    return c.window ? [c.window.relation, c.window.amount, c.window.unit, c.window.text] : undefined;
+  };
+  assert.deepEqual(w("Diagnosis of Crohn's disease for ≥ 3 months, confirmed by endoscopy"), ["at-least-since", 3, "month", "for ≥ 3 months"]);
+  assert.deepEqual(w("Documented diagnosis of symptomatic chronic heart failure (NYHA class II-IV) for at least 3 months prior to screening"), ["at-least-since", 3, "month", "for at least 3 months"]);
+  assert.deepEqual(w("History of migraine (with or without aura) for ≥ 12 months per ICHD-3"), ["at-least-since", 12, "month", "for ≥ 12 months"]);
+  assert.deepEqual(w("No seizures for at least 12 months"), ["within", 12, "month", "for at least 12 months"]);
+  assert.equal(w("Rheumatoid arthritis treated with methotrexate for at least 12 weeks"), undefined);
+});

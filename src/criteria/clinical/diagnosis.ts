@@ -5,8 +5,8 @@
  * the criterion's kind. Mentions inside a condition ("if liver metastases: …") are left to
  * the numeric qualifier and not repeated here.
  */
-import type { DiagnosisConstraint } from "../types.js";
-import { buildContext, clauseAt, gate, hasAny, isConditional, isException, negatedBefore, windowFor, type ClinicalContext } from "./context.js";
+import type { DiagnosisConstraint, TemporalWindow } from "../types.js";
+import { buildContext, clauseAt, gate, hasAny, isConditional, isException, negatedBefore, parseNumber, windowFor, type ClinicalContext } from "./context.js";
 import { condition, conditionLexicon, isA } from "./knowledge.js";
 import type { LexiconMatch } from "./lexicon.js";
 
@@ -127,12 +127,41 @@ function pushDiagnosis(r: Run, c: Omit<DiagnosisConstraint, "type" | "mentionSpa
   if (isException(r.ctx, s)) d.exception = true;
   // "Myocardial infarction or stroke within 90 days": a condition's time window (not a stage's or a metastasis's)
   if (c.aspect === "condition") {
-    const window = windowFor(r.ctx, s, e);
+    const window = windowFor(r.ctx, s, e) ?? durationWindow(r, d.negated, e);
     if (window) d.window = window;
     const grade = r.ctx.text.includes("rade") ? minGradeAround(r.text, s, e) : undefined;
     if (grade !== undefined) d.minGrade = grade;
   }
   r.out.push(d);
+}
+
+/**
+ * How long the condition has lasted, written after it ("asthma for ≥ 12 months", "diagnosis of
+ * Crohn's disease for at least 3 months prior to screening"): its onset at least that long ago.
+ * Denied ("no seizures for at least 12 months"), none within that time. A duration of a treatment
+ * in between ("treated with steroids for 3 months") is the treatment's.
+ */
+const DURATION_AFTER_RE =
+  /^([^.;]{0,50}?)\b(for\s+(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|≥|>=|more\s+than|over|>)\s*(\d{1,3}|one|two|three|four|six|twelve)\s*(days?|weeks?|months?|years?))\b(?!\s+(?:after|since|from|ago|of\s+(?:treatment|therapy)))/i;
+const TREATMENT_BETWEEN_RE = /\b(?:treat|therap|receiv|taking|dose|drug|medicat|regimen|with(?!\s+or\s+without)\b|on\b|use)/i;
+
+function durationWindow(r: Run, negated: boolean, e: number): TemporalWindow | undefined {
+  const clauseEnd = clauseAt(r.ctx, e)[1];
+  const after = r.text.slice(e, Math.min(clauseEnd, e + 110));
+  if (!after.includes("for")) return undefined;
+  const m = DURATION_AFTER_RE.exec(after);
+  if (!m || TREATMENT_BETWEEN_RE.test(m[1])) return undefined;
+  const amount = parseNumber(m[3]);
+  if (!Number.isFinite(amount)) return undefined;
+  const start = e + m[1].length;
+  const end = start + m[2].length;
+  return {
+    relation: negated ? "within" : "at-least-since",
+    amount,
+    unit: m[4].toLowerCase().replace(/s$/, "") as TemporalWindow["unit"],
+    text: r.text.slice(start, end),
+    span: [r.offset + start, r.offset + end],
+  };
 }
 
 /**

@@ -261,6 +261,15 @@ test("the event, not the therapy; a class narrowed by 'with'; a course's duratio
   const [ad] = extractTherapy("Inadequate response to at least 2 antidepressants of adequate dose and duration (≥ 6 weeks)", 0);
   assert.equal(ad.window, undefined);
   assert.deepEqual(ad.minDuration, { amount: 6, unit: "week" });
+  // Taken now, for at least that long: decimals in a dose, "stable … before screening", a long regimen name, a duration before "including".
+  const on = (t: string) => extractTherapy(t, 0).map((c) => [c.concept, c.timing, c.minDuration?.amount, c.minDuration?.unit]);
+  assert.deepEqual(on("Receiving methotrexate 7.5–25 mg/week for ≥ 12 weeks"), [["methotrexate", "concurrent", 12, "week"]]);
+  assert.deepEqual(on("Stable dose of an ACE inhibitor for ≥ 4 weeks before screening"), [["ace-inhibitor", "concurrent", 4, "week"]]);
+  assert.deepEqual(on("On a stable antiretroviral regimen of 2 NRTIs plus a third agent (INSTI, NNRTI or boosted PI) for ≥ 6 months prior to screening").slice(0, 1), [["antiretroviral", "concurrent", 6, "month"]]);
+  assert.deepEqual(on("On stable doses of medical therapy for at least 4 weeks, including a beta-blocker"), [["beta-blocker", "concurrent", 4, "week"]]);
+  // A washout stays one.
+  const [chemo] = extractTherapy("No chemotherapy for at least 4 weeks before the first dose", 0);
+  assert.deepEqual([chemo.negated, chemo.window?.relation, chemo.minDuration], [true, "within", undefined]);
 });
 
 test("radiopharmaceuticals (radium-223, Pluvicto) and electroconvulsive therapy", () => {

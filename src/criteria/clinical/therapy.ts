@@ -389,8 +389,11 @@ const REGIMENS_AFTER = /^[\s-]*(?:based\s+|containing\s+)?(?:[\w-]+\s+){0,2}?(?:
 const COMPONENT_OF_LINES_RE = /\b(?:including|incl\.?|such\s+as|comprising|which\s+(?:must\s+)?(?:have\s+)?include[ds]?|that\s+(?:must\s+)?(?:have\s+)?include[ds]?|with\s+at\s+least\s+one\s+containing)\b/i;
 
 /** After a drug: "(at a stable dose) for at least 4 weeks", "for ≥ 3 months", "for a minimum of 8 weeks". Groups: amount, unit. */
+/** Words before a drug saying it is taken now: "stable dose of", "on a stable regimen of", "receiving". */
+const STABLE_ON_BEFORE = /\b(?:stable|on\s+(?:a\s+|an\s+)?(?:stable\s+)?|receiving|taking|maintained\s+on|currently)\b/i;
+const DURATION_IN = /\bfor\s+(?:at\s+least|a\s+minimum\s+of|no\s+less\s+than|≥|>=|more\s+than|>)\s*(\d{1,3})\s*(days?|weeks?|months?|years?)\b(?!\s+(?:after|since|from|ago))/i;
 const ON_FOR_AT_LEAST =
-  /^[^.;]{0,60}?\b(?:for|during|over)\s+(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|≥|>=|more\s+than|>)\s*(\d{1,3})\s*(days?|weeks?|months?|years?)\b(?!\s+(?:after|since|from|ago|of\s+(?:the\s+)?(?:first|last|study|screening)))/i;
+  /^(?:[^.;]|\.(?=\d)){0,90}?\b(?:for|during|over)\s+(?:at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|no\s+less\s+than|not\s+less\s+than|≥|>=|more\s+than|>)\s*(\d{1,3})\s*(days?|weeks?|months?|years?)\b(?!\s+(?:after|since|from|ago|of\s+(?:the\s+)?(?:first|last|study|screening)))/i;
 
 /**
  * Therapy constraints of one criterion text; spans are absolute (offset + index).
@@ -467,8 +470,15 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
       }
     }
     // "on a beta-blocker at a stable dose for at least 4 weeks": taken for that long, up to now
-    if (m.category !== "procedure" && c.timing !== "prior" && !c.window) {
-      const d = ON_FOR_AT_LEAST.exec(text.slice(m.end, clauseAt(ctx, m.start)[1]));
+    // ("Stable dose of an ACE inhibitor for ≥ 4 weeks before screening": on it up to screening, not a past course)
+    if (m.category !== "procedure" && !c.negated && !c.window && (c.timing !== "prior" || STABLE_ON_BEFORE.test(text.slice(clauseAt(ctx, m.start)[0], m.start)))) {
+      const clause = clauseAt(ctx, m.start);
+      let d = ON_FOR_AT_LEAST.exec(text.slice(m.end, clause[1]));
+      // "On stable doses of GDMT for at least 4 weeks, including a beta-blocker": the duration before the list
+      if (!d) {
+        const before = text.slice(clause[0], m.start);
+        if (STABLE_ON_BEFORE.test(before) && /\bincluding\b/i.test(before)) d = DURATION_IN.exec(before);
+      }
       if (d) {
         c.minDuration = { amount: Number(d[1]), unit: d[2].toLowerCase().replace(/s$/, "") as "day" | "week" | "month" | "year" };
         c.timing = "concurrent";
