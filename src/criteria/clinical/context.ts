@@ -416,6 +416,39 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
   return { relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] };
 }
 
+/** A treatment a condition needed, between it and a window: "any kidney disease requiring immunosuppressive therapy within 6 months". */
+const NEEDED_TREATMENT_RE = /\b(?:requir\w*|needing|treated\s+with|receiving)\s+(?:[\w-]+\s+){0,3}?(?:therapy|therapies|treatment|drugs?|medications?|agents?|steroids?|immunosuppress\w*|dialysis|transfusions?|surgery)\b/i;
+/** Something the condition is without: "SPMS without relapses in the last 2 years". */
+const WITHOUT_RE = /(?<!\bwith\s+or\s+)\b(?:without|with\s+no|free\s+(?:of|from))\b(?!\s+or\s+with\b)/i;
+/** A test's time: "confirmed by HRCT performed within 12 months". */
+const TEST_DONE_BEFORE_RE = /\b(?:performed|done|obtained|taken|conducted|collected|measured|assessed)\s*$/i;
+/** An alternative in brackets: "Kidney transplant (or planned within 12 months)". */
+const BRACKETED_ALTERNATIVE_RE = /\(\s*(?:or|and\/or)\b[^)]*$/i;
+/** A permission in brackets: "(participants cured of HCV > 2 years before screening may be included)". */
+const PERMISSION_AFTER_RE = /^[^)]{0,60}?\b(?:may\s+be\s+(?:included|enrolled|eligible)|(?:are|is)\s+(?:eligible|allowed|permitted)|allowed|permitted)\b/i;
+
+/**
+ * Whether a window after a mention belongs to something written between them rather than to
+ * the mention: a treatment the condition needed, what it is without, a test's time, an
+ * alternative or a permission in brackets.
+ */
+function windowBelongsBetween(text: string, end: number, ws: number, we: number): boolean {
+  if (ws - end < 4) return false;
+  const between = text.slice(end, ws);
+  if (BRACKETED_ALTERNATIVE_RE.test(between)) return true;
+  if (between.includes("(") && !between.includes(")") && PERMISSION_AFTER_RE.test(text.slice(we, we + 80))) return true;
+  // (what brackets say in passing, "(i.e., requiring treatment)", is about the mention)
+  const plain = between.includes("(") ? between.replace(/\([^()]*\)/g, " ") : between;
+  // The treatment of a later item of a list ("lupus nephritis, or any kidney disease requiring
+  // immunosuppressive therapy within 6 months"); an infection "requiring antibiotics within
+  // 4 weeks" is itself in the window.
+  const needed = NEEDED_TREATMENT_RE.exec(plain);
+  if (needed && /[,;]|\bor\b/.test(plain.slice(0, needed.index))) return true;
+  if (WITHOUT_RE.test(plain)) return true;
+  // "confirmed by HRCT performed within 12 months": the test's time ("radiotherapy performed within 4 weeks" is the mention's own)
+  return TEST_DONE_BEFORE_RE.test(plain) && /\b(?:confirmed|documented|diagnosed|shown|demonstrated|proven)\s+(?:by|on|with|in)\b/i.test(plain);
+}
+
 /** The window in the same clause nearest to [start, end), preferring one after the mention. */
 export function windowFor(ctx: ClinicalContext, start: number, end: number): TemporalWindow | undefined {
   const clause = clauseAt(ctx, start);
@@ -424,6 +457,7 @@ export function windowFor(ctx: ClinicalContext, start: number, end: number): Tem
     const ws = w.span[0] - ctx.offset;
     const we = w.span[1] - ctx.offset;
     if (ws < clause[0] || ws > clause[1]) continue;
+    if (ws >= end && windowBelongsBetween(ctx.text, end, ws, we)) continue;
     // A window whose reference names the mention ("at least 4 weeks since prior chemotherapy") is its own.
     const d = ws <= start && end <= we ? 0 : ws >= end ? ws - end : (start - we) * 1.5 + 1;
     if (d < 0) continue;

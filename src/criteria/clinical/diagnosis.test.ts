@@ -314,3 +314,18 @@ test("how long a condition has lasted, written after it, is its onset at least t
   assert.deepEqual(w("No seizures for at least 12 months"), ["within", 12, "month", "for at least 12 months"]);
   assert.equal(w("Rheumatoid arthritis treated with methotrexate for at least 12 weeks"), undefined);
 });
+
+test("a window after a condition that belongs to something written between: a later item's treatment, what it is without, a test's time, a bracketed alternative", () => {
+  const w = (t: string) => extractDiagnosis(t, 0).map((c) => [c.concept, c.window?.amount]);
+  assert.deepEqual(w("Lupus nephritis, ANCA-associated vasculitis, or any kidney disease requiring immunosuppressive therapy within 6 months"), [
+    ["sle", undefined],
+    ["vasculitis", undefined],
+  ]);
+  assert.deepEqual(w("Primary progressive MS, or SPMS without relapses in the last 2 years"), [["multiple-sclerosis", undefined]]);
+  assert.deepEqual(w("Diagnosis of IPF confirmed by central review of HRCT performed within 12 months"), [["ipf", undefined]]);
+  // … and what stays the condition's own
+  assert.deepEqual(w("Active infection requiring antibiotic treatment in the past four weeks"), [["infection", 4]]);
+  assert.deepEqual(w("Active autoimmune disease requiring systemic treatment in the past 2 years"), [["autoimmune-disease", 2]]);
+  assert.deepEqual(w("Any prior cancer diagnosis, without or with any treatment (e.g., medical or surgical) within prior six months"), [["cancer", 6]]);
+  assert.deepEqual(w("Prior malignancy active (i.e., requiring treatment or intervention) within the previous 2 years"), [["cancer", 2]]);
+});

@@ -298,3 +298,10 @@ test("more classes: CGRP antibodies and gepants, botulinum toxin, S1P modulators
   assert.deepEqual(ids("FMT within 6 months"), ["fecal-microbiota-transplantation"]);
   assert.deepEqual(ids("Lipoprotein apheresis within 3 months"), ["lipoprotein-apheresis"]);
 });
+
+test("a transplant had or planned ('Kidney transplant (or planned within 12 months)') is any timing, without the plan's window", () => {
+  const [t] = extractTherapy("Kidney transplant (or planned within 12 months)", 0);
+  assert.deepEqual([t.concept, t.timing, t.window], ["organ-transplant", "any", undefined]);
+  const [rt] = extractTherapy("Extensive radiation therapy is performed within 4 weeks", 0);
+  assert.equal(rt.window?.amount, 4);
+});

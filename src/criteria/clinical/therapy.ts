@@ -154,6 +154,8 @@ function timingOf(ctx: ClinicalContext, m: Mention, hasWindow: boolean): Therapy
   // "2 antidepressants …, one of which is ongoing": the others are past; the count is over both
   // ("in the current episode" dates the failures, it does not make them current)
   const around = (before + " " + after.replace(/\b(?:at\s+least\s+)?one\s+of\s+(?:which|them|these)\b[^.;]*/i, "")).replace(/\bcurrent\s+(?:ep|ill|exac|rel|fla)\w*/gi, "episode");
+  // "Kidney transplant (or planned within 12 months)": had one, or will
+  if (/^\s*\(\s*or\s+(?:planned|scheduled|anticipated|expected|will)\b/i.test(after)) return "any";
   const concurrent = CONCURRENT_RE.test(around);
   const prior = hasWindow || PRIOR_RE.test(around);
   if (prior && concurrent) return "any";
