@@ -228,6 +228,9 @@ export function isException(ctx: ClinicalContext, start: number): boolean {
   const tail = ctx.text.slice(Math.max(clause[0], start - 160), start).replace(/\be\.g\./gi, "e_g_");
   const m = EXCEPTION_BEFORE_RE.exec(tail);
   if (!m) return false;
+  // "pulmonary disease other than asthma (COPD, bronchiectasis …)", "… other than AD that may … (e.g. Parkinson's disease)":
+  // what "other than" excepts is the phrase after it; a bracket, an example or a relative clause after that names the rest
+  if (/^other\s+than\s+[^\s(]/i.test(m[0]) && /^other\s+than\s+[^(]*?(?:\(|\b(?:that|which|such\s+as|including|e_g_)\b)/i.test(m[0])) return false;
   // A new predicate after the exception word ends its reach: "except X, patients with Y".
   return !/\b(?:patients?|subjects?|participants?|who|which)\b/i.test(tail.slice(m.index + m[0].split(/\s/)[0].length + 1));
 }

@@ -329,3 +329,15 @@ test("a window after a condition that belongs to something written between: a la
   assert.deepEqual(w("Any prior cancer diagnosis, without or with any treatment (e.g., medical or surgical) within prior six months"), [["cancer", 6]]);
   assert.deepEqual(w("Prior malignancy active (i.e., requiring treatment or intervention) within the previous 2 years"), [["cancer", 2]]);
 });
+
+test("'other than X' excepts X only: a bracket, an example or a relative clause after it names the rest", () => {
+  const e = (t: string) => extractDiagnosis(t, 0).map((c) => [c.concept, c.exception === true]);
+  assert.deepEqual(e("Clinically important pulmonary disease other than asthma (COPD, bronchiectasis, cystic fibrosis)"), [
+    ["asthma", true],
+    ["copd", false],
+    ["bronchiectasis", false],
+    ["cystic-fibrosis", false],
+  ]);
+  assert.deepEqual(e("Any neurological condition other than AD that may contribute to cognitive impairment (e.g. Parkinson's disease)").filter((x) => x[0] === "parkinsons-disease"), [["parkinsons-disease", false]]);
+  assert.deepEqual(e("Any malignancy other than basal cell carcinoma or cervical carcinoma in situ").every((x) => x[0] === "cancer" || x[1] === true), true);
+});
