@@ -406,6 +406,10 @@ test("a number of different drugs of a class, and a dose above which a drug coun
   const aspirin = (mg: number): Patient => ({ medications: [{ name: "aspirin", start: "2025-01-01", dose: { value: mg, unit: "mg/d" } }] });
   assert.equal(status("Chronic use of aspirin > 325 mg/day", aspirin(81)), "pass");
   assert.equal(status("Chronic use of aspirin > 325 mg/day", aspirin(650)), "fail");
+  // Corticosteroid limits are prednisone equivalents, and so is the dose taken: dexamethasone 6 mg/d is prednisone 40 mg/d.
+  const dex = (mg: number): Patient => ({ medications: [{ name: "dexamethasone", start: "2026-10-01", dose: { value: mg, unit: "mg/d" } }] });
+  assert.equal(status("Systemic corticosteroids > 10 mg/day prednisone or equivalent", dex(6)), "fail");
+  assert.equal(status("Systemic corticosteroids > 10 mg/day prednisone or equivalent", dex(1)), "pass");
 });
 
 test("a trial whose title is about prevention or risk does not require the condition it names", () => {

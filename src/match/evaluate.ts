@@ -793,7 +793,15 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   }
   if (c.dose && pool.length) {
     const d = c.dose;
-    const doses = pool.map((e) => e.med?.med.dose).filter((x) => x !== undefined);
+    // Corticosteroid limits are prednisone-equivalent mg/d (the parser converts "4 mg/day dexamethasone"): so is each dose taken.
+    const steroid = d.unit === "mg/d" && (k.prednisoneFactor(c.concept ?? "") !== null || (c.concept ?? "") === "corticosteroid" || k.drugClassAncestors(c.concept ?? "").includes("corticosteroid"));
+    const doses = pool
+      .map((e) => {
+        const dose = e.med?.med.dose;
+        const factor = steroid && dose && e.med ? k.prednisoneFactor(e.med.drug) : null;
+        return dose && factor !== null && /^mg(?:\/d)?$/.test(dose.unit) ? { value: dose.value * factor, unit: "mg/d" } : dose;
+      })
+      .filter((x) => x !== undefined);
     if (!doses.length) {
       return negate(unknown(index, `dose of ${label}`, { id: `${qid}:dose`, text: `What daily dose of ${label} does the patient take?` }, { fact: exposureFact(pool) }), c.negated);
     }

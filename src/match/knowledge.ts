@@ -14,6 +14,7 @@ import {
   drugClassOf,
   knowledgeVersions,
   normaliseDrug,
+  prednisoneEquivalentFactor,
   procedureLexicon,
   procedureOf,
   procedureSitesIn,
@@ -295,6 +296,11 @@ export class MatchKnowledge {
   drugOfCode(c: Coding): string | undefined {
     if (c.system && !/rxnorm/i.test(c.system)) return undefined;
     return this.rxnorm.get(c.code);
+  }
+
+  /** mg of prednisone one mg of this corticosteroid equals (dexamethasone 6.67), or null for other drugs. */
+  prednisoneFactor(drug: string): number | null {
+    return prednisoneEquivalentFactor(drug);
   }
 
   /** Class ids a drug belongs to, ancestors included (penpulimab → anti-pd-1, ICI, …). */
