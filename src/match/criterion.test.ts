@@ -412,6 +412,20 @@ test("a number of different drugs of a class, and a dose above which a drug coun
   assert.equal(status("Systemic corticosteroids > 10 mg/day prednisone or equivalent", dex(1)), "pass");
 });
 
+test("a drug the table does not list matches by its name, salt words aside; a combination inhaler is each of its classes, none systemic", () => {
+  const status = (text: string, p: Patient) => {
+    const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);
+    return evaluateCriterion(c, ctx({ birthDate: "1960-01-01", ...p })).result.status;
+  };
+  const took = (name: string, start = "2024-01-01"): Patient => ({ medications: [{ name, start }] });
+  assert.equal(status("Previous treatment with trabectedin or eribulin", took("eribulin mesylate")), "fail");
+  assert.equal(status("Previous treatment with trabectedin or eribulin", took("doxorubicin")), "pass");
+  const [triple] = parseCriteria("Inclusion Criteria:\n- Stable triple maintenance therapy (inhaled corticosteroid + LABA + LAMA) for at least 3 months before screening");
+  assert.equal(evaluateCriterion(triple, ctx({ birthDate: "1960-01-01", ...took("fluticasone furoate/umeclidinium/vilanterol") })).result.status, "pass");
+  assert.equal(evaluateCriterion(triple, ctx({ birthDate: "1960-01-01", ...took("Symbicort") })).result.status, "fail");
+  assert.equal(status("Systemic corticosteroids within 4 weeks", took("Trelegy Ellipta", "2026-11-01")), "pass");
+});
+
 test("a trial whose title is about prevention or risk does not require the condition it names", () => {
   const mod = moduleCriteria({ conditions: ["Candidiasis"], title: "Voriconazole In Children Who Are At High Risk For Systemic Fungal Infection", primaryPurpose: "TREATMENT" }, k);
   assert.ok(!mod.criteria.some((c) => c.text.startsWith("Condition studied")));

@@ -11,6 +11,7 @@ import {
   conditionLexicon,
   drugClass,
   drugClassesOf,
+  drugBaseName,
   drugClassOf,
   knowledgeVersions,
   normaliseDrug,
@@ -290,7 +291,8 @@ export class MatchKnowledge {
 
   /** Generic drug id ("Keytruda" → "pembrolizumab"); an unknown name, normalised. */
   normaliseDrug(name: string): string {
-    return normaliseDrug(name) ?? normaliseText(name).replace(/ /g, "-");
+    // (an unknown drug by its name alone: "eribulin mesylate" is the "eribulin" a criterion names)
+    return normaliseDrug(name) ?? normaliseText(drugBaseName(name)).replace(/ /g, "-");
   }
 
   drugOfCode(c: Coding): string | undefined {

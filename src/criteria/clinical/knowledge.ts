@@ -301,6 +301,12 @@ export function normaliseDrug(name: string): string | null {
   return base !== name && base.trim() ? (d.drugByKey.get(compactKey(base)) ?? null) : null;
 }
 
+/** A drug's name without a salt or form word after it ("eribulin mesylate" → "eribulin"). */
+export function drugBaseName(name: string): string {
+  const base = name.replace(SALT_WORDS, "").trim();
+  return base || name;
+}
+
 /** Every class of a drug, ancestors included, most specific first; [] for an unknown drug. */
 export function drugClassesOf(drugName: string): string[] {
   const d = drugs();

@@ -305,3 +305,18 @@ test("a transplant had or planned ('Kidney transplant (or planned within 12 mont
   const [rt] = extractTherapy("Extensive radiation therapy is performed within 4 weeks", 0);
   assert.equal(rt.window?.amount, 4);
 });
+
+test("drugs the table does not list are known by their INN stems; English words with such endings are not", () => {
+  const ids = (t: string) => extractTherapy(t, 0).map((c) => [c.category, c.concept]);
+  assert.deepEqual(ids("Previous treatment with trabectedin or eribulin"), [
+    ["drug", "trabectedin"],
+    ["drug", "eribulin"],
+  ]);
+  assert.deepEqual(ids("Any prior use of denosumab, teriparatide, abaloparatide or romosozumab").map((x) => x[1]), ["denosumab", "teriparatide", "abaloparatide", "romosozumab"]);
+  assert.deepEqual(ids("Prior treatment with sotatercept").map((x) => x[1]), ["sotatercept"]);
+  assert.deepEqual(ids("We accept the concept of haemoglobin and peptide vaccines, except tubulin binders"), []);
+  // A listed drug keeps its classes: ibrutinib is a BTK inhibitor.
+  assert.deepEqual(ids("Prior covalent BTK inhibitor (ibrutinib or acalabrutinib)").map((x) => x[1]), ["btk-inhibitor", "ibrutinib", "acalabrutinib"]);
+  // An inhaled corticosteroid is not a systemic one.
+  assert.deepEqual(ids("Stable triple maintenance therapy (inhaled corticosteroid + LABA + LAMA) for at least 3 months").map((x) => x[1]), ["inhaled-corticosteroid", "laba", "lama"]);
+});

@@ -123,6 +123,7 @@ function collectMentions(ctx: ClinicalContext): Mention[] {
     if (!THERAPY_NOUN_AFTER_RE.test(after)) continue;
     out.push({ category: "class", concept: m.value, start: m.start, end: m.end });
   }
+  for (const m of unlistedDrugs(text)) if (!out.some((o) => o.start < m.end && m.start < o.end)) out.push(m);
   out.sort((a, b) => a.start - b.start || b.end - a.end);
   // Merge a repeat of the same concept that only restates it: "Radiation radiotherapy (EF-RT)",
   // "anti-programmed cell death protein 1 (PD-1)".
@@ -140,6 +141,36 @@ function collectMentions(ctx: ClinicalContext): Mention[] {
     merged.push({ ...m });
   }
   return merged;
+}
+
+/**
+ * Drugs the table does not list, known by their International Nonproprietary Name stems (WHO's
+ * stem book: -mab antibodies, -ib kinase and enzyme inhibitors, -vir antivirals, -tide peptides,
+ * -cept receptor fusions, -platin, -taxel, -rubicin, -citabine, -sartan, -pril, -olol, -statin,
+ * -parin, -xaban, …): "Previous treatment with trabectedin or eribulin" names two drugs even
+ * when only one is in drug-classes.json. Such a drug is its own concept (its name, lower case),
+ * with no class.
+ */
+const INN_STEM_RE =
+  /[a-z](?:mab|[a-z]ib|vir|tide|cept|platin|taxel|rubicin|mycin|cycline|oxacin|cillin|conazole|prazole|tecan|citabine|citidine|mustine|trexate|fosfamide|lutamide|relix|relin|gliflozin|gliptin|sartan|[^a]pril|olol|dipine|vastatin|parin|xaban|gatran|lukast|afil|setron|oxetine|pramine|triptyline|azepam|azolam|triptan|gepant|dronate|poetin|grastim|kinra|limus|lidomide|bulin|dopa|zolid|bactam|penem|lizumab|tercept|platin|sotide|cabtagene|leucel|tuzumab)\b/gi;
+/** Words with a stem's ending that are no drugs. */
+const NOT_INN = new Set(["concept", "except", "accept", "intercept", "percept", "precept", "peptide", "peptides", "polypeptide", "nucleotide", "oligonucleotide", "dipeptide", "globulin", "immunoglobulin", "hemoglobin", "haemoglobin", "tubulin"]);
+
+function unlistedDrugs(text: string): Mention[] {
+  const out: Mention[] = [];
+  INN_STEM_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = INN_STEM_RE.exec(text)) !== null) {
+    const end = m.index + m[0].length;
+    let start = m.index;
+    while (start > 0 && /[A-Za-z]/.test(text[start - 1])) start--;
+    const word = text.slice(start, end);
+    // A name of a drug: at least six letters, lower case or capitalised, not after a hyphen ("anti-…") or a digit
+    if (word.length < 6 || !/^[A-Za-z][a-z]+$/.test(word) || NOT_INN.has(word.toLowerCase())) continue;
+    if (start > 0 && /[-\d]/.test(text[start - 1])) continue;
+    out.push({ category: "drug", concept: word.toLowerCase(), start, end });
+  }
+  return out;
 }
 
 function isAncestorOf(classId: string, m: Mention): boolean {
