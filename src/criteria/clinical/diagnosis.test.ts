@@ -341,3 +341,12 @@ test("'other than X' excepts X only: a bracket, an example or a relative clause 
   assert.deepEqual(e("Any neurological condition other than AD that may contribute to cognitive impairment (e.g. Parkinson's disease)").filter((x) => x[0] === "parkinsons-disease"), [["parkinsons-disease", false]]);
   assert.deepEqual(e("Any malignancy other than basal cell carcinoma or cervical carcinoma in situ").every((x) => x[0] === "cancer" || x[1] === true), true);
 });
+
+test("the disease a past therapy or a preventive drug was for is no diagnosis of the criterion", () => {
+  const ids = (t: string) => extractDiagnosis(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Prior chemotherapy, radiotherapy or any anti-angiogenic treatment (incl. bevacizumab) for glioma"), []);
+  assert.deepEqual(ids("Use of a gepant for migraine prevention within 3 months"), []);
+  assert.deepEqual(ids("Any drug for the prophylaxis of migraine"), []);
+  assert.deepEqual(ids("Patients with glioma"), ["glioma"]);
+  assert.deepEqual(ids("Receiving therapy for active ulcerative colitis"), ["ulcerative-colitis"]);
+});

@@ -270,9 +270,24 @@ function namesTestNotDiagnosis(ctx: ClinicalContext, start: number, end: number)
  */
 const TREATED_DISEASE_BEFORE_RE =
   /\b(?:(?:after|following|previous|prior|since|complet(?:ing|ion\s+of|ed))\s+(?:the\s+|a\s+|an\s+|any\s+)?(?:[\w-]+\s+){0,2}?(?:therap(?:y|ies)|treatments?|chemotherapy|radiotherapy|chemoradiotherapy|surgery|resection|management)|(?:agents?|drugs?|medications?)\s+(?:used\s+|given\s+|approved\s+)?for\s+(?:the\s+)?treatment)\s+(?:of|for)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$/i;
-function isTreatedDiseaseContext(ctx: ClinicalContext, start: number): boolean {
+/** A list of past therapies, a bracketed aside, then "for": "Prior chemotherapy, radiotherapy or any anti-angiogenic treatment (incl. bevacizumab) for glioma". */
+const THERAPY_FOR_BEFORE_RE =
+  /\b(?:therap(?:y|ies)|treatments?|chemotherapy|radiotherapy|chemoradiotherapy|surgery|resection|agents?|drugs?|medications?|inhibitors?|antibod(?:y|ies))\s*(?:\([^()]*\)\s*)?(?:for|of)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}$/i;
+const PAST_RE = /\b(?:prior|previous(?:ly)?|history\s+of|received|had\s+been|after|following)\b/i;
+/** What a drug is used to prevent: "a gepant for migraine prevention", "for the prophylaxis of migraine". */
+const PREVENTION_BEFORE_RE = /\bfor\s+(?:the\s+)?(?:prevention|prophylaxis|prophylactic\s+treatment|preventive\s+treatment)\s+of\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$/i;
+
+function isTreatedDiseaseContext(ctx: ClinicalContext, start: number, end = start): boolean {
   const clause = clauseAt(ctx, start);
-  return TREATED_DISEASE_BEFORE_RE.test(ctx.text.slice(Math.max(clause[0], start - 80), start));
+  const before = ctx.text.slice(Math.max(clause[0], start - 80), start);
+  if (TREATED_DISEASE_BEFORE_RE.test(before)) return true;
+  if (!/\b(?:for|of)\s+/i.test(before)) return false;
+  if (PREVENTION_BEFORE_RE.test(before) || (/\bfor\s+(?:the\s+)?$/i.test(before) && /^\s+(?:prevention|prophylaxis|preventive)\b/i.test(ctx.text.slice(end, end + 14)))) return true;
+  // (the list's commas end clauses: "Prior" may stand before the clause)
+  // ("incl." ends a clause too): up to the last semicolon
+  const wide = ctx.text.slice(Math.max(0, start - 200), start);
+  const from = wide.lastIndexOf(";") + 1;
+  return THERAPY_FOR_BEFORE_RE.test(wide.slice(Math.max(from, wide.length - 160))) && PAST_RE.test(wide.slice(from));
 }
 
 /** Diagnosis constraints of one criterion text; spans are absolute (offset + index). */
@@ -363,7 +378,7 @@ function readConditions(r: Run, condMatches: LexiconMatch<string>[]): void {
   const conds = r.conds;
   for (const c of condMatches) {
     if (overlapsAny(r.metaSpans, c.start, c.end)) continue;
-    if (namesTestNotDiagnosis(ctx, c.start, c.end) || isTreatedDiseaseContext(ctx, c.start)) continue;
+    if (namesTestNotDiagnosis(ctx, c.start, c.end) || isTreatedDiseaseContext(ctx, c.start, c.end)) continue;
     // "influenza vaccine", "COVID-19 vaccination": a vaccine against it; "depression score", "anxiety scale": an instrument
     if (NOT_THE_DISEASE_AFTER.test(text.slice(c.end, c.end + 24))) continue;
     // "positive GAD antibodies" (glutamic acid decarboxylase), "ANA titre": a laboratory result named like a disease's abbreviation
