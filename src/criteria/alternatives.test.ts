@@ -35,3 +35,16 @@ test("a threshold's qualifier names whom it is for: 'AST ≤ 2.5 × ULN (≤ 5 �
   const c = first("AST and ALT ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)");
   assert.deepEqual(c.constraints.map((k) => k.type), ["numeric", "numeric", "numeric", "numeric"]);
 });
+
+test("a condition defined by the thresholds in its bracket is those thresholds ('Uncontrolled hypertension (systolic ≥ 160 or diastolic ≥ 100)')", () => {
+  const [c] = parseCriteria("Exclusion Criteria:\n- Uncontrolled hypertension (systolic ≥ 160 mmHg or diastolic ≥ 100 mmHg)");
+  assert.deepEqual(c.constraints.map((k) => k.type), ["numeric", "numeric"]);
+  assert.deepEqual(c.logic, { op: "or", args: [0, 1] });
+  const [d] = parseCriteria("Exclusion Criteria:\n- Uncontrolled diabetes (HbA1c > 8 %)");
+  assert.deepEqual(d.constraints.map((k) => k.type), ["numeric"]);
+  // … not an example list, nor a condition with its own window
+  const [e] = parseCriteria("Exclusion Criteria:\n- Poorly controlled arrhythmias (including QTc interval ≥ 470 ms in females)");
+  assert.ok(e.constraints.some((k) => k.type === "diagnosis"));
+  const [f] = parseCriteria("Exclusion Criteria:\n- History of Grade ≥ 2 hemoptysis (defined as ≥ 2.5 mL of bright red blood per episode) within 1 month prior to screening");
+  assert.ok(f.constraints.some((k) => k.type === "diagnosis"));
+});

@@ -102,3 +102,9 @@ test("whole pipeline with the clinical extractor (errors not swallowed): same pr
 test("every development text parses with spans inside the text", () => {
   for (const text of corpus) checkSpans(text, parseCriteria(text, { strict: true }));
 });
+
+test("found by the properties: a mention read across a CRLF after a Markdown escape is the source's text", () => {
+  const text = "years old \\> \r\n . 18 ms ~ 1. ";
+  checkSpans(text, parseCriteria(text, { numericOnly: true }));
+  checkSpans(text, parseCriteria(text, { strict: true }));
+});

@@ -20,7 +20,7 @@ import { extractNumeric, type NumericSubject } from "./numeric.js";
 import { normaliseCriteriaText, withComparisonWrapsJoined, withoutPageFurniture } from "./normalise-text.js";
 import { inferDeniedItems, inferMisplacedExclusions } from "./polarity.js";
 import { segmentCriteria, type Segment } from "./segment.js";
-import type { Constraint, Criterion, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint, TherapyConstraint } from "./types.js";
+import type { Constraint, Criterion, DiagnosisConstraint, Logic, NumericConstraint, ParsedCriteria, PrognosisConstraint, TherapyConstraint } from "./types.js";
 
 /** Bump when the output for some input changes: stored results from other versions are re-parsed. */
 export const PARSER_CODE_VERSION = "1.41.0";
@@ -67,6 +67,8 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     if (seg.kind === "exclusion" && clinical.length) clinical = withDeniedListUnderExclusion(clinical, seg.text, seg.span[0]);
     // "AST ≤ 2.5 × ULN (≤ 5 × ULN with liver metastases)": the metastases say whom a threshold is for, they are not asked for
     if (clinical.length && numeric.some((n) => n.qualifier?.condition)) clinical = clinical.filter((c) => !(c.type === "diagnosis" && insideQualifier(c.mentionSpan, numeric)));
+    // "Uncontrolled hypertension (systolic ≥ 160 mmHg or diastolic ≥ 100 mmHg)": the bracket's values define the condition
+    if (clinical.length && numeric.length) clinical = clinical.filter((c) => !(c.type === "diagnosis" && definedByBracket(c, numeric, seg.text, seg.span[0])));
     // "Relapse after ASCT, or not eligible for or declined ASCT": an alternative only a human can judge
     const ineligible = !opts.numericOnly && !logic && seg.text.includes(" or ") && MAY_STATE_INELIGIBLE.test(seg.text) ? INELIGIBLE_ALTERNATIVE_RE.exec(seg.text) : null;
     if (ineligible && clinical.some((c) => constraintStart(c) < seg.span[0] + ineligible.index)) {
@@ -109,6 +111,8 @@ const isSpan = (v: unknown): v is [number, number] => Array.isArray(v) && v.leng
  * "Age&nbsp;≥ 18" highlighted where it stands, not "Age ≥ 18". Only texts that are exactly the
  * normalised slice of their span are replaced.
  */
+const collapsed = (s: string) => s.replace(/\s+/g, " ").trimEnd();
+
 function restoreSourceText(criteria: Criterion[], source: string, text: string): void {
   const visit = (o: unknown, depth: number): void => {
     if (depth > 4 || o === null || typeof o !== "object") return;
@@ -123,7 +127,8 @@ function restoreSourceText(criteria: Criterion[], source: string, text: string):
       const span = r[spanField];
       if (typeof r[field] === "string" && isSpan(span)) {
         if (r[field] === text.slice(span[0], span[1])) r[field] = source.slice(span[0], span[1]);
-        else if (source.slice(span[0], span[1]).startsWith(r[field] as string) || (r[field] as string).replace(/\s+$/, "") === text.slice(span[0], span[1]).replace(/\s+$/, "")) r[field] = source.slice(span[0], span[1]);
+        // (a mention read from the text with its line breaks joined: "\r\n" read as spaces)
+        else if (source.slice(span[0], span[1]).startsWith(r[field] as string) || collapsed(r[field] as string) === collapsed(text.slice(span[0], span[1]))) r[field] = source.slice(span[0], span[1]);
       }
     }
     for (const v of Object.values(r)) if (v !== null && typeof v === "object" && !isSpan(v)) visit(v, depth + 1);
@@ -468,6 +473,30 @@ const INELIGIBLE_ALTERNATIVE_RE = /,?\s+or\s+((?:(?:is|are|was|were|be)\s+)?(?:n
 
 function insideQualifier(span: [number, number], numeric: NumericConstraint[]): boolean {
   return numeric.some((n) => n.qualifier?.condition && n.qualifier.span[0] <= span[0] && span[1] <= n.qualifier.span[1]);
+}
+
+/**
+ * A condition followed by a bracket of measured thresholds that define it ("Uncontrolled
+ * hypertension (SBP ≥ 160 or DBP ≥ 100)", "anaemia (haemoglobin < 9 g/dL)"): the thresholds are
+ * what is asked; the condition's name adds nothing a record could settle better (and ANDed with
+ * them it asked for a recorded diagnosis as well).
+ */
+function definedByBracket(c: DiagnosisConstraint, numeric: NumericConstraint[], text: string, offset: number): boolean {
+  if (c.aspect !== "condition" || c.negated || c.exception || c.window || c.minGrade !== undefined) return false;
+  const end = c.mentionSpan[1] - offset;
+  const lead = /^\s*\(\s*(?:defined\s+as\s*:?\s*|i\.\s?e\.,?\s*|e\.\s?g\.,?\s*)?/i.exec(text.slice(end, end + 30));
+  if (!lead) return false;
+  const open = end + lead[0].length;
+  let depth = 1;
+  let close = end + lead[0].indexOf("(") + 1;
+  for (; close < text.length && depth > 0; close++) {
+    if (text[close] === "(") depth++;
+    else if (text[close] === ")") depth--;
+  }
+  if (depth !== 0) return false;
+  const inside = numeric.filter((n) => n.mentionSpan[0] - offset >= open - 1 && n.valueSpan[1] - offset <= close);
+  // the bracket opens with a measurement
+  return inside.length > 0 && inside.some((n) => n.mentionSpan[0] - offset - open <= 2) && inside.every((n) => !n.qualifier?.condition);
 }
 
 /** Numeric logic covers the first n constraints; the others (clinical) are ANDed with it. */

@@ -350,3 +350,10 @@ test("the disease a past therapy or a preventive drug was for is no diagnosis of
   assert.deepEqual(ids("Patients with glioma"), ["glioma"]);
   assert.deepEqual(ids("Receiving therapy for active ulcerative colitis"), ["ulcerative-colitis"]);
 });
+
+test("after 'unless', or before '… are eligible', a status says what is not meant: 'brain metastases, unless treated and stable' are untreated or unstable ones", () => {
+  const st = (t: string) => extractDiagnosis(t, 0)[0].status;
+  assert.deepEqual(st("Known brain metastases, unless treated and stable for at least 8 weeks"), ["known", "untreated", "unstable"]);
+  assert.deepEqual(st("Brain metastases (treated, stable patients are eligible)"), ["untreated", "unstable"]);
+  assert.deepEqual(st("Untreated or symptomatic brain metastases"), ["untreated", "symptomatic"]);
+});

@@ -72,6 +72,23 @@ function siteOf(word: string): string | null {
   return null;
 }
 
+const RESCUE_AFTER_RE = /\b(?:unless|except\s+(?:if|when|for\s+(?:those|patients|participants|subjects)\s+(?:that|who)\s+(?:are|were|have\s+been)))\b/i;
+const PERMITTED_AFTER_RE = /\b(?:(?:are|is)\s+(?:eligible|allowed|permitted)|may\s+(?:be\s+)?(?:enrolled|included|eligible|participate))\b/i;
+/** What a status rules out, said positively: "unless treated" → untreated. */
+const STATUS_INVERSE: Record<string, string> = {
+  treated: "untreated",
+  untreated: "treated",
+  stable: "unstable",
+  unstable: "stable",
+  asymptomatic: "symptomatic",
+  symptomatic: "asymptomatic",
+  controlled: "uncontrolled",
+  uncontrolled: "controlled",
+  inactive: "active",
+  irradiated: "untreated",
+  resected: "untreated",
+};
+
 /** Status words next to a mention, not reaching past the neighbouring mentions (`anchors`). */
 function statusNear(ctx: ClinicalContext, start: number, end: number, anchors: Array<[number, number]>): string[] | undefined {
   const clause = clauseAt(ctx, start);
@@ -84,12 +101,29 @@ function statusNear(ctx: ClinicalContext, start: number, end: number, anchors: A
   const before = ctx.text.slice(lo, start);
   const after = ctx.text.slice(end, hi);
   const out: string[] = [];
-  for (const part of [before, ctx.text.slice(start, end), after]) {
+  // After "unless", or before "… are eligible", a status says what is not meant: "brain metastases, unless
+  // treated and stable" are the untreated or unstable ones
+  const rescue = RESCUE_AFTER_RE.exec(after);
+  const permitted = rescue ? -1 : after.search(PERMITTED_AFTER_RE);
+  const flipFrom = rescue ? rescue.index : permitted >= 0 ? 0 : after.length;
+  const flipTo = permitted >= 0 ? permitted : after.length;
+  const parts: Array<[string, boolean]> = [
+    [before, false],
+    [ctx.text.slice(start, end), false],
+    [after.slice(0, flipFrom), false],
+    [after.slice(flipFrom, flipTo), true],
+  ];
+  for (const [part, flip] of parts) {
     STATUS_RE.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = STATUS_RE.exec(part)) !== null) {
       // "poorly controlled", "not well controlled", "uncontrollable": uncontrolled
-      const w = m[1].toLowerCase().replace(/\s+/g, " ").replace(/^(?:(?:poorly|inadequately|insufficiently|badly|(?:not|cannot be|can ?not be|can't be|could not be)(?: well| adequately)?) controlled|uncontrollable)$/, "uncontrolled").replace(/^clinically significant$/, "significant");
+      let w = m[1].toLowerCase().replace(/\s+/g, " ").replace(/^(?:(?:poorly|inadequately|insufficiently|badly|(?:not|cannot be|can ?not be|can't be|could not be)(?: well| adequately)?) controlled|uncontrollable)$/, "uncontrolled").replace(/^clinically significant$/, "significant");
+      if (flip) {
+        const inverse = STATUS_INVERSE[w.replace(/^(?:clinically|radiologically|previously) /, "")];
+        if (!inverse) continue;
+        w = inverse;
+      }
       if (!out.includes(w)) out.push(w);
     }
   }
