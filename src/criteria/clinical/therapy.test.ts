@@ -320,3 +320,12 @@ test("drugs the table does not list are known by their INN stems; English words 
   // An inhaled corticosteroid is not a systemic one.
   assert.deepEqual(ids("Stable triple maintenance therapy (inhaled corticosteroid + LABA + LAMA) for at least 3 months").map((x) => x[1]), ["inhaled-corticosteroid", "laba", "lama"]);
 });
+
+test("a germ's resistance or susceptibility to drugs is no therapy, through a list; a tumour's resistance is a failed treatment; 'at least 1 but no more than 3' lines", () => {
+  const ids = (t: string) => extractTherapy(t, 0).map((c) => c.concept);
+  assert.deepEqual(ids("Known resistance to isoniazid, fluoroquinolones or bedaquiline"), []);
+  assert.deepEqual(ids("Rifampicin-susceptible pulmonary tuberculosis"), []);
+  assert.deepEqual(ids("Imatinib-resistant GIST"), ["imatinib"]);
+  assert.deepEqual(ids("Prior isoniazid and rifampicin"), ["isoniazid", "rifampicin"]);
+  assert.deepEqual(extractTherapy("at least 1 but no more than 3 prior systemic regimens", 0)[0].line, { min: 1, max: 3 });
+});

@@ -72,6 +72,7 @@ const LINE_COUNT_RE = new RegExp(
   String.raw`(?:(${OP_SRC})\s*)?(${NUMBER_SRC})\s*(?:(or\s+more|or\s+beyond|or\s+greater|or\s+fewer|or\s+less)\s+)?(?:\(\s*\d\s*\)\s*)?(?:prior\s+|previous\s+|systemic\s+|standard\s+|lines?\s+of\s+)*(?:[A-Za-z][\w-]*\s+){0,2}?(?:lines?|regimens?|times|courses\s+of\s+(?:systemic\s+)?(?:therapy|treatment|chemotherapy)|(?:types?|kinds?)\s+of)\b(\s+or\s+(?:more|beyond|greater|fewer|less))?`,
   "gi",
 );
+const AT_LEAST_BUT_RE = new RegExp(String.raw`\b(?:at\s+least|a\s+minimum\s+of|≥|>=)\s*(${NUMBER_SRC})\s*(?:\(\s*\d\s*\)\s*)?(?:but|and)\s*$`, "i");
 /** The lower end of a range just before a line count or ordinal: "1 to", "1-", "one or", "between 1 and", "first or", "2nd-". */
 const LINE_COUNT_LOWER_RE = new RegExp(String.raw`(?:\bbetween\s+)?\b(${NUMBER_SRC})\s*(?:to|-|–|—|or|and)\s*$`, "i");
 const LINE_ORDINAL_LOWER_RE = /\b(first|second|third|1st|2nd|3rd|[1-3])\s*(?:to|-|–|—|or|and)\s*$/i;
@@ -97,7 +98,9 @@ interface Mention {
   end: number;
 }
 
-const RESISTANCE_BEFORE = /\b(?:resistan(?:t|ce)|susceptib(?:le|ility)|sensitiv(?:e|ity)|mono-?resistant)\s+(?:to|against)\s+(?:the\s+)?$/i;
+const RESISTANCE_BEFORE = /\b(?:resistan(?:t|ce)|susceptib(?:le|ility)|sensitiv(?:e|ity)|mono-?resistant)\s+(?:to|against)\s+(?:the\s+)?(?:[\w-]+(?:\s*,\s*(?:or\s+|and\s+)?|\s+(?:or|and|and\/or)\s+)){0,4}$/i;
+/** "Rifampicin-susceptible TB", "isoniazid-resistant": a germ's test result. */
+const RESISTANCE_AFTER = /^[\s-]*(?:resistan(?:t|ce)|susceptib(?:le|ility)|sensitiv(?:e|ity)|mono-?resistant)\b/i;
 const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
 const DRUG_COUNT_BEFORE =
   /\b(?:(more\s+than|greater\s+than|over|>=|≥|>|at\s+least|a\s+minimum\s+of)\s*(\d|one|two|three|four|five)|(\d|two|three|four|five)\s+or\s+more)\s+(?:(?:different|distinct|prior|previous|separate|approved|marketed|classes\s+of|types\s+of)\s+)*$/i;
@@ -171,6 +174,13 @@ function unlistedDrugs(text: string): Mention[] {
     out.push({ category: "drug", concept: word.toLowerCase(), start, end });
   }
   return out;
+}
+
+function isAnticancer(m: Mention): boolean {
+  if (m.category === "procedure") return true;
+  if (m.concept === "systemic-anticancer-therapy") return true;
+  const classes = m.category === "class" ? classAncestors(m.concept) : drugClassesOf(m.concept);
+  return classes.includes("systemic-anticancer-therapy");
 }
 
 function isAncestorOf(classId: string, m: Mention): boolean {
@@ -259,6 +269,15 @@ function readLine(text: string, clauseStart: number): LineResult {
         max = n;
       }
       span = [clause[0] + m.index, clause[0] + m.index + m[0].length];
+      // "at least 1 but no more than 3 prior regimens": the upper bound's own lower one
+      if (op === "<=" || op === "<") {
+        const lower = AT_LEAST_BUT_RE.exec(text.slice(Math.max(0, m.index - 40), m.index));
+        const from = lower ? parseNumber(lower[1]) : NaN;
+        if (from <= (max ?? Infinity)) {
+          min = from;
+          span[0] = clause[0] + m.index - (Math.min(40, m.index) - lower!.index);
+        }
+      }
       // "1 to 3 prior lines", "1-3 regimens", "one or two prior lines", "between 1 and 3 lines": a range.
       if (op === "=") {
         const before = text.slice(Math.max(0, m.index - 30), m.index);
@@ -454,7 +473,10 @@ export function extractTherapy(text: string, offset: number, ctx: ClinicalContex
     const before50 = text.slice(Math.max(0, m.start - 50), m.start);
     if ((before50.includes("dose") || before50.includes("dministration") || before50.includes("nfusion")) && DOSE_REFERENCE_BEFORE.test(before50)) continue;
     // "resistance to fluoroquinolones", "susceptible to rifampicin": a test result of the germ, not a drug taken
-    if ((before50.includes("esist") || before50.includes("uscept") || before50.includes("ensitiv")) && RESISTANCE_BEFORE.test(before50)) continue;
+    const before90 = text.slice(Math.max(0, m.start - 90), m.start);
+    if ((before90.includes("esist") || before90.includes("uscept") || before90.includes("ensitiv")) && RESISTANCE_BEFORE.test(before90)) continue;
+    // (a tumour's resistance, "platinum-resistant", "imatinib-resistant", is a treatment that failed)
+    if (RESISTANCE_AFTER.test(text.slice(m.end, m.end + 16)) && !isAnticancer(m)) continue;
     if (isException(ctx, m.start)) c.exception = true;
     // "of adequate dose and duration (≥ 6 weeks)": how long it was taken, not how long ago
     if (window && window.relation === "at-least-since" && !window.reference && /\b(?:duration|lasting|course)\b[^.;]{0,25}$/i.test(text.slice(Math.max(0, window.span[0] - offset - 40), window.span[0] - offset))) {
