@@ -48,3 +48,11 @@ test("a condition defined by the thresholds in its bracket is those thresholds (
   const [f] = parseCriteria("Exclusion Criteria:\n- History of Grade ≥ 2 hemoptysis (defined as ≥ 2.5 mL of bright red blood per episode) within 1 month prior to screening");
   assert.ok(f.constraints.some((k) => k.type === "diagnosis"));
 });
+
+test("the conditions after the last alternative's 'with' belong to it ('BMI ≥ 30, or ≥ 27 with at least one comorbidity (…)')", () => {
+  assert.equal(
+    shown("BMI ≥ 30.0 kg/m2, or ≥ 27.0 kg/m2 with at least one weight-related comorbidity (hypertension, dyslipidaemia, obstructive sleep apnoea)"),
+    "or(bmi >= 30, and(bmi >= 27, or(hypertension, hyperlipidaemia, obstructive-sleep-apnoea)))",
+  );
+  assert.equal(shown("BMI ≥ 30 kg/m², or ≥ 27 kg/m² with type 2 diabetes"), "or(bmi >= 30, and(bmi >= 27, type-2-diabetes))");
+});

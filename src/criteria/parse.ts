@@ -83,7 +83,7 @@ export function parseCriteria(source: string, opts: ParseOptions = {}): Criterio
     const rescue = logic || numeric.length < 2 ? undefined : unlessRescue(numeric, seg.text, seg.span[0], seg.kind);
     const treatedRescue = !logic && !rescue && clinical.length > 1 && seg.text.includes("unless") ? unlessTreated(asPrognosis(numeric).concat(clinical), seg.text, seg.span[0]) : undefined;
     // (an exclusion's list is alternatives already: the matcher reads its separators)
-    const full = (ineligible && constraints.length > 1 && constraints[constraints.length - 1].type === "judgement" ? { op: "or" as const, args: constraints.map((_, i) => i) } : undefined) ?? treatedRescue ?? (seg.kind !== "exclusion" && !logic ? anyOfList(constraints, seg.text, seg.span[0]) : undefined) ?? withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
+    const full = (ineligible && constraints.length > 1 && constraints[constraints.length - 1].type === "judgement" ? { op: "or" as const, args: constraints.map((_, i) => i) } : undefined) ?? treatedRescue ?? (seg.kind !== "exclusion" && !logic ? anyOfList(constraints, seg.text, seg.span[0]) : undefined) ?? (logic ? withClauseOnLastAlternative(logic, constraints, numeric.length, seg.text, seg.span[0]) : undefined) ?? withRest(logic ?? rescue, numeric.length, constraints.length) ?? resultAlternatives(constraints, seg.text, seg.span[0]);
     if (full) crit.logic = full;
     criteria.push(crit);
   }
@@ -497,6 +497,31 @@ function definedByBracket(c: DiagnosisConstraint, numeric: NumericConstraint[], 
   const inside = numeric.filter((n) => n.mentionSpan[0] - offset >= open - 1 && n.valueSpan[1] - offset <= close);
   // the bracket opens with a measurement
   return inside.length > 0 && inside.some((n) => n.mentionSpan[0] - offset - open <= 2) && inside.every((n) => !n.qualifier?.condition);
+}
+
+/**
+ * "BMI ≥ 30 kg/m², or ≥ 27 kg/m² with at least one weight-related comorbidity (hypertension,
+ * dyslipidaemia, …)": the conditions after the last alternative's "with" belong to it — any one
+ * of them after "at least one" / "any of", all of them otherwise. The logic, or undefined when
+ * the criterion is not written so.
+ */
+function withClauseOnLastAlternative(logic: Logic, constraints: Constraint[], n: number, text: string, offset: number): Logic | undefined {
+  if (typeof logic === "number" || logic.op !== "or" || constraints.length === n) return undefined;
+  const last = logic.args[logic.args.length - 1];
+  if (typeof last !== "number") return undefined;
+  const b = constraints[last];
+  if (b.type !== "numeric") return undefined;
+  const rest: number[] = [];
+  for (let i = n; i < constraints.length; i++) rest.push(i);
+  const end = b.valueSpan[1] - offset;
+  const firstStart = Math.min(...rest.map((i) => constraintStart(constraints[i]) - offset));
+  if (firstStart < end) return undefined;
+  const between = text.slice(end, firstStart);
+  const m = /^\s*(?:[\p{L}/²³0-9.]+\s*)?,?\s*(?:with|and|plus|in\s+the\s+presence\s+of)\b([^.;]*)$/iu.exec(between);
+  if (!m) return undefined;
+  const anyOne = /\b(?:at\s+least\s+(?:one|1)|one\s+or\s+more|any\s+(?:one\s+)?of|one\s+of|either)\b/i.test(m[1]);
+  const group: Logic | number = rest.length === 1 ? rest[0] : { op: anyOne ? "or" : "and", args: rest };
+  return { op: "or", args: [...logic.args.slice(0, -1), { op: "and", args: [last, group] }] };
 }
 
 /** Numeric logic covers the first n constraints; the others (clinical) are ANDed with it. */
