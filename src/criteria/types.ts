@@ -113,6 +113,11 @@ export interface TemporalWindow {
   unit: "day" | "week" | "month" | "year";
   /** "first dose", "enrolment", "randomisation", "screening"… as written. */
   reference?: string;
+  /**
+   * "within 28 days or 5 half-lives, whichever is longer": the drug's half-lives are the other
+   * measure of the window (longer: the window is the longer of the two; shorter: the shorter).
+   */
+  halfLives?: { count: number; whichever: "longer" | "shorter" };
   text: string;
   span: Span;
 }

@@ -412,6 +412,20 @@ test("a number of different drugs of a class, and a dose above which a drug coun
   assert.equal(status("Systemic corticosteroids > 10 mg/day prednisone or equivalent", dex(1)), "pass");
 });
 
+test("a washout of days or half-lives: inside the days decides; past them (yet within 60 days a half-life) asks; long past passes", () => {
+  const status = (text: string, end: string) => {
+    const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);
+    return evaluateCriterion(c, ctx({ birthDate: "1960-01-01", medications: [{ name: "rituximab", start: "2019-01-01", end }] })).result.status;
+  };
+  const longer = "Treatment with rituximab within 28 days or 5 half-lives, whichever is longer, before the first dose";
+  assert.equal(status(longer, "2026-11-20"), "fail");
+  assert.equal(status(longer, "2026-09-01"), "unknown");
+  assert.equal(status(longer, "2020-03-01"), "pass");
+  const shorter = "Treatment with rituximab within 28 days or 5 half-lives, whichever is shorter";
+  assert.equal(status(shorter, "2026-11-20"), "unknown");
+  assert.equal(status(shorter, "2026-09-01"), "pass");
+});
+
 test("a drug the table does not list matches by its name, salt words aside; a combination inhaler is each of its classes, none systemic", () => {
   const status = (text: string, p: Patient) => {
     const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);

@@ -717,6 +717,8 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   // The day an exposure last counted (today while it goes on), and the window's first day.
   const lastDay = (e: Exposure) => (e.ongoing ? facts.asOfDay : (e.endDay ?? e.startDay));
   const cutoff = c.window ? daysBefore(facts.asOfDay, c.window) : 0;
+  const askHalfLives = (count: number, es: Exposure[]) =>
+    unknown(index, `whether ${count} half-lives of ${label} have passed`, { id: `${qid}:half-lives`, text: `Was the patient's last dose of ${label} more than ${count} half-lives ago?` }, { fact: exposureFact(es) });
   const askDates = (es: Exposure[]) => unknown(index, `dates of ${label}`, { id: `${qid}:dates`, text: `When did the patient last receive ${label}?` }, { fact: exposureFact(es) });
 
   // A washout ("at least 4 weeks since prior chemotherapy", "≥ 14 days after any radiotherapy"):
@@ -726,6 +728,11 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
     const undated = pool.filter((e) => lastDay(e) === undefined);
     if (!recent.length && undated.length) return askDates(undated);
     const note = `${spanText(c.window)} or more since the last`;
+    // "… or 5 half-lives, whichever is longer": long enough by days may still be too soon by half-lives (and the reverse)
+    const half = c.window.halfLives;
+    if (half && (half.whichever === "longer" ? !recent.length && pool.some((e) => (lastDay(e) ?? -Infinity) > facts.asOfDay - half.count * LONGEST_HALF_LIFE_DAYS) : recent.length)) {
+      return askHalfLives(half.count, recent.length ? recent : pool);
+    }
     // Not negated: a washout's "no" belongs to what follows it ("more than 4 weeks since prior and no concurrent finasteride").
     return known(index, recent.length === 0, { fact: recent.length ? exposureFact(recent) : pool.length ? `${exposureFact(pool)}, ended before` : exposureFact(pool), note });
   }
@@ -761,9 +768,17 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
       const last = lastDay(e);
       return last !== undefined && (c.window!.relation === "within" ? last >= cutoff : last <= cutoff);
     });
+    const half = c.window.halfLives;
+    // "within 28 days or 5 half-lives, whichever is longer": before the 28 days may still be within 5 half-lives; "shorter": within them may be outside
+    if (half && c.window.relation === "within" && (half.whichever === "longer" ? !inWindow.length && pool.some((e) => (lastDay(e) ?? -Infinity) > facts.asOfDay - half.count * LONGEST_HALF_LIFE_DAYS) : inWindow.length)) {
+      return negate(askHalfLives(half.count, inWindow.length ? inWindow : pool), c.negated);
+    }
     if (inWindow.length) pool = inWindow;
     else if (pool.some((e) => lastDay(e) === undefined)) return negate(askDates(pool), c.negated);
-    else pool = [];
+    else if (pool.length && !c.line && c.minDrugs === undefined && c.minCycles === undefined && !c.dose) {
+      // (say what was recorded, and that it is outside the window, not that nothing was)
+      return negate(known(index, false, { fact: `${exposureFact(pool)}, outside the window`, note: spanText(c.window) }), c.negated);
+    } else pool = [];
   }
 
   if (pool.some((e) => e.vague) && !pool.some((e) => !e.vague)) {
@@ -813,6 +828,13 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
   }
   return negate(known(index, pool.length > 0, { fact: exposureFact(pool) }), c.negated);
 }
+
+/**
+ * Half-lives of the drugs such washouts name (antibodies ~3–4 weeks, amiodarone ~2 months) are
+ * under 60 days: a last dose longer ago than that many half-lives is past the window whatever
+ * the drug (bisphosphonates, whose bone half-life is years, are not dosed against washouts).
+ */
+const LONGEST_HALF_LIFE_DAYS = 60;
 
 function evaluateLine(c: TherapyConstraint, index: number, pool: Exposure[], label: string, qid: string, primaryResistance = false, allMeds: MedicationFact[] = []): LeafResult {
   const line = c.line!;

@@ -416,8 +416,18 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
     }
   }
   const start = m.index;
-  return { relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] };
+  const w: TemporalWindow = { relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] };
+  const half = text.includes("half") ? HALF_LIVES_AFTER_RE.exec(text.slice(unitEnd, unitEnd + 160)) : null;
+  if (half) {
+    const count = parseNumber(half[1]);
+    if (Number.isFinite(count)) w.halfLives = { count, whichever: half[2] && /short|less|soon|earl/i.test(half[2]) ? "shorter" : "longer" };
+  }
+  return w;
 }
+
+/** "… or 5 half-lives (whichever is longer)", "/5 half-lives", "or five elimination half-lives of the drug, whichever is shorter". */
+const HALF_LIVES_AFTER_RE =
+  /^[^.;]{0,60}?(?:\bor\s+(?:fewer\s+than\s+|less\s+than\s+|<\s*)?|\/\s*|\(\s*(?:<\s*)?)(?:at\s+least\s+)?(\d+|two|three|four|five|six|seven|ten)\s*(?:\(\s*\d+\s*\)\s*)?(?:terminal\s+|elimination\s+|plasma\s+|PK\s+)?half[-\s]?li(?:ves|fes|fe)\b(?:[^.;]{0,60}?\bwhichever(?:\s+is)?\s+(longer|greater|later|shorter|less|sooner|earlier))?/i;
 
 /** A treatment a condition needed, between it and a window: "any kidney disease requiring immunosuppressive therapy within 6 months". */
 const NEEDED_TREATMENT_RE = /\b(?:requir\w*|needing|treated\s+with|receiving)\s+(?:[\w-]+\s+){0,3}?(?:therapy|therapies|treatment|drugs?|medications?|agents?|steroids?|immunosuppress\w*|dialysis|transfusions?|surgery)\b/i;

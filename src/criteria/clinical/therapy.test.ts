@@ -329,3 +329,11 @@ test("a germ's resistance or susceptibility to drugs is no therapy, through a li
   assert.deepEqual(ids("Prior isoniazid and rifampicin"), ["isoniazid", "rifampicin"]);
   assert.deepEqual(extractTherapy("at least 1 but no more than 3 prior systemic regimens", 0)[0].line, { min: 1, max: 3 });
 });
+
+test("a washout of days or half-lives keeps the half-lives and which of the two governs", () => {
+  const w = (t: string) => extractTherapy(t, 0)[0].window;
+  assert.deepEqual(w("Rituximab within 28 days or 5 half-lives, whichever is longer, before the first dose")?.halfLives, { count: 5, whichever: "longer" });
+  assert.deepEqual(w("Rituximab within 14 days or 5 half-lifes (whichever is shorter) prior to randomisation")?.halfLives, { count: 5, whichever: "shorter" });
+  assert.deepEqual(w("Any investigational drug within 30 days or five half-lives of the drug prior to screening")?.halfLives, { count: 5, whichever: "longer" });
+  assert.equal(w("Chemotherapy within 4 weeks")?.halfLives, undefined);
+});
