@@ -426,6 +426,16 @@ test("a washout of days or half-lives: inside the days decides; past them (yet w
   assert.equal(status(shorter, "2026-09-01"), "pass");
 });
 
+test("a measurement eligo has no variable for is not known, and asked: the criterion does not pass on its other parts", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Ulcerative colitis with a Zurich activity index ≥ 2");
+  const r = evaluateCriterion(c, ctx({ birthDate: "1960-01-01", conditions: [{ text: "ulcerative colitis" }] }));
+  assert.equal(r.result.status, "unknown");
+  assert.ok(r.questions.some((q) => /Zurich activity index/.test(q.text)), JSON.stringify(r.questions));
+  // an unread word that names no measurement is shown only
+  const [d] = parseCriteria("Inclusion Criteria:\n- Ulcerative colitis, Visit 1 ≥ 2");
+  assert.equal(evaluateCriterion(d, ctx({ birthDate: "1960-01-01", conditions: [{ text: "ulcerative colitis" }] })).result.status, "pass");
+});
+
 test("a drug the table does not list matches by its name, salt words aside; a combination inhaler is each of its classes, none systemic", () => {
   const status = (text: string, p: Patient) => {
     const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);

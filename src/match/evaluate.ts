@@ -181,10 +181,24 @@ function variableLabel(v: string): string {
   return LABEL[v] ?? labelOf(v) ?? v.replace(/-/g, " ");
 }
 
+/** Names of measurements (a score, an index, a count of days …) among mentions eligo has no variable for. */
+const MEASUREMENT_NAME_RE = /^[A-Za-z][\w\s/()'’-]{2,60}$/;
+// (a named one, of two words at least: "Zurich activity index", not "diameter" or "count")
+const MEASUREMENT_WORD_RE = /^\S+\s.*\b(?:score|subscore|sub-score|index|scale|questionnaire|inventory|count|level|concentration|ratio|tit(?:er|re)|velocity|frequency|days|episodes|attacks|seizures|exacerbations|rate)\b/i;
+const NOT_A_MEASUREMENT_RE = /^(?:visit|day|days|cycle|cycles|times?|no|no single|patients?|subjects?|participants?|moderate|severe|mild|grade|stage|phase|class|type|line|lines|dose|doses|age|years?|months?|weeks?)$/i;
+
 export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalContext): LeafResult {
   const { facts, k } = ctx;
   labelOf = (v) => k.labLabel(v);
-  if (!c.variable) return notComputable(index, `"${c.mention}" is not a variable eligo knows`);
+  if (!c.variable) {
+    // A measurement eligo has no variable for ("Mayo endoscopic subscore ≥ 2", "4 to 14 monthly migraine days"):
+    // not known, and asked — a criterion must not pass on its other parts alone. Other unread mentions are shown only.
+    const name = c.mention.trim().replace(/\s+/g, " ");
+    if (MEASUREMENT_NAME_RE.test(name) && MEASUREMENT_WORD_RE.test(name) && !NOT_A_MEASUREMENT_RE.test(name)) {
+      return unknown(index, name, { id: `observation-text:${name.toLowerCase()}`, text: `What is the patient's ${name}?` }, { threshold: thresholdText(c, c.unit), note: `"${name}" is not a variable eligo knows` });
+    }
+    return notComputable(index, `"${c.mention}" is not a variable eligo knows`);
+  }
   const variable = k.canonicalVariable(c.variable);
   if (variable === "age") return evaluateAge(c, index, facts);
   if (c.relativeTo === "baseline") return notComputable(index, "threshold relative to baseline");
