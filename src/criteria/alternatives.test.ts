@@ -56,3 +56,14 @@ test("the conditions after the last alternative's 'with' belong to it ('BMI ≥ 
   );
   assert.equal(shown("BMI ≥ 30 kg/m², or ≥ 27 kg/m² with type 2 diabetes"), "or(bmi >= 30, and(bmi >= 27, type-2-diabetes))");
 });
+
+test("a corticosteroid allowed up to a dose ('if used, … not exceeding 4 mg/day dexamethasone (or equivalent)', 'permitted at ≤ 20 mg/day prednisone') excludes more than that dose, now; stability and the reference steroid are dropped", () => {
+  const therapies = (t: string) =>
+    parseCriteria(`Inclusion Criteria:\n- ${t}`)[0].constraints.map((k) => (k.type === "therapy" ? [k.concept, k.negated, k.timing, k.dose?.op, k.dose?.value, k.window, k.minDuration] : k.type));
+  assert.deepEqual(therapies("Corticosteroids, if used, at a stable or decreasing dose not exceeding 4 mg/day dexamethasone (or equivalent) for at least 7 days before randomisation."), [
+    ["corticosteroid", true, "concurrent", ">", 26.68, undefined, undefined],
+  ]);
+  assert.deepEqual(therapies("Oral corticosteroids are permitted at a dose ≤ 20 mg/day prednisone (or equivalent), stable for at least 2 weeks before baseline."), [
+    ["corticosteroid", true, "concurrent", ">", 20, undefined, undefined],
+  ]);
+});

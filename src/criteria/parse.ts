@@ -181,6 +181,7 @@ function requirementsOnly(clinical: Constraint[], numeric: NumericConstraint[], 
   // "Patients with HIV are allowed if CD4 ≥ 350" is a conditional requirement, not a permission
   if (subjectLead) out = withSubjectsMarked(out, text, offset, subjectLead);
   else out = preference ? withPreferenceForHuman(out, text, offset, preference) : withPermissionForHuman(out, text, offset, kind);
+  if (out.some((c) => c.type === "therapy" && c.dose)) out = withConditionalDoseCaps(out, text, kind);
   return withoutForWhomLead(withEligibleIfExceptions(out, text, offset), text, offset);
 }
 
@@ -367,14 +368,48 @@ function withPermissionForHuman(clinical: Constraint[], text: string, offset: nu
   const doses = text.slice(sStart, sEnd).match(/\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|μg|g)\b/gi) ?? [];
   for (const c of doses.length === 1 ? clinical : []) {
     if (c.type !== "therapy" || !c.dose || (c.dose.op !== "<=" && c.dose.op !== "<") || constraintStart(c) < a || constraintStart(c) >= b) continue;
-    capped.push({ ...c, timing: "concurrent", dose: { ...c.dose, op: c.dose.op === "<=" ? ">" : ">=" }, negated: kind !== "exclusion" });
+    capped.push(capDose(c, kind));
   }
-  if (capped.length) return kept.concat(capped);
+  if (capped.length) return kept.concat(withoutDoseReferences(capped));
   const clause = text.slice(sStart, sEnd);
   const words = clause.trim();
   const at = a + (clause.length - clause.trimStart().length);
   kept.push({ type: "judgement", aspect: "other", text: words, span: [at, at + words.length] });
   return kept;
+}
+
+/**
+ * A dose up to which a drug is allowed, as what is excluded: more than that dose, taken now. How
+ * long it has been stable ("stable for ≥ 2 weeks") is not what the criterion turns on, and is dropped.
+ */
+function capDose(c: TherapyConstraint, kind: Criterion["kind"]): TherapyConstraint {
+  const { window: _w, minDuration: _d, ...rest } = c;
+  return { ...rest, timing: "concurrent", dose: { ...c.dose!, op: c.dose!.op === "<=" ? ">" : ">=" }, negated: kind !== "exclusion" };
+}
+
+/** "≤ 20 mg/day prednisone (or equivalent)" with "corticosteroids": the named steroid is the dose's unit, the class is what is capped. */
+function withoutDoseReferences(capped: Constraint[]): Constraint[] {
+  if (!capped.some((c) => c.type === "therapy" && c.category === "class")) return capped;
+  return capped.filter((c) => !(c.type === "therapy" && c.category === "drug"));
+}
+
+/**
+ * "Corticosteroids, if used, at a stable dose not exceeding 4 mg/day dexamethasone (or
+ * equivalent)": a use that is allowed up to a dose — capped as a permission is.
+ */
+const IF_USED_RE = /\b(?:if|when|where)\s+(?:used|receiving|taking|on|given|required|needed|administered|applicable)\b/i;
+function withConditionalDoseCaps(clinical: Constraint[], text: string, kind: Criterion["kind"]): Constraint[] {
+  if (!IF_USED_RE.test(text)) return clinical;
+  const doses = text.match(/\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|μg|g)\b/gi) ?? [];
+  if (doses.length !== 1) return clinical;
+  const capped: Constraint[] = [];
+  const rest: Constraint[] = [];
+  for (const c of clinical) {
+    if (c.type === "therapy" && c.dose && (c.dose.op === "<=" || c.dose.op === "<")) capped.push(capDose(c, kind));
+    else if (c.type === "therapy" && c.dose) continue; // the same steroid read as a requirement of a higher dose
+    else rest.push(c);
+  }
+  return capped.length ? rest.concat(withoutDoseReferences(capped)) : clinical;
 }
 
 /**

@@ -360,6 +360,8 @@ function steroidDose(ctx: ClinicalContext, m: Mention, mentions: Mention[]): The
     const at = clause[0] + d.index;
     let op: ComparisonOp = d[1] ? (parseOp(d[1]) ?? "=") : "=";
     if (d[4]) op = /less/i.test(d[4]) ? "<=" : ">=";
+    // "not exceeding 4 mg/day", "not more than 10 mg": an upper bound
+    if ((op === ">" || op === ">=") && /\bnot\s*$/i.test(text.slice(Math.max(0, d.index - 6), d.index))) op = op === ">" ? "<=" : "<";
     const dist = Math.abs(at - m.start);
     if (!best || dist < best.dist) best = { op, value: Number(d[2]), at, dist };
   }
