@@ -436,6 +436,13 @@ test("a measurement eligo has no variable for is not known, and asked: the crite
   assert.equal(evaluateCriterion(d, ctx({ birthDate: "1960-01-01", conditions: [{ text: "ulcerative colitis" }] })).result.status, "pass");
 });
 
+test("'recurrent' and 'progressive' are not settled by having the condition: the record's words decide, or they are asked", () => {
+  const [c] = parseCriteria("Exclusion Criteria:\n- Recurrent or progressive glioma");
+  const st = (text: string) => evaluateCriterion(c, ctx({ birthDate: "1960-01-01", conditions: [{ text, onset: "2026-10-01" }] })).result.status;
+  assert.equal(st("Glioblastoma, IDH-wildtype"), "unknown");
+  assert.equal(st("recurrent glioblastoma"), "fail");
+});
+
 test("a drug the table does not list matches by its name, salt words aside; a combination inhaler is each of its classes, none systemic", () => {
   const status = (text: string, p: Patient) => {
     const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);

@@ -336,7 +336,7 @@ export function evaluateDiagnosis(c: DiagnosisConstraint, index: number, ctx: Ev
 }
 
 /** Statuses a recorded condition does not settle: whether it is uncontrolled, unstable or severe is for a clinician. */
-const JUDGED_STATUS = /^(?:uncontrolled|unstable|severe|serious|significant)$/;
+const JUDGED_STATUS = /^(?:uncontrolled|unstable|severe|serious|significant|progressive|progressing|recurrent|relapsed|refractory)$/;
 
 /** Does the patient have the condition named (or a more specific one)? */
 export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: EvalContext): LeafResult {
@@ -420,7 +420,9 @@ export function evaluateCondition(c: DiagnosisConstraint, index: number, ctx: Ev
       // (Only when no other status word settles it: "active or uncontrolled infection" is met by an active one.)
       const beyond = c.status?.find((s) => JUDGED_STATUS.test(s));
       // (the record may say so itself: "T2DM, uncontrolled", "poorly controlled hypertension")
-      const recordSays = beyond === "uncontrolled" && /\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|inadequately\s+controlled)\b/i.test(hit.text);
+      const recordSays =
+        (beyond === "uncontrolled" && /\b(?:uncontrolled|poorly\s+controlled|not\s+(?:well\s+)?controlled|inadequately\s+controlled)\b/i.test(hit.text)) ||
+        (beyond !== undefined && /^(?:progressive|progressing|recurrent|relapsed|refractory)$/.test(beyond) && new RegExp(`\\b${beyond.slice(0, 6)}`, "i").test(hit.text));
       if (recordSays) return known(index, true, { fact: hit.text });
       // "Grade ≥ 2 peripheral neuropathy": the patient's grade decides; without one, ask
       if (c.minGrade !== undefined) {
@@ -585,6 +587,12 @@ function evaluateStage(c: DiagnosisConstraint, index: number, ctx: EvalContext):
     if (f.metastases?.length || stage4 || m1) return known(index, true, { fact: f.metastases?.length ? `metastases: ${f.metastases.map((x) => x.site).join(", ")}` : `stage ${have?.stage ?? have?.tnm}` });
     if (f.metastases !== undefined && (stage4 === false || m1 === false || !have)) return known(index, false, { fact: "no metastases recorded", threshold: "metastatic" });
     return unknown(index, "metastatic disease", { id: "metastasis:any", text: "Does the patient have metastatic disease, and where?" });
+  }
+  // "recurrent", "relapsed", "recurrent or metastatic": the record's diagnosis may say so; else ask
+  if (/^(?:recurrent|relapsed|recurrence)$/i.test(w)) {
+    const said = ctx.facts.conditions?.find((p) => /\b(?:recurren|relaps)/i.test(p.text));
+    if (said) return known(index, true, { fact: said.text });
+    return unknown(index, "whether the disease has recurred", { id: "recurrent-disease", text: "Has the patient's disease recurred (or relapsed) after earlier treatment?" });
   }
   const m = /(?:^|[0-9xX\s])M([01])/i.exec(want);
   if (m && !/^(stage\s*)?[IV]/i.test(want)) {
