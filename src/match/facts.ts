@@ -134,6 +134,7 @@ export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge):
   }
 
   for (const o of patient.observations ?? []) addObservation(facts, o, k);
+  deriveBmi(facts, k);
   if (patient.ecog !== undefined) setScalar(facts, "ecog", patient.ecog, k.labUnit("ecog") ?? "1", "ECOG performance status");
   if (patient.karnofsky !== undefined) setScalar(facts, "karnofsky", patient.karnofsky, "%", "Karnofsky performance status");
   if (patient.lifeExpectancyMonths !== undefined)
@@ -226,6 +227,23 @@ function deriveBrca(markers: PatientFacts["biomarkers"]): void {
   }
   const both = markers.get("BRCA1") && markers.get("BRCA2");
   if (both && parts.every((b) => /wild|negative|not\s+detected|benign|no\s+(?:pathogenic\s+)?(?:mutation|variant)/i.test(b!.status ?? ""))) markers.set("BRCA", { marker: "BRCA", status: "wild-type" });
+}
+
+/**
+ * Body mass index from the latest weight and height when no BMI is recorded (weight kg / height m²),
+ * dated by the later of the two; said to be derived in its label.
+ */
+function deriveBmi(f: PatientFacts, k: MatchKnowledge): void {
+  if (f.observations.has("bmi")) return;
+  const w = f.observations.get("weight");
+  const h = f.observations.get("height");
+  if (!w || !h) return;
+  const kg = k.convert(w.value, w.unit, "kg", "weight");
+  const cm = k.convert(h.value, h.unit, "cm", "height");
+  if (kg === undefined || cm === undefined || !(cm > 0)) return;
+  const value = Math.round((kg / (cm / 100) ** 2) * 10) / 10;
+  const later = (w.day ?? -Infinity) >= (h.day ?? -Infinity) ? w : h;
+  f.observations.set("bmi", { variable: "bmi", value, unit: "kg/m2", label: `BMI (from weight ${w.value} ${w.unit} and height ${h.value} ${h.unit})`, day: later.day, date: later.date });
 }
 
 function setScalar(f: PatientFacts, variable: string, value: number, unit: string, label: string): void {
