@@ -446,7 +446,7 @@ test("'recurrent' and 'progressive' are not settled by having the condition: the
 test("BMI is derived from the latest weight and height when none is recorded", () => {
   const [c] = parseCriteria("Inclusion Criteria:\n- BMI ≥ 30 kg/m2");
   const st = (w: number, wu: string, h: number, hu: string) =>
-    evaluateCriterion(c, ctx({ birthDate: "1960-01-01", observations: [{ variable: "weight", value: w, unit: wu, date: "2026-11-20" }, { variable: "height", value: h, unit: hu, date: "2026-11-20" }] })).result.status;
+    evaluateCriterion(c, ctx({ birthDate: "1960-01-01", observations: [{ variable: "weight", value: w, unit: wu, date: "2026-10-20" }, { variable: "height", value: h, unit: hu, date: "2026-10-20" }] })).result.status;
   assert.equal(st(95, "kg", 170, "cm"), "pass");
   assert.equal(st(180, "[lb_av]", 70, "[in_i]"), "fail");
 });
