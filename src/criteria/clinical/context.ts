@@ -458,6 +458,8 @@ function windowBelongsBetween(text: string, end: number, ws: number, we: number)
   const needed = NEEDED_TREATMENT_RE.exec(plain);
   if (needed && /[,;]|\bor\b/.test(plain.slice(0, needed.index))) return true;
   if (WITHOUT_RE.test(plain)) return true;
+  // "progression on anti-PD-1 for advanced disease, or recurrence within 6 months of adjuvant anti-PD-1": the alternative's own time
+  if (/\b(?:or|and\/or)\s+(?:[\w-]+\s+){0,2}(?:recurrence|relapse|progression|recurred|relapsed|progressed)\s*$/i.test(plain)) return true;
   // "confirmed by HRCT performed within 12 months": the test's time ("radiotherapy performed within 4 weeks" is the mention's own)
   return TEST_DONE_BEFORE_RE.test(plain) && /\b(?:confirmed|documented|diagnosed|shown|demonstrated|proven)\s+(?:by|on|with|in)\b/i.test(plain);
 }

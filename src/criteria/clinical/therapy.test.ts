@@ -337,3 +337,11 @@ test("a washout of days or half-lives keeps the half-lives and which of the two 
   assert.deepEqual(w("Any investigational drug within 30 days or five half-lives of the drug prior to screening")?.halfLives, { count: 5, whichever: "longer" });
   assert.equal(w("Chemotherapy within 4 weeks")?.halfLives, undefined);
 });
+
+test("a window after ', or recurrence' belongs to the alternative it starts", () => {
+  const cs = extractTherapy("Disease progression on or after an anti-PD-1 antibody for advanced disease, or recurrence within 6 months of the last dose of adjuvant anti-PD-1 therapy", 0);
+  assert.deepEqual(cs.map((c) => [c.concept, c.window?.amount]), [
+    ["anti-pd-1", undefined],
+    ["anti-pd-1", 6],
+  ]);
+});
