@@ -1291,6 +1291,10 @@ function measurementMentions(r: NumericRun, f: Found, p: Place, age: AgeRead): M
   if (mentions.every((m) => m.id === null) && !(q.unit ?? f.q2?.unit) && DRUG_COUNT_AFTER.test(text.slice(valEndC, valEndC + 60))) {
     return undefined;
   }
+  // "at least 2 (weeks) but no more than 6 weeks before enrolment": the near end of a time window
+  if (mentions.every((m) => m.id === null) && /^\s*(?:days?|weeks?|months?|years?)?\s*(?:and|but)\s+(?:no\s+more\s+than|not\s+more\s+than|at\s+most|up\s+to|within|less\s+than|fewer\s+than|<|≤)\s*\d+\s*(?:days?|weeks?|months?|years?)\b/i.test(text.slice(valEndC, valEndC + 50))) {
+    return undefined;
+  }
   // ("at least 1 but no more than 3 prior regimens": the lower bound of the count)
   if (mentions.every((m) => m.id === null) && /^[\s)]*(?:(?:but|and)\s+(?:no\s+more\s+than|not\s+more\s+than|at\s+most|fewer\s+than|less\s+than|up\s+to|≤|<=|<)\s*\w+\s+)?(?:(?:consecutive|prior|previous|treatment|complete|full|systemic|standard)\s+){0,2}(?:cycles?|courses?|lines?|regimens?|doses?|types?\s+of|kinds?\s+of)\b/i.test(text.slice(valEndC, valEndC + 60))) {
     return undefined;

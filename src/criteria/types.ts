@@ -118,6 +118,8 @@ export interface TemporalWindow {
    * measure of the window (longer: the window is the longer of the two; shorter: the shorter).
    */
   halfLives?: { count: number; whichever: "longer" | "shorter" };
+  /** "at least 14 and no more than 42 days before randomisation": a "within" window that also ends this long before. */
+  atLeast?: { amount: number; unit: "day" | "week" | "month" | "year" };
   text: string;
   span: Span;
 }

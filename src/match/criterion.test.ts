@@ -451,6 +451,14 @@ test("BMI is derived from the latest weight and height when none is recorded", (
   assert.equal(st(180, "[lb_av]", 70, "[in_i]"), "fail");
 });
 
+test("a window with a near end: 'at least 14 and no more than 42 days before' admits neither 9 nor 60 days ago", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- Surgical resection performed at least 14 days and no more than 42 days before randomisation");
+  const st = (start: string) => evaluateCriterion(c, ctx({ birthDate: "1960-01-01", procedures: [{ kind: "surgery", name: "craniotomy and resection of tumour", start }] })).result.status;
+  assert.equal(st("2026-10-23"), "fail");
+  assert.equal(st("2026-10-01"), "pass");
+  assert.equal(st("2026-09-01"), "fail");
+});
+
 test("a drug the table does not list matches by its name, salt words aside; a combination inhaler is each of its classes, none systemic", () => {
   const status = (text: string, p: Patient) => {
     const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);

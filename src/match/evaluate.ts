@@ -786,9 +786,11 @@ export function evaluateTherapy(c: TherapyConstraint, index: number, ctx: EvalCo
 
   // Window: "within 4 weeks" → last exposure on or after asOf − 4 weeks.
   if (c.window) {
+    // ("at least 14 and no more than 42 days before": the window also ends 14 days ago)
+    const nearEnd = c.window.relation === "within" && c.window.atLeast ? daysBefore(facts.asOfDay, c.window.atLeast) : Infinity;
     const inWindow = pool.filter((e) => {
       const last = lastDay(e);
-      return last !== undefined && (c.window!.relation === "within" ? last >= cutoff : last <= cutoff);
+      return last !== undefined && (c.window!.relation === "within" ? last >= cutoff && last <= nearEnd : last <= cutoff);
     });
     const half = c.window.halfLives;
     // "within 28 days or 5 half-lives, whichever is longer": before the 28 days may still be within 5 half-lives; "shorter": within them may be outside

@@ -350,6 +350,8 @@ export function temporalWindows(ctx: ClinicalContext): TemporalWindow[] {
     }
     const w = windowOfMatch(ctx, m);
     if (!w) continue;
+    // (a window that took in "at least 14 days and …" replaces the one read from those words)
+    if (w.atLeast) while (out.length && out[out.length - 1].span[0] >= w.span[0]) out.pop();
     out.push(w);
     const end = w.span[1] - ctx.offset;
     scannedTo = Math.max(scannedTo, end);
@@ -417,6 +419,18 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
   }
   const start = m.index;
   const w: TemporalWindow = { relation, amount, unit, ...(reference ? { reference } : {}), text: text.slice(start, end), span: [ctx.offset + start, ctx.offset + end] };
+  // "at least 14 (days) and no more than 42 days before": the window's near end
+  if (relation === "within" && (text.includes("least") || text.includes("minimum"))) {
+    const near = AT_LEAST_BEFORE_RE.exec(text.slice(Math.max(0, start - 50), start));
+    const n = near ? parseNumber(near[1]) : NaN;
+    const nearUnit = near ? (near[2] ? unitOf(near[2]) : unit) : undefined;
+    if (near && Number.isFinite(n) && nearUnit && nearUnit !== "hour") {
+      w.atLeast = { amount: n, unit: nearUnit };
+      const s0 = start - (Math.min(50, start) - near.index);
+      w.text = text.slice(s0, end);
+      w.span = [ctx.offset + s0, ctx.offset + end];
+    }
+  }
   const half = text.includes("half") ? HALF_LIVES_AFTER_RE.exec(text.slice(unitEnd, unitEnd + 160)) : null;
   if (half) {
     const count = parseNumber(half[1]);
@@ -425,6 +439,7 @@ function windowOfMatch(ctx: ClinicalContext, m: RegExpExecArray): TemporalWindow
   return w;
 }
 
+const AT_LEAST_BEFORE_RE = /\b(?:at\s+least|a\s+minimum\s+of|no\s+less\s+than|not\s+less\s+than|≥|>=)\s*(\d{1,3})\s*(days?|weeks?|months?|years?)?\s+(?:and|but)\s+$/i;
 /** "… or 5 half-lives (whichever is longer)", "/5 half-lives", "or five elimination half-lives of the drug, whichever is shorter". */
 const HALF_LIVES_AFTER_RE =
   /^[^.;]{0,60}?(?:\bor\s+(?:fewer\s+than\s+|less\s+than\s+|<\s*)?|\/\s*|\(\s*(?:<\s*)?)(?:at\s+least\s+)?(\d+|two|three|four|five|six|seven|ten)\s*(?:\(\s*\d+\s*\)\s*)?(?:terminal\s+|elimination\s+|plasma\s+|PK\s+)?half[-\s]?li(?:ves|fes|fe)\b(?:[^.;]{0,60}?\bwhichever(?:\s+is)?\s+(longer|greater|later|shorter|less|sooner|earlier))?/i;

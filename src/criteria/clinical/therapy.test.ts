@@ -345,3 +345,10 @@ test("a window after ', or recurrence' belongs to the alternative it starts", ()
     ["anti-pd-1", 6],
   ]);
 });
+
+test("'at least 14 days and no more than 42 days before randomisation' is one window with its near end", () => {
+  const [s] = extractTherapy("Surgical resection performed at least 14 days and no more than 42 days before randomisation", 0);
+  assert.deepEqual([s.window?.relation, s.window?.amount, s.window?.unit, s.window?.atLeast], ["within", 42, "day", { amount: 14, unit: "day" }]);
+  const [t] = extractTherapy("Surgery at least 2 but no more than 6 weeks before enrolment", 0);
+  assert.deepEqual([t.window?.amount, t.window?.unit, t.window?.atLeast], [6, "week", { amount: 2, unit: "week" }]);
+});
