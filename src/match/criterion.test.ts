@@ -459,6 +459,15 @@ test("a window with a near end: 'at least 14 and no more than 42 days before' ad
   assert.equal(st("2026-09-01"), "fail");
 });
 
+test("results a diagnosis states in its name ('Glioblastoma, IDH-wildtype') and IDH from IDH1 and IDH2", () => {
+  const [c] = parseCriteria("Exclusion Criteria:\n- IDH1 or IDH2 mutation");
+  const st = (p: Patient) => evaluateCriterion(c, ctx({ birthDate: "1960-01-01", ...p })).result.status;
+  assert.equal(st({ conditions: [{ text: "Glioblastoma, IDH-wildtype, CNS WHO grade 4" }] }), "pass");
+  assert.equal(st({ conditions: [{ text: "Glioblastoma" }], biomarkers: [{ marker: "IDH1", status: "Absent" }, { marker: "IDH2", status: "Absent" }] }), "pass");
+  assert.equal(st({ conditions: [{ text: "Glioblastoma" }], biomarkers: [{ marker: "IDH1", status: "mutated", variant: "R132H" }] }), "fail");
+  assert.equal(st({ conditions: [{ text: "Glioblastoma" }] }), "unknown");
+});
+
 test("a drug the table does not list matches by its name, salt words aside; a combination inhaler is each of its classes, none systemic", () => {
   const status = (text: string, p: Patient) => {
     const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);

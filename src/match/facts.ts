@@ -176,10 +176,47 @@ export function patientFacts(patient: Patient, asOf: string, k: MatchKnowledge):
       facts.biomarkers.set(key, { ...b });
     }
   }
+  biomarkersFromDiagnoses(facts.biomarkers, patient.conditions ?? []);
   deriveRas(facts.biomarkers);
   deriveHormoneReceptor(facts.biomarkers);
   deriveBrca(facts.biomarkers);
+  deriveFamily(facts.biomarkers, "IDH", ["IDH1", "IDH2"]);
   return facts;
+}
+
+/**
+ * Results a diagnosis states in its name ("Glioblastoma, IDH-wildtype", "HER2-positive breast
+ * cancer", "EGFR-mutant NSCLC", "MGMT-unmethylated"), where the record has no result of its own.
+ */
+const MARKER_IN_DIAGNOSIS_RE =
+  /\b(IDH[12]?|EGFR|ALK|ROS1|BRAF|KRAS|NRAS|HER2|ER|PR|MGMT|1p\/19q)[-\s](wild[-\s]?type|wt|mutant|mutated|positive|negative|amplified|methylated|unmethylated|codeleted|non-codeleted|intact|rearranged)\b/gi;
+function biomarkersFromDiagnoses(markers: PatientFacts["biomarkers"], conditions: Array<{ text?: string; name?: string; codes?: Array<{ display?: string }> }>): void {
+  for (const c of conditions) {
+    const text = [c.text, c.name, ...(c.codes ?? []).map((x) => x.display)].filter(Boolean).join("; ");
+    if (!text) continue;
+    MARKER_IN_DIAGNOSIS_RE.lastIndex = 0;
+    for (let m = MARKER_IN_DIAGNOSIS_RE.exec(text); m; m = MARKER_IN_DIAGNOSIS_RE.exec(text)) {
+      const key = markerKey(m[1]);
+      if (markers.has(key)) continue;
+      const status = /^(?:wild[-\s]?type|wt)$/i.test(m[2]) ? "wild-type" : m[2].toLowerCase();
+      markers.set(key, { marker: m[1], status });
+    }
+  }
+}
+
+/**
+ * A family's status from its genes when the record gives none of its own ("IDH" from IDH1 and
+ * IDH2): mutated when either is, wild-type when all are.
+ */
+function deriveFamily(markers: PatientFacts["biomarkers"], family: string, genes: string[]): void {
+  if (markers.has(family)) return;
+  const parts = genes.map((g) => markers.get(g));
+  const mutated = parts.find((b) => b?.status && /mutat|mutant|positive|detected|present|R132|R140|R172/i.test(`${b.status} ${b.variant ?? ""}`) && !/wild|negative|not\s+detected|absent/i.test(b.status));
+  if (mutated) {
+    markers.set(family, { ...mutated, marker: family, status: "mutated" });
+    return;
+  }
+  if (parts.every((b) => b?.status && /wild|negative|not\s+detected|absent/i.test(b.status))) markers.set(family, { marker: family, status: "wild-type" });
 }
 
 /**
