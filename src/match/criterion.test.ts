@@ -468,6 +468,13 @@ test("results a diagnosis states in its name ('Glioblastoma, IDH-wildtype') and 
   assert.equal(st({ conditions: [{ text: "Glioblastoma" }] }), "unknown");
 });
 
+test("a score recorded with a unit ('8 d' monthly migraine days) is its number", () => {
+  const [c] = parseCriteria("Inclusion Criteria:\n- 4 to 14 monthly migraine days on average");
+  const st = (value: number) => evaluateCriterion(c, ctx({ birthDate: "1960-01-01", observations: [{ text: "Monthly migraine days (3-month average)", value, unit: "d", date: "2026-10-20" }] })).result.status;
+  assert.equal(st(8), "pass");
+  assert.equal(st(16), "fail");
+});
+
 test("a drug the table does not list matches by its name, salt words aside; a combination inhaler is each of its classes, none systemic", () => {
   const status = (text: string, p: Patient) => {
     const [c] = parseCriteria(`Exclusion Criteria:\n- ${text}`);

@@ -242,6 +242,8 @@ export function evaluateNumeric(c: NumericConstraint, index: number, ctx: EvalCo
       converted = k.convert(obs.value, obs.unit ?? canonical, canonical, variable);
       if (converted !== undefined) note = `${c.unit} read as ${canonical}`;
     }
+    // A score has no unit: a count recorded with one ("8 d" monthly migraine days, "3 {episodes}") is the number
+    if (converted === undefined && c.unit === "{score}" && canonical === "{score}") converted = obs.value;
     if (converted === undefined) {
       return unknown(index, `${label} in a unit convertible to ${c.unit}`, {
         id: `observation:${variable}`,
